@@ -1,0 +1,84 @@
+# clause: build, demo and tests. `make demo` and `make test` work on a fresh Debian
+# machine: both install the packages they need first (scripts/install-deps.sh).
+
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+WARN     = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wformat=2
+PKGS     = libpq libcjson
+INCLUDES = -Isrc -Iimporters -Ireports -Ibuild
+ALL_CFLAGS = $(WARN) $(CFLAGS) $(INCLUDES) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lpq -lcjson) -lcsv -lcrypto -lm
+CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lrt -lpthread) -lm
+
+# Pure modules: no database, unit-tested alone.
+PURE_SRCS = src/log.c src/strbuf.c importers/validate.c importers/decode.c \
+            importers/csv_reader.c importers/kinds.c importers/copy_format.c reports/format.c
+CORE_SRCS = $(PURE_SRCS) src/db.c src/cluster.c src/checksum.c src/sql_embedded_lookup.c \
+            src/migrate.c src/attribute.c src/session.c importers/import.c \
+            reports/progress.c reports/lines.c build/sql_embedded.c
+CLI_SRCS  = src/cli_main.c src/cli_db.c src/cli_import.c src/cli_report.c src/cli_config.c
+
+OBJDIR     = build/obj
+PURE_OBJS  = $(PURE_SRCS:%.c=$(OBJDIR)/%.o)
+CORE_OBJS  = $(CORE_SRCS:%.c=$(OBJDIR)/%.o)
+CLI_OBJS   = $(CLI_SRCS:%.c=$(OBJDIR)/%.o)
+SQL_FILES  = $(shell find sql -name '*.sql' | LC_ALL=C sort)
+
+UNIT_TESTS = tests/bin/check_validate tests/bin/check_decode tests/bin/check_csv_reader \
+             tests/bin/check_format
+INTEGRATION_TESTS = tests/bin/check_import tests/bin/check_attribution tests/bin/check_sample
+
+.PHONY: all deps demo test test-unit tests-build sample clean
+
+all: bin/clause
+
+deps:
+	@sh scripts/install-deps.sh
+
+bin/clause: $(CORE_OBJS) $(CLI_OBJS)
+	@mkdir -p bin
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
+
+build/sql_embedded.c: tools/embed_sql.sh $(SQL_FILES)
+	@mkdir -p build
+	sh tools/embed_sql.sh sql > $@.tmp && mv $@.tmp $@
+
+$(OBJDIR)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+# Unit suites link only the pure modules; integration suites link the whole core.
+tests/bin/check_%: tests/unit/check_%.c $(PURE_OBJS)
+	@mkdir -p tests/bin
+	$(CC) $(ALL_CFLAGS) -Itests -o $@ $^ $(CHECK_LIBS) $(LIBS)
+
+tests/bin/check_%: tests/integration/check_%.c tests/integration/testdb.c $(CORE_OBJS)
+	@mkdir -p tests/bin
+	$(CC) $(ALL_CFLAGS) -Itests -Itests/integration -o $@ $^ $(CHECK_LIBS) $(LIBS)
+
+tests-build: bin/clause $(UNIT_TESTS) $(INTEGRATION_TESTS)
+
+# The main job on the bundled sample data: embedded database, import, attribution, reports.
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@sh scripts/demo.sh
+
+# Every test: unit suites, then integration suites and CLI tests on a throwaway cluster.
+test: deps
+	@$(MAKE) --no-print-directory tests-build
+	@sh scripts/run-tests.sh $(UNIT_TESTS) -- $(INTEGRATION_TESTS)
+
+test-unit: deps
+	@$(MAKE) --no-print-directory $(UNIT_TESTS)
+	@for t in $(UNIT_TESTS); do $$t || exit 1; done
+
+# Regenerates data/sample/ and its independently computed expected figures.
+sample:
+	@mkdir -p build
+	$(CC) -std=c11 -O2 -Wall -Wextra -Werror -o build/gen_data tools/gen_data.c
+	build/gen_data --sample data/sample --expected tests/expected/sample-2021-expected.tsv
+
+clean:
+	rm -rf build bin tests/bin
+
+-include $(CORE_OBJS:.o=.d) $(CLI_OBJS:.o=.d)

@@ -1,0 +1,41 @@
+/*
+ * Character encodings of input files: detection (UTF-8, with or without BOM,
+ * or Windows-1252), conversion of Windows-1252 to UTF-8, UTF-8 validation.
+ */
+#ifndef CLAUSE_DECODE_H
+#define CLAUSE_DECODE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "strbuf.h"
+
+typedef enum
+{
+	ENCODING_UTF8 = 0,
+	ENCODING_CP1252
+} Encoding;
+
+const char *decode_encoding_name(Encoding encoding);
+
+/* Length of a UTF-8 byte order mark at the start of buf, 0 when none. */
+size_t decode_bom_length(const char *buf, size_t len);
+
+/*
+ * Guesses the encoding from a sample of the file's start: UTF-8 when the
+ * sample is valid UTF-8 (a sequence cut by the sample's end is allowed),
+ * Windows-1252 otherwise.
+ */
+Encoding decode_detect(const char *sample, size_t len);
+
+/* Offset of the first invalid UTF-8 byte, or len when all is valid. */
+size_t decode_utf8_invalid_offset(const char *buf, size_t len);
+
+/*
+ * Appends buf converted from Windows-1252 to UTF-8 into out. Returns false
+ * when buf holds a byte Windows-1252 leaves undefined (offset in *bad_offset).
+ */
+bool decode_cp1252_to_utf8(const char *buf, size_t len, StrBuf *out,
+						   size_t *bad_offset);
+
+#endif

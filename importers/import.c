@@ -1,0 +1,555 @@
+/*
+ * The import of one file: file -> reader (decode, parse) -> validation -> COPY into
+ * a temporary stage -> merge SQL -> attribution, all in one transaction, so that a
+ * file is either wholly loaded or not at all. Good rows load even when others fail.
+ */
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "attribute.h"
+#include "checksum.h"
+#include "copy_format.h"
+#include "csv_reader.h"
+#include "import.h"
+#include "kinds.h"
+#include "log.h"
+#include "sql_embedded.h"
+
+#define COPY_FLUSH_SIZE (256 * 1024)
+#define CONTENT_MAX 2000		/* bytes of a rejected row kept for the reject report */
+
+typedef struct ImportState
+{
+	Db *db;
+	const KindSpec *kind;
+	const char *display_name;
+	char delimiter;
+	bool header_done;
+	bool header_failed;
+	int header_fields;
+	int map[32];				/* spec column -> file column, -1 when absent */
+	StrBuf copy;				/* COPY rows not yet sent */
+	StrBuf scratch;
+	char *values[32];			/* canonical values of the row, NULL for SQL NULL */
+	char value_storage[32][KIND_VALUE_SIZE];
+	long long rows_read;
+	long long rows_rejected_early;
+	long long blank_rows;
+} ImportState;
+
+/* Joins a record's raw fields, CSV-quoted, for the reject report. */
+static bool
+import_join_record(const CsvRecord *record, char delimiter, StrBuf *out)
+{
+	strbuf_reset(out);
+	for (int i = 0; i < record->nfields && out->len < CONTENT_MAX; i++)
+	{
+		const char *field = record->fields[i];
+		bool quote = strchr(field, delimiter) || strchr(field, '"') ||
+			strchr(field, '\n') || strchr(field, '\r');
+
+		if (i > 0 && !strbuf_putc(out, delimiter))
+			return false;
+		if (!quote)
+		{
+			if (!strbuf_puts(out, field))
+				return false;
+			continue;
+		}
+		if (!strbuf_putc(out, '"'))
+			return false;
+		for (const char *p = field; *p; p++)
+			if ((*p == '"' && !strbuf_putc(out, '"')) || !strbuf_putc(out, *p))
+				return false;
+		if (!strbuf_putc(out, '"'))
+			return false;
+	}
+	if (out->len > CONTENT_MAX)
+	{
+		/* cut on a UTF-8 boundary */
+		size_t cut = CONTENT_MAX;
+
+		while (cut > 0 && ((unsigned char) out->data[cut] & 0xC0) == 0x80)
+			cut--;
+		out->len = cut;
+		out->data[cut] = '\0';
+		return strbuf_puts(out, "…");
+	}
+	return true;
+}
+
+static bool
+import_flush(ImportState *state, bool force)
+{
+	if (state->copy.len == 0 || (!force && state->copy.len < COPY_FLUSH_SIZE))
+		return true;
+
+	bool ok = db_copy_put(state->db, state->copy.data, state->copy.len);
+
+	strbuf_reset(&state->copy);
+	return ok;
+}
+
+/* One stage row of a rejected record: line, reason, column, content, NULL values. */
+static bool
+import_emit_reject(ImportState *state, const CsvRecord *record, const char *column,
+				   const char *reason)
+{
+	StrBuf *row = &state->copy;
+
+	state->rows_rejected_early++;
+	if (!import_join_record(record, state->delimiter, &state->scratch))
+		return false;
+	if (!copy_append_int(row, record->line) || !copy_next_field(row) ||
+		!copy_append_text(row, reason) || !copy_next_field(row) ||
+		!(column ? copy_append_text(row, column) : copy_append_null(row)) ||
+		!copy_next_field(row) || !copy_append_text(row, state->scratch.data))
+		return false;
+	for (int i = 0; i < state->kind->ncolumns; i++)
+		if (!copy_next_field(row) || !copy_append_null(row))
+			return false;
+	return copy_end_row(row) && import_flush(state, false);
+}
+
+static bool
+import_emit_row(ImportState *state, const CsvRecord *record)
+{
+	StrBuf *row = &state->copy;
+
+	if (!copy_append_int(row, record->line) || !copy_next_field(row) ||
+		!copy_append_null(row) || !copy_next_field(row) ||
+		!copy_append_null(row) || !copy_next_field(row) || !copy_append_null(row))
+		return false;
+	for (int i = 0; i < state->kind->ncolumns; i++)
+	{
+		if (!copy_next_field(row))
+			return false;
+		if (!(state->values[i] ? copy_append_text(row, state->values[i]) : copy_append_null(row)))
+			return false;
+	}
+	return copy_end_row(row) && import_flush(state, false);
+}
+
+/* Maps the header's names to the kind's columns; reports what is wrong with it. */
+static bool
+import_read_header(ImportState *state, const CsvRecord *record)
+{
+	const KindSpec *kind = state->kind;
+
+	if (record->error)
+	{
+		log_error("%s:%d : en-tête illisible : %s", state->display_name, record->line, record->error);
+		return false;
+	}
+	for (int i = 0; i < kind->ncolumns; i++)
+		state->map[i] = -1;
+
+	for (int f = 0; f < record->nfields; f++)
+	{
+		if (!strbuf_reserve(&state->scratch, record->lengths[f]))
+			return false;
+		strbuf_reset(&state->scratch);
+		strbuf_puts(&state->scratch, record->fields[f]);
+
+		char *name = validate_trim(state->scratch.data);
+		bool known = false;
+
+		for (int i = 0; i < kind->ncolumns; i++)
+		{
+			if (strcasecmp(name, kind->columns[i].name) != 0)
+				continue;
+			known = true;
+			if (state->map[i] >= 0)
+			{
+				log_error("%s:%d : colonne « %s » en double dans l'en-tête (colonnes %d et %d)",
+						  state->display_name, record->line, kind->columns[i].name,
+						  state->map[i] + 1, f + 1);
+				return false;
+			}
+			state->map[i] = f;
+		}
+		if (!known && *name)
+			log_warn("%s:%d : colonne « %.60s » inconnue pour %s, ignorée",
+					 state->display_name, record->line, name, kind->name);
+	}
+
+	bool ok = true;
+
+	for (int i = 0; i < kind->ncolumns; i++)
+	{
+		if (state->map[i] < 0 && kind->columns[i].required)
+		{
+			log_error("%s:%d : colonne obligatoire « %s » absente de l'en-tête "
+					  "(attendu pour %s : séparateur « ; » ou « , », noms exacts)",
+					  state->display_name, record->line, kind->columns[i].name, kind->name);
+			ok = false;
+		}
+	}
+	state->header_fields = record->nfields;
+	return ok;
+}
+
+static bool
+import_record_is_blank(const CsvRecord *record)
+{
+	for (int i = 0; i < record->nfields; i++)
+		for (const char *p = record->fields[i]; *p; p++)
+			if (*p != ' ' && *p != '\t' && *p != '\r')
+				return false;
+	return record->error == NULL;
+}
+
+/* Extra trailing fields are tolerated only when empty (spreadsheets add them). */
+static bool
+import_extra_fields_empty(const CsvRecord *record, int expected)
+{
+	for (int i = expected; i < record->nfields; i++)
+		if (record->lengths[i] > 0)
+			return false;
+	return true;
+}
+
+static bool
+import_on_record(void *context, const CsvRecord *record)
+{
+	ImportState *state = context;
+	const KindSpec *kind = state->kind;
+	char err[VALIDATE_ERR_SIZE];
+
+	if (!state->header_done)
+	{
+		state->header_done = true;
+		if (!import_read_header(state, record))
+		{
+			state->header_failed = true;
+			return false;
+		}
+		return true;
+	}
+	if (import_record_is_blank(record))
+	{
+		state->blank_rows++;
+		return true;
+	}
+	state->rows_read++;
+
+	if (record->error)
+		return import_emit_reject(state, record, NULL, record->error);
+	if (record->nfields < state->header_fields ||
+		(record->nfields > state->header_fields &&
+		 !import_extra_fields_empty(record, state->header_fields)))
+	{
+		snprintf(err, sizeof(err), "%d champs au lieu de %d (séparateur « %c »)",
+				 record->nfields, state->header_fields, state->delimiter);
+		return import_emit_reject(state, record, NULL, err);
+	}
+
+	for (int i = 0; i < kind->ncolumns; i++)
+	{
+		const ColumnSpec *column = &kind->columns[i];
+		const char *raw = state->map[i] >= 0 ? record->fields[state->map[i]] : "";
+		bool is_null = false;
+
+		strbuf_reset(&state->scratch);
+		if (!strbuf_puts(&state->scratch, raw))
+			return false;
+		if (!kind_validate_field(column, state->scratch.data, state->value_storage[i],
+								 &is_null, err))
+			return import_emit_reject(state, record, column->name, err);
+		state->values[i] = is_null ? NULL : state->value_storage[i];
+	}
+	if (kind->check_row)
+	{
+		int column = 0;
+
+		if (!kind->check_row(state->values, &column, err))
+			return import_emit_reject(state, record, kind->columns[column].name, err);
+	}
+	return import_emit_row(state, record);
+}
+
+static bool
+import_create_stage(Db *db, const KindSpec *kind)
+{
+	StrBuf sql = {0};
+	bool ok = strbuf_puts(&sql, "CREATE TEMP TABLE stage (ligne integer NOT NULL, "
+						  "motif text, colonne text, contenu text");
+
+	for (int i = 0; ok && i < kind->ncolumns; i++)
+		ok = strbuf_printf(&sql, ", %s text", kind->columns[i].name);	/* our constants */
+	ok = ok && strbuf_puts(&sql, ") ON COMMIT DROP");
+
+	ok = ok && db_exec(db, sql.data);
+	strbuf_reset(&sql);
+	ok = ok && strbuf_puts(&sql, "COPY stage (ligne, motif, colonne, contenu");
+	for (int i = 0; ok && i < kind->ncolumns; i++)
+		ok = strbuf_printf(&sql, ", %s", kind->columns[i].name);
+	ok = ok && strbuf_puts(&sql, ") FROM STDIN") && db_copy_begin(db, sql.data);
+	strbuf_free(&sql);
+	return ok;
+}
+
+typedef struct RejectPrinter
+{
+	const char *file;
+	int printed;
+} RejectPrinter;
+
+static bool
+import_print_reject(void *context, const DbRow *row)
+{
+	RejectPrinter *printer = context;
+
+	printer->printed++;
+	if (db_row_isnull(row, 1))
+		log_warn("%s:%s : ligne rejetée : %s", printer->file, db_row_value(row, 0),
+				 db_row_value(row, 2));
+	else
+		log_warn("%s:%s : colonne « %s » : %s", printer->file, db_row_value(row, 0),
+				 db_row_value(row, 1), db_row_value(row, 2));
+	return true;
+}
+
+/* Prints the batch's rejected rows, at most max of them, in line order. */
+static bool
+import_report_rejects(Db *db, const char *file, long long lot_id, long long total, int max)
+{
+	char lot[32];
+	char limit[32];
+
+	snprintf(lot, sizeof(lot), "%lld", lot_id);
+	snprintf(limit, sizeof(limit), "%d", max);
+
+	const char *params[] = {lot, limit};
+	RejectPrinter printer = {.file = file};
+
+	if (!db_query(db, "SELECT ligne, colonne, motif FROM rejet WHERE lot_id = $1 "
+				  "ORDER BY ligne, motif LIMIT $2", 2, params,
+				  import_print_reject, &printer, NULL))
+		return false;
+	if (total > printer.printed)
+		log_warn("%s : … et %lld autres lignes rejetées (clause report rejets --lot %lld)",
+				 file, total - printer.printed, lot_id);
+	return true;
+}
+
+typedef struct LotLookup
+{
+	long long id;
+	char date[64];
+	bool found;
+} LotLookup;
+
+static bool
+import_lot_callback(void *context, const DbRow *row)
+{
+	LotLookup *lookup = context;
+
+	lookup->found = true;
+	lookup->id = strtoll(db_row_value(row, 0), NULL, 10);
+	snprintf(lookup->date, sizeof(lookup->date), "%s", db_row_value(row, 1));
+	return true;
+}
+
+/* Opens the batch: locks on the checksum, then finds it or creates it. */
+static ImportStatus
+import_open_batch(Db *db, const ImportOptions *options, const char *display_name,
+				  const char *sha, ImportResult *result)
+{
+	const char *lookup_params[] = {sha, options->kind};
+	LotLookup lookup = {0};
+
+	/* Two processes importing the same file: the second waits, then sees the first's batch. */
+	if (!db_query(db, "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", 1,
+				  lookup_params, NULL, NULL, NULL) ||
+		!db_query(db, "SELECT id, to_char(importe_le, 'DD/MM/YYYY HH24:MI') FROM lot_import "
+				  "WHERE sha256 = $1 AND nature = $2", 2, lookup_params,
+				  import_lot_callback, &lookup, NULL))
+		return IMPORT_DATABASE_ERROR;
+	if (lookup.found)
+	{
+		result->lot_id = lookup.id;
+		snprintf(result->previous_date, sizeof(result->previous_date), "%s", lookup.date);
+		return IMPORT_ALREADY_DONE;
+	}
+
+	const char *insert_params[] = {options->kind, display_name, sha};
+	char id[32];
+
+	if (!db_query_value(db, "INSERT INTO lot_import (nature, fichier, sha256) VALUES ($1, $2, $3) "
+						"RETURNING id", 3, insert_params, id, sizeof(id), NULL))
+		return IMPORT_DATABASE_ERROR;
+	result->lot_id = strtoll(id, NULL, 10);
+
+	const char *set_params[] = {id};
+
+	if (!db_query(db, "SELECT set_config('clause.lot_id', $1, true)", 1, set_params,
+				  NULL, NULL, NULL))
+		return IMPORT_DATABASE_ERROR;
+	return IMPORT_LOADED;
+}
+
+/* Streams the file into the stage; IMPORT_LOADED when the COPY completed. */
+static ImportStatus
+import_stream(Db *db, const ImportOptions *options, ImportState *state)
+{
+	CsvReader reader = {0};
+	ImportStatus status = IMPORT_LOADED;
+
+	if (!csv_reader_open(&reader, options->path, 0, NULL))
+	{
+		csv_reader_close(&reader);
+		return IMPORT_FILE_REJECTED;
+	}
+	state->delimiter = reader.delimiter;
+	if (!import_create_stage(db, state->kind))
+	{
+		csv_reader_close(&reader);
+		return IMPORT_DATABASE_ERROR;
+	}
+
+	bool read_ok = csv_reader_run(&reader, import_on_record, state);
+
+	if (read_ok && !state->header_done)
+	{
+		log_error("%s : fichier vide (ni en-tête ni données)", state->display_name);
+		status = IMPORT_FILE_REJECTED;
+	}
+	else if (read_ok && state->rows_read == 0)
+	{
+		log_error("%s : aucune ligne de données après l'en-tête", state->display_name);
+		status = IMPORT_FILE_REJECTED;
+	}
+	else if (!read_ok)
+		status = state->header_failed ? IMPORT_FILE_REJECTED :
+			(db_connection_lost(db) ? IMPORT_DATABASE_ERROR : IMPORT_INTERNAL_ERROR);
+
+	if (status == IMPORT_LOADED && import_flush(state, true) && db_copy_end(db))
+		status = IMPORT_LOADED;
+	else
+	{
+		if (status == IMPORT_LOADED)
+			status = IMPORT_DATABASE_ERROR;
+		db_copy_abort(db, "import interrompu");
+	}
+	if (state->blank_rows > 0)
+		log_info("%s : %lld lignes vides ignorées", state->display_name, state->blank_rows);
+	csv_reader_close(&reader);
+	return status;
+}
+
+typedef struct MergeCounts
+{
+	long long valid;
+	long long rejected;
+} MergeCounts;
+
+static bool
+import_counts_callback(void *context, const DbRow *row)
+{
+	MergeCounts *counts = context;
+
+	counts->valid = strtoll(db_row_value(row, 0), NULL, 10);
+	counts->rejected = strtoll(db_row_value(row, 1), NULL, 10);
+	return true;
+}
+
+/* Runs the kind's merge SQL and records the batch's counts. */
+static bool
+import_merge(Db *db, const KindSpec *kind, ImportState *state, ImportResult *result)
+{
+	const char *merge = sql_embedded_get(kind->merge_sql);
+	char changed[32];
+	MergeCounts counts = {0};
+
+	if (merge == NULL || !db_exec_value(db, merge, changed, sizeof(changed)))
+		return false;
+	if (!db_query(db, "SELECT count(*) FILTER (WHERE motif IS NULL), "
+				  "count(*) FILTER (WHERE motif IS NOT NULL) FROM stage",
+				  0, NULL, import_counts_callback, &counts, NULL))
+		return false;
+
+	result->rows_read = state->rows_read;
+	result->rows_rejected = counts.rejected;
+	result->rows_loaded = strtoll(changed, NULL, 10);
+	result->rows_unchanged = counts.valid - result->rows_loaded;
+
+	char id[32], read[32], loaded[32], rejected[32], unchanged[32];
+
+	snprintf(id, sizeof(id), "%lld", result->lot_id);
+	snprintf(read, sizeof(read), "%lld", result->rows_read);
+	snprintf(loaded, sizeof(loaded), "%lld", result->rows_loaded);
+	snprintf(rejected, sizeof(rejected), "%lld", result->rows_rejected);
+	snprintf(unchanged, sizeof(unchanged), "%lld", result->rows_unchanged);
+
+	const char *params[] = {id, read, loaded, rejected, unchanged};
+
+	return db_query(db, "UPDATE lot_import SET lignes_lues = $2, lignes_chargees = $3, "
+					"lignes_rejetees = $4, lignes_inchangees = $5 WHERE id = $1",
+					5, params, NULL, NULL, NULL);
+}
+
+ImportStatus
+import_file(Db *db, const ImportOptions *options, ImportResult *result)
+{
+	const KindSpec *kind = kind_find(options->kind);
+	char sha[CHECKSUM_HEX_SIZE];
+	char *path_copy = strdup(options->path);
+
+	if (kind == NULL || path_copy == NULL)
+	{
+		free(path_copy);
+		return IMPORT_INTERNAL_ERROR;
+	}
+
+	const char *display_name = basename(path_copy);
+	ImportState state = {.db = db, .kind = kind, .display_name = display_name};
+	ImportStatus status;
+
+	if (!checksum_file_sha256(options->path, sha))
+	{
+		free(path_copy);
+		return IMPORT_FILE_REJECTED;
+	}
+	if (!db_begin(db))
+	{
+		free(path_copy);
+		return IMPORT_DATABASE_ERROR;
+	}
+
+	status = import_open_batch(db, options, display_name, sha, result);
+	if (status == IMPORT_LOADED)
+		status = import_stream(db, options, &state);
+	if (status == IMPORT_LOADED && !import_merge(db, kind, &state, result))
+		status = IMPORT_DATABASE_ERROR;
+
+	if (status == IMPORT_LOADED && result->rows_rejected > 0)
+	{
+		if (!import_report_rejects(db, display_name, result->lot_id, result->rows_rejected,
+								   options->max_reported))
+			status = IMPORT_DATABASE_ERROR;
+		else if (options->strict)
+		{
+			log_error("%s : %lld lignes rejetées et --strict : fichier refusé en entier, "
+					  "rien n'a été chargé", display_name, result->rows_rejected);
+			status = IMPORT_FILE_REJECTED;
+		}
+		else
+			status = IMPORT_ROWS_REJECTED;
+	}
+
+	bool keep = status == IMPORT_LOADED || status == IMPORT_ROWS_REJECTED;
+
+	if (keep && !(attribute_in_transaction(db) && db_commit(db)))
+		status = IMPORT_DATABASE_ERROR;
+	if (!keep || status == IMPORT_DATABASE_ERROR)
+		db_rollback(db);
+
+	strbuf_free(&state.copy);
+	strbuf_free(&state.scratch);
+	free(path_copy);
+	return status;
+}

@@ -1,0 +1,42 @@
+/*
+ * Import of one file as one batch: checksum, parse and validate (streamed), COPY into
+ * a stage, merge and attribute in one transaction, report every rejected row.
+ */
+#ifndef CLAUSE_IMPORT_H
+#define CLAUSE_IMPORT_H
+
+#include <stdbool.h>
+
+#include "db.h"
+
+typedef enum
+{
+	IMPORT_LOADED = 0,			/* every row loaded */
+	IMPORT_ALREADY_DONE,		/* same file imported before: nothing to do */
+	IMPORT_ROWS_REJECTED,		/* loaded, but some rows rejected */
+	IMPORT_FILE_REJECTED,		/* nothing loaded: bad header, empty file, --strict */
+	IMPORT_DATABASE_ERROR,
+	IMPORT_INTERNAL_ERROR
+} ImportStatus;
+
+typedef struct ImportOptions
+{
+	const char *kind;
+	const char *path;
+	bool strict;				/* any rejected row aborts the whole file */
+	int max_reported;			/* rejected rows printed; the rest are counted */
+} ImportOptions;
+
+typedef struct ImportResult
+{
+	long long lot_id;
+	long long rows_read;
+	long long rows_loaded;
+	long long rows_rejected;
+	long long rows_unchanged;
+	char previous_date[64];		/* for IMPORT_ALREADY_DONE */
+} ImportResult;
+
+ImportStatus import_file(Db *db, const ImportOptions *options, ImportResult *result);
+
+#endif

@@ -1,0 +1,244 @@
+/*
+ * Column specifications of the canonical file kinds (DOMAIN.md and issue #2's
+ * table), and the validation of one field or one row against them.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kinds.h"
+
+static const char *const DONNEUR_TYPES[] = {
+	"etat", "region", "departement", "commune", "epci", "bailleur",
+	"etablissement_public", "prive", NULL
+};
+static const char *const SECTEURS[] = {
+	"btp", "proprete", "espaces_verts", "restauration", "services", "industrie", "autre", NULL
+};
+static const char *const FORMES[] = {
+	"execution", "reserve_siae", "reserve_ea_esat", "insertion", "critere", NULL
+};
+static const char *const ENTREPRISE_TYPES[] = {
+	"entreprise", "etti", "ai", "ei", "aci", "geiq", "ett", "ea", "esat", "regie", NULL
+};
+static const char *const PLIE_CODES[] = {
+	"agenais", "bordeaux", "technowest", "grand_perigueux", "haut_perigord",
+	"portes_du_sud", "sources", NULL
+};
+static const char *const PARTENAIRE_TYPES[] = {"donneur", "siae", "autre", NULL};
+static const char *const CONTRATS[] = {
+	"cdi", "cdd", "cddi", "ctt", "apprentissage", "professionnalisation", "autre", NULL
+};
+static const char *const MODALITES[] = {
+	"embauche_directe", "mise_a_disposition", "sous_traitance", "co_traitance", "formation", NULL
+};
+
+static const ColumnSpec DONNEUR_COLUMNS[] = {
+	{"id", COLUMN_ID, true, NULL, NULL},
+	{"nom", COLUMN_TEXT, true, NULL, NULL},
+	{"type", COLUMN_ENUM, true, DONNEUR_TYPES, NULL},
+};
+
+static const ColumnSpec OPERATION_COLUMNS[] = {
+	{"id", COLUMN_ID, true, NULL, NULL},
+	{"donneur_id", COLUMN_ID, true, NULL, NULL},
+	{"nom", COLUMN_TEXT, true, NULL, NULL},
+	{"commune_insee", COLUMN_INSEE, true, NULL, NULL},
+	{"secteur", COLUMN_ENUM, true, SECTEURS, NULL},
+	{"fiche", COLUMN_ID, false, NULL, NULL},
+};
+
+static const ColumnSpec MARCHE_COLUMNS[] = {
+	{"id", COLUMN_ID, true, NULL, NULL},
+	{"operation_id", COLUMN_ID, true, NULL, NULL},
+	{"lot", COLUMN_TEXT, false, NULL, NULL},
+	{"intitule", COLUMN_TEXT, true, NULL, NULL},
+	{"attributaire_siret", COLUMN_SIRET, true, NULL, NULL},
+	{"forme", COLUMN_ENUM, true, FORMES, NULL},
+	{"date_debut", COLUMN_DATE, true, NULL, NULL},
+	{"date_fin", COLUMN_DATE, true, NULL, NULL},
+	{"montant_ht", COLUMN_AMOUNT, false, NULL, NULL},
+	{"heures_prevues", COLUMN_AMOUNT, false, NULL, NULL},
+};
+
+static const ColumnSpec ENTREPRISE_COLUMNS[] = {
+	{"siret", COLUMN_SIRET, true, NULL, NULL},
+	{"raison_sociale", COLUMN_TEXT, true, NULL, NULL},
+	{"type", COLUMN_ENUM, true, ENTREPRISE_TYPES, NULL},
+};
+
+static const ColumnSpec PARTICIPANT_COLUMNS[] = {
+	{"id", COLUMN_ID, true, NULL, NULL},
+	{"nom", COLUMN_TEXT, true, NULL, NULL},
+	{"prenom", COLUMN_TEXT, true, NULL, NULL},
+	{"date_naissance", COLUMN_DATE, true, NULL, NULL},
+	{"sexe", COLUMN_SEX, true, NULL, NULL},
+	{"commune_insee", COLUMN_INSEE, false, NULL, NULL},
+	{"qpv", COLUMN_YES_NO, false, NULL, "false"},
+	{"criteres", COLUMN_CRITERIA, false, NULL, "{}"},
+	{"date_eligibilite", COLUMN_DATE, false, NULL, NULL},
+};
+
+static const ColumnSpec CONVENTION_COLUMNS[] = {
+	{"id", COLUMN_ID, true, NULL, NULL},
+	{"plie", COLUMN_ENUM, true, PLIE_CODES, NULL},
+	{"partenaire_type", COLUMN_ENUM, true, PARTENAIRE_TYPES, NULL},
+	{"partenaire_id", COLUMN_ID, true, NULL, NULL},
+	{"date_debut", COLUMN_DATE, true, NULL, NULL},
+	{"date_fin", COLUMN_DATE, true, NULL, NULL},
+};
+
+static const ColumnSpec HEURES_COLUMNS[] = {
+	{"participant_id", COLUMN_ID, true, NULL, NULL},
+	{"employeur_siret", COLUMN_SIRET, true, NULL, NULL},
+	{"marche_id", COLUMN_ID, true, NULL, NULL},
+	{"mois", COLUMN_MONTH, true, NULL, NULL},
+	{"heures", COLUMN_HOURS, true, NULL, NULL},
+	{"heures_formation", COLUMN_HOURS, false, NULL, "0"},
+	{"type_contrat", COLUMN_ENUM, true, CONTRATS, NULL},
+	{"modalite", COLUMN_ENUM, true, MODALITES, NULL},
+};
+
+/* date_fin before date_debut cannot be true (columns given by index). */
+static bool
+check_period(char *const *values, int debut, int fin, int *column, char *err)
+{
+	if (values[debut] && values[fin] && strcmp(values[fin], values[debut]) < 0)
+	{
+		*column = fin;
+		snprintf(err, VALIDATE_ERR_SIZE, "date de fin %s antérieure à la date de début %s",
+				 values[fin], values[debut]);
+		return false;
+	}
+	return true;
+}
+
+static bool
+check_marche_row(char *const *values, int *column, char *err)
+{
+	return check_period(values, 6, 7, column, err);
+}
+
+/* An SIAE partner is named by its SIRET, which must be a real one. */
+static bool
+check_convention_row(char *const *values, int *column, char *err)
+{
+	if (strcmp(values[2], "siae") == 0)
+	{
+		char siret[15];
+
+		if (!validate_siret(values[3], siret, err))
+		{
+			*column = 3;
+			return false;
+		}
+	}
+	return check_period(values, 4, 5, column, err);
+}
+
+/* More hours than the month has cannot be true (DOMAIN.md rule 1). */
+static bool
+check_heures_row(char *const *values, int *column, char *err)
+{
+	int year = (int) strtol(values[3], NULL, 10);
+	int month = (int) strtol(values[3] + 5, NULL, 10);
+	double total = strtod(values[4], NULL) + strtod(values[5], NULL);
+	int max_hours = 24 * validate_days_in_month(year, month);
+
+	if (total > max_hours)
+	{
+		*column = 4;
+		snprintf(err, VALIDATE_ERR_SIZE,
+				 "%.2f heures (travaillées + formation) dépassent les %d heures du mois",
+				 total, max_hours);
+		return false;
+	}
+	return true;
+}
+
+#define KIND(name, label, columns, check) \
+	{ name, label, columns, (int) (sizeof(columns) / sizeof(columns[0])), "merge/" name ".sql", check }
+
+static const KindSpec KINDS[] = {
+	KIND("donneurs", "donneurs d'ordre", DONNEUR_COLUMNS, NULL),
+	KIND("entreprises", "entreprises", ENTREPRISE_COLUMNS, NULL),
+	KIND("operations", "opérations", OPERATION_COLUMNS, NULL),
+	KIND("marches", "marchés", MARCHE_COLUMNS, check_marche_row),
+	KIND("participants", "participants", PARTICIPANT_COLUMNS, NULL),
+	KIND("conventions", "conventions", CONVENTION_COLUMNS, check_convention_row),
+	KIND("heures", "heures", HEURES_COLUMNS, check_heures_row),
+};
+
+const KindSpec *
+kind_find(const char *name)
+{
+	for (size_t i = 0; i < sizeof(KINDS) / sizeof(KINDS[0]); i++)
+		if (strcmp(KINDS[i].name, name) == 0)
+			return &KINDS[i];
+	return NULL;
+}
+
+const char *
+kind_names(void)
+{
+	return "donneurs, entreprises, operations, marches, participants, conventions, heures";
+}
+
+bool
+kind_validate_field(const ColumnSpec *column, char *raw, char *out,
+					bool *is_null, char *err)
+{
+	char *value = validate_trim(raw);
+
+	*is_null = false;
+	out[0] = '\0';
+	if (*value == '\0')
+	{
+		if (column->required)
+		{
+			snprintf(err, VALIDATE_ERR_SIZE, "valeur obligatoire manquante");
+			return false;
+		}
+		if (column->when_empty)
+			snprintf(out, KIND_VALUE_SIZE, "%s", column->when_empty);
+		else
+			*is_null = true;
+		return true;
+	}
+
+	switch (column->type)
+	{
+		case COLUMN_ID:
+			if (!validate_identifier(value, err))
+				return false;
+			snprintf(out, KIND_VALUE_SIZE, "%s", value);
+			return true;
+		case COLUMN_TEXT:
+			if (!validate_text(value, 500, err))
+				return false;
+			snprintf(out, KIND_VALUE_SIZE, "%s", value);
+			return true;
+		case COLUMN_ENUM:
+			return validate_enum(value, column->values, out, KIND_VALUE_SIZE, err);
+		case COLUMN_DATE:
+			return validate_date(value, out, err);
+		case COLUMN_MONTH:
+			return validate_month(value, out, err);
+		case COLUMN_AMOUNT:
+			return validate_decimal(value, 2, 1e12, true, out, KIND_VALUE_SIZE, NULL, err);
+		case COLUMN_HOURS:
+			return validate_decimal(value, 2, 744, false, out, KIND_VALUE_SIZE, NULL, err);
+		case COLUMN_SIRET:
+			return validate_siret(value, out, err);
+		case COLUMN_INSEE:
+			return validate_insee(value, out, err);
+		case COLUMN_YES_NO:
+			return validate_yes_no(value, out, err);
+		case COLUMN_SEX:
+			return validate_sex(value, out, err);
+		case COLUMN_CRITERIA:
+			return validate_criteria(value, out, KIND_VALUE_SIZE, err);
+	}
+	snprintf(err, VALIDATE_ERR_SIZE, "type de colonne inconnu");
+	return false;
+}

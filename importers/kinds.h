@@ -1,0 +1,63 @@
+/*
+ * The canonical file kinds (donneurs, operations, marches, entreprises,
+ * participants, conventions, heures): their columns, value types and checks.
+ */
+#ifndef CLAUSE_KINDS_H
+#define CLAUSE_KINDS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "validate.h"
+
+typedef enum
+{
+	COLUMN_ID,
+	COLUMN_TEXT,
+	COLUMN_ENUM,
+	COLUMN_DATE,
+	COLUMN_MONTH,
+	COLUMN_AMOUNT,
+	COLUMN_HOURS,
+	COLUMN_SIRET,
+	COLUMN_INSEE,
+	COLUMN_YES_NO,
+	COLUMN_SEX,
+	COLUMN_CRITERIA
+} ColumnType;
+
+typedef struct ColumnSpec
+{
+	const char *name;
+	ColumnType type;
+	bool required;				/* an empty value is rejected */
+	const char *const *values;	/* COLUMN_ENUM: allowed values */
+	const char *when_empty;		/* value used when empty and optional; NULL = SQL NULL */
+} ColumnSpec;
+
+/* Cross-field check of a row of canonical values; sets the faulty column. */
+typedef bool (*RowCheck) (char *const *values, int *column, char *err);
+
+typedef struct KindSpec
+{
+	const char *name;
+	const char *label;			/* French, for messages */
+	const ColumnSpec *columns;
+	int ncolumns;
+	const char *merge_sql;		/* name of the embedded SQL that merges the stage */
+	RowCheck check_row;
+} KindSpec;
+
+#define KIND_VALUE_SIZE 1024	/* canonical values fit; longer text is rejected */
+
+const KindSpec *kind_find(const char *name);
+const char *kind_names(void);	/* "donneurs, operations, ..." for messages */
+
+/*
+ * Validates one raw field (trimmed in place) against its column; out receives
+ * the canonical value, *is_null whether it stands for SQL NULL.
+ */
+bool kind_validate_field(const ColumnSpec *column, char *raw, char *out,
+						 bool *is_null, char *err);
+
+#endif

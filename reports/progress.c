@@ -1,0 +1,263 @@
+/*
+ * Fiche progress: target, realised, ratio, expected at the date (pro rata of the
+ * period) and year-end projection, per fiche and indicator, as text or JSON.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "format.h"
+#include "log.h"
+#include "progress.h"
+
+static const char *
+indicator_short_label(const char *key)
+{
+	static const struct
+	{
+		const char *key;
+		const char *label;
+	} labels[] = {
+		{"heures", "Heures d'insertion"},
+		{"marches", "Marchés suivis"},
+		{"operations", "Opérations"},
+		{"chantiers", "Chantiers suivis"},
+		{"conventions", "Conventions en cours"},
+		{"marches_reserves", "Marchés réservés ou d'insertion"},
+		{"operations_hors_btp", "Opérations hors BTP"},
+	};
+
+	for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
+		if (strcmp(labels[i].key, key) == 0)
+			return labels[i].label;
+	return key;
+}
+
+static double
+number_or_zero(const DbRow *row, int column)
+{
+	return db_row_isnull(row, column) ? 0 : strtod(db_row_value(row, column), NULL);
+}
+
+static bool
+progress_row(void *context, const DbRow *row)
+{
+	ProgressReport *report = context;
+
+	if (report->count == report->capacity)
+	{
+		int capacity = report->capacity ? report->capacity * 2 : 32;
+		ProgressIndicator *items = realloc(report->items, sizeof(*items) * (size_t) capacity);
+
+		if (items == NULL)
+		{
+			log_error("mémoire insuffisante");
+			return false;
+		}
+		report->items = items;
+		report->capacity = capacity;
+	}
+
+	ProgressIndicator *item = &report->items[report->count++];
+
+	memset(item, 0, sizeof(*item));
+	snprintf(item->fiche, sizeof(item->fiche), "%s", db_row_value(row, 0));
+	snprintf(item->plie, sizeof(item->plie), "%s", db_row_value(row, 1));
+	snprintf(item->titre, sizeof(item->titre), "%s", db_row_value(row, 2));
+	snprintf(item->key, sizeof(item->key), "%s", db_row_value(row, 4));
+	snprintf(item->label, sizeof(item->label), "%s", db_row_value(row, 5));
+	snprintf(item->unit, sizeof(item->unit), "%s", db_row_value(row, 6));
+	item->target_raw = number_or_zero(row, 7);
+	item->per_etp = db_row_value(row, 8)[0] == 't';
+	item->etp = number_or_zero(row, 9);
+	item->etp_declared = db_row_value(row, 10)[0] == 't';
+	item->target = number_or_zero(row, 11);
+	item->tracked = db_row_value(row, 12)[0] == 't';
+	item->realised = number_or_zero(row, 13);
+	item->expected = number_or_zero(row, 14);
+	item->has_projection = !db_row_isnull(row, 15);
+	item->projection = number_or_zero(row, 15);
+	item->ratio = number_or_zero(row, 16);
+	snprintf(item->period_start, sizeof(item->period_start), "%s", db_row_value(row, 17));
+	snprintf(item->period_end, sizeof(item->period_end), "%s", db_row_value(row, 18));
+	snprintf(item->as_of, sizeof(item->as_of), "%s", db_row_value(row, 19));
+	return true;
+}
+
+bool
+progress_load(Db *db, int year, const char *plie, const char *as_of,
+			  ProgressReport *report)
+{
+	char year_text[16];
+
+	snprintf(year_text, sizeof(year_text), "%d", year);
+	report->year = year;
+	snprintf(report->as_of, sizeof(report->as_of), "%s", as_of);
+
+	const char *params[] = {year_text, as_of, plie};
+
+	return db_query(db,
+					"SELECT fiche, plie, titre, rang, coalesce(cle, ''), libelle, unite, cible, par_etp, etp, "
+					"etp_declare, cible_effective, suivi, realise, attendu, projection, taux, "
+					"date_debut, date_fin, date_calcul "
+					"FROM progression_fiche($1::integer, $2::date) "
+					"WHERE $3::text IS NULL OR plie = $3 "
+					"ORDER BY plie, fiche, rang",
+					3, params, progress_row, report, NULL);
+}
+
+void
+progress_free(ProgressReport *report)
+{
+	free(report->items);
+	memset(report, 0, sizeof(*report));
+}
+
+static void
+print_fiche_heading(const ProgressIndicator *item, FILE *out)
+{
+	fprintf(out, "\n%s — %s — %s\n", item->fiche, item->plie, item->titre);
+	fprintf(out, "  %-34s %12s %12s %8s %12s %12s\n", "Indicateur", "Cible", "Réalisé",
+			"%", "Attendu", "Projection");
+}
+
+bool
+progress_write_text(const ProgressReport *report, FILE *out)
+{
+	char as_of[16];
+
+	format_fr_date(report->as_of, as_of, sizeof(as_of));
+	fprintf(out, "Avancement des fiches opération %d, au %s\n", report->year, as_of);
+	if (report->count == 0)
+		fprintf(out, "\nAucune fiche clause pour cette année ou ce PLIE.\n");
+
+	for (int i = 0; i < report->count; i++)
+	{
+		const ProgressIndicator *item = &report->items[i];
+		bool first = i == 0 || strcmp(report->items[i - 1].fiche, item->fiche) != 0;
+
+		if (first)
+			print_fiche_heading(item, out);
+
+		char target[32], realised[32], ratio[32], expected[32], projection[32];
+
+		format_fr_number_trim(item->target, 1, target, sizeof(target));
+		if (!item->tracked)
+		{
+			fprintf(out, "  %-34.34s %12s   non suivi par clause (%s)\n",
+					item->label, target, item->unit);
+			continue;
+		}
+		format_fr_number_trim(item->realised, 1, realised, sizeof(realised));
+		format_fr_percent(item->ratio, ratio, sizeof(ratio));
+		format_fr_number_trim(item->expected, 1, expected, sizeof(expected));
+		if (item->has_projection)
+			format_fr_number_trim(item->projection, 1, projection, sizeof(projection));
+		else
+			snprintf(projection, sizeof(projection), "—");
+
+		/* %-34s counts bytes: pad by hand for accented labels */
+		const char *label = indicator_short_label(item->key);
+		int pad = 34;
+
+		for (const unsigned char *p = (const unsigned char *) label; *p; p++)
+			if ((*p & 0xC0) == 0x80)
+				pad++;
+		fprintf(out, "  %-*s %12s %12s %8s %12s %12s\n", pad, label, target, realised,
+				ratio, expected, projection);
+		if (item->per_etp)
+		{
+			char etp[32], raw[32];
+
+			format_fr_number_trim(item->etp, 2, etp, sizeof(etp));
+			format_fr_number_trim(item->target_raw, 1, raw, sizeof(raw));
+			fprintf(out, "    (cible de %s par ETP × %s ETP%s)\n", raw, etp,
+					item->etp_declared ? "" : " : ETP non déclaré, 1 par défaut — clause fiche etp");
+		}
+	}
+	fprintf(out, "\nRéalisé : heures créditées (travaillées + formation) des mois commencés à la date ;\n"
+			"comptes : actifs entre le début de la période et la date. Attendu : cible au prorata\n"
+			"des jours écoulés. Projection : heures au rythme actuel jusqu'à la fin de la période ;\n"
+			"comptes : actifs à un moment de la période, d'après les marchés connus.\n");
+	return !ferror(out);
+}
+
+static cJSON *
+progress_fiche_json(const ProgressIndicator *item)
+{
+	cJSON *fiche = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(fiche, "code", item->fiche);
+	cJSON_AddStringToObject(fiche, "plie", item->plie);
+	cJSON_AddStringToObject(fiche, "titre", item->titre);
+	cJSON_AddStringToObject(fiche, "debut", item->period_start);
+	cJSON_AddStringToObject(fiche, "fin", item->period_end);
+	cJSON_AddNumberToObject(fiche, "etp", item->etp);
+	cJSON_AddBoolToObject(fiche, "etp_declare", item->etp_declared);
+	cJSON_AddItemToObject(fiche, "indicators", cJSON_CreateArray());
+	cJSON_AddItemToObject(fiche, "non_suivis", cJSON_CreateArray());
+	return fiche;
+}
+
+static cJSON *
+progress_indicator_json(const ProgressIndicator *item)
+{
+	cJSON *indicator = cJSON_CreateObject();
+
+	if (!item->tracked)
+	{
+		cJSON_AddStringToObject(indicator, "label", item->label);
+		cJSON_AddNumberToObject(indicator, "target", item->target);
+		cJSON_AddStringToObject(indicator, "unit", item->unit);
+		cJSON_AddStringToObject(indicator, "status", "non suivi par clause");
+		return indicator;
+	}
+	cJSON_AddStringToObject(indicator, "key", item->key);
+	cJSON_AddStringToObject(indicator, "label", item->label);
+	cJSON_AddNumberToObject(indicator, "target", item->target);
+	if (item->per_etp)
+		cJSON_AddNumberToObject(indicator, "target_per_etp", item->target_raw);
+	cJSON_AddNumberToObject(indicator, "realised", item->realised);
+	cJSON_AddNumberToObject(indicator, "ratio", item->ratio);
+	cJSON_AddNumberToObject(indicator, "expected", item->expected);
+	if (item->has_projection)
+		cJSON_AddNumberToObject(indicator, "projection", item->projection);
+	else
+		cJSON_AddNullToObject(indicator, "projection");
+	return indicator;
+}
+
+bool
+progress_write_json(const ProgressReport *report, FILE *out)
+{
+	cJSON *root = cJSON_CreateObject();
+	cJSON *fiches = cJSON_CreateArray();
+	cJSON *fiche = NULL;
+
+	cJSON_AddNumberToObject(root, "year", report->year);
+	cJSON_AddStringToObject(root, "as_of", report->count ? report->items[0].as_of : report->as_of);
+	cJSON_AddItemToObject(root, "fiches", fiches);
+
+	for (int i = 0; i < report->count; i++)
+	{
+		const ProgressIndicator *item = &report->items[i];
+
+		if (i == 0 || strcmp(report->items[i - 1].fiche, item->fiche) != 0)
+		{
+			fiche = progress_fiche_json(item);
+			cJSON_AddItemToArray(fiches, fiche);
+		}
+		cJSON_AddItemToArray(cJSON_GetObjectItem(fiche, item->tracked ? "indicators" : "non_suivis"),
+							 progress_indicator_json(item));
+	}
+
+	char *text = cJSON_Print(root);
+	bool ok = text != NULL && fputs(text, out) >= 0 && fputc('\n', out) != EOF;
+
+	if (text == NULL)
+		log_error("mémoire insuffisante pour écrire le JSON");
+	cJSON_free(text);
+	cJSON_Delete(root);
+	return ok;
+}

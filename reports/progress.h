@@ -1,0 +1,54 @@
+/*
+ * Progress of the PLIE fiches against their targets (clause report progress):
+ * loads the figures of sql/views.sql's progression_fiche() and formats them.
+ */
+#ifndef CLAUSE_PROGRESS_H
+#define CLAUSE_PROGRESS_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "db.h"
+
+typedef struct ProgressIndicator
+{
+	char fiche[16];
+	char plie[32];
+	char titre[256];
+	char key[32];				/* "" when not tracked by clause */
+	char label[512];
+	char unit[64];
+	double target;				/* per-ETP targets already multiplied */
+	double target_raw;
+	bool per_etp;
+	double etp;
+	bool etp_declared;
+	bool tracked;
+	double realised;
+	double expected;
+	double projection;
+	bool has_projection;
+	double ratio;
+	char period_start[11];
+	char period_end[11];
+	char as_of[11];
+} ProgressIndicator;
+
+typedef struct ProgressReport
+{
+	int year;
+	char as_of[11];				/* the date asked, AAAA-MM-JJ */
+	ProgressIndicator *items;	/* ordered by PLIE, fiche, rank */
+	int count;
+	int capacity;
+} ProgressReport;
+
+/* plie may be NULL for all; as_of is AAAA-MM-JJ. */
+bool progress_load(Db *db, int year, const char *plie, const char *as_of,
+				   ProgressReport *report);
+void progress_free(ProgressReport *report);
+
+bool progress_write_text(const ProgressReport *report, FILE *out);
+bool progress_write_json(const ProgressReport *report, FILE *out);
+
+#endif

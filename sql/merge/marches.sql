@@ -1,0 +1,36 @@
+-- Merge of a marchés file: upsert by id; the opération and the attributaire must exist.
+UPDATE stage s SET motif = 'identifiant en double dans le fichier (lignes ' || d.lignes || ')', colonne = 'id'
+FROM (SELECT id, string_agg(ligne::text, ', ' ORDER BY ligne) AS lignes
+      FROM stage WHERE motif IS NULL GROUP BY id HAVING count(*) > 1) d
+WHERE s.motif IS NULL AND s.id = d.id;
+
+UPDATE stage s SET motif = 'opération inconnue « ' || s.operation_id || ' » (importez-la d''abord)',
+                   colonne = 'operation_id'
+WHERE s.motif IS NULL AND NOT EXISTS (SELECT 1 FROM operation o WHERE o.id = s.operation_id);
+
+UPDATE stage s SET motif = 'entreprise attributaire inconnue (SIRET ' || s.attributaire_siret || ', importez-la d''abord)',
+                   colonne = 'attributaire_siret'
+WHERE s.motif IS NULL AND NOT EXISTS (SELECT 1 FROM entreprise e WHERE e.siret = s.attributaire_siret);
+
+INSERT INTO rejet (lot_id, ligne, colonne, motif, contenu)
+SELECT current_setting('clause.lot_id')::bigint, ligne, colonne, motif, contenu
+FROM stage WHERE motif IS NOT NULL;
+
+WITH changed AS (
+    INSERT INTO marche AS t (id, operation_id, lot, intitule, attributaire_siret, forme, date_debut, date_fin,
+                             montant_ht, heures_prevues, lot_id, ligne)
+    SELECT id, operation_id, lot, intitule, attributaire_siret, forme, date_debut::date, date_fin::date,
+           montant_ht::numeric, heures_prevues::numeric, current_setting('clause.lot_id')::bigint, ligne
+    FROM stage WHERE motif IS NULL
+    ON CONFLICT (id) DO UPDATE
+        SET operation_id = EXCLUDED.operation_id, lot = EXCLUDED.lot, intitule = EXCLUDED.intitule,
+            attributaire_siret = EXCLUDED.attributaire_siret, forme = EXCLUDED.forme,
+            date_debut = EXCLUDED.date_debut, date_fin = EXCLUDED.date_fin, montant_ht = EXCLUDED.montant_ht,
+            heures_prevues = EXCLUDED.heures_prevues, lot_id = EXCLUDED.lot_id, ligne = EXCLUDED.ligne
+        WHERE (t.operation_id, t.lot, t.intitule, t.attributaire_siret, t.forme, t.date_debut, t.date_fin,
+               t.montant_ht, t.heures_prevues)
+              IS DISTINCT FROM (EXCLUDED.operation_id, EXCLUDED.lot, EXCLUDED.intitule, EXCLUDED.attributaire_siret,
+                                EXCLUDED.forme, EXCLUDED.date_debut, EXCLUDED.date_fin, EXCLUDED.montant_ht,
+                                EXCLUDED.heures_prevues)
+    RETURNING 1)
+SELECT count(*) FROM changed;

@@ -1,0 +1,29 @@
+-- Merge of an opérations file: upsert by id; the donneur and the fiche must exist.
+UPDATE stage s SET motif = 'identifiant en double dans le fichier (lignes ' || d.lignes || ')', colonne = 'id'
+FROM (SELECT id, string_agg(ligne::text, ', ' ORDER BY ligne) AS lignes
+      FROM stage WHERE motif IS NULL GROUP BY id HAVING count(*) > 1) d
+WHERE s.motif IS NULL AND s.id = d.id;
+
+UPDATE stage s SET motif = 'donneur d''ordre inconnu « ' || s.donneur_id || ' » (importez-le d''abord)',
+                   colonne = 'donneur_id'
+WHERE s.motif IS NULL AND NOT EXISTS (SELECT 1 FROM donneur d WHERE d.id = s.donneur_id);
+
+UPDATE stage s SET motif = 'fiche opération inconnue « ' || s.fiche || ' » (voir clause fiche list)',
+                   colonne = 'fiche'
+WHERE s.motif IS NULL AND s.fiche IS NOT NULL AND NOT EXISTS (SELECT 1 FROM fiche f WHERE f.code = s.fiche);
+
+INSERT INTO rejet (lot_id, ligne, colonne, motif, contenu)
+SELECT current_setting('clause.lot_id')::bigint, ligne, colonne, motif, contenu
+FROM stage WHERE motif IS NOT NULL;
+
+WITH changed AS (
+    INSERT INTO operation AS t (id, donneur_id, nom, commune_insee, secteur, fiche, lot_id, ligne)
+    SELECT id, donneur_id, nom, commune_insee, secteur, fiche, current_setting('clause.lot_id')::bigint, ligne
+    FROM stage WHERE motif IS NULL
+    ON CONFLICT (id) DO UPDATE
+        SET donneur_id = EXCLUDED.donneur_id, nom = EXCLUDED.nom, commune_insee = EXCLUDED.commune_insee,
+            secteur = EXCLUDED.secteur, fiche = EXCLUDED.fiche, lot_id = EXCLUDED.lot_id, ligne = EXCLUDED.ligne
+        WHERE (t.donneur_id, t.nom, t.commune_insee, t.secteur, t.fiche)
+              IS DISTINCT FROM (EXCLUDED.donneur_id, EXCLUDED.nom, EXCLUDED.commune_insee, EXCLUDED.secteur, EXCLUDED.fiche)
+    RETURNING 1)
+SELECT count(*) FROM changed;

@@ -1,0 +1,54 @@
+/*
+ * The command line: a table of commands drives dispatch and --help; common flags
+ * (-v, -q, --db, --help) are parsed once, before dispatch.
+ */
+#ifndef CLAUSE_CLI_H
+#define CLAUSE_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "session.h"
+
+typedef struct Command Command;
+
+struct Command
+{
+	const char *name;
+	const char *summary;		/* one line, French */
+	const char *usage;			/* "clause import KIND FILE..." */
+	const char *help;			/* options and details, or NULL */
+	int (*run) (int argc, char **argv);	/* argv[0] is the command's name */
+	const Command *const *subcommands;	/* NULL-terminated, or NULL for a leaf */
+};
+
+typedef struct CliOptions
+{
+	const char *conninfo;		/* --db, or NULL */
+	int verbosity;				/* -1 quiet, 0 default, 1 -v, 2 -vv */
+} CliOptions;
+
+extern CliOptions cli_options;
+
+extern const Command COMMAND_DB;
+extern const Command COMMAND_IMPORT;
+extern const Command COMMAND_ATTRIBUTE;
+extern const Command COMMAND_CONFIG;
+extern const Command COMMAND_FICHE;
+extern const Command COMMAND_REPORT;
+
+/* Prints one line and the hint to --help on stderr; returns EXIT_CODE_USAGE. */
+int cli_usage_error(const char *command, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Opens a session on the configured database; false when reported. */
+bool cli_open_session(Session *session);
+
+/* Opens -o FILE for writing, or returns stdout when path is NULL or "-". */
+FILE *cli_open_output(const char *path);
+bool cli_close_output(FILE *out, const char *path);
+
+/* Resets getopt for a command's own options. */
+void cli_getopt_reset(void);
+
+#endif

@@ -1,0 +1,218 @@
+/*
+ * clause config list|set, clause fiche list|etp, clause attribute: the settings
+ * stored in the database, and the recomputation of attribution they trigger.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "attribute.h"
+#include "cli.h"
+#include "exitcodes.h"
+#include "log.h"
+#include "validate.h"
+
+static bool
+print_setting(void *context, const DbRow *row)
+{
+	(void) context;
+	printf("%-24s %10s   %s\n", db_row_value(row, 0), db_row_value(row, 1), db_row_value(row, 2));
+	return true;
+}
+
+static int
+config_list_run(int argc, char **argv)
+{
+	Session session = {0};
+
+	if (argc > 1)
+		return cli_usage_error("clause config list", "argument inattendu « %s »", argv[1]);
+	if (!cli_open_session(&session))
+		return EXIT_CODE_DATABASE;
+
+	bool ok = db_query(&session.db, "SELECT cle, valeur, description FROM parametre ORDER BY cle",
+					   0, NULL, print_setting, NULL, NULL);
+
+	session_close(&session);
+	return ok ? EXIT_CODE_OK : EXIT_CODE_DATABASE;
+}
+
+/* Validates a positive decimal given on the command line into canonical form. */
+static bool
+parse_positive(const char *text, char *out, size_t outsize)
+{
+	char err[VALIDATE_ERR_SIZE];
+	double value = 0;
+	char copy[64];
+
+	snprintf(copy, sizeof(copy), "%s", text);
+	return validate_decimal(validate_trim(copy), 4, 1e9, false, out, outsize, &value, err) &&
+		value > 0;
+}
+
+static int
+config_set_run(int argc, char **argv)
+{
+	const char *command = "clause config set";
+	char value[64];
+
+	if (argc != 3)
+		return cli_usage_error(command, "précisez CLÉ et VALEUR");
+	if (!parse_positive(argv[2], value, sizeof(value)))
+		return cli_usage_error(command, "la valeur doit être un nombre positif, pas « %s »", argv[2]);
+
+	Session session = {0};
+
+	if (!cli_open_session(&session))
+		return EXIT_CODE_DATABASE;
+
+	const char *params[] = {argv[1], value};
+	long affected = 0;
+	bool ok = db_begin(&session.db) &&
+		db_query(&session.db, "UPDATE parametre SET valeur = $2::numeric WHERE cle = $1",
+				 2, params, NULL, NULL, &affected);
+
+	if (ok && affected == 0)
+	{
+		db_rollback(&session.db);
+		session_close(&session);
+		return cli_usage_error(command, "clé inconnue « %s » (voir clause config list)", argv[1]);
+	}
+	/* The ceiling changes which lines are credited: attribute again, atomically. */
+	ok = ok && attribute_in_transaction(&session.db) && db_commit(&session.db);
+	if (!ok)
+		db_rollback(&session.db);
+	else
+		printf("%s = %s\n", argv[1], value);
+	session_close(&session);
+	return ok ? EXIT_CODE_OK : EXIT_CODE_DATABASE;
+}
+
+static bool
+print_fiche(void *context, const DbRow *row)
+{
+	(void) context;
+	printf("%-5s %-16s %-8s %s%s%s\n", db_row_value(row, 0), db_row_value(row, 1),
+		   db_row_value(row, 2), db_row_value(row, 3),
+		   db_row_isnull(row, 4) ? "" : "  — ETP déclarés : ",
+		   db_row_isnull(row, 4) ? "" : db_row_value(row, 4));
+	return true;
+}
+
+static int
+fiche_list_run(int argc, char **argv)
+{
+	Session session = {0};
+
+	if (argc > 1)
+		return cli_usage_error("clause fiche list", "argument inattendu « %s »", argv[1]);
+	if (!cli_open_session(&session))
+		return EXIT_CODE_DATABASE;
+
+	bool ok = db_query(&session.db,
+					   "SELECT code, plie, annee, titre, etp_declares FROM fiche ORDER BY plie, code",
+					   0, NULL, print_fiche, NULL, NULL);
+
+	session_close(&session);
+	return ok ? EXIT_CODE_OK : EXIT_CODE_DATABASE;
+}
+
+static int
+fiche_etp_run(int argc, char **argv)
+{
+	const char *command = "clause fiche etp";
+	char value[64];
+
+	if (argc != 3)
+		return cli_usage_error(command, "précisez le code de la fiche et l'ETP (ex. S3 1,5)");
+	if (!parse_positive(argv[2], value, sizeof(value)))
+		return cli_usage_error(command, "l'ETP doit être un nombre positif, pas « %s »", argv[2]);
+
+	Session session = {0};
+
+	if (!cli_open_session(&session))
+		return EXIT_CODE_DATABASE;
+
+	const char *params[] = {argv[1], value};
+	long affected = 0;
+	bool ok = db_query(&session.db, "UPDATE fiche SET etp_declares = $2::numeric WHERE code = $1",
+					   2, params, NULL, NULL, &affected);
+
+	session_close(&session);
+	if (ok && affected == 0)
+		return cli_usage_error(command, "fiche inconnue « %s » (voir clause fiche list)", argv[1]);
+	if (ok)
+		printf("fiche %s : %s ETP déclarés\n", argv[1], value);
+	return ok ? EXIT_CODE_OK : EXIT_CODE_DATABASE;
+}
+
+static bool
+print_reason_count(void *context, const DbRow *row)
+{
+	(void) context;
+	printf("  %-22s %8s lignes %12s heures\n", db_row_value(row, 0), db_row_value(row, 1),
+		   db_row_value(row, 2));
+	return true;
+}
+
+static int
+attribute_run_command(int argc, char **argv)
+{
+	Session session = {0};
+
+	if (argc > 1)
+		return cli_usage_error("clause attribute", "argument inattendu « %s »", argv[1]);
+	if (!cli_open_session(&session))
+		return EXIT_CODE_DATABASE;
+
+	bool ok = attribute_run(&session.db);
+
+	if (ok)
+	{
+		printf("Attribution des heures :\n");
+		ok = db_query(&session.db,
+					  "SELECT coalesce(motif, 'credite'), count(*), sum(heures_total) FROM v_ligne "
+					  "GROUP BY 1 ORDER BY 1", 0, NULL, print_reason_count, NULL, NULL);
+	}
+	session_close(&session);
+	return ok ? EXIT_CODE_OK : EXIT_CODE_DATABASE;
+}
+
+static const Command CONFIG_LIST = {
+	"list", "paramètres et leurs valeurs", "clause config list", NULL, config_list_run, NULL
+};
+static const Command CONFIG_SET = {
+	"set", "change un paramètre (et ré-attribue les heures)", "clause config set CLÉ VALEUR",
+	"Clés : plafond_mensuel_heures (208), heures_par_etp (1607), seuil_masquage (3),\n"
+	"cout_horaire_charge (30).\n",
+	config_set_run, NULL
+};
+static const Command *const CONFIG_SUBCOMMANDS[] = {&CONFIG_LIST, &CONFIG_SET, NULL};
+
+const Command COMMAND_CONFIG = {
+	"config", "paramètres de calcul (plafond mensuel, heures par ETP…)", "clause config COMMANDE",
+	NULL, NULL, CONFIG_SUBCOMMANDS
+};
+
+static const Command FICHE_LIST = {
+	"list", "fiches opération du catalogue", "clause fiche list", NULL, fiche_list_run, NULL
+};
+static const Command FICHE_ETP = {
+	"etp", "déclare l'ETP de facilitateur d'une fiche (cibles « par ETP »)",
+	"clause fiche etp CODE ETP", "Exemple : clause fiche etp S3 1,5\n", fiche_etp_run, NULL
+};
+static const Command *const FICHE_SUBCOMMANDS[] = {&FICHE_LIST, &FICHE_ETP, NULL};
+
+const Command COMMAND_FICHE = {
+	"fiche", "fiches opération des PLIE (catalogue 2021)", "clause fiche COMMANDE", NULL, NULL,
+	FICHE_SUBCOMMANDS
+};
+
+const Command COMMAND_ATTRIBUTE = {
+	"attribute", "recalcule l'attribution des heures (fait aussi après chaque import)",
+	"clause attribute",
+	"Applique les règles de DOMAIN.md : remplacee, non_eligible, hors_periode_marche,\n"
+	"depassement_plafond ; rattache chaque heure créditée à son marché, son opération,\n"
+	"son donneur d'ordre, son PLIE et sa fiche.\n",
+	attribute_run_command, NULL
+};

@@ -1,0 +1,162 @@
+/*
+ * clause db start|stop|status|migrate|psql: the embedded cluster and the schema.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "cluster.h"
+#include "exitcodes.h"
+#include "log.h"
+#include "migrate.h"
+
+static bool
+embedded_or_explain(const char *what)
+{
+	if (session_uses_embedded(cli_options.conninfo))
+		return true;
+	log_notice("clause utilise un serveur PostgreSQL externe (--db ou PGHOST/PGDATABASE) : "
+			   "« %s » ne concerne que la base embarquée", what);
+	return false;
+}
+
+static int
+db_start_run(int argc, char **argv)
+{
+	Session session = {0};
+
+	(void) argv;
+	if (argc > 1)
+		return cli_usage_error("clause db start", "argument inattendu « %s »", argv[1]);
+	if (!embedded_or_explain("db start"))
+		return EXIT_CODE_OK;
+	if (!cli_open_session(&session))
+		return EXIT_CODE_DATABASE;
+	printf("base embarquée prête : %s\n", session.db.description);
+	session_close(&session);
+	return EXIT_CODE_OK;
+}
+
+static int
+db_stop_run(int argc, char **argv)
+{
+	Cluster cluster = {0};
+
+	if (argc > 1)
+		return cli_usage_error("clause db stop", "argument inattendu « %s »", argv[1]);
+	if (!embedded_or_explain("db stop"))
+		return EXIT_CODE_OK;
+	if (!session_cluster(&cluster))
+		return EXIT_CODE_INTERNAL;
+	return cluster_stop(&cluster) ? EXIT_CODE_OK : EXIT_CODE_DATABASE;
+}
+
+static int
+db_status_run(int argc, char **argv)
+{
+	if (argc > 1)
+		return cli_usage_error("clause db status", "argument inattendu « %s »", argv[1]);
+	if (!session_uses_embedded(cli_options.conninfo))
+	{
+		Db db = {0};
+
+		if (!db_connect(&db, cli_options.conninfo))
+			return EXIT_CODE_DATABASE;
+		printf("serveur externe : %s\n", db.description);
+		db_close(&db);
+		return EXIT_CODE_OK;
+	}
+
+	Cluster cluster = {0};
+
+	if (!session_cluster(&cluster))
+		return EXIT_CODE_INTERNAL;
+
+	bool running = cluster_is_running(&cluster);
+
+	printf("base embarquée : %s\n", cluster.pgdata);
+	printf("état : %s\n", !cluster_is_initialized(&cluster) ? "non créée (créée au premier usage)"
+		   : running ? "démarrée" : "arrêtée");
+	printf("socket : %s\nprogrammes du serveur : %s\n", cluster.socket_dir, cluster.bindir);
+	if (cluster.switch_user)
+		printf("utilisateur du serveur : %s\n", CLUSTER_SYSTEM_USER);
+	/* 0 when running, 3 when stopped, as pg_ctl status does */
+	return running ? EXIT_CODE_OK : EXIT_CODE_DATABASE;
+}
+
+static int
+db_migrate_run(int argc, char **argv)
+{
+	Session session = {0};
+
+	if (argc > 1)
+		return cli_usage_error("clause db migrate", "argument inattendu « %s »", argv[1]);
+	if (!cli_open_session(&session))
+		return EXIT_CODE_DATABASE;
+
+	/* session_open migrated already; run again to report what stands */
+	bool ok = migrate_apply(&session.db, true);
+
+	session_close(&session);
+	return ok ? EXIT_CODE_OK : EXIT_CODE_DATABASE;
+}
+
+static int
+db_psql_run(int argc, char **argv)
+{
+	char conninfo[PATH_MAX * 2];
+
+	(void) argc;
+	(void) argv;
+	if (session_uses_embedded(cli_options.conninfo))
+	{
+		Session session = {0};
+
+		if (!cli_open_session(&session))
+			return EXIT_CODE_DATABASE;
+		session_close(&session);
+		cluster_conninfo(&session.cluster, CLUSTER_DATABASE, conninfo, sizeof(conninfo));
+	}
+	else
+		snprintf(conninfo, sizeof(conninfo), "%s", cli_options.conninfo ? cli_options.conninfo : "");
+
+	setenv("PGOPTIONS", "-c search_path=clause,public", 0);
+	execlp("psql", "psql", conninfo, (char *) NULL);
+	log_error("impossible de lancer psql : %m (paquet postgresql-client)");
+	return EXIT_CODE_INTERNAL;
+}
+
+static const Command DB_START = {
+	"start", "crée (au premier usage) et démarre la base embarquée", "clause db start",
+	"La base embarquée vit sous var/pg (ou $CLAUSE_VAR/pg), sans port TCP : sa socket\n"
+	"est dans var/run. En root, le serveur tourne sous l'utilisateur système « clause ».\n",
+	db_start_run, NULL
+};
+static const Command DB_STOP = {
+	"stop", "arrête la base embarquée", "clause db stop", NULL, db_stop_run, NULL
+};
+static const Command DB_STATUS = {
+	"status", "état de la base (code 0 si démarrée, 3 sinon)", "clause db status", NULL,
+	db_status_run, NULL
+};
+static const Command DB_MIGRATE = {
+	"migrate", "applique les migrations de sql/ (fait aussi à chaque commande)",
+	"clause db migrate",
+	"Chaque fichier sql/migrations/NNNN_*.sql est appliqué une seule fois, dans l'ordre,\n"
+	"et noté dans clause.schema_migration ; sql/views.sql est recréé s'il a changé.\n",
+	db_migrate_run, NULL
+};
+static const Command DB_PSQL = {
+	"psql", "ouvre psql sur la base de clause", "clause db psql", NULL, db_psql_run, NULL
+};
+
+static const Command *const DB_SUBCOMMANDS[] = {
+	&DB_START, &DB_STOP, &DB_STATUS, &DB_MIGRATE, &DB_PSQL, NULL
+};
+
+const Command COMMAND_DB = {
+	"db", "gère la base PostgreSQL (embarquée ou non)", "clause db COMMANDE", NULL, NULL,
+	DB_SUBCOMMANDS
+};

@@ -1,0 +1,297 @@
+/*
+ * clause report progress|lines|rejets|batches: reports read from the views of sql/.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "exitcodes.h"
+#include "lines.h"
+#include "log.h"
+#include "progress.h"
+#include "validate.h"
+
+static const char *const REASONS[] = {
+	"non_eligible", "hors_periode_marche", "depassement_plafond", "remplacee", "credite", NULL
+};
+
+static bool
+parse_format(const char *value, const char *const *allowed)
+{
+	for (int i = 0; allowed[i]; i++)
+		if (strcmp(value, allowed[i]) == 0)
+			return true;
+	return false;
+}
+
+static int
+progress_run(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{"year", required_argument, NULL, 'y'},
+		{"plie", required_argument, NULL, 'p'},
+		{"as-of", required_argument, NULL, 'a'},
+		{"format", required_argument, NULL, 'f'},
+		{"output", required_argument, NULL, 'o'},
+		{NULL, 0, NULL, 0}
+	};
+	static const char *const formats[] = {"text", "json", NULL};
+	const char *command = "clause report progress";
+	int year = 2021;
+	const char *plie = NULL, *format = "text", *output = NULL;
+	char as_of[11] = "";
+	char err[VALIDATE_ERR_SIZE];
+	int opt;
+
+	cli_getopt_reset();
+	while ((opt = getopt_long(argc, argv, "+o:", options, NULL)) != -1)
+	{
+		switch (opt)
+		{
+			case 'y':
+				{
+					char *end = NULL;
+					long value = strtol(optarg, &end, 10);
+
+					if (*end != '\0' || value < 2000 || value > 2100)
+						return cli_usage_error(command, "--year attend une année (ex. 2021)");
+					year = (int) value;
+					break;
+				}
+			case 'p':
+				plie = optarg;
+				break;
+			case 'a':
+				if (!validate_date(optarg, as_of, err))
+					return cli_usage_error(command, "--as-of : %s", err);
+				break;
+			case 'f':
+				if (!parse_format(optarg, formats))
+					return cli_usage_error(command, "format inconnu « %s » (text ou json)", optarg);
+				format = optarg;
+				break;
+			case 'o':
+				output = optarg;
+				break;
+			default:
+				return cli_usage_error(command, "option inconnue « %s »", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error(command, "argument inattendu « %s »", argv[optind]);
+	if (as_of[0] == '\0')
+	{
+		time_t now = time(NULL);
+		struct tm today;
+
+		localtime_r(&now, &today);
+		strftime(as_of, sizeof(as_of), "%Y-%m-%d", &today);
+	}
+
+	Session session = {0};
+	ProgressReport report = {0};
+
+	if (!cli_open_session(&session))
+		return EXIT_CODE_DATABASE;
+	if (!progress_load(&session.db, year, plie, as_of, &report))
+	{
+		session_close(&session);
+		return EXIT_CODE_DATABASE;
+	}
+	session_close(&session);
+
+	FILE *out = cli_open_output(output);
+	bool ok = out != NULL;
+
+	if (ok)
+		ok = strcmp(format, "json") == 0 ? progress_write_json(&report, out)
+			: progress_write_text(&report, out);
+	if (out && !cli_close_output(out, output))
+		ok = false;
+	progress_free(&report);
+	return ok ? EXIT_CODE_OK : EXIT_CODE_INTERNAL;
+}
+
+typedef struct TableCommandOptions
+{
+	const char *reason;
+	const char *plie;
+	const char *marche;
+	const char *lot;
+	LinesFormat format;
+	const char *output;
+} TableCommandOptions;
+
+/* Options shared by the line-level reports. */
+static int
+parse_table_options(const char *command, int argc, char **argv, TableCommandOptions *opts)
+{
+	static const struct option options[] = {
+		{"reason", required_argument, NULL, 'r'},
+		{"motif", required_argument, NULL, 'r'},
+		{"plie", required_argument, NULL, 'p'},
+		{"marche", required_argument, NULL, 'm'},
+		{"lot", required_argument, NULL, 'l'},
+		{"format", required_argument, NULL, 'f'},
+		{"output", required_argument, NULL, 'o'},
+		{NULL, 0, NULL, 0}
+	};
+	int opt;
+
+	cli_getopt_reset();
+	while ((opt = getopt_long(argc, argv, "+o:", options, NULL)) != -1)
+	{
+		switch (opt)
+		{
+			case 'r':
+				if (!parse_format(optarg, REASONS))
+					return cli_usage_error(command, "motif inconnu « %s » (non_eligible, "
+										   "hors_periode_marche, depassement_plafond, remplacee, credite)",
+										   optarg);
+				opts->reason = optarg;
+				break;
+			case 'p':
+				opts->plie = optarg;
+				break;
+			case 'm':
+				opts->marche = optarg;
+				break;
+			case 'l':
+				{
+					char *end = NULL;
+
+					strtoll(optarg, &end, 10);
+					if (*optarg == '\0' || *end != '\0')
+						return cli_usage_error(command, "--lot attend un numéro de lot");
+					opts->lot = optarg;
+					break;
+				}
+			case 'f':
+				if (strcmp(optarg, "text") == 0)
+					opts->format = LINES_TEXT;
+				else if (strcmp(optarg, "csv") == 0)
+					opts->format = LINES_CSV;
+				else
+					return cli_usage_error(command, "format inconnu « %s » (text ou csv)", optarg);
+				break;
+			case 'o':
+				opts->output = optarg;
+				break;
+			default:
+				return cli_usage_error(command, "option inconnue « %s »", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error(command, "argument inattendu « %s »", argv[optind]);
+	return EXIT_CODE_OK;
+}
+
+typedef enum
+{
+	TABLE_LINES,
+	TABLE_REJECTS,
+	TABLE_BATCHES
+} TableKind;
+
+static int
+table_report_run(const char *command, TableKind kind, int argc, char **argv)
+{
+	TableCommandOptions opts = {0};
+	int code = parse_table_options(command, argc, argv, &opts);
+
+	if (code != EXIT_CODE_OK)
+		return code;
+
+	Session session = {0};
+
+	if (!cli_open_session(&session))
+		return EXIT_CODE_DATABASE;
+
+	FILE *out = cli_open_output(opts.output);
+	bool ok = out != NULL;
+	long long count = 0;
+
+	if (ok && kind == TABLE_LINES)
+	{
+		LinesFilter filter = {opts.reason, opts.plie, opts.marche, opts.lot};
+
+		ok = lines_write(&session.db, &filter, opts.format, out, &count);
+		if (ok)
+			log_notice("%lld lignes", count);
+	}
+	else if (ok && kind == TABLE_REJECTS)
+	{
+		ok = rejects_write(&session.db, opts.lot, opts.format, out, &count);
+		if (ok)
+			log_notice("%lld lignes rejetées", count);
+	}
+	else if (ok)
+		ok = batches_write(&session.db, opts.format, out);
+
+	if (out && !cli_close_output(out, opts.output))
+		ok = false;
+	session_close(&session);
+	return ok ? EXIT_CODE_OK : EXIT_CODE_DATABASE;
+}
+
+static int
+lines_run(int argc, char **argv)
+{
+	return table_report_run("clause report lines", TABLE_LINES, argc, argv);
+}
+
+static int
+rejects_run(int argc, char **argv)
+{
+	return table_report_run("clause report rejets", TABLE_REJECTS, argc, argv);
+}
+
+static int
+batches_run(int argc, char **argv)
+{
+	return table_report_run("clause report batches", TABLE_BATCHES, argc, argv);
+}
+
+static const Command REPORT_PROGRESS = {
+	"progress", "avancement des fiches opération face à leurs cibles",
+	"clause report progress [--year 2021] [--plie CODE] [--as-of DATE] [--format text|json] [-o FICHIER]",
+	"Pour chaque fiche clause et chaque indicateur : cible, réalisé, pourcentage, valeur\n"
+	"attendue à la date (--as-of, par défaut aujourd'hui ramené à la période) et projection\n"
+	"de fin de période au rythme actuel. Les cibles « par ETP » sont multipliées par l'ETP\n"
+	"déclaré (clause fiche etp CODE ETP).\n"
+	"\nOptions :\n"
+	"  --year AAAA       année des fiches (2021 par défaut)\n"
+	"  --plie CODE       un seul PLIE (agenais, bordeaux, technowest, grand_perigueux,\n"
+	"                    haut_perigord, portes_du_sud, sources)\n"
+	"  --as-of DATE      date de calcul, JJ/MM/AAAA ou AAAA-MM-JJ\n"
+	"  --format F        text (défaut) ou json\n"
+	"  -o, --output F    écrire dans F plutôt que sur la sortie standard\n",
+	progress_run, NULL
+};
+static const Command REPORT_LINES = {
+	"lines", "lignes d'heures non comptabilisées (ou créditées), avec fichier et ligne",
+	"clause report lines [--reason MOTIF] [--plie CODE] [--marche ID] [--lot N] [--format text|csv] [-o F]",
+	"Motifs : non_eligible, hors_periode_marche, depassement_plafond, remplacee ; « credite »\n"
+	"liste les lignes créditées. Sans --reason : toutes les lignes non comptabilisées.\n",
+	lines_run, NULL
+};
+static const Command REPORT_REJECTS = {
+	"rejets", "lignes rejetées à l'import, avec ligne, colonne et motif",
+	"clause report rejets [--lot N] [--format text|csv] [-o F]", NULL, rejects_run, NULL
+};
+static const Command REPORT_BATCHES = {
+	"batches", "lots importés : fichier, date, SHA-256 et ce que chacun a changé",
+	"clause report batches [--format text|csv] [-o F]", NULL, batches_run, NULL
+};
+
+static const Command *const REPORT_SUBCOMMANDS[] = {
+	&REPORT_PROGRESS, &REPORT_LINES, &REPORT_REJECTS, &REPORT_BATCHES, NULL
+};
+
+const Command COMMAND_REPORT = {
+	"report", "rapports (avancement des fiches, lignes, rejets, lots)", "clause report RAPPORT ...",
+	NULL, NULL, REPORT_SUBCOMMANDS
+};

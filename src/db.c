@@ -1,0 +1,332 @@
+/*
+ * libpq wrapper: connections, parameterised queries, COPY streaming.
+ * Every PGresult is checked and cleared here; errors are logged once, here.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libpq-fe.h>
+
+#include "db.h"
+#include "log.h"
+
+static void
+db_notice_processor(void *arg, const char *message)
+{
+	(void) arg;
+	size_t len = strlen(message);
+
+	/* The server ends its notices with a newline; our logger adds one. */
+	while (len > 0 && message[len - 1] == '\n')
+		len--;
+	log_info("serveur : %.*s", (int) len, message);
+}
+
+static void
+db_describe(Db *db)
+{
+	PGconn *conn = db->conn;
+	const char *host = PQhost(conn);
+	const char *port = PQport(conn);
+
+	snprintf(db->description, sizeof(db->description),
+			 "base « %s » (utilisateur %s, hôte %s, port %s)",
+			 PQdb(conn), PQuser(conn), host ? host : "?", port ? port : "?");
+}
+
+/* Records SQLSTATE and logs the server's message with its detail and hint. */
+static void
+db_report_result_error(Db *db, const PGresult *res, const char *what)
+{
+	const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+	const char *primary = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+	const char *detail = PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL);
+	const char *hint = PQresultErrorField(res, PG_DIAG_MESSAGE_HINT);
+
+	snprintf(db->sqlstate, sizeof(db->sqlstate), "%s", state ? state : "");
+	if (primary == NULL)
+		primary = PQerrorMessage(db->conn);
+	log_error("%s : %s%s%s%s%s [%s]", what, primary,
+			  detail ? " — " : "", detail ? detail : "",
+			  hint ? " — " : "", hint ? hint : "",
+			  state ? state : "?");
+}
+
+bool
+db_connect(Db *db, const char *conninfo)
+{
+	PGconn *conn = PQconnectdb(conninfo ? conninfo : "");
+
+	db->sqlstate[0] = '\0';
+	if (PQstatus(conn) != CONNECTION_OK)
+	{
+		/* libpq's message never contains the password */
+		log_error("connexion à PostgreSQL impossible : %s", PQerrorMessage(conn));
+		snprintf(db->sqlstate, sizeof(db->sqlstate), "08001");
+		PQfinish(conn);
+		db->conn = NULL;
+		return false;
+	}
+	db->conn = conn;
+	PQsetNoticeProcessor(conn, db_notice_processor, NULL);
+	db_describe(db);
+	log_debug("connecté à %s", db->description);
+
+	/* Fixed session settings: our own schema first, ISO dates, UTF-8. */
+	return db_exec(db, "SET search_path = clause, public; "
+				   "SET client_encoding = 'UTF8'; SET DateStyle = 'ISO, YMD'; "
+				   "SET client_min_messages = warning");
+}
+
+void
+db_close(Db *db)
+{
+	if (db->conn)
+		PQfinish(db->conn);
+	db->conn = NULL;
+}
+
+bool
+db_exec(Db *db, const char *sql)
+{
+	PGresult *res = PQexec(db->conn, sql);
+	ExecStatusType status = PQresultStatus(res);
+	bool ok = (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK);
+
+	if (!ok)
+		db_report_result_error(db, res, "requête refusée");
+	else
+		db->sqlstate[0] = '\0';
+	PQclear(res);
+	return ok;
+}
+
+bool
+db_exec_value(Db *db, const char *sql, char *out, size_t outsize)
+{
+	PGresult *res = PQexec(db->conn, sql);
+	bool ok = PQresultStatus(res) == PGRES_TUPLES_OK;
+
+	out[0] = '\0';
+	if (!ok)
+		db_report_result_error(db, res, "requête refusée");
+	else
+	{
+		db->sqlstate[0] = '\0';
+		if (PQntuples(res) > 0 && PQnfields(res) > 0)
+			snprintf(out, outsize, "%s", PQgetvalue(res, 0, 0));
+	}
+	PQclear(res);
+	return ok;
+}
+
+bool
+db_query(Db *db, const char *sql, int nparams, const char *const *params,
+		 DbRowCallback on_row, void *context, long *affected)
+{
+	PGresult *res = PQexecParams(db->conn, sql, nparams, NULL, params,
+								 NULL, NULL, 0);
+	ExecStatusType status = PQresultStatus(res);
+
+	if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
+	{
+		db_report_result_error(db, res, "requête refusée");
+		PQclear(res);
+		return false;
+	}
+	db->sqlstate[0] = '\0';
+
+	if (affected)
+	{
+		const char *tuples = PQcmdTuples(res);
+
+		*affected = (tuples && *tuples) ? strtol(tuples, NULL, 10) : 0;
+	}
+
+	bool ok = true;
+
+	if (on_row && status == PGRES_TUPLES_OK)
+	{
+		int ntuples = PQntuples(res);
+		DbRow row = {.result = res, .nfields = PQnfields(res)};
+
+		for (int i = 0; i < ntuples && ok; i++)
+		{
+			row.row = i;
+			ok = on_row(context, &row);
+		}
+	}
+	PQclear(res);
+	return ok;
+}
+
+typedef struct ValueContext
+{
+	char *out;
+	size_t outsize;
+	bool *isnull;
+	bool found;
+} ValueContext;
+
+static bool
+db_value_callback(void *context, const DbRow *row)
+{
+	ValueContext *ctx = context;
+
+	if (ctx->found)
+		return true;
+	ctx->found = true;
+	if (ctx->isnull)
+		*ctx->isnull = db_row_isnull(row, 0);
+	snprintf(ctx->out, ctx->outsize, "%s", db_row_value(row, 0));
+	return true;
+}
+
+bool
+db_query_value(Db *db, const char *sql, int nparams,
+			   const char *const *params, char *out, size_t outsize,
+			   bool *isnull)
+{
+	ValueContext ctx = {.out = out, .outsize = outsize, .isnull = isnull};
+
+	out[0] = '\0';
+	if (isnull)
+		*isnull = true;
+	return db_query(db, sql, nparams, params, db_value_callback, &ctx, NULL);
+}
+
+const char *
+db_row_value(const DbRow *row, int column)
+{
+	return PQgetvalue(row->result, row->row, column);
+}
+
+bool
+db_row_isnull(const DbRow *row, int column)
+{
+	return PQgetisnull(row->result, row->row, column) == 1;
+}
+
+const char *
+db_row_name(const DbRow *row, int column)
+{
+	return PQfname(row->result, column);
+}
+
+bool
+db_begin(Db *db)
+{
+	return db_exec(db, "BEGIN");
+}
+
+bool
+db_commit(Db *db)
+{
+	return db_exec(db, "COMMIT");
+}
+
+void
+db_rollback(Db *db)
+{
+	if (db->conn == NULL || PQstatus(db->conn) != CONNECTION_OK)
+		return;
+	if (PQtransactionStatus(db->conn) == PQTRANS_IDLE)
+		return;
+
+	PGresult *res = PQexec(db->conn, "ROLLBACK");
+
+	PQclear(res);
+}
+
+bool
+db_copy_begin(Db *db, const char *copy_sql)
+{
+	PGresult *res = PQexec(db->conn, copy_sql);
+
+	if (PQresultStatus(res) != PGRES_COPY_IN)
+	{
+		db_report_result_error(db, res, "COPY refusé");
+		PQclear(res);
+		return false;
+	}
+	PQclear(res);
+	db->copy_rows = 0;
+	return true;
+}
+
+bool
+db_copy_put(Db *db, const char *data, size_t len)
+{
+	if (PQputCopyData(db->conn, data, (int) len) != 1)
+	{
+		log_error("envoi COPY interrompu : %s", PQerrorMessage(db->conn));
+		snprintf(db->sqlstate, sizeof(db->sqlstate), "08006");
+		return false;
+	}
+	return true;
+}
+
+/* Drains results until the connection is idle again; true when all were OK. */
+static bool
+db_finish_results(Db *db, const char *what)
+{
+	bool ok = true;
+	PGresult *res;
+
+	while ((res = PQgetResult(db->conn)) != NULL)
+	{
+		if (PQresultStatus(res) != PGRES_COMMAND_OK)
+		{
+			if (ok)
+				db_report_result_error(db, res, what);
+			ok = false;
+		}
+		PQclear(res);
+	}
+	return ok;
+}
+
+bool
+db_copy_end(Db *db)
+{
+	if (PQputCopyEnd(db->conn, NULL) != 1)
+	{
+		log_error("fin de COPY impossible : %s", PQerrorMessage(db->conn));
+		return false;
+	}
+	return db_finish_results(db, "COPY refusé");
+}
+
+void
+db_copy_abort(Db *db, const char *why)
+{
+	PQputCopyEnd(db->conn, why);
+	PGresult *res;
+
+	while ((res = PQgetResult(db->conn)) != NULL)
+		PQclear(res);
+}
+
+char *
+db_quote_identifier(Db *db, const char *identifier)
+{
+	char *quoted = PQescapeIdentifier(db->conn, identifier, strlen(identifier));
+
+	if (quoted == NULL)
+		log_error("identifiant invalide « %s » : %s", identifier,
+				  PQerrorMessage(db->conn));
+	return quoted;
+}
+
+void
+db_free(void *ptr)
+{
+	PQfreemem(ptr);
+}
+
+bool
+db_connection_lost(const Db *db)
+{
+	return strncmp(db->sqlstate, "08", 2) == 0;
+}

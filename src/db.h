@@ -1,0 +1,72 @@
+/*
+ * Database access: the only module that includes libpq-fe.h.
+ * One Db per connection; queries take $n parameters and hand rows to a callback.
+ */
+#ifndef CLAUSE_DB_H
+#define CLAUSE_DB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct Db
+{
+	void *conn;					/* PGconn *, opaque outside db.c */
+	char description[256];		/* password-free, for logs */
+	char sqlstate[6];			/* of the last error, "" when none */
+	int copy_rows;				/* rows sent in the current COPY */
+} Db;
+
+/* One row of a result, valid only during the callback. */
+typedef struct DbRow
+{
+	const void *result;
+	int row;
+	int nfields;
+} DbRow;
+
+typedef bool (*DbRowCallback) (void *context, const DbRow *row);
+
+bool db_connect(Db *db, const char *conninfo);
+void db_close(Db *db);
+
+/* Runs one or several statements with no parameters and no rows wanted. */
+bool db_exec(Db *db, const char *sql);
+
+/* Runs several statements; copies the first value of the last one's result into out. */
+bool db_exec_value(Db *db, const char *sql, char *out, size_t outsize);
+
+/*
+ * Runs one statement with $n parameters (text, NULL for SQL NULL). Calls
+ * on_row for each returned row when it is not NULL; stops at the first false.
+ * When affected is not NULL, it receives the number of rows the command touched.
+ */
+bool db_query(Db *db, const char *sql, int nparams, const char *const *params,
+			  DbRowCallback on_row, void *context, long *affected);
+
+/* Convenience: runs a query that returns one value, copied into out. */
+bool db_query_value(Db *db, const char *sql, int nparams,
+					const char *const *params, char *out, size_t outsize,
+					bool *isnull);
+
+const char *db_row_value(const DbRow *row, int column);
+bool db_row_isnull(const DbRow *row, int column);
+const char *db_row_name(const DbRow *row, int column);
+
+bool db_begin(Db *db);
+bool db_commit(Db *db);
+void db_rollback(Db *db);
+
+/* COPY ... FROM STDIN, streamed: begin, put chunks, end. */
+bool db_copy_begin(Db *db, const char *copy_sql);
+bool db_copy_put(Db *db, const char *data, size_t len);
+bool db_copy_end(Db *db);
+void db_copy_abort(Db *db, const char *why);
+
+/* Quotes an identifier (role name) for the rare statement that needs one. */
+char *db_quote_identifier(Db *db, const char *identifier);
+void db_free(void *ptr);
+
+/* True when the last error was a connection failure (SQLSTATE class 08). */
+bool db_connection_lost(const Db *db);
+
+#endif

@@ -1,0 +1,29 @@
+/*
+ * Levelled logging to stderr: -q shows errors only, -v adds info, -vv debug.
+ * User-facing messages are in French; they name what the user must fix.
+ */
+#ifndef CLAUSE_LOG_H
+#define CLAUSE_LOG_H
+
+typedef enum
+{
+	LOG_LEVEL_DEBUG = 0,
+	LOG_LEVEL_INFO,
+	LOG_LEVEL_NOTICE,
+	LOG_LEVEL_WARN,
+	LOG_LEVEL_ERROR
+} LogLevel;
+
+void log_set_level(LogLevel level);
+LogLevel log_get_level(void);
+
+void log_message(LogLevel level, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#define log_debug(...) log_message(LOG_LEVEL_DEBUG, __VA_ARGS__)
+#define log_info(...) log_message(LOG_LEVEL_INFO, __VA_ARGS__)
+#define log_notice(...) log_message(LOG_LEVEL_NOTICE, __VA_ARGS__)
+#define log_warn(...) log_message(LOG_LEVEL_WARN, __VA_ARGS__)
+#define log_error(...) log_message(LOG_LEVEL_ERROR, __VA_ARGS__)
+
+#endif

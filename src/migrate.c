@@ -1,0 +1,105 @@
+/*
+ * Versioned schema: each migration runs once, in its own transaction, under an
+ * advisory lock so that two clause processes starting together do not race.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "checksum.h"
+#include "log.h"
+#include "migrate.h"
+#include "sql_embedded.h"
+
+#define MIGRATION_LOCK_KEY "7304251"	/* arbitrary, shared by all clause processes */
+#define VIEWS_FILE "views.sql"
+
+/* Reads the checksum recorded for a file; *exists false when never applied. */
+static bool
+migration_lookup(Db *db, const char *name, char *sha, size_t shasize, bool *exists)
+{
+	bool isnull = true;
+	const char *params[] = {name};
+
+	if (!db_query_value(db, "SELECT sha256 FROM clause.schema_migration WHERE nom = $1",
+						1, params, sha, shasize, &isnull))
+		return false;
+	*exists = !isnull;
+	return true;
+}
+
+/* Runs one SQL file in a transaction and records its checksum. */
+static bool
+migration_run(Db *db, const char *name, const char *text, const char *sha)
+{
+	const char *params[] = {name, sha};
+
+	if (!db_begin(db))
+		return false;
+	if (!db_exec(db, text) ||
+		!db_exec(db, "SET search_path = clause, public") ||
+		!db_query(db,
+				  "INSERT INTO clause.schema_migration (nom, sha256) VALUES ($1, $2) "
+				  "ON CONFLICT (nom) DO UPDATE SET sha256 = EXCLUDED.sha256, applique_le = now()",
+				  2, params, NULL, NULL, NULL) ||
+		!db_commit(db))
+	{
+		log_error("échec de la migration %s", name);
+		db_rollback(db);
+		return false;
+	}
+	return true;
+}
+
+bool
+migrate_apply(Db *db, bool verbose)
+{
+	if (!db_exec(db, "SELECT pg_advisory_lock(" MIGRATION_LOCK_KEY ")"))
+		return false;
+
+	bool ok = db_exec(db,
+					  "CREATE SCHEMA IF NOT EXISTS clause; "
+					  "CREATE TABLE IF NOT EXISTS clause.schema_migration ("
+					  " nom text PRIMARY KEY, sha256 text NOT NULL,"
+					  " applique_le timestamptz NOT NULL DEFAULT now())");
+	int applied = 0;
+
+	for (const EmbeddedSql *sql = EMBEDDED_SQL; ok && sql->name; sql++)
+	{
+		bool is_migration = strncmp(sql->name, "migrations/", 11) == 0;
+
+		if (!is_migration && strcmp(sql->name, VIEWS_FILE) != 0)
+			continue;
+
+		char sha[CHECKSUM_HEX_SIZE];
+		char stored[CHECKSUM_HEX_SIZE + 1];
+		bool exists = false;
+
+		ok = checksum_sha256(sql->text, strlen(sql->text), sha) &&
+			migration_lookup(db, sql->name, stored, sizeof(stored), &exists);
+		if (!ok)
+			break;
+		if (exists && strcmp(stored, sha) == 0)
+			continue;
+		if (exists && is_migration)
+		{
+			/* A migration runs once; an edit after it ran needs a new migration. */
+			log_warn("sql/%s a changé depuis son application : écrivez une nouvelle migration",
+					 sql->name);
+			continue;
+		}
+
+		if (verbose)
+			log_notice("application de sql/%s", sql->name);
+		else
+			log_info("application de sql/%s", sql->name);
+		ok = migration_run(db, sql->name, sql->text, sha);
+		applied++;
+	}
+
+	/* The views changed: attribution results stay valid, reports read them anew. */
+	if (!db_exec(db, "SELECT pg_advisory_unlock(" MIGRATION_LOCK_KEY ")"))
+		ok = false;
+	if (ok && verbose && applied == 0)
+		log_notice("schéma à jour, aucune migration à appliquer");
+	return ok;
+}
