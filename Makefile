@@ -13,10 +13,10 @@ CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubun
 # Pure modules: no database, unit-tested alone.
 PURE_SRCS = src/log.c src/strbuf.c importers/validate.c importers/decode.c \
             importers/csv_reader.c importers/kinds.c importers/copy_format.c reports/format.c
-CORE_SRCS = $(PURE_SRCS) src/db.c src/cluster.c src/checksum.c src/sql_embedded_lookup.c \
-            src/migrate.c src/attribute.c src/session.c importers/import.c \
-            reports/progress.c reports/lines.c build/sql_embedded.c
-CLI_SRCS  = src/cli_main.c src/cli_db.c src/cli_import.c src/cli_report.c src/cli_config.c
+# Everything else in src/, importers/ and reports/ is core; src/cli_*.c is the command line.
+CLI_SRCS  = $(sort $(wildcard src/cli_*.c))
+CORE_SRCS = $(sort $(filter-out $(CLI_SRCS), $(wildcard src/*.c importers/*.c reports/*.c))) \
+            build/sql_embedded.c
 
 OBJDIR     = build/obj
 PURE_OBJS  = $(PURE_SRCS:%.c=$(OBJDIR)/%.o)

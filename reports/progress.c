@@ -127,7 +127,8 @@ progress_write_text(const ProgressReport *report, FILE *out)
 {
 	char as_of[16];
 
-	format_fr_date(report->as_of, as_of, sizeof(as_of));
+	/* the date the figures were computed at: the asked date, capped to the period */
+	format_fr_date(report->count ? report->items[0].as_of : report->as_of, as_of, sizeof(as_of));
 	fprintf(out, "Avancement des fiches opération %d, au %s\n", report->year, as_of);
 	if (report->count == 0)
 		fprintf(out, "\nAucune fiche clause pour cette année ou ce PLIE.\n");

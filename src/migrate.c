@@ -1,6 +1,8 @@
 /*
  * Versioned schema: each migration runs once, in its own transaction, under an
  * advisory lock so that two clause processes starting together do not race.
+ * The views (the files of sql/views/) are re-created together whenever one of them changed,
+ * since dropping one may cascade to the others.
  */
 #include <stdio.h>
 #include <string.h>
@@ -9,9 +11,10 @@
 #include "log.h"
 #include "migrate.h"
 #include "sql_embedded.h"
+#include "strbuf.h"
 
 #define MIGRATION_LOCK_KEY "7304251"	/* arbitrary, shared by all clause processes */
-#define VIEWS_FILE "views.sql"
+#define VIEWS_PREFIX "views/"
 
 /* Reads the checksum recorded for a file; *exists false when never applied. */
 static bool
@@ -50,9 +53,93 @@ migration_run(Db *db, const char *name, const char *text, const char *sha)
 	return true;
 }
 
+/* Applies the numbered migrations not yet recorded, in order. */
+static bool
+migrate_numbered(Db *db, bool verbose, int *applied)
+{
+	for (const EmbeddedSql *sql = EMBEDDED_SQL; sql->name; sql++)
+	{
+		if (strncmp(sql->name, "migrations/", 11) != 0)
+			continue;
+
+		char sha[CHECKSUM_HEX_SIZE];
+		char stored[CHECKSUM_HEX_SIZE + 1];
+		bool exists = false;
+
+		if (!checksum_sha256(sql->text, strlen(sql->text), sha) ||
+			!migration_lookup(db, sql->name, stored, sizeof(stored), &exists))
+			return false;
+		if (exists)
+		{
+			/* A migration runs once; an edit after it ran needs a new migration. */
+			if (strcmp(stored, sha) != 0)
+				log_warn("sql/%s a changé depuis son application : écrivez une nouvelle migration",
+						 sql->name);
+			continue;
+		}
+		if (verbose)
+			log_notice("application de sql/%s", sql->name);
+		if (!migration_run(db, sql->name, sql->text, sha))
+			return false;
+		(*applied)++;
+	}
+	return true;
+}
+
+/* Re-creates every view file, in order, when the set of them changed. */
+static bool
+migrate_views(Db *db, bool verbose, int *applied)
+{
+	StrBuf all = {0};
+
+	for (const EmbeddedSql *sql = EMBEDDED_SQL; sql->name; sql++)
+		if (strncmp(sql->name, VIEWS_PREFIX, strlen(VIEWS_PREFIX)) == 0 &&
+			!strbuf_puts(&all, sql->text))
+		{
+			strbuf_free(&all);
+			return false;
+		}
+
+	char sha[CHECKSUM_HEX_SIZE];
+	char stored[CHECKSUM_HEX_SIZE + 1];
+	bool exists = false;
+	bool ok = checksum_sha256(all.data ? all.data : "", all.len, sha) &&
+		migration_lookup(db, VIEWS_PREFIX, stored, sizeof(stored), &exists);
+
+	strbuf_free(&all);
+	if (!ok || (exists && strcmp(stored, sha) == 0))
+		return ok;
+
+	if (verbose)
+		log_notice("re-création des vues (sql/views/)");
+	if (!db_begin(db))
+		return false;
+	for (const EmbeddedSql *sql = EMBEDDED_SQL; ok && sql->name; sql++)
+		if (strncmp(sql->name, VIEWS_PREFIX, strlen(VIEWS_PREFIX)) == 0)
+		{
+			ok = db_exec(db, sql->text);
+			if (!ok)
+				log_error("échec de sql/%s", sql->name);
+		}
+
+	const char *params[] = {VIEWS_PREFIX, sha};
+
+	ok = ok && db_query(db,
+						"INSERT INTO clause.schema_migration (nom, sha256) VALUES ($1, $2) "
+						"ON CONFLICT (nom) DO UPDATE SET sha256 = EXCLUDED.sha256, applique_le = now()",
+						2, params, NULL, NULL, NULL) && db_commit(db);
+	if (!ok)
+		db_rollback(db);
+	else
+		(*applied)++;
+	return ok;
+}
+
 bool
 migrate_apply(Db *db, bool verbose)
 {
+	int applied = 0;
+
 	if (!db_exec(db, "SELECT pg_advisory_lock(" MIGRATION_LOCK_KEY ")"))
 		return false;
 
@@ -60,43 +147,10 @@ migrate_apply(Db *db, bool verbose)
 					  "CREATE SCHEMA IF NOT EXISTS clause; "
 					  "CREATE TABLE IF NOT EXISTS clause.schema_migration ("
 					  " nom text PRIMARY KEY, sha256 text NOT NULL,"
-					  " applique_le timestamptz NOT NULL DEFAULT now())");
-	int applied = 0;
+					  " applique_le timestamptz NOT NULL DEFAULT now())") &&
+		migrate_numbered(db, verbose, &applied) &&
+		migrate_views(db, verbose, &applied);
 
-	for (const EmbeddedSql *sql = EMBEDDED_SQL; ok && sql->name; sql++)
-	{
-		bool is_migration = strncmp(sql->name, "migrations/", 11) == 0;
-
-		if (!is_migration && strcmp(sql->name, VIEWS_FILE) != 0)
-			continue;
-
-		char sha[CHECKSUM_HEX_SIZE];
-		char stored[CHECKSUM_HEX_SIZE + 1];
-		bool exists = false;
-
-		ok = checksum_sha256(sql->text, strlen(sql->text), sha) &&
-			migration_lookup(db, sql->name, stored, sizeof(stored), &exists);
-		if (!ok)
-			break;
-		if (exists && strcmp(stored, sha) == 0)
-			continue;
-		if (exists && is_migration)
-		{
-			/* A migration runs once; an edit after it ran needs a new migration. */
-			log_warn("sql/%s a changé depuis son application : écrivez une nouvelle migration",
-					 sql->name);
-			continue;
-		}
-
-		if (verbose)
-			log_notice("application de sql/%s", sql->name);
-		else
-			log_info("application de sql/%s", sql->name);
-		ok = migration_run(db, sql->name, sql->text, sha);
-		applied++;
-	}
-
-	/* The views changed: attribution results stay valid, reports read them anew. */
 	if (!db_exec(db, "SELECT pg_advisory_unlock(" MIGRATION_LOCK_KEY ")"))
 		ok = false;
 	if (ok && verbose && applied == 0)

@@ -1028,6 +1028,12 @@ static void sample_build_participants(Model *md, int *late, int nlate, int *crit
 	}
 	for (int i = 0; i < COUNT_OF(SCRIPTED); i++)
 		md->parts[SCRIPTED[i]].special = true;
+	{
+		/* the row whose date_naissance (31/02/1990) is rejected: criteria fit 1990 */
+		Participant *p = &md->parts[S_BAD_BIRTH];
+		p->naissance = date_make(1990, 2, 28);
+		p->criteres = criteres_draw(rng, p->naissance, p->qpv);
+	}
 	/* about 5 %: eligibility not validated (half with criteria noted, half with none) */
 	for (int n = 0; n < 15;) {
 		int i = rng_below(rng, S_NP);
@@ -1197,28 +1203,28 @@ static int level_pick(Rng *rng, int contrat, int modal)
 	switch (contrat) {
 	case CT_CTT:
 	case CT_CDDI:
-		if (contrat == CT_CDDI && r < 35)
+		if (contrat == CT_CDDI && r < 40)
 			return rng_range(rng, 700, 2100);
-		if (r < 72)
-			return rng_range(rng, 350, 2100);
-		if (r < 95)
-			return rng_range(rng, 2100, 5600);
-		return rng_range(rng, 6000, 10400);
+		if (r < 76)
+			return rng_range(rng, 350, 1750);
+		if (r < 96)
+			return rng_range(rng, 1750, 4200);
+		return rng_range(rng, 5600, 9100);
 	case CT_CDD:
 	case CT_CDI:
-		if (r < 40)
+		if (r < 45)
 			return rng_range(rng, 700, 2100);
-		if (r < 75)
-			return rng_range(rng, 2100, 5600);
-		if (r < 94)
-			return rng_range(rng, 6000, 12000);
+		if (r < 80)
+			return rng_range(rng, 2100, 4900);
+		if (r < 95)
+			return rng_range(rng, 5600, 10500);
 		return FULL_TIME_C;
 	case CT_APP:
 	case CT_PRO:
 		if (r < 50)
-			return rng_range(rng, 2800, 7000);
+			return rng_range(rng, 2100, 5600);
 		if (r < 90)
-			return rng_range(rng, 7000, 12000);
+			return rng_range(rng, 5600, 10500);
 		return FULL_TIME_C;
 	default:
 		return rng_range(rng, 2000, 8000);
@@ -1418,7 +1424,9 @@ static void sample_make_corrections(Model *md)
 		if (seen || l->batch != 6 || !line_is_plain(md, l))
 			continue;
 		int h = l->h, hf = l->hf;
-		switch (n % 4) {
+		if (l->modal == MO_FORM)
+			hf += 700; /* one more training day */
+		else switch (n % 4) {
 		case 0:
 			h += 700; /* a forgotten day */
 			break;
@@ -1800,6 +1808,7 @@ static bool sample_write_heures(Model *md, const char *dir, int b, int *rows)
 	g_sort_model = md;
 	qsort(idx, (size_t) n, sizeof(int), line_order_cmp);
 	char fields[8][40];
+	static int line_no[S_MAX_LINES];
 	*rows = 0;
 	for (int k = 0; k <= n; k++) {
 		for (int j = 0; j < md->nbad; j++) {
@@ -1814,6 +1823,7 @@ static bool sample_write_heures(Model *md, const char *dir, int b, int *rows)
 			break;
 		const Line *l = &md->lines[idx[k]];
 		heures_fields_of_line(md, l, &s, l->h, fields);
+		line_no[k] = out.line + 1;
 		heures_write_row(&out, &s, fields);
 		(*rows)++;
 	}
@@ -1822,11 +1832,8 @@ static bool sample_write_heures(Model *md, const char *dir, int b, int *rows)
 		if (!l->dup)
 			continue;
 		heures_fields_of_line(md, l, &s, l->dup_h, fields);
-		printf("  bad row  %s line %d: same key as line ", s.name, out.line + 1);
-		for (int j = 0; j < n; j++)
-			if (idx[j] == idx[k])
-				printf("%d (%s %s %s %s), both rejected\n", j + 2, fields[0], fields[2],
-					   fields[1], fields[3]);
+		printf("  bad row  %s line %d: same key as line %d (%s %s %s %s), both rejected\n",
+			   s.name, out.line + 1, line_no[k], fields[0], fields[2], fields[1], fields[3]);
 		heures_write_row(&out, &s, fields);
 		(*rows)++;
 	}
