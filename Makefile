@@ -26,7 +26,7 @@ SQL_FILES  = $(shell find sql -name '*.sql' | LC_ALL=C sort)
 
 UNIT_TESTS = tests/bin/check_validate tests/bin/check_decode tests/bin/check_csv_reader \
              tests/bin/check_format
-INTEGRATION_TESTS = tests/bin/check_import tests/bin/check_attribution tests/bin/check_sample
+INTEGRATION_TESTS = tests/bin/check_import tests/bin/check_attribution
 
 .PHONY: all deps demo test test-unit tests-build sample clean
 

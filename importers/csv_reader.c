@@ -144,7 +144,7 @@ csv_reader_open(CsvReader *reader, const char *path, char delimiter,
 	reader->file = fopen(path, "rb");
 	if (reader->file == NULL)
 	{
-		log_error("%s : ouverture impossible : %s", path, strerror(errno));
+		log_error("%s : ouverture impossible : %s", path, log_strerror(errno));
 		return false;
 	}
 	if (fstat(fileno(reader->file), &st) == 0)
@@ -162,7 +162,7 @@ csv_reader_open(CsvReader *reader, const char *path, char delimiter,
 
 	if (ferror(reader->file))
 	{
-		log_error("%s : lecture impossible : %s", path, strerror(errno));
+		log_error("%s : lecture impossible : %s", path, log_strerror(errno));
 		free(sample);
 		return false;
 	}
@@ -312,7 +312,7 @@ csv_reader_run(CsvReader *reader, CsvRecordCallback callback, void *context)
 	}
 	if (ferror(reader->file))
 	{
-		log_error("%s : lecture impossible : %s", reader->path, strerror(errno));
+		log_error("%s : lecture impossible : %s", reader->path, log_strerror(errno));
 		return false;
 	}
 	if (reader->stop)

@@ -99,6 +99,8 @@ decode_detect(const char *sample, size_t len)
 {
 	const unsigned char *p = (const unsigned char *) sample;
 	size_t i = decode_bom_length(sample, len);
+	bool seen_utf8 = false;
+	bool seen_invalid = false;
 
 	if (i > 0)
 		return ENCODING_UTF8;
@@ -115,10 +117,21 @@ decode_detect(const char *sample, size_t len)
 		if (n < 0)
 			break;				/* cut by the sample's end: not evidence */
 		if (n == 0)
-			return ENCODING_CP1252;
+		{
+			seen_invalid = true;
+			i++;
+			continue;
+		}
+		seen_utf8 = true;
 		i += (size_t) n;
 	}
-	return ENCODING_UTF8;
+
+	/*
+	 * Valid UTF-8 sequences are next to impossible in Windows-1252 French text: a
+	 * file with some and with invalid bytes too is mixed, read as UTF-8 so that its
+	 * bad lines are rejected rather than silently garbled.
+	 */
+	return (seen_invalid && !seen_utf8) ? ENCODING_CP1252 : ENCODING_UTF8;
 }
 
 static bool

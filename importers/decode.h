@@ -22,9 +22,9 @@ const char *decode_encoding_name(Encoding encoding);
 size_t decode_bom_length(const char *buf, size_t len);
 
 /*
- * Guesses the encoding from a sample of the file's start: UTF-8 when the
- * sample is valid UTF-8 (a sequence cut by the sample's end is allowed),
- * Windows-1252 otherwise.
+ * Guesses the encoding from a sample of the file's start: Windows-1252 when it
+ * holds bytes invalid in UTF-8 and no valid multi-byte UTF-8 sequence; UTF-8
+ * otherwise (a mixed file is read as UTF-8 and its invalid lines rejected).
  */
 Encoding decode_detect(const char *sample, size_t len);
 

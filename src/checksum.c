@@ -45,7 +45,7 @@ checksum_file_sha256(const char *path, char out[CHECKSUM_HEX_SIZE])
 
 	if (file == NULL)
 	{
-		log_error("%s : ouverture impossible : %s", path, strerror(errno));
+		log_error("%s : ouverture impossible : %s", path, log_strerror(errno));
 		return false;
 	}
 
@@ -58,7 +58,7 @@ checksum_file_sha256(const char *path, char out[CHECKSUM_HEX_SIZE])
 		ok = EVP_DigestUpdate(ctx, chunk, n) == 1;
 	if (ferror(file))
 	{
-		log_error("%s : lecture impossible : %s", path, strerror(errno));
+		log_error("%s : lecture impossible : %s", path, log_strerror(errno));
 		ok = false;
 	}
 

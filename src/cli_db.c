@@ -1,6 +1,7 @@
 /*
  * clause db start|stop|status|migrate|psql: the embedded cluster and the schema.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,7 +125,7 @@ db_psql_run(int argc, char **argv)
 
 	setenv("PGOPTIONS", "-c search_path=clause,public", 0);
 	execlp("psql", "psql", conninfo, (char *) NULL);
-	log_error("impossible de lancer psql : %m (paquet postgresql-client)");
+	log_error("impossible de lancer psql : %s (paquet postgresql-client)", log_strerror(errno));
 	return EXIT_CODE_INTERNAL;
 }
 

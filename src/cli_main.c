@@ -2,6 +2,7 @@
  * Entry point of clause: parses the common flags once, walks the command table,
  * prints help, and runs the command. Only this layer chooses the exit status.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -80,7 +81,7 @@ cli_open_output(const char *path)
 	FILE *out = fopen(path, "w");
 
 	if (out == NULL)
-		log_error("impossible d'écrire %s : %m", path);
+		log_error("impossible d'écrire %s : %s", path, log_strerror(errno));
 	return out;
 }
 
@@ -91,7 +92,7 @@ cli_close_output(FILE *out, const char *path)
 		return fflush(stdout) == 0;
 	if (fclose(out) != 0)
 	{
-		log_error("impossible d'écrire %s : %m", path);
+		log_error("impossible d'écrire %s : %s", path, log_strerror(errno));
 		return false;
 	}
 	log_info("écrit : %s", path);

@@ -152,13 +152,13 @@ cluster_make_dir(const Cluster *cluster, const char *dir, mode_t mode)
 {
 	if (mkdir(dir, mode) != 0 && errno != EEXIST)
 	{
-		log_error("impossible de créer le dossier %s : %s", dir, strerror(errno));
+		log_error("impossible de créer le dossier %s : %s", dir, log_strerror(errno));
 		return false;
 	}
 	if (cluster->switch_user && chown(dir, cluster->uid, cluster->gid) != 0)
 	{
 		log_error("impossible de donner le dossier %s à l'utilisateur %s : %s",
-				  dir, CLUSTER_SYSTEM_USER, strerror(errno));
+				  dir, CLUSTER_SYSTEM_USER, log_strerror(errno));
 		return false;
 	}
 	return true;
@@ -196,7 +196,7 @@ cluster_run(const Cluster *cluster, const char *program, char *const argv[],
 
 	if (pid < 0)
 	{
-		log_error("fork impossible : %s", strerror(errno));
+		log_error("fork impossible : %s", log_strerror(errno));
 		return -1;
 	}
 	if (pid == 0)
@@ -206,14 +206,14 @@ cluster_run(const Cluster *cluster, const char *program, char *const argv[],
 			 setuid(cluster->uid) != 0))
 		{
 			fprintf(stderr, "clause: impossible de devenir l'utilisateur %s : %s\n",
-					CLUSTER_SYSTEM_USER, strerror(errno));
+					CLUSTER_SYSTEM_USER, log_strerror(errno));
 			_exit(127);
 		}
 		if (access(cluster->var_dir, X_OK | W_OK) != 0)
 		{
 			fprintf(stderr, "clause: l'utilisateur du serveur ne peut pas accéder à %s : %s "
 					"(un dossier parent est-il fermé ? choisissez un autre dossier avec CLAUSE_VAR)\n",
-					cluster->var_dir, strerror(errno));
+					cluster->var_dir, log_strerror(errno));
 			_exit(127);
 		}
 		if (quiet)
@@ -229,7 +229,7 @@ cluster_run(const Cluster *cluster, const char *program, char *const argv[],
 		}
 		umask(077);
 		execv(path, argv);
-		fprintf(stderr, "clause: impossible de lancer %s : %s\n", path, strerror(errno));
+		fprintf(stderr, "clause: impossible de lancer %s : %s\n", path, log_strerror(errno));
 		_exit(127);
 	}
 
@@ -300,7 +300,7 @@ cluster_write_config(const Cluster *cluster)
 
 	if (out == NULL)
 	{
-		log_error("impossible d'écrire %s : %s", conf, strerror(errno));
+		log_error("impossible d'écrire %s : %s", conf, log_strerror(errno));
 		return false;
 	}
 	fputs("\n# Added by clause: unix socket only, inside var/.\n", out);
@@ -325,7 +325,7 @@ cluster_write_config(const Cluster *cluster)
 			  "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n", out);
 	if (fclose(out) != 0)
 	{
-		log_error("impossible d'écrire %s : %s", conf, strerror(errno));
+		log_error("impossible d'écrire %s : %s", conf, log_strerror(errno));
 		return false;
 	}
 	return true;
@@ -414,7 +414,7 @@ cluster_ensure_running(Cluster *cluster)
 
 	if (lock < 0 || flock(lock, LOCK_EX) != 0)
 	{
-		log_error("verrou %s impossible : %s", cluster->lock_file, strerror(errno));
+		log_error("verrou %s impossible : %s", cluster->lock_file, log_strerror(errno));
 		if (lock >= 0)
 			close(lock);
 		return false;

@@ -2,7 +2,9 @@
  * Levelled logging to stderr.
  * The default level is NOTICE: what a user needs to read, nothing more.
  */
+#include <errno.h>
 #include <stdarg.h>
+#include <string.h>
 #include <stdio.h>
 
 #include "log.h"
@@ -43,4 +45,29 @@ log_message(LogLevel level, const char *fmt, ...)
 	vfprintf(stderr, fmt, args);
 	va_end(args);
 	fputc('\n', stderr);
+}
+
+const char *
+log_strerror(int errnum)
+{
+	switch (errnum)
+	{
+		case ENOENT:
+			return "fichier ou dossier introuvable";
+		case EACCES:
+		case EPERM:
+			return "permission refusée";
+		case EISDIR:
+			return "c'est un dossier, pas un fichier";
+		case ENOSPC:
+			return "plus de place sur le disque";
+		case ENOTDIR:
+			return "un élément du chemin n'est pas un dossier";
+		case EROFS:
+			return "système de fichiers en lecture seule";
+		case ENOMEM:
+			return "mémoire insuffisante";
+		default:
+			return strerror(errnum);
+	}
 }

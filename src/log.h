@@ -20,6 +20,9 @@ LogLevel log_get_level(void);
 void log_message(LogLevel level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* French text for the system errors users meet (missing file, permission…). */
+const char *log_strerror(int errnum);
+
 #define log_debug(...) log_message(LOG_LEVEL_DEBUG, __VA_ARGS__)
 #define log_info(...) log_message(LOG_LEVEL_INFO, __VA_ARGS__)
 #define log_notice(...) log_message(LOG_LEVEL_NOTICE, __VA_ARGS__)

@@ -30,7 +30,7 @@ session_home_dir(char *out, size_t outsize)
 	if (n <= 0)
 	{
 		log_error("chemin du programme introuvable : %s (définissez CLAUSE_HOME)",
-				  strerror(errno));
+				  log_strerror(errno));
 		return false;
 	}
 	exe[n] = '\0';

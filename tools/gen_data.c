@@ -1212,19 +1212,19 @@ static int level_pick(Rng *rng, int contrat, int modal)
 		return rng_range(rng, 5600, 9100);
 	case CT_CDD:
 	case CT_CDI:
-		if (r < 45)
+		if (r < 50)
 			return rng_range(rng, 700, 2100);
-		if (r < 80)
+		if (r < 83)
 			return rng_range(rng, 2100, 4900);
-		if (r < 95)
+		if (r < 96)
 			return rng_range(rng, 5600, 10500);
 		return FULL_TIME_C;
 	case CT_APP:
 	case CT_PRO:
-		if (r < 50)
-			return rng_range(rng, 2100, 5600);
-		if (r < 90)
-			return rng_range(rng, 5600, 10500);
+		if (r < 60)
+			return rng_range(rng, 2100, 4900);
+		if (r < 92)
+			return rng_range(rng, 4900, 9100);
 		return FULL_TIME_C;
 	default:
 		return rng_range(rng, 2000, 8000);
@@ -2375,17 +2375,19 @@ static bool bench_write_heures(Bench *bx, const char *dir, unsigned long long ro
 				contrat = CT_PRO;
 			}
 			int r = (int) (hr % 1000);
-			int c = r < 600 ? 350 + (int) ((hr >> 10) % 1751)
-					: r < 870 ? 2100 + (int) ((hr >> 10) % 3501)
-					: r < 960 ? 6000 + (int) ((hr >> 10) % 8001)
+			int c = r < 700 ? 350 + (int) ((hr >> 10) % 1401)
+					: r < 920 ? 1750 + (int) ((hr >> 10) % 3151)
+					: r < 980 ? 5000 + (int) ((hr >> 10) % 7001)
 					: r < 997 ? FULL_TIME_C : 20900 + (int) ((hr >> 10) % 3101);
 			c /= (int) kmax;
+			if (c != FULL_TIME_C)
+				c = c / 25 * 25 + 25; /* quarter hours */
 			int h = c, hf = 0;
 			if (modal == MO_FORM) {
 				h = 0;
 				hf = c;
 			} else if (contrat == CT_PRO) {
-				hf = c / 5;
+				hf = c / 5 / 25 * 25;
 				h = c - hf;
 			}
 			d = put_str(d, "P");

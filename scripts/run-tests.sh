@@ -1,0 +1,62 @@
+#!/bin/sh
+# Runs every test: the unit suites alone, then the integration suites and the CLI tests
+# against a throwaway PostgreSQL cluster started here (initdb --nosync, fsync off, unix
+# socket in a temporary folder), stopped and removed at the end whatever happens.
+# Usage: scripts/run-tests.sh UNIT_SUITE... -- INTEGRATION_SUITE...
+set -u
+cd "$(dirname "$0")/.." || exit 1
+
+unit=""
+integration=""
+target=unit
+for arg in "$@"; do
+    if [ "$arg" = "--" ]; then target=integration; continue; fi
+    if [ "$target" = unit ]; then unit="$unit $arg"; else integration="$integration $arg"; fi
+done
+
+mkdir -p tests/tmp
+passed=0
+failed=0
+failures=""
+run() {
+    echo "== $*"
+    if "$@"; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1))
+        failures="$failures $1"
+    fi
+}
+
+for suite in $unit; do run "$suite"; done
+
+tmp=$(mktemp -d /tmp/clause-test.XXXXXX)
+chmod 755 "$tmp"
+CLAUSE_VAR="$tmp/var"
+CLAUSE_PG_FAST=1
+CLAUSE_HOME=$(pwd)
+export CLAUSE_VAR CLAUSE_PG_FAST CLAUSE_HOME
+unset PGHOST PGHOSTADDR PGDATABASE PGSERVICE PGPORT PGUSER
+cleanup() {
+    bin/clause -q db stop >/dev/null 2>&1
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+if ! bin/clause db start; then
+    echo "le cluster de test n'a pas démarré" >&2
+    exit 1
+fi
+
+for suite in $integration; do run "$suite"; done
+for script in tests/cli/*.sh; do
+    [ -f "$script" ] && run sh "$script"
+done
+
+echo
+if [ "$failed" -gt 0 ]; then
+    echo "échecs :$failures"
+fi
+echo "suites: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,265 @@
+/*
+ * Attribution rules of DOMAIN.md against the hand-computed data set of
+ * tests/data/rules/ (its README explains every line and figure).
+ */
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <stdlib.h>
+
+#include "testdb.h"
+
+#define RULES "tests/data/rules"
+
+static void
+load_rules(void)
+{
+	ImportResult result = {0};
+
+	testdb_import_referential(RULES);
+	ck_assert_int_eq(testdb_import("heures", RULES "/heures_lot1.csv", false, &result),
+					 IMPORT_ROWS_REJECTED);
+	ck_assert_int_eq(result.rows_read, 24);
+	ck_assert_int_eq(result.rows_loaded, 17);
+	ck_assert_int_eq(result.rows_rejected, 7);
+	ck_assert_int_eq(testdb_import("heures", RULES "/heures_lot2_correctif.csv", false, &result),
+					 IMPORT_LOADED);
+	ck_assert_int_eq(result.rows_loaded, 2);
+	ck_assert_int_eq(result.rows_unchanged, 1);
+}
+
+/* Status of the line of a file at a line number. */
+static const char *
+status_of(const char *file, int line)
+{
+	char sql[512];
+
+	snprintf(sql, sizeof(sql),
+			 "SELECT coalesce(motif, 'credite') || '/' || coalesce(fiche, '-') || '/' || coalesce(plie, '-') "
+			 "FROM v_ligne WHERE fichier = '%s' AND ligne = %d", file, line);
+	return testdb_text(sql);
+}
+
+typedef struct LineCase
+{
+	const char *file;
+	int line;
+	const char *expected;		/* motif/fiche/plie */
+} LineCase;
+
+static const LineCase LINE_CASES[] = {
+	{"heures_lot1.csv", 2, "remplacee/B1/bordeaux"},
+	{"heures_lot1.csv", 3, "non_eligible/B1/bordeaux"},
+	{"heures_lot1.csv", 4, "non_eligible/A3/agenais"},
+	{"heures_lot1.csv", 5, "credite/GP2/grand_perigueux"},
+	{"heures_lot1.csv", 6, "credite/GP2/grand_perigueux"},
+	{"heures_lot1.csv", 7, "remplacee/-/grand_perigueux"},
+	{"heures_lot1.csv", 8, "non_eligible/B1/bordeaux"},
+	{"heures_lot1.csv", 9, "hors_periode_marche/B1/bordeaux"},
+	{"heures_lot1.csv", 10, "credite/A3/agenais"},
+	{"heures_lot1.csv", 11, "hors_periode_marche/A3/agenais"},
+	{"heures_lot1.csv", 12, "credite/B1/bordeaux"},
+	{"heures_lot1.csv", 13, "credite/B1/bordeaux"},
+	{"heures_lot1.csv", 14, "credite/-/bordeaux"},
+	{"heures_lot1.csv", 15, "credite/-/grand_perigueux"},
+	{"heures_lot1.csv", 16, "depassement_plafond/B1/bordeaux"},
+	{"heures_lot1.csv", 17, "depassement_plafond/B1/bordeaux"},
+	{"heures_lot1.csv", 18, "credite/B1/bordeaux"},
+	{"heures_lot2_correctif.csv", 2, "credite/B1/bordeaux"},
+	{"heures_lot2_correctif.csv", 3, "credite/-/grand_perigueux"},
+};
+
+START_TEST(test_each_line_status)
+{
+	const LineCase *c = &LINE_CASES[_i];
+
+	load_rules();
+	ck_assert_str_eq(status_of(c->file, c->line), c->expected);
+}
+END_TEST
+
+START_TEST(test_totals_by_reason)
+{
+	load_rules();
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM v_ligne"), 19);
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM v_ligne WHERE credite"), 10);
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM v_ligne WHERE motif = 'remplacee'"), 2);
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM v_ligne WHERE motif = 'non_eligible'"), 3);
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM v_ligne WHERE motif = 'hors_periode_marche'"), 2);
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM v_ligne WHERE motif = 'depassement_plafond'"), 2);
+	ck_assert_double_eq_tol(testdb_number("SELECT sum(heures_total) FROM v_ligne WHERE credite"), 820, 1e-9);
+	ck_assert_double_eq_tol(testdb_number("SELECT sum(heures_formation) FROM v_ligne WHERE credite"), 15.5, 1e-9);
+	/* the line that was identical in lot 2 was not stored again */
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM v_ligne WHERE fichier = 'heures_lot2_correctif.csv'"), 2);
+}
+END_TEST
+
+START_TEST(test_rejected_rows_have_line_column_reason)
+{
+	load_rules();
+	ck_assert_str_eq(testdb_text("SELECT string_agg(ligne || ':' || coalesce(colonne, '-'), ' ' ORDER BY ligne) "
+								 "FROM rejet r JOIN lot_import b ON b.id = r.lot_id "
+								 "WHERE b.fichier = 'heures_lot1.csv'"),
+					 "19:employeur_siret 20:marche_id 21:heures 22:mois 23:participant_id "
+					 "24:participant_id 25:heures");
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM rejet WHERE motif LIKE '%clé de contrôle%'"), 1);
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM rejet WHERE motif LIKE 'marché inconnu « M99 »%'"), 1);
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM rejet WHERE motif LIKE 'nombre négatif%'"), 1);
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM rejet WHERE motif LIKE '%en double dans le fichier (lignes 23, 24)'"), 2);
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM rejet WHERE motif LIKE '%dépassent les 672 heures du mois'"), 1);
+}
+END_TEST
+
+/* Fiche, indicator key, as-of date, realised, expected, projection. */
+typedef struct ProgressCase
+{
+	const char *fiche;
+	const char *key;
+	const char *as_of;
+	double realised;
+	double expected;
+	double projection;
+} ProgressCase;
+
+static const ProgressCase PROGRESS_CASES[] = {
+	{"B1", "heures", "2021-12-31", 400, 250000, 400},
+	{"B1", "heures", "2021-06-30", 400, 123972.60, 806.63},
+	{"B1", "heures", "2021-02-28", 100, 40410.96, 618.64},
+	{"B1", "conventions", "2021-12-31", 2, 20, 2},
+	{"B1", "conventions", "2021-03-31", 1, 4.93, 2},
+	{"B1", "marches_reserves", "2021-12-31", 1, 2, 1},
+	{"B1", "marches_reserves", "2021-02-15", 0, 0.25, 1},
+	{"B1", "operations_hors_btp", "2021-12-31", 1, 20, 1},
+	{"A3", "heures", "2021-12-31", 40, 40000, 40},
+	{"A3", "marches", "2021-12-31", 1, 30, 1},
+	{"ET2", "conventions", "2021-12-31", 1, 3, 1},
+	{"GP2", "heures", "2021-12-31", 270, 20000, 270},
+	{"GP2", "operations", "2021-12-31", 1, 30, 1},
+	{"GP4", "operations", "2021-12-31", 0, 30, 0},
+	{"PS2", "chantiers", "2021-12-31", 0, 30, 0},
+	{"PS2", "conventions", "2021-12-31", 0, 8, 0},
+	{"S3", "marches", "2021-12-31", 0, 15, 0},
+};
+
+START_TEST(test_progress_figures)
+{
+	const ProgressCase *c = &PROGRESS_CASES[_i];
+	char sql[512];
+
+	load_rules();
+	snprintf(sql, sizeof(sql),
+			 "SELECT realise || ' ' || attendu || ' ' || coalesce(projection, -1) "
+			 "FROM progression_fiche(2021, '%s') WHERE fiche = '%s' AND cle = '%s'",
+			 c->as_of, c->fiche, c->key);
+
+	const char *text = testdb_text(sql);
+	double realised, expected, projection;
+
+	ck_assert_int_eq(sscanf(text, "%lf %lf %lf", &realised, &expected, &projection), 3);
+	ck_assert_double_eq_tol(realised, c->realised, 0.005);
+	ck_assert_double_eq_tol(expected, c->expected, 0.005);
+	ck_assert_double_eq_tol(projection, c->projection, 0.005);
+}
+END_TEST
+
+START_TEST(test_ceiling_is_configurable)
+{
+	load_rules();
+	ck_assert_int_eq(testdb_run("config set plafond_mensuel_heures 250"), 0);
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM v_ligne WHERE motif = 'depassement_plafond'"), 0);
+	ck_assert_double_eq_tol(testdb_number("SELECT sum(heures_total) FROM v_ligne WHERE credite"), 1040, 1e-9);
+	ck_assert_int_eq(testdb_run("config set plafond_mensuel_heures 150"), 0);
+	/* P4 February (200 h), P3 April (160 h) and P1 May (220 h) are now held back */
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM v_ligne WHERE motif = 'depassement_plafond'"), 5);
+	ck_assert_int_eq(testdb_run("config set plafond_inconnu 3"), 1);
+	ck_assert_int_eq(testdb_run("config set plafond_mensuel_heures -3"), 1);
+}
+END_TEST
+
+START_TEST(test_target_per_etp)
+{
+	load_rules();
+	ck_assert_double_eq_tol(testdb_number("SELECT cible_effective FROM progression_fiche(2021, '2021-12-31') "
+										  "WHERE fiche = 'S3' AND cle = 'heures'"), 30000, 1e-9);
+	ck_assert_int_eq(testdb_run("fiche etp S3 1,5"), 0);
+	ck_assert_double_eq_tol(testdb_number("SELECT cible_effective FROM progression_fiche(2021, '2021-12-31') "
+										  "WHERE fiche = 'S3' AND cle = 'heures'"), 45000, 1e-9);
+	ck_assert_double_eq_tol(testdb_number("SELECT cible_effective FROM progression_fiche(2021, '2021-12-31') "
+										  "WHERE fiche = 'S3' AND cle = 'marches'"), 22.5, 1e-9);
+	ck_assert_int_eq(testdb_run("fiche etp Z9 1"), 1);
+}
+END_TEST
+
+START_TEST(test_attribution_follows_referential_changes)
+{
+	/* participants imported after the hours' referential change: same result */
+	load_rules();
+
+	double before = testdb_number("SELECT sum(heures_total) FROM v_ligne WHERE credite");
+
+	ck_assert_int_eq(testdb_run("attribute"), 0);
+	ck_assert_double_eq_tol(testdb_number("SELECT sum(heures_total) FROM v_ligne WHERE credite"), before, 1e-9);
+	/* a later referential change is taken into account at once: P2 becomes eligible */
+	ck_assert(db_exec(testdb(), "UPDATE participant SET date_eligibilite = '2021-01-01' WHERE id = 'P2'"));
+	ck_assert_int_eq(testdb_run("attribute"), 0);
+	ck_assert_double_eq_tol(testdb_number("SELECT sum(heures_total) FROM v_ligne WHERE credite"), before + 50, 1e-9);
+}
+END_TEST
+
+START_TEST(test_non_credited_lines_report)
+{
+	load_rules();
+	ck_assert_int_eq(testdb_run("report lines --reason hors_periode_marche --format csv -o tests/tmp/lines.csv"), 0);
+
+	FILE *in = fopen("tests/tmp/lines.csv", "r");
+	char line[1024];
+	int rows = 0;
+	bool found = false;
+
+	ck_assert_ptr_nonnull(in);
+	while (fgets(line, sizeof(line), in))
+	{
+		rows++;
+		if (strstr(line, "heures_lot1.csv;11;") && strstr(line, ";60,00;") &&
+			strstr(line, "hors_periode_marche"))
+			found = true;
+	}
+	fclose(in);
+	ck_assert_int_eq(rows, 3);	/* header + 2 lines */
+	ck_assert(found);
+}
+END_TEST
+
+static Suite *
+attribution_suite(void)
+{
+	Suite *suite = suite_create("attribution");
+	TCase *rules = tcase_create("rules");
+
+	tcase_set_timeout(rules, 60);
+	tcase_add_checked_fixture(rules, testdb_setup, testdb_teardown);
+	tcase_add_loop_test(rules, test_each_line_status, 0, sizeof(LINE_CASES) / sizeof(LINE_CASES[0]));
+	tcase_add_test(rules, test_totals_by_reason);
+	tcase_add_test(rules, test_rejected_rows_have_line_column_reason);
+	tcase_add_loop_test(rules, test_progress_figures, 0, sizeof(PROGRESS_CASES) / sizeof(PROGRESS_CASES[0]));
+	tcase_add_test(rules, test_ceiling_is_configurable);
+	tcase_add_test(rules, test_target_per_etp);
+	tcase_add_test(rules, test_attribution_follows_referential_changes);
+	tcase_add_test(rules, test_non_credited_lines_report);
+	suite_add_tcase(suite, rules);
+	return suite;
+}
+
+int
+main(void)
+{
+	SRunner *runner = srunner_create(attribution_suite());
+
+	srunner_run_all(runner, CK_NORMAL);
+
+	int failed = srunner_ntests_failed(runner);
+
+	srunner_free(runner);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,0 +1,104 @@
+/*
+ * Integration test helpers: each test starts from an empty clause schema on the
+ * throwaway cluster, so tests never depend on one another.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "log.h"
+#include "migrate.h"
+#include "session.h"
+#include "testdb.h"
+
+static Session session;
+
+void
+testdb_setup(void)
+{
+	memset(&session, 0, sizeof(session));
+	log_set_level(LOG_LEVEL_ERROR);
+	ck_assert_msg(session_open(&session, NULL), "connexion au cluster de test impossible");
+	ck_assert(db_exec(&session.db, "DROP SCHEMA IF EXISTS clause CASCADE"));
+	ck_assert(migrate_apply(&session.db, false));
+	ck_assert(db_exec(&session.db, "SET search_path = clause, public"));
+}
+
+void
+testdb_teardown(void)
+{
+	session_close(&session);
+}
+
+Db *
+testdb(void)
+{
+	return &session.db;
+}
+
+ImportStatus
+testdb_import(const char *kind, const char *path, bool strict, ImportResult *result)
+{
+	ImportResult ignored = {0};
+	ImportOptions options = {.kind = kind, .path = path, .strict = strict, .max_reported = 0};
+
+	return import_file(&session.db, &options, result ? result : &ignored);
+}
+
+void
+testdb_import_referential(const char *dir)
+{
+	static const char *const kinds[] = {
+		"donneurs", "entreprises", "operations", "marches", "participants", "conventions", NULL
+	};
+
+	for (int i = 0; kinds[i]; i++)
+	{
+		char path[512];
+
+		snprintf(path, sizeof(path), "%s/%s.csv", dir, kinds[i]);
+		ImportStatus status = testdb_import(kinds[i], path, false, NULL);
+
+		ck_assert_msg(status == IMPORT_LOADED, "%s : statut %d", path, status);
+	}
+}
+
+const char *
+testdb_text(const char *sql)
+{
+	static char value[4096];
+	bool isnull = false;
+
+	ck_assert_msg(db_query_value(&session.db, sql, 0, NULL, value, sizeof(value), &isnull),
+				  "requête refusée : %s", sql);
+	return isnull ? "(null)" : value;
+}
+
+double
+testdb_number(const char *sql)
+{
+	const char *text = testdb_text(sql);
+
+	ck_assert_msg(strcmp(text, "(null)") != 0, "valeur nulle : %s", sql);
+	return strtod(text, NULL);
+}
+
+long long
+testdb_count(const char *sql)
+{
+	return (long long) testdb_number(sql);
+}
+
+int
+testdb_run(const char *command_line)
+{
+	char full[4096];
+
+	snprintf(full, sizeof(full), "bin/clause -q %s >/dev/null 2>&1", command_line);
+
+	int status = system(full);
+
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
