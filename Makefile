@@ -4,10 +4,10 @@
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN     = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wformat=2
-PKGS     = libpq libcjson
+PKGS     = libpq libcjson xlsxwriter
 INCLUDES = -Isrc -Iimporters -Ireports -Ibuild
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(INCLUDES) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lpq -lcjson) -lcsv -lcrypto -lm
+LIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lpq -lcjson -lxlsxwriter) -lcsv -lcrypto -lm
 CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lrt -lpthread) -lm
 
 # Pure modules: no database, unit-tested alone.
@@ -24,9 +24,9 @@ CORE_OBJS  = $(CORE_SRCS:%.c=$(OBJDIR)/%.o)
 CLI_OBJS   = $(CLI_SRCS:%.c=$(OBJDIR)/%.o)
 SQL_FILES  = $(shell find sql -name '*.sql' | LC_ALL=C sort)
 
-UNIT_TESTS = tests/bin/check_validate tests/bin/check_decode tests/bin/check_csv_reader \
-             tests/bin/check_format
-INTEGRATION_TESTS = tests/bin/check_import tests/bin/check_attribution
+# Each tests/unit/check_X.c and tests/integration/check_X.c is a suite tests/bin/check_X.
+UNIT_TESTS = $(patsubst tests/unit/%.c,tests/bin/%,$(sort $(wildcard tests/unit/check_*.c)))
+INTEGRATION_TESTS = $(patsubst tests/integration/%.c,tests/bin/%,$(sort $(wildcard tests/integration/check_*.c)))
 
 .PHONY: all deps demo test test-unit tests-build sample clean
 
