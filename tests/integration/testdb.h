@@ -24,6 +24,9 @@ ImportStatus testdb_import(const char *kind, const char *path, bool strict,
 /* Imports the six referential files of a data folder, asserting each loads. */
 void testdb_import_referential(const char *dir);
 
+/* Same, accepting rejected rows (the sample holds bad rows on purpose) and files already imported. */
+void testdb_import_referential_tolerant(const char *dir);
+
 /* The first value of a query's first row, as a number or text; the test fails on error. */
 double testdb_number(const char *sql);
 long long testdb_count(const char *sql);
