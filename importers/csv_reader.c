@@ -45,8 +45,6 @@ csv_on_field(void *data, size_t len, void *context)
 
 	if (reader->stop)
 		return;
-	if (reader->nfields == 0)
-		reader->record_line = reader->line;
 	if (reader->nfields == reader->cap_fields)
 	{
 		int cap = reader->cap_fields ? reader->cap_fields * 2 : 32;
@@ -96,7 +94,7 @@ csv_emit_record(CsvReader *reader)
 		fields[i] = reader->arena.data + reader->offsets[i];
 
 	CsvRecord record = {
-		.line = reader->nfields ? reader->record_line : reader->line,
+		.line = reader->record_line,
 		.nfields = reader->nfields,
 		.fields = fields,
 		.lengths = reader->lengths,
@@ -172,12 +170,15 @@ csv_reader_open(CsvReader *reader, const char *path, char delimiter,
 		reader->forced_encoding = true;
 	}
 	else
-		reader->encoding = decode_detect(sample, n);
+		reader->encoding = decode_detect_complete(sample, n, feof(reader->file) != 0);
 
-	size_t bom = decode_bom_length(sample, n);
+	size_t start = decode_bom_length(sample, n);
 
+	/* blank lines before the header say nothing about the delimiter */
+	while (start < n && (sample[start] == '\n' || sample[start] == '\r'))
+		start++;
 	reader->delimiter = delimiter ? delimiter
-		: csv_detect_delimiter(sample + bom, n - bom);
+		: csv_detect_delimiter(sample + start, n - start);
 	free(sample);
 	rewind(reader->file);
 	log_debug("%s : encodage %s, séparateur « %c »", path,
@@ -267,11 +268,10 @@ csv_decode_line(CsvReader *reader, const char *line, size_t len)
 static bool
 csv_recover_syntax_error(CsvReader *reader)
 {
-	int start = reader->nfields ? reader->record_line : reader->line;
+	int start = reader->record_line;
 
 	snprintf(reader->error, sizeof(reader->error),
 			 "CSV mal formé : guillemet mal placé (lignes %d à %d)", start, reader->line);
-	reader->record_line = start;
 	csv_emit_record(reader);
 	csv_free(&reader->parser);
 	reader->parser_ready = false;
@@ -291,6 +291,9 @@ csv_reader_run(CsvReader *reader, CsvRecordCallback callback, void *context)
 	{
 		reader->line++;
 		reader->bytes_read += got;
+		/* a record starts on this line when the parser is between rows */
+		if (reader->nfields == 0 && reader->parser.pstate == 0)
+			reader->record_line = reader->line;
 		if (!csv_decode_line(reader, reader->linebuf, (size_t) got))
 			return false;
 
@@ -320,12 +323,11 @@ csv_reader_run(CsvReader *reader, CsvRecordCallback callback, void *context)
 
 	if (csv_fini(&reader->parser, csv_on_field, csv_on_record, reader) != 0)
 	{
-		int start = reader->nfields ? reader->record_line : reader->line;
+		int start = reader->record_line;
 
 		snprintf(reader->error, sizeof(reader->error),
 				 "CSV mal formé : guillemet ouvert ligne %d jamais fermé "
 				 "(les lignes %d à %d n'ont pas pu être lues)", start, start, reader->line);
-		reader->record_line = start;
 		csv_emit_record(reader);
 	}
 	return !reader->failed;

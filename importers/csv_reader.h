@@ -20,6 +20,7 @@ typedef struct CsvRecord
 	char **fields;				/* UTF-8, NUL-terminated, valid during the callback */
 	size_t *lengths;
 	const char *error;			/* non-NULL: the record cannot be trusted, and why */
+	const char *error_column;	/* the column at fault, when known */
 } CsvRecord;
 
 /* Returns false to stop reading (a fatal error it has reported). */

@@ -97,6 +97,12 @@ decode_utf8_invalid_offset(const char *buf, size_t len)
 Encoding
 decode_detect(const char *sample, size_t len)
 {
+	return decode_detect_complete(sample, len, false);
+}
+
+Encoding
+decode_detect_complete(const char *sample, size_t len, bool complete)
+{
 	const unsigned char *p = (const unsigned char *) sample;
 	size_t i = decode_bom_length(sample, len);
 	bool seen_utf8 = false;
@@ -114,9 +120,9 @@ decode_detect(const char *sample, size_t len)
 
 		int n = utf8_sequence_length(p + i, len - i);
 
-		if (n < 0)
+		if (n < 0 && !complete)
 			break;				/* cut by the sample's end: not evidence */
-		if (n == 0)
+		if (n <= 0)
 		{
 			seen_invalid = true;
 			i++;

@@ -28,6 +28,10 @@ size_t decode_bom_length(const char *buf, size_t len);
  */
 Encoding decode_detect(const char *sample, size_t len);
 
+/* Same, when the caller knows whether the sample holds the whole file: then a
+ * sequence cut by its end is an invalid byte, not a sample boundary. */
+Encoding decode_detect_complete(const char *sample, size_t len, bool complete);
+
 /* Offset of the first invalid UTF-8 byte, or len when all is valid. */
 size_t decode_utf8_invalid_offset(const char *buf, size_t len);
 

@@ -14,6 +14,7 @@
 #include "copy_format.h"
 #include "csv_reader.h"
 #include "import.h"
+#include "json_reader.h"
 #include "kinds.h"
 #include "log.h"
 #include "sql_embedded.h"
@@ -29,6 +30,7 @@ typedef struct ImportState
 	char delimiter;
 	bool header_done;
 	bool header_failed;
+	bool open_failed;
 	int header_fields;
 	int map[32];				/* spec column -> file column, -1 when absent */
 	StrBuf copy;				/* COPY rows not yet sent */
@@ -237,7 +239,7 @@ import_on_record(void *context, const CsvRecord *record)
 	state->rows_read++;
 
 	if (record->error)
-		return import_emit_reject(state, record, NULL, record->error);
+		return import_emit_reject(state, record, record->error_column, record->error);
 	if (record->nfields < state->header_fields ||
 		(record->nfields > state->header_fields &&
 		 !import_extra_fields_empty(record, state->header_fields)))
@@ -392,26 +394,51 @@ import_open_batch(Db *db, const ImportOptions *options, const char *display_name
 	return IMPORT_LOADED;
 }
 
+static bool
+import_is_json(const ImportOptions *options)
+{
+	if (options->format != IMPORT_FORMAT_AUTO)
+		return options->format == IMPORT_FORMAT_JSON;
+
+	size_t len = strlen(options->path);
+
+	return len > 5 && strcasecmp(options->path + len - 5, ".json") == 0;
+}
+
+/* Reads the file, whatever its shape, handing canonical records to import_on_record. */
+static bool
+import_read_source(const ImportOptions *options, ImportState *state)
+{
+	if (import_is_json(options))
+	{
+		state->delimiter = ';';
+		return json_reader_run(options->path, state->kind, import_on_record, state);
+	}
+
+	CsvReader reader = {0};
+	bool ok = csv_reader_open(&reader, options->path, 0, NULL);
+
+	if (ok)
+	{
+		state->delimiter = reader.delimiter;
+		ok = csv_reader_run(&reader, import_on_record, state);
+	}
+	else
+		state->open_failed = true;
+	csv_reader_close(&reader);
+	return ok;
+}
+
 /* Streams the file into the stage; IMPORT_LOADED when the COPY completed. */
 static ImportStatus
 import_stream(Db *db, const ImportOptions *options, ImportState *state)
 {
-	CsvReader reader = {0};
 	ImportStatus status = IMPORT_LOADED;
 
-	if (!csv_reader_open(&reader, options->path, 0, NULL))
-	{
-		csv_reader_close(&reader);
-		return IMPORT_FILE_REJECTED;
-	}
-	state->delimiter = reader.delimiter;
 	if (!import_create_stage(db, state->kind))
-	{
-		csv_reader_close(&reader);
 		return IMPORT_DATABASE_ERROR;
-	}
 
-	bool read_ok = csv_reader_run(&reader, import_on_record, state);
+	bool read_ok = import_read_source(options, state);
 
 	if (read_ok && !state->header_done)
 	{
@@ -420,11 +447,11 @@ import_stream(Db *db, const ImportOptions *options, ImportState *state)
 	}
 	else if (read_ok && state->rows_read == 0)
 	{
-		log_error("%s : aucune ligne de données après l'en-tête", state->display_name);
+		log_error("%s : aucune ligne de données", state->display_name);
 		status = IMPORT_FILE_REJECTED;
 	}
 	else if (!read_ok)
-		status = state->header_failed ? IMPORT_FILE_REJECTED :
+		status = (state->header_failed || state->open_failed) ? IMPORT_FILE_REJECTED :
 			(db_connection_lost(db) ? IMPORT_DATABASE_ERROR : IMPORT_INTERNAL_ERROR);
 
 	if (status == IMPORT_LOADED && import_flush(state, true) && db_copy_end(db))
@@ -437,7 +464,6 @@ import_stream(Db *db, const ImportOptions *options, ImportState *state)
 	}
 	if (state->blank_rows > 0)
 		log_info("%s : %lld lignes vides ignorées", state->display_name, state->blank_rows);
-	csv_reader_close(&reader);
 	return status;
 }
 

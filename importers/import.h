@@ -19,10 +19,21 @@ typedef enum
 	IMPORT_INTERNAL_ERROR
 } ImportStatus;
 
+typedef enum
+{
+	IMPORT_FORMAT_AUTO = 0,		/* by extension: .json is JSON, anything else CSV */
+	IMPORT_FORMAT_CSV,
+	IMPORT_FORMAT_JSON
+} ImportFormat;
+
+struct Profile;
+
 typedef struct ImportOptions
 {
 	const char *kind;
 	const char *path;
+	ImportFormat format;
+	const struct Profile *profile;	/* a sender's layout, or NULL for the canonical one */
 	bool strict;				/* any rejected row aborts the whole file */
 	int max_reported;			/* rejected rows printed; the rest are counted */
 } ImportOptions;

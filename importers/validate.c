@@ -348,8 +348,8 @@ bool
 validate_insee(const char *in, char *out, char *err)
 {
 	bool ok = strlen(in) == 5 && isdigit((unsigned char) in[0]) &&
-		(isdigit((unsigned char) in[1]) || in[1] == 'A' || in[1] == 'B' ||
-		 in[1] == 'a' || in[1] == 'b') &&
+		(isdigit((unsigned char) in[1]) ||
+		 (in[0] == '2' && (in[1] == 'A' || in[1] == 'B' || in[1] == 'a' || in[1] == 'b'))) &&
 		isdigit((unsigned char) in[2]) && isdigit((unsigned char) in[3]) &&
 		isdigit((unsigned char) in[4]);
 
@@ -509,7 +509,10 @@ validate_criteria(const char *in, char *out, size_t outsize, char *err)
 	int count = 0;
 
 	if (outsize < 3)
+	{
+		snprintf(err, VALIDATE_ERR_SIZE, "trop de critères");
 		return false;
+	}
 	out[used++] = '{';
 	while (*p)
 	{

@@ -1,0 +1,429 @@
+/*
+ * JSON input, streamed: a small scanner finds each element of the top-level array
+ * (tracking strings, escapes and depth), and cJSON parses that element alone.
+ * Values become the same text fields a CSV row would give, so validation is shared.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "json_reader.h"
+#include "log.h"
+#include "strbuf.h"
+
+typedef struct JsonScanner
+{
+	FILE *file;
+	const char *path;
+	int line;					/* current line, 1-based */
+	int peeked;					/* one byte of lookahead, EOF when none */
+	bool has_peek;
+} JsonScanner;
+
+static int
+scanner_get(JsonScanner *scanner)
+{
+	int c;
+
+	if (scanner->has_peek)
+	{
+		scanner->has_peek = false;
+		c = scanner->peeked;
+	}
+	else
+		c = getc(scanner->file);
+	if (c == '\n')
+		scanner->line++;
+	return c;
+}
+
+static int
+scanner_peek(JsonScanner *scanner)
+{
+	if (!scanner->has_peek)
+	{
+		scanner->peeked = getc(scanner->file);
+		scanner->has_peek = true;
+	}
+	return scanner->peeked;
+}
+
+static int
+scanner_skip_space(JsonScanner *scanner)
+{
+	int c;
+
+	while ((c = scanner_peek(scanner)) == ' ' || c == '\t' || c == '\n' || c == '\r')
+		scanner_get(scanner);
+	return c;
+}
+
+/*
+ * Reads one JSON value (whose first byte is next) into out, up to max bytes kept.
+ * Returns false on a value cut by the end of the file. *too_deep and *too_big say
+ * whether it was kept whole.
+ */
+static bool
+scanner_read_value(JsonScanner *scanner, StrBuf *out, size_t max, bool *too_deep,
+				   bool *too_big)
+{
+	long depth = 0;
+	bool in_string = false, escaped = false;
+
+	*too_deep = *too_big = false;
+	strbuf_reset(out);
+	for (;;)
+	{
+		int c = scanner_get(scanner);
+
+		if (c == EOF)
+			return false;
+		if (out->len < max)
+			strbuf_putc(out, (char) c);
+		else
+			*too_big = true;
+
+		if (in_string)
+		{
+			if (escaped)
+				escaped = false;
+			else if (c == '\\')
+				escaped = true;
+			else if (c == '"')
+				in_string = false;
+		}
+		else if (c == '"')
+			in_string = true;
+		else if (c == '{' || c == '[')
+		{
+			if (++depth > JSON_MAX_DEPTH)
+				*too_deep = true;
+		}
+		else if (c == '}' || c == ']')
+			depth--;
+
+		if (depth == 0 && !in_string)
+		{
+			/* a scalar ends before a delimiter; a container ends at its close */
+			if (c == '}' || c == ']' || c == '"')
+				return true;
+			int next = scanner_peek(scanner);
+
+			if (next == ',' || next == ']' || next == '}' || next == EOF ||
+				next == ' ' || next == '\n' || next == '\r' || next == '\t')
+				return true;
+		}
+	}
+}
+
+/* Text of a scalar value as a CSV field would hold it. */
+static char *
+json_value_text(const cJSON *value, char *err, size_t errsize, const char *name)
+{
+	char number[64];
+
+	if (cJSON_IsString(value))
+		return strdup(value->valuestring);
+	if (cJSON_IsNull(value))
+		return strdup("");
+	if (cJSON_IsBool(value))
+		return strdup(cJSON_IsTrue(value) ? "oui" : "non");
+	if (cJSON_IsNumber(value))
+	{
+		double d = value->valuedouble;
+
+		if (!isfinite(d))
+		{
+			snprintf(err, errsize, "nombre hors limites pour « %s »", name);
+			return NULL;
+		}
+		if (d == floor(d) && fabs(d) < 1e15)
+			snprintf(number, sizeof(number), "%.0f", d);
+		else
+			snprintf(number, sizeof(number), "%.15g", d);
+		return strdup(number);
+	}
+	if (cJSON_IsArray(value))
+	{
+		/* a list of strings, as criteria come: "rsa|deld" */
+		StrBuf joined = {0};
+		const cJSON *item;
+		int i = 0;
+
+		strbuf_puts(&joined, "");
+		cJSON_ArrayForEach(item, value)
+		{
+			if (!cJSON_IsString(item))
+			{
+				snprintf(err, errsize, "liste de textes attendue pour « %s »", name);
+				strbuf_free(&joined);
+				return NULL;
+			}
+			if (i++ > 0)
+				strbuf_putc(&joined, '|');
+			strbuf_puts(&joined, item->valuestring);
+		}
+		return joined.data;
+	}
+	snprintf(err, errsize, "type inattendu (objet) pour « %s »", name);
+	return NULL;
+}
+
+void
+json_fields_free(char **fields, int count)
+{
+	for (int i = 0; i < count; i++)
+		free(fields[i]);
+}
+
+bool
+json_object_to_fields(const void *parsed, const KindSpec *kind, char **fields,
+					  char *err, size_t errsize, int *bad_column)
+{
+	const cJSON *object = parsed;
+
+	for (int i = 0; i < kind->ncolumns; i++)
+		fields[i] = NULL;
+	*bad_column = -1;
+
+	const cJSON *member;
+
+	/* a key given twice is ambiguous: which value did the sender mean? */
+	cJSON_ArrayForEach(member, object)
+	{
+		for (const cJSON *other = member->next; other; other = other->next)
+			if (member->string && other->string && strcmp(member->string, other->string) == 0)
+			{
+				snprintf(err, errsize, "clé « %.60s » en double dans l'objet", member->string);
+				return false;
+			}
+	}
+	for (int i = 0; i < kind->ncolumns; i++)
+	{
+		const cJSON *value = cJSON_GetObjectItemCaseSensitive(object, kind->columns[i].name);
+
+		fields[i] = value ? json_value_text(value, err, errsize, kind->columns[i].name) : strdup("");
+		if (fields[i] == NULL)
+		{
+			*bad_column = i;
+			json_fields_free(fields, i);
+			return false;
+		}
+	}
+	return true;
+}
+
+typedef struct JsonRun
+{
+	JsonScanner scanner;
+	const KindSpec *kind;
+	CsvRecordCallback callback;
+	void *context;
+	StrBuf text;
+	const char *error_column;	/* for the error being emitted */
+	size_t lengths[64];
+	char *fields[64];
+} JsonRun;
+
+static bool json_emit_error(JsonRun *run, int line, const char *fmt, ...)
+			__attribute__((format(printf, 3, 4)));
+
+static bool
+json_emit_error(JsonRun *run, int line, const char *fmt, ...)
+{
+	char message[256];
+	char *empty[1] = {""};
+	size_t zero[1] = {0};
+	va_list args;
+
+	va_start(args, fmt);
+	vsnprintf(message, sizeof(message), fmt, args);
+	va_end(args);
+
+	CsvRecord record = {.line = line, .nfields = 0, .fields = empty, .lengths = zero,
+	.error = message, .error_column = run->error_column};
+
+	return run->callback(run->context, &record);
+}
+
+/* Parses one element and hands it on as a record. */
+static bool
+json_emit_element(JsonRun *run, int line, bool too_deep, bool too_big)
+{
+	if (too_big)
+		return json_emit_error(run, line, "objet JSON trop grand (plus de 1 Mio)");
+	if (too_deep)
+		return json_emit_error(run, line, "objet JSON trop imbriqué (plus de 32 niveaux)");
+
+	cJSON *object = cJSON_ParseWithLength(run->text.data, run->text.len);
+
+	if (object == NULL)
+		return json_emit_error(run, line, "JSON mal formé dans l'objet");
+	if (!cJSON_IsObject(object))
+	{
+		cJSON_Delete(object);
+		return json_emit_error(run, line, "un objet JSON {…} est attendu ici");
+	}
+
+	char err[256];
+	int bad = -1;
+	bool ok;
+
+	if (!json_object_to_fields(object, run->kind, run->fields, err, sizeof(err), &bad))
+	{
+		run->error_column = bad >= 0 ? run->kind->columns[bad].name : NULL;
+		ok = json_emit_error(run, line, "%s", err);
+		run->error_column = NULL;
+	}
+	else
+	{
+		for (int i = 0; i < run->kind->ncolumns; i++)
+			run->lengths[i] = strlen(run->fields[i]);
+
+		CsvRecord record = {.line = line, .nfields = run->kind->ncolumns,
+		.fields = run->fields, .lengths = run->lengths};
+
+		ok = run->callback(run->context, &record);
+		json_fields_free(run->fields, run->kind->ncolumns);
+	}
+	cJSON_Delete(object);
+	return ok;
+}
+
+/* Reads the elements of the array whose '[' was just consumed. */
+static bool
+json_read_array(JsonRun *run)
+{
+	JsonScanner *scanner = &run->scanner;
+
+	for (;;)
+	{
+		int c = scanner_skip_space(scanner);
+
+		if (c == ']')
+		{
+			scanner_get(scanner);
+			return true;
+		}
+		if (c == ',')
+		{
+			scanner_get(scanner);
+			continue;
+		}
+		if (c == EOF)
+			return json_emit_error(run, scanner->line,
+								   "JSON tronqué : le tableau n'est jamais fermé");
+
+		int line = scanner->line;
+		bool too_deep, too_big;
+
+		if (!scanner_read_value(scanner, &run->text, JSON_MAX_OBJECT_SIZE, &too_deep, &too_big))
+			return json_emit_error(run, line,
+								   "JSON tronqué : l'objet commencé ici n'est jamais fermé");
+		if (!json_emit_element(run, line, too_deep, too_big))
+			return false;
+	}
+}
+
+/* At the top: an array, or an object with the kind's name holding the array. */
+static bool
+json_read_top(JsonRun *run)
+{
+	JsonScanner *scanner = &run->scanner;
+	int c;
+
+	/* a UTF-8 BOM is tolerated */
+	if (scanner_peek(scanner) == 0xEF)
+	{
+		scanner_get(scanner);
+		scanner_get(scanner);
+		scanner_get(scanner);
+	}
+	c = scanner_skip_space(scanner);
+	if (c == '[')
+	{
+		scanner_get(scanner);
+		return json_read_array(run);
+	}
+	if (c != '{')
+		return json_emit_error(run, scanner->line,
+							   "JSON attendu : un tableau [...] ou {\"%s\": [...]}", run->kind->name);
+	scanner_get(scanner);
+	for (;;)
+	{
+		bool too_deep, too_big;
+
+		c = scanner_skip_space(scanner);
+		if (c == ',')
+		{
+			scanner_get(scanner);
+			continue;
+		}
+		if (c == '}' || c == EOF)
+			return json_emit_error(run, scanner->line,
+								   "aucun tableau \"%s\" dans l'objet JSON", run->kind->name);
+		if (c != '"' || !scanner_read_value(scanner, &run->text, 256, &too_deep, &too_big))
+			return json_emit_error(run, scanner->line, "JSON mal formé : clé attendue");
+
+		bool wanted = run->text.len == strlen(run->kind->name) + 2 &&
+			strncmp(run->text.data + 1, run->kind->name, run->text.len - 2) == 0;
+
+		if (scanner_skip_space(scanner) != ':')
+			return json_emit_error(run, scanner->line, "JSON mal formé : « : » attendu");
+		scanner_get(scanner);
+		c = scanner_skip_space(scanner);
+		if (wanted && c == '[')
+		{
+			scanner_get(scanner);
+			return json_read_array(run);
+		}
+		/* another member ($schema, metadata): skip its value */
+		if (!scanner_read_value(scanner, &run->text, 0, &too_deep, &too_big))
+			return json_emit_error(run, scanner->line, "JSON tronqué");
+	}
+}
+
+bool
+json_reader_run(const char *path, const KindSpec *kind, CsvRecordCallback callback,
+				void *context)
+{
+	JsonRun run = {.kind = kind, .callback = callback, .context = context};
+
+	if (kind->ncolumns > 64)
+		return false;
+	run.scanner.path = path;
+	run.scanner.line = 1;
+	run.scanner.file = fopen(path, "rb");
+	if (run.scanner.file == NULL)
+	{
+		log_error("%s : ouverture impossible : %s", path, log_strerror(errno));
+		return false;
+	}
+
+	/* the header: the kind's own column names */
+	char *names[64];
+	size_t lengths[64];
+
+	for (int i = 0; i < kind->ncolumns; i++)
+	{
+		names[i] = (char *) kind->columns[i].name;
+		lengths[i] = strlen(names[i]);
+	}
+
+	CsvRecord header = {.line = 1, .nfields = kind->ncolumns, .fields = names, .lengths = lengths};
+	bool ok = callback(context, &header) && json_read_top(&run);
+
+	if (ferror(run.scanner.file))
+	{
+		log_error("%s : lecture impossible : %s", path, log_strerror(errno));
+		ok = false;
+	}
+	fclose(run.scanner.file);
+	strbuf_free(&run.text);
+	return ok;
+}
