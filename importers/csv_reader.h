@@ -21,6 +21,7 @@ typedef struct CsvRecord
 	size_t *lengths;
 	const char *error;			/* non-NULL: the record cannot be trusted, and why */
 	const char *error_column;	/* the column at fault, when known */
+	const char *content;		/* the row as sent, when fields are not (profiles) */
 } CsvRecord;
 
 /* Returns false to stop reading (a fatal error it has reported). */

@@ -199,3 +199,36 @@ decode_cp1252_to_utf8(const char *buf, size_t len, StrBuf *out,
 	}
 	return true;
 }
+
+bool
+decode_utf8_to_cp1252(const char *text, StrBuf *out)
+{
+	const unsigned char *p = (const unsigned char *) text;
+
+	while (*p)
+	{
+		int n = utf8_sequence_length(p, strlen((const char *) p));
+		unsigned int cp = *p;
+		char byte = '?';
+
+		if (n <= 0)
+			n = 1;
+		else if (n == 2)
+			cp = ((p[0] & 0x1Fu) << 6) | (p[1] & 0x3Fu);
+		else if (n == 3)
+			cp = ((p[0] & 0x0Fu) << 12) | ((p[1] & 0x3Fu) << 6) | (p[2] & 0x3Fu);
+		else if (n == 4)
+			cp = 0x110000;		/* outside Windows-1252 */
+
+		if (cp < 0x80 || (cp >= 0xA0 && cp <= 0xFF))
+			byte = (char) cp;
+		else
+			for (int i = 0; i < 32; i++)
+				if (cp1252_high[i] == cp && cp != 0)
+					byte = (char) (0x80 + i);
+		if (!strbuf_putc(out, byte))
+			return false;
+		p += n;
+	}
+	return true;
+}

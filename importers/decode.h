@@ -42,4 +42,7 @@ size_t decode_utf8_invalid_offset(const char *buf, size_t len);
 bool decode_cp1252_to_utf8(const char *buf, size_t len, StrBuf *out,
 						   size_t *bad_offset);
 
+/* Appends UTF-8 text converted to Windows-1252; characters it lacks become '?'. */
+bool decode_utf8_to_cp1252(const char *text, StrBuf *out);
+
 #endif

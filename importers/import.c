@@ -15,6 +15,8 @@
 #include "csv_reader.h"
 #include "import.h"
 #include "json_reader.h"
+#include "participant_index.h"
+#include "profile.h"
 #include "kinds.h"
 #include "log.h"
 #include "sql_embedded.h"
@@ -31,6 +33,9 @@ typedef struct ImportState
 	bool header_done;
 	bool header_failed;
 	bool open_failed;
+	int header_line;
+	bool cp1252;
+	ParticipantIndex participants;	/* for profiles that find participants by name */
 	int header_fields;
 	int map[32];				/* spec column -> file column, -1 when absent */
 	StrBuf copy;				/* COPY rows not yet sent */
@@ -41,6 +46,22 @@ typedef struct ImportState
 	long long rows_rejected_early;
 	long long blank_rows;
 } ImportState;
+
+/* Keeps at most CONTENT_MAX bytes of a rejected row, cut on a UTF-8 boundary. */
+static bool
+import_truncate_content(StrBuf *out)
+{
+	if (out->len <= CONTENT_MAX)
+		return true;
+
+	size_t cut = CONTENT_MAX;
+
+	while (cut > 0 && ((unsigned char) out->data[cut] & 0xC0) == 0x80)
+		cut--;
+	out->len = cut;
+	out->data[cut] = '\0';
+	return strbuf_puts(out, "…");
+}
 
 /* Joins a record's raw fields, CSV-quoted, for the reject report. */
 static bool
@@ -69,18 +90,7 @@ import_join_record(const CsvRecord *record, char delimiter, StrBuf *out)
 		if (!strbuf_putc(out, '"'))
 			return false;
 	}
-	if (out->len > CONTENT_MAX)
-	{
-		/* cut on a UTF-8 boundary */
-		size_t cut = CONTENT_MAX;
-
-		while (cut > 0 && ((unsigned char) out->data[cut] & 0xC0) == 0x80)
-			cut--;
-		out->len = cut;
-		out->data[cut] = '\0';
-		return strbuf_puts(out, "…");
-	}
-	return true;
+	return import_truncate_content(out);
 }
 
 static bool
@@ -103,7 +113,10 @@ import_emit_reject(ImportState *state, const CsvRecord *record, const char *colu
 	StrBuf *row = &state->copy;
 
 	state->rows_rejected_early++;
-	if (!import_join_record(record, state->delimiter, &state->scratch))
+	strbuf_reset(&state->scratch);
+	if (!(record->content ? strbuf_puts(&state->scratch, record->content) &&
+		  import_truncate_content(&state->scratch)
+		  : import_join_record(record, state->delimiter, &state->scratch)))
 		return false;
 	if (!copy_append_int(row, record->line) || !copy_next_field(row) ||
 		!copy_append_text(row, reason) || !copy_next_field(row) ||
@@ -224,6 +237,7 @@ import_on_record(void *context, const CsvRecord *record)
 	if (!state->header_done)
 	{
 		state->header_done = true;
+		state->header_line = record->line;
 		if (!import_read_header(state, record))
 		{
 			state->header_failed = true;
@@ -405,14 +419,58 @@ import_is_json(const ImportOptions *options)
 	return len > 5 && strcasecmp(options->path + len - 5, ".json") == 0;
 }
 
+/* Reads a sender's file through its profile, into canonical records. */
+static bool
+import_read_profile(const ImportOptions *options, ImportState *state)
+{
+	Profile *profile = options->profile;
+	ProfileMapper mapper = {.profile = profile, .next = import_on_record, .next_context = state,
+	.lookup = participant_index_lookup, .lookup_context = &state->participants};
+	bool ok = true;
+
+	state->delimiter = ';';
+	if (ok && profile->json)
+	{
+		JsonLayout layout;
+
+		profile_json_layout(profile, &layout);
+		ok = json_reader_run(options->path, &layout, profile_mapper_on_record, &mapper);
+	}
+	else if (ok)
+	{
+		CsvReader reader = {0};
+
+		ok = csv_reader_open(&reader, options->path, profile->delimiter,
+							 profile->encoding_forced ? &profile->encoding : NULL);
+		state->open_failed = !ok;
+		if (ok)
+		{
+			mapper.delimiter = state->delimiter = reader.delimiter;
+			state->cp1252 = reader.encoding == ENCODING_CP1252;
+			ok = csv_reader_run(&reader, profile_mapper_on_record, &mapper);
+		}
+		csv_reader_close(&reader);
+	}
+	ok = ok && profile_mapper_finish(&mapper);
+	state->header_failed = state->header_failed || mapper.failed;
+	profile_mapper_free(&mapper);
+	return ok;
+}
+
 /* Reads the file, whatever its shape, handing canonical records to import_on_record. */
 static bool
 import_read_source(const ImportOptions *options, ImportState *state)
 {
+	if (options->profile)
+		return import_read_profile(options, state);
+
 	if (import_is_json(options))
 	{
+		JsonLayout layout;
+
+		json_layout_for_kind(state->kind, &layout);
 		state->delimiter = ';';
-		return json_reader_run(options->path, state->kind, import_on_record, state);
+		return json_reader_run(options->path, &layout, import_on_record, state);
 	}
 
 	CsvReader reader = {0};
@@ -421,6 +479,7 @@ import_read_source(const ImportOptions *options, ImportState *state)
 	if (ok)
 	{
 		state->delimiter = reader.delimiter;
+		state->cp1252 = reader.encoding == ENCODING_CP1252;
 		ok = csv_reader_run(&reader, import_on_record, state);
 	}
 	else
@@ -435,6 +494,10 @@ import_stream(Db *db, const ImportOptions *options, ImportState *state)
 {
 	ImportStatus status = IMPORT_LOADED;
 
+	/* queried before the COPY starts: no query can run during it */
+	if (options->profile && options->profile->find_participant &&
+		!participant_index_load(db, &state->participants))
+		return IMPORT_DATABASE_ERROR;
 	if (!import_create_stage(db, state->kind))
 		return IMPORT_DATABASE_ERROR;
 
@@ -499,6 +562,9 @@ import_merge(Db *db, const KindSpec *kind, ImportState *state, ImportResult *res
 		return false;
 
 	result->rows_read = state->rows_read;
+	result->header_line = state->header_line;
+	result->delimiter = state->delimiter;
+	result->cp1252 = state->cp1252;
 	result->rows_rejected = counts.rejected;
 	result->rows_loaded = strtoll(changed, NULL, 10);
 	result->rows_unchanged = counts.valid - result->rows_loaded;
@@ -546,6 +612,7 @@ import_file(Db *db, const ImportOptions *options, ImportResult *result)
 		return IMPORT_DATABASE_ERROR;
 	}
 
+	result->json = import_is_json(options) || (options->profile && options->profile->json);
 	status = import_open_batch(db, options, display_name, sha, result);
 	if (status == IMPORT_LOADED)
 		status = import_stream(db, options, &state);
@@ -569,13 +636,14 @@ import_file(Db *db, const ImportOptions *options, ImportResult *result)
 
 	bool keep = status == IMPORT_LOADED || status == IMPORT_ROWS_REJECTED;
 
-	if (keep && !(attribute_in_transaction(db) && db_commit(db)))
+	if (keep && !((options->defer_attribution || attribute_in_transaction(db)) && db_commit(db)))
 		status = IMPORT_DATABASE_ERROR;
 	if (!keep || status == IMPORT_DATABASE_ERROR)
 		db_rollback(db);
 
 	strbuf_free(&state.copy);
 	strbuf_free(&state.scratch);
+	participant_index_free(&state.participants);
 	free(path_copy);
 	return status;
 }

@@ -33,9 +33,10 @@ typedef struct ImportOptions
 	const char *kind;
 	const char *path;
 	ImportFormat format;
-	const struct Profile *profile;	/* a sender's layout, or NULL for the canonical one */
+	struct Profile *profile;	/* a sender's layout, or NULL for the canonical one */
 	bool strict;				/* any rejected row aborts the whole file */
 	int max_reported;			/* rejected rows printed; the rest are counted */
+	bool defer_attribution;		/* the caller attributes once after several files */
 } ImportOptions;
 
 typedef struct ImportResult
@@ -46,6 +47,11 @@ typedef struct ImportResult
 	long long rows_rejected;
 	long long rows_unchanged;
 	char previous_date[64];		/* for IMPORT_ALREADY_DONE */
+	/* the source's shape, to write its rejected rows back in it */
+	int header_line;			/* physical line of the header (after title lines) */
+	char delimiter;
+	bool cp1252;
+	bool json;
 } ImportResult;
 
 ImportStatus import_file(Db *db, const ImportOptions *options, ImportResult *result);

@@ -181,15 +181,45 @@ json_fields_free(char **fields, int count)
 		free(fields[i]);
 }
 
+void
+json_layout_for_kind(const KindSpec *kind, JsonLayout *layout)
+{
+	layout->array_key = kind->name;
+	layout->nnames = kind->ncolumns < JSON_MAX_FIELDS ? kind->ncolumns : JSON_MAX_FIELDS;
+	for (int i = 0; i < layout->nnames; i++)
+		layout->names[i] = kind->columns[i].name;
+}
+
+/* Finds a member by a dotted path ("salarie.nom"); NULL when absent. */
+static const cJSON *
+json_find_path(const cJSON *object, const char *path)
+{
+	char part[128];
+
+	while (object && *path)
+	{
+		const char *dot = strchr(path, '.');
+		size_t len = dot ? (size_t) (dot - path) : strlen(path);
+
+		if (len >= sizeof(part))
+			return NULL;
+		memcpy(part, path, len);
+		part[len] = '\0';
+		object = cJSON_IsObject(object) ? cJSON_GetObjectItemCaseSensitive(object, part) : NULL;
+		path += len + (dot ? 1 : 0);
+	}
+	return object;
+}
+
 bool
-json_object_to_fields(const void *parsed, const KindSpec *kind, char **fields,
-					  char *err, size_t errsize, int *bad_column)
+json_object_to_fields(const void *parsed, const JsonLayout *layout, char **fields,
+					  char *err, size_t errsize, int *bad_field)
 {
 	const cJSON *object = parsed;
 
-	for (int i = 0; i < kind->ncolumns; i++)
+	for (int i = 0; i < layout->nnames; i++)
 		fields[i] = NULL;
-	*bad_column = -1;
+	*bad_field = -1;
 
 	const cJSON *member;
 
@@ -203,14 +233,14 @@ json_object_to_fields(const void *parsed, const KindSpec *kind, char **fields,
 				return false;
 			}
 	}
-	for (int i = 0; i < kind->ncolumns; i++)
+	for (int i = 0; i < layout->nnames; i++)
 	{
-		const cJSON *value = cJSON_GetObjectItemCaseSensitive(object, kind->columns[i].name);
+		const cJSON *value = json_find_path(object, layout->names[i]);
 
-		fields[i] = value ? json_value_text(value, err, errsize, kind->columns[i].name) : strdup("");
+		fields[i] = value ? json_value_text(value, err, errsize, layout->names[i]) : strdup("");
 		if (fields[i] == NULL)
 		{
-			*bad_column = i;
+			*bad_field = i;
 			json_fields_free(fields, i);
 			return false;
 		}
@@ -221,13 +251,13 @@ json_object_to_fields(const void *parsed, const KindSpec *kind, char **fields,
 typedef struct JsonRun
 {
 	JsonScanner scanner;
-	const KindSpec *kind;
+	const JsonLayout *layout;
 	CsvRecordCallback callback;
 	void *context;
 	StrBuf text;
 	const char *error_column;	/* for the error being emitted */
-	size_t lengths[64];
-	char *fields[64];
+	size_t lengths[JSON_MAX_FIELDS];
+	char *fields[JSON_MAX_FIELDS];
 } JsonRun;
 
 static bool json_emit_error(JsonRun *run, int line, const char *fmt, ...)
@@ -274,22 +304,22 @@ json_emit_element(JsonRun *run, int line, bool too_deep, bool too_big)
 	int bad = -1;
 	bool ok;
 
-	if (!json_object_to_fields(object, run->kind, run->fields, err, sizeof(err), &bad))
+	if (!json_object_to_fields(object, run->layout, run->fields, err, sizeof(err), &bad))
 	{
-		run->error_column = bad >= 0 ? run->kind->columns[bad].name : NULL;
+		run->error_column = bad >= 0 ? run->layout->names[bad] : NULL;
 		ok = json_emit_error(run, line, "%s", err);
 		run->error_column = NULL;
 	}
 	else
 	{
-		for (int i = 0; i < run->kind->ncolumns; i++)
+		for (int i = 0; i < run->layout->nnames; i++)
 			run->lengths[i] = strlen(run->fields[i]);
 
-		CsvRecord record = {.line = line, .nfields = run->kind->ncolumns,
+		CsvRecord record = {.line = line, .nfields = run->layout->nnames,
 		.fields = run->fields, .lengths = run->lengths};
 
 		ok = run->callback(run->context, &record);
-		json_fields_free(run->fields, run->kind->ncolumns);
+		json_fields_free(run->fields, run->layout->nnames);
 	}
 	cJSON_Delete(object);
 	return ok;
@@ -352,7 +382,7 @@ json_read_top(JsonRun *run)
 	}
 	if (c != '{')
 		return json_emit_error(run, scanner->line,
-							   "JSON attendu : un tableau [...] ou {\"%s\": [...]}", run->kind->name);
+							   "JSON attendu : un tableau [...] ou {\"%s\": [...]}", run->layout->array_key);
 	scanner_get(scanner);
 	for (;;)
 	{
@@ -366,12 +396,13 @@ json_read_top(JsonRun *run)
 		}
 		if (c == '}' || c == EOF)
 			return json_emit_error(run, scanner->line,
-								   "aucun tableau \"%s\" dans l'objet JSON", run->kind->name);
+								   "aucun tableau \"%s\" dans l'objet JSON", run->layout->array_key);
 		if (c != '"' || !scanner_read_value(scanner, &run->text, 256, &too_deep, &too_big))
 			return json_emit_error(run, scanner->line, "JSON mal formé : clé attendue");
 
-		bool wanted = run->text.len == strlen(run->kind->name) + 2 &&
-			strncmp(run->text.data + 1, run->kind->name, run->text.len - 2) == 0;
+		size_t key_len = strlen(run->layout->array_key);
+		bool wanted = run->text.len == key_len + 2 &&
+			strncmp(run->text.data + 1, run->layout->array_key, key_len) == 0;
 
 		if (scanner_skip_space(scanner) != ':')
 			return json_emit_error(run, scanner->line, "JSON mal formé : « : » attendu");
@@ -389,13 +420,11 @@ json_read_top(JsonRun *run)
 }
 
 bool
-json_reader_run(const char *path, const KindSpec *kind, CsvRecordCallback callback,
+json_reader_run(const char *path, const JsonLayout *layout, CsvRecordCallback callback,
 				void *context)
 {
-	JsonRun run = {.kind = kind, .callback = callback, .context = context};
+	JsonRun run = {.layout = layout, .callback = callback, .context = context};
 
-	if (kind->ncolumns > 64)
-		return false;
 	run.scanner.path = path;
 	run.scanner.line = 1;
 	run.scanner.file = fopen(path, "rb");
@@ -405,17 +434,17 @@ json_reader_run(const char *path, const KindSpec *kind, CsvRecordCallback callba
 		return false;
 	}
 
-	/* the header: the kind's own column names */
-	char *names[64];
-	size_t lengths[64];
+	/* the header: the layout's field names */
+	char *names[JSON_MAX_FIELDS];
+	size_t lengths[JSON_MAX_FIELDS];
 
-	for (int i = 0; i < kind->ncolumns; i++)
+	for (int i = 0; i < layout->nnames; i++)
 	{
-		names[i] = (char *) kind->columns[i].name;
+		names[i] = (char *) layout->names[i];
 		lengths[i] = strlen(names[i]);
 	}
 
-	CsvRecord header = {.line = 1, .nfields = kind->ncolumns, .fields = names, .lengths = lengths};
+	CsvRecord header = {.line = 1, .nfields = layout->nnames, .fields = names, .lengths = lengths};
 	bool ok = callback(context, &header) && json_read_top(&run);
 
 	if (ferror(run.scanner.file))

@@ -14,18 +14,31 @@
 #define JSON_MAX_OBJECT_SIZE (1024 * 1024)
 #define JSON_MAX_DEPTH 32
 
+#define JSON_MAX_FIELDS 64
+
+/* What to read: the array (top-level, or under array_key) and the fields of each object. */
+typedef struct JsonLayout
+{
+	const char *array_key;		/* {"KEY": [...]}; a top-level array is always accepted */
+	const char *names[JSON_MAX_FIELDS];	/* field names; "a.b" reads b inside object a */
+	int nnames;
+} JsonLayout;
+
+/* The layout of a canonical kind: {"KIND": [...]} with its column names. */
+void json_layout_for_kind(const KindSpec *kind, JsonLayout *layout);
+
 /*
- * Reads path and calls back first with a header record (the kind's column names),
- * then with one record per object, its fields in the kind's column order and its
- * line the one where the object starts. Objects that cannot be trusted come as
- * records with an error. Returns false on I/O failure or when callback stops.
+ * Reads path and calls back first with a header record (the layout's names), then
+ * with one record per object, its fields in the layout's order and its line the one
+ * where the object starts. Objects that cannot be trusted come as records with an
+ * error. Returns false on I/O failure or when callback stops.
  */
-bool json_reader_run(const char *path, const KindSpec *kind,
+bool json_reader_run(const char *path, const JsonLayout *layout,
 					 CsvRecordCallback callback, void *context);
 
 /* Converts one parsed object into field texts (caller frees with json_fields_free). */
-bool json_object_to_fields(const void *object, const KindSpec *kind, char **fields,
-						   char *err, size_t errsize, int *bad_column);
+bool json_object_to_fields(const void *object, const JsonLayout *layout, char **fields,
+						   char *err, size_t errsize, int *bad_field);
 void json_fields_free(char **fields, int count);
 
 #endif

@@ -36,6 +36,8 @@ extern const Command COMMAND_ATTRIBUTE;
 extern const Command COMMAND_CONFIG;
 extern const Command COMMAND_FICHE;
 extern const Command COMMAND_REPORT;
+extern const Command COMMAND_PROFILE;
+extern const Command COMMAND_BATCH;
 
 /* Prints one line and the hint to --help on stderr; returns EXIT_CODE_USAGE. */
 int cli_usage_error(const char *command, const char *fmt, ...)

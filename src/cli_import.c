@@ -12,6 +12,7 @@
 #include "import.h"
 #include "kinds.h"
 #include "log.h"
+#include "profile.h"
 
 static int
 import_status_exit_code(ImportStatus status)
@@ -56,13 +57,17 @@ import_run(int argc, char **argv)
 	static const struct option options[] = {
 		{"strict", no_argument, NULL, 's'},
 		{"max-rejets", required_argument, NULL, 'm'},
+		{"profile", required_argument, NULL, 'p'},
+		{"profil", required_argument, NULL, 'p'},
+		{"format", required_argument, NULL, 'f'},
 		{NULL, 0, NULL, 0}
 	};
 	ImportOptions import = {.max_reported = 100};
+	const char *profile_name = NULL;
 	int opt;
 
 	cli_getopt_reset();
-	while ((opt = getopt_long(argc, argv, "+", options, NULL)) != -1)
+	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1)
 	{
 		switch (opt)
 		{
@@ -79,6 +84,17 @@ import_run(int argc, char **argv)
 					import.max_reported = (int) value;
 					break;
 				}
+			case 'p':
+				profile_name = optarg;
+				break;
+			case 'f':
+				if (strcmp(optarg, "csv") == 0)
+					import.format = IMPORT_FORMAT_CSV;
+				else if (strcmp(optarg, "json") == 0)
+					import.format = IMPORT_FORMAT_JSON;
+				else
+					return cli_usage_error("clause import", "format inconnu « %s » (csv ou json)", optarg);
+				break;
 			default:
 				return cli_usage_error("clause import", "option inconnue « %s »", argv[optind - 1]);
 		}
@@ -91,10 +107,35 @@ import_run(int argc, char **argv)
 		return cli_usage_error("clause import", "nature inconnue « %s » (attendu : %s)",
 							   import.kind, kind_names());
 
+	Profile profile = {0};
+
+	if (profile_name)
+	{
+		char home[PATH_MAX];
+
+		if (!session_home_dir(home, sizeof(home)) || !profile_load(profile_name, home, &profile))
+		{
+			profile_free(&profile);
+			return EXIT_CODE_USAGE;
+		}
+		if (strcmp(profile.kind->name, import.kind) != 0)
+		{
+			int code = cli_usage_error("clause import", "le profil %s décrit des fichiers %s, pas %s",
+									   profile.name, profile.kind->name, import.kind);
+
+			profile_free(&profile);
+			return code;
+		}
+		import.profile = &profile;
+	}
+
 	Session session = {0};
 
 	if (!cli_open_session(&session))
+	{
+		profile_free(&profile);
 		return EXIT_CODE_DATABASE;
+	}
 
 	int exit_code = EXIT_CODE_OK;
 
@@ -114,12 +155,13 @@ import_run(int argc, char **argv)
 			break;
 	}
 	session_close(&session);
+	profile_free(&profile);
 	return exit_code;
 }
 
 const Command COMMAND_IMPORT = {
 	"import", "importe des fichiers (un lot par fichier)",
-	"clause import [--strict] NATURE FICHIER...",
+	"clause import [--strict] [--profile NOM] [--format csv|json] NATURE FICHIER...",
 	"Natures : donneurs, entreprises, operations, marches, participants, conventions, heures.\n"
 	"Fichiers CSV, séparateur ; ou , (détecté), UTF-8 avec ou sans BOM ou Windows-1252\n"
 	"(détecté), en-tête aux noms exacts dans n'importe quel ordre ; dates JJ/MM/AAAA ou\n"
@@ -127,8 +169,15 @@ const Command COMMAND_IMPORT = {
 	"Chaque fichier est chargé en une transaction ; les lignes invalides sont rejetées\n"
 	"avec leur ligne, leur colonne et le motif, les autres sont chargées. Un fichier déjà\n"
 	"importé (même SHA-256) ne change rien. Les heures sont ré-attribuées à chaque import.\n"
+	"Fichiers JSON (extension .json ou --format json) : un tableau d'objets aux noms de\n"
+	"champs canoniques, ou {\"NATURE\": [...]}, lus en flux.\n"
+	"Un profil (profiles/NOM.json) décrit le fichier d'un expéditeur : colonnes, constantes,\n"
+	"valeurs, encodage, lignes de titre et de total, participants retrouvés par nom,\n"
+	"semaines cumulées en mois. Voir clause profile check.\n"
 	"\nOptions :\n"
 	"  --strict          une seule ligne rejetée refuse tout le fichier\n"
-	"  --max-rejets N    nombre de lignes rejetées affichées (100 par défaut)\n",
+	"  --max-rejets N    nombre de lignes rejetées affichées (100 par défaut)\n"
+	"  --profile NOM     lire le fichier avec le profil NOM (ou un chemin vers un .json)\n"
+	"  --format F        csv ou json (sinon d'après l'extension)\n",
 	import_run, NULL
 };

@@ -9,6 +9,10 @@
 
 #include "cli.h"
 #include "exitcodes.h"
+#include "format_csv.h"
+#include "format_html.h"
+#include "format_xlsx.h"
+#include "impact.h"
 #include "lines.h"
 #include "log.h"
 #include "progress.h"
@@ -27,6 +31,148 @@ parse_format(const char *value, const char *const *allowed)
 	return false;
 }
 
+/* The output formats of the audience reports. */
+typedef enum
+{
+	REPORT_TEXT,
+	REPORT_CSV,
+	REPORT_XLSX,
+	REPORT_JSON,
+	REPORT_HTML
+} ReportFormat;
+
+static bool
+parse_report_format(const char *value, ReportFormat *format)
+{
+	static const char *const names[] = {"text", "csv", "xlsx", "json", "html", NULL};
+
+	for (int i = 0; names[i]; i++)
+		if (strcmp(value, names[i]) == 0)
+		{
+			*format = (ReportFormat) i;
+			return true;
+		}
+	return false;
+}
+
+/* AAAA-MM, month 01 to 12. */
+static bool
+parse_month(const char *value)
+{
+	if (strlen(value) != 7 || value[4] != '-')
+		return false;
+	for (int i = 0; i < 7; i++)
+		if (i != 4 && (value[i] < '0' || value[i] > '9'))
+			return false;
+
+	int month = (value[5] - '0') * 10 + (value[6] - '0');
+
+	return month >= 1 && month <= 12;
+}
+
+static int
+impact_run(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{"donneur", required_argument, NULL, 'd'},
+		{"operation", required_argument, NULL, 'p'},
+		{"from", required_argument, NULL, 'F'},
+		{"to", required_argument, NULL, 'T'},
+		{"format", required_argument, NULL, 'f'},
+		{"output", required_argument, NULL, 'o'},
+		{NULL, 0, NULL, 0}
+	};
+	const char *command = "clause report impact";
+	ImpactOptions impact = {0};
+	ReportFormat format = REPORT_TEXT;
+	const char *output = NULL;
+	int opt;
+
+	cli_getopt_reset();
+	while ((opt = getopt_long(argc, argv, "+o:", options, NULL)) != -1)
+	{
+		switch (opt)
+		{
+			case 'd':
+				impact.donneur = optarg;
+				break;
+			case 'p':
+				impact.operation = optarg;
+				break;
+			case 'F':
+			case 'T':
+				if (!parse_month(optarg))
+					return cli_usage_error(command, "--%s attend un mois AAAA-MM (ex. 2021-01)",
+										   opt == 'F' ? "from" : "to");
+				if (opt == 'F')
+					impact.from = optarg;
+				else
+					impact.to = optarg;
+				break;
+			case 'f':
+				if (!parse_report_format(optarg, &format))
+					return cli_usage_error(command, "format inconnu « %s » (text, csv, xlsx, json ou html)",
+										   optarg);
+				break;
+			case 'o':
+				output = optarg;
+				break;
+			default:
+				return cli_usage_error(command, "option inconnue « %s »", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error(command, "argument inattendu « %s »", argv[optind]);
+	if (impact.donneur == NULL)
+		return cli_usage_error(command, "précisez le donneur d'ordre (--donneur ID)");
+	if (impact.from && impact.to && strcmp(impact.from, impact.to) > 0)
+		return cli_usage_error(command, "--from %s est après --to %s", impact.from, impact.to);
+	if (format == REPORT_XLSX && (output == NULL || strcmp(output, "-") == 0))
+		return cli_usage_error(command, "le format xlsx demande un fichier (-o FICHIER.xlsx)");
+
+	Session session = {0};
+	ImpactReport report = {0};
+	ReportSources sources = {0};
+	bool unknown = false;
+
+	if (!cli_open_session(&session))
+		return EXIT_CODE_DATABASE;
+	if (!impact_load(&session.db, &impact, &report, &unknown) ||
+		!sources_load_impact(&session.db, impact.donneur, impact.operation, impact.from, impact.to,
+							 &sources))
+	{
+		session_close(&session);
+		impact_free(&report);
+		sources_free(&sources);
+		return unknown ? EXIT_CODE_USAGE : EXIT_CODE_DATABASE;
+	}
+	session_close(&session);
+
+	bool ok = true;
+
+	if (format == REPORT_XLSX)
+		ok = impact_write_xlsx(&report, &sources, output);
+	else
+	{
+		FILE *out = cli_open_output(output);
+
+		ok = out != NULL;
+		if (ok && format == REPORT_TEXT)
+			ok = impact_write_text(&report, out);
+		else if (ok && format == REPORT_CSV)
+			ok = impact_write_csv(&report, out);
+		else if (ok && format == REPORT_JSON)
+			ok = impact_write_json(&report, &sources, out);
+		else if (ok && format == REPORT_HTML)
+			ok = impact_write_html(&report, &sources, out);
+		if (out && !cli_close_output(out, output))
+			ok = false;
+	}
+	impact_free(&report);
+	sources_free(&sources);
+	return ok ? EXIT_CODE_OK : EXIT_CODE_INTERNAL;
+}
+
 static int
 progress_run(int argc, char **argv)
 {
@@ -38,10 +184,10 @@ progress_run(int argc, char **argv)
 		{"output", required_argument, NULL, 'o'},
 		{NULL, 0, NULL, 0}
 	};
-	static const char *const formats[] = {"text", "json", NULL};
 	const char *command = "clause report progress";
 	int year = 2021;
-	const char *plie = NULL, *format = "text", *output = NULL;
+	const char *plie = NULL, *output = NULL;
+	ReportFormat format = REPORT_TEXT;
 	char as_of[11] = "";
 	char err[VALIDATE_ERR_SIZE];
 	int opt;
@@ -69,9 +215,9 @@ progress_run(int argc, char **argv)
 					return cli_usage_error(command, "--as-of : %s", err);
 				break;
 			case 'f':
-				if (!parse_format(optarg, formats))
-					return cli_usage_error(command, "format inconnu « %s » (text ou json)", optarg);
-				format = optarg;
+				if (!parse_report_format(optarg, &format))
+					return cli_usage_error(command, "format inconnu « %s » (text, csv, xlsx, json ou html)",
+										   optarg);
 				break;
 			case 'o':
 				output = optarg;
@@ -82,6 +228,8 @@ progress_run(int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage_error(command, "argument inattendu « %s »", argv[optind]);
+	if (format == REPORT_XLSX && (output == NULL || strcmp(output, "-") == 0))
+		return cli_usage_error(command, "le format xlsx demande un fichier (-o FICHIER.xlsx)");
 	if (as_of[0] == '\0')
 	{
 		time_t now = time(NULL);
@@ -93,25 +241,42 @@ progress_run(int argc, char **argv)
 
 	Session session = {0};
 	ProgressReport report = {0};
+	ReportSources sources = {0};
 
 	if (!cli_open_session(&session))
 		return EXIT_CODE_DATABASE;
-	if (!progress_load(&session.db, year, plie, as_of, &report))
+	if (!progress_load(&session.db, year, plie, as_of, &report) ||
+		!sources_load_all(&session.db, &sources))
 	{
 		session_close(&session);
+		progress_free(&report);
+		sources_free(&sources);
 		return EXIT_CODE_DATABASE;
 	}
 	session_close(&session);
 
-	FILE *out = cli_open_output(output);
-	bool ok = out != NULL;
+	bool ok = true;
 
-	if (ok)
-		ok = strcmp(format, "json") == 0 ? progress_write_json(&report, out)
-			: progress_write_text(&report, out);
-	if (out && !cli_close_output(out, output))
-		ok = false;
+	if (format == REPORT_XLSX)
+		ok = progress_write_xlsx(&report, &sources, output);
+	else
+	{
+		FILE *out = cli_open_output(output);
+
+		ok = out != NULL;
+		if (ok && format == REPORT_TEXT)
+			ok = progress_write_text(&report, out);
+		else if (ok && format == REPORT_CSV)
+			ok = progress_write_csv(&report, out);
+		else if (ok && format == REPORT_JSON)
+			ok = progress_write_json(&report, out);
+		else if (ok && format == REPORT_HTML)
+			ok = progress_write_html(&report, &sources, out);
+		if (out && !cli_close_output(out, output))
+			ok = false;
+	}
 	progress_free(&report);
+	sources_free(&sources);
 	return ok ? EXIT_CODE_OK : EXIT_CODE_INTERNAL;
 }
 
@@ -255,9 +420,29 @@ batches_run(int argc, char **argv)
 	return table_report_run("clause report batches", TABLE_BATCHES, argc, argv);
 }
 
+static const Command REPORT_IMPACT = {
+	"impact", "tableau d'impact d'un donneur d'ordre (heures, participants, profils)",
+	"clause report impact --donneur ID [--operation ID] [--from AAAA-MM --to AAAA-MM]\n"
+	"                            [--format text|csv|xlsx|json|html] [-o FICHIER]",
+	"Le total, puis une section par opération, par marché (lot) et par entreprise\n"
+	"attributaire : heures prévues et réalisées (travaillées + formation), taux de\n"
+	"réalisation, ETP, participants, contrats, profil (femmes/hommes, âge à la première\n"
+	"heure, QPV, critères), types de contrat, modalités et heures par mois. Agrégé : aucun\n"
+	"nom ni identifiant de participant ; tout effectif de 1 à 2 personnes est affiché « < 3 »\n"
+	"(seuil réglable : clause config set seuil_masquage N).\n"
+	"\nOptions :\n"
+	"  --donneur ID      le donneur d'ordre (identifiant de donneurs.csv)\n"
+	"  --operation ID    une seule de ses opérations\n"
+	"  --from AAAA-MM    premier mois des heures comptées\n"
+	"  --to AAAA-MM      dernier mois des heures comptées\n"
+	"  --format F        text (défaut), csv (Excel), xlsx, json ou html\n"
+	"  -o, --output F    écrire dans F (obligatoire pour xlsx)\n",
+	impact_run, NULL
+};
 static const Command REPORT_PROGRESS = {
 	"progress", "avancement des fiches opération face à leurs cibles",
-	"clause report progress [--year 2021] [--plie CODE] [--as-of DATE] [--format text|json] [-o FICHIER]",
+	"clause report progress [--year 2021] [--plie CODE] [--as-of DATE]\n"
+	"                              [--format text|csv|xlsx|json|html] [-o FICHIER]",
 	"Pour chaque fiche clause et chaque indicateur : cible, réalisé, pourcentage, valeur\n"
 	"attendue à la date (--as-of, par défaut aujourd'hui ramené à la période) et projection\n"
 	"de fin de période au rythme actuel. Les cibles « par ETP » sont multipliées par l'ETP\n"
@@ -267,8 +452,9 @@ static const Command REPORT_PROGRESS = {
 	"  --plie CODE       un seul PLIE (agenais, bordeaux, technowest, grand_perigueux,\n"
 	"                    haut_perigord, portes_du_sud, sources)\n"
 	"  --as-of DATE      date de calcul, JJ/MM/AAAA ou AAAA-MM-JJ\n"
-	"  --format F        text (défaut) ou json\n"
-	"  -o, --output F    écrire dans F plutôt que sur la sortie standard\n",
+	"  --format F        text (défaut), csv (Excel), xlsx, json ou html (tableau de bord :\n"
+	"                    courbe cumulée, trajectoire vers la cible, projection, jauges)\n"
+	"  -o, --output F    écrire dans F plutôt que sur la sortie standard (obligatoire pour xlsx)\n",
 	progress_run, NULL
 };
 static const Command REPORT_LINES = {
@@ -288,10 +474,10 @@ static const Command REPORT_BATCHES = {
 };
 
 static const Command *const REPORT_SUBCOMMANDS[] = {
-	&REPORT_PROGRESS, &REPORT_LINES, &REPORT_REJECTS, &REPORT_BATCHES, NULL
+	&REPORT_IMPACT, &REPORT_PROGRESS, &REPORT_LINES, &REPORT_REJECTS, &REPORT_BATCHES, NULL
 };
 
 const Command COMMAND_REPORT = {
-	"report", "rapports (avancement des fiches, lignes, rejets, lots)", "clause report RAPPORT ...",
+	"report", "rapports (impact, avancement des fiches, lignes, rejets, lots)", "clause report RAPPORT ...",
 	NULL, NULL, REPORT_SUBCOMMANDS
 };

@@ -100,3 +100,20 @@ strbuf_free(StrBuf *buf)
 	buf->data = NULL;
 	buf->len = buf->cap = 0;
 }
+
+bool
+str_format(char *out, size_t size, const char *fmt, ...)
+{
+	va_list args;
+
+	va_start(args, fmt);
+	int n = vsnprintf(out, size, fmt, args);
+
+	va_end(args);
+	if (n < 0 || (size_t) n >= size)
+	{
+		log_error("chemin ou texte trop long : %.80s…", out);
+		return false;
+	}
+	return true;
+}

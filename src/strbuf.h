@@ -22,6 +22,10 @@ bool strbuf_putc(StrBuf *buf, char c);
 bool strbuf_printf(StrBuf *buf, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void strbuf_reset(StrBuf *buf);
+
+/* snprintf into a fixed buffer that reports truncation (a path too long) and fails. */
+bool str_format(char *out, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 void strbuf_free(StrBuf *buf);
 
 #endif

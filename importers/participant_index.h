@@ -1,0 +1,30 @@
+/*
+ * Participants by normalised nom + prénom + date de naissance, loaded once per batch,
+ * for senders whose files carry names instead of participant ids.
+ */
+#ifndef CLAUSE_PARTICIPANT_INDEX_H
+#define CLAUSE_PARTICIPANT_INDEX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "db.h"
+#include "strmap.h"
+
+typedef struct ParticipantIndex
+{
+	StrMap by_name;				/* key -> index in ids, or -1 when two people share it */
+	char **ids;
+	long count;
+	long capacity;
+} ParticipantIndex;
+
+bool participant_index_load(Db *db, ParticipantIndex *index);
+
+/* A ParticipantLookup: the id, or NULL with a French reason in err. */
+const char *participant_index_lookup(void *context, const char *nom, const char *prenom,
+									 const char *birth_date, char *err, size_t errsize);
+
+void participant_index_free(ParticipantIndex *index);
+
+#endif

@@ -1,0 +1,411 @@
+/*
+ * Loading of source profiles (profiles/NAME.json) with cJSON. Every key is checked,
+ * so that a typo in a profile is an error naming the key, not a silent default.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "log.h"
+#include "normalize.h"
+#include "profile.h"
+
+static const char *const TOP_KEYS[] = {
+	"nom", "description", "nature", "format", "tableau", "encodage", "separateur",
+	"lignes_titre", "ignorer_si", "separateur_milliers", "colonnes", "participant_par_nom",
+	"cumul_mensuel", NULL
+};
+
+static char *
+read_whole_file(const char *path)
+{
+	FILE *file = fopen(path, "rb");
+
+	if (file == NULL)
+	{
+		log_error("profil %s : ouverture impossible : %s", path, log_strerror(errno));
+		return NULL;
+	}
+
+	StrBuf text = {0};
+	char chunk[8192];
+	size_t n;
+
+	while ((n = fread(chunk, 1, sizeof(chunk), file)) > 0)
+		if (!strbuf_append(&text, chunk, n) || text.len > 1024 * 1024)
+		{
+			log_error("profil %s : fichier trop grand", path);
+			strbuf_free(&text);
+			fclose(file);
+			return NULL;
+		}
+	fclose(file);
+	if (text.data == NULL)
+		strbuf_puts(&text, "");
+	return text.data;
+}
+
+static char *
+normalized_copy(const char *text)
+{
+	StrBuf out = {0};
+
+	if (!normalize_name(text, &out) || (out.data == NULL && !strbuf_puts(&out, "")))
+	{
+		strbuf_free(&out);
+		return NULL;
+	}
+	return out.data;
+}
+
+static bool
+profile_error(const Profile *profile, const char *key, const char *what)
+{
+	log_error("profil %s : « %s » %s", profile->path, key, what);
+	return false;
+}
+
+static bool
+string_member(const Profile *profile, const cJSON *object, const char *key, char **out,
+			  bool required)
+{
+	const cJSON *item = cJSON_GetObjectItemCaseSensitive(object, key);
+
+	*out = NULL;
+	if (item == NULL)
+		return required ? profile_error(profile, key, "manque") : true;
+	if (!cJSON_IsString(item))
+		return profile_error(profile, key, "doit être un texte");
+	*out = strdup(item->valuestring);
+	return *out != NULL;
+}
+
+/* A field mapping: "Column name", or {"colonne"|"position"|"constante", "valeurs", "mois_de_la_date"}. */
+static bool
+parse_mapping(const Profile *profile, const char *key, const cJSON *item, FieldMapping *mapping)
+{
+	static const char *const MAPPING_KEYS[] = {"colonne", "position", "constante", "valeurs",
+	"mois_de_la_date", NULL};
+
+	mapping->used = true;
+	mapping->index = -1;
+	if (cJSON_IsString(item))
+	{
+		mapping->column = strdup(item->valuestring);
+		return mapping->column != NULL;
+	}
+	if (!cJSON_IsObject(item))
+		return profile_error(profile, key, "doit être un nom de colonne ou un objet");
+
+	const cJSON *member;
+
+	cJSON_ArrayForEach(member, item)
+	{
+		bool known = false;
+
+		for (int i = 0; MAPPING_KEYS[i]; i++)
+			known = known || strcmp(member->string, MAPPING_KEYS[i]) == 0;
+		if (!known)
+		{
+			log_error("profil %s : « %s.%s » : clé inconnue (colonne, position, constante, valeurs, "
+					  "mois_de_la_date)", profile->path, key, member->string);
+			return false;
+		}
+	}
+
+	const cJSON *column = cJSON_GetObjectItemCaseSensitive(item, "colonne");
+	const cJSON *position = cJSON_GetObjectItemCaseSensitive(item, "position");
+	const cJSON *constant = cJSON_GetObjectItemCaseSensitive(item, "constante");
+	const cJSON *values = cJSON_GetObjectItemCaseSensitive(item, "valeurs");
+	const cJSON *month = cJSON_GetObjectItemCaseSensitive(item, "mois_de_la_date");
+	int sources = (column != NULL) + (position != NULL) + (constant != NULL);
+
+	if (sources != 1)
+		return profile_error(profile, key, "doit avoir une et une seule source : colonne, position ou constante");
+	if (column && !cJSON_IsString(column))
+		return profile_error(profile, key, ": colonne doit être un texte");
+	if (position && (!cJSON_IsNumber(position) || position->valueint < 1 || position->valueint > 10000))
+		return profile_error(profile, key, ": position doit être un numéro de colonne (1, 2…)");
+	if (constant && !cJSON_IsString(constant))
+		return profile_error(profile, key, ": constante doit être un texte");
+	if (month && !cJSON_IsBool(month))
+		return profile_error(profile, key, ": mois_de_la_date doit valoir true ou false");
+
+	mapping->column = column ? strdup(column->valuestring) : NULL;
+	mapping->position = position ? position->valueint : 0;
+	mapping->constant = constant ? strdup(constant->valuestring) : NULL;
+	mapping->month_from_date = month && cJSON_IsTrue(month);
+
+	if (values)
+	{
+		if (!cJSON_IsObject(values))
+			return profile_error(profile, key, ": valeurs doit être un objet {\"source\": \"canonique\"}");
+
+		int count = cJSON_GetArraySize(values);
+
+		mapping->value_from = calloc((size_t) count + 1, sizeof(char *));
+		mapping->value_to = calloc((size_t) count + 1, sizeof(char *));
+		if (mapping->value_from == NULL || mapping->value_to == NULL)
+			return false;
+		cJSON_ArrayForEach(member, values)
+		{
+			if (!cJSON_IsString(member))
+				return profile_error(profile, key, ": chaque valeur doit être un texte");
+			mapping->value_from[mapping->nvalues] = normalized_copy(member->string);
+			mapping->value_to[mapping->nvalues] = strdup(member->valuestring);
+			mapping->nvalues++;
+		}
+	}
+	return true;
+}
+
+static bool
+parse_columns(Profile *profile, const cJSON *columns)
+{
+	const cJSON *member;
+
+	if (!cJSON_IsObject(columns))
+		return profile_error(profile, "colonnes", "doit être un objet {\"champ\": \"colonne\"}");
+	cJSON_ArrayForEach(member, columns)
+	{
+		int index = -1;
+
+		for (int i = 0; i < profile->kind->ncolumns; i++)
+			if (strcmp(profile->kind->columns[i].name, member->string) == 0)
+				index = i;
+		if (index < 0)
+		{
+			log_error("profil %s : « colonnes.%s » : champ inconnu pour %s", profile->path,
+					  member->string, profile->kind->name);
+			return false;
+		}
+		if (!parse_mapping(profile, member->string, member, &profile->fields[index]))
+			return false;
+	}
+	return true;
+}
+
+static bool
+parse_person(Profile *profile, const cJSON *person)
+{
+	static const char *const KEYS[] = {"nom", "prenom", "date_naissance"};
+
+	if (!cJSON_IsObject(person))
+		return profile_error(profile, "participant_par_nom", "doit être un objet {nom, prenom, date_naissance}");
+	for (int i = 0; i < 3; i++)
+	{
+		const cJSON *item = cJSON_GetObjectItemCaseSensitive(person, KEYS[i]);
+
+		if (item == NULL)
+			return profile_error(profile, "participant_par_nom", "doit nommer nom, prenom et date_naissance");
+		if (!parse_mapping(profile, KEYS[i], item, &profile->person[i]))
+			return false;
+	}
+	profile->find_participant = true;
+	return true;
+}
+
+static bool
+parse_options(Profile *profile, const cJSON *root)
+{
+	const cJSON *item;
+	char *text = NULL;
+
+	if (!string_member(profile, root, "format", &text, false))
+		return false;
+	profile->json = text && strcmp(text, "json") == 0;
+	if (text && !profile->json && strcmp(text, "csv") != 0)
+	{
+		free(text);
+		return profile_error(profile, "format", "doit valoir csv ou json");
+	}
+	free(text);
+	if (!string_member(profile, root, "tableau", &profile->json_array, false))
+		return false;
+	if (!string_member(profile, root, "encodage", &text, false))
+		return false;
+	if (text && strcmp(text, "auto") != 0)
+	{
+		profile->encoding_forced = true;
+		if (strcmp(text, "windows-1252") == 0 || strcmp(text, "cp1252") == 0)
+			profile->encoding = ENCODING_CP1252;
+		else if (strcmp(text, "utf-8") == 0)
+			profile->encoding = ENCODING_UTF8;
+		else
+		{
+			free(text);
+			return profile_error(profile, "encodage", "doit valoir utf-8, windows-1252 ou auto");
+		}
+	}
+	free(text);
+	if (!string_member(profile, root, "separateur", &text, false))
+		return false;
+	if (text && strlen(text) != 1 && strcmp(text, "\\t") != 0)
+	{
+		free(text);
+		return profile_error(profile, "separateur", "doit être un seul caractère");
+	}
+	profile->delimiter = text ? (strcmp(text, "\\t") == 0 ? '\t' : text[0]) : 0;
+	free(text);
+	if (!string_member(profile, root, "separateur_milliers", &text, false))
+		return false;
+	profile->thousands = text ? text[0] : 0;
+	free(text);
+
+	if ((item = cJSON_GetObjectItemCaseSensitive(root, "lignes_titre")) != NULL)
+	{
+		if (!cJSON_IsNumber(item) || item->valueint < 0 || item->valueint > 1000)
+			return profile_error(profile, "lignes_titre", "doit être un nombre de lignes");
+		profile->title_lines = item->valueint;
+	}
+	if ((item = cJSON_GetObjectItemCaseSensitive(root, "cumul_mensuel")) != NULL)
+	{
+		if (!cJSON_IsBool(item))
+			return profile_error(profile, "cumul_mensuel", "doit valoir true ou false");
+		profile->monthly_sum = cJSON_IsTrue(item);
+	}
+	if ((item = cJSON_GetObjectItemCaseSensitive(root, "ignorer_si")) != NULL)
+	{
+		const cJSON *column = cJSON_GetObjectItemCaseSensitive(item, "colonne");
+		const cJSON *prefix = cJSON_GetObjectItemCaseSensitive(item, "commence_par");
+
+		if (!cJSON_IsObject(item) || !cJSON_IsString(prefix) || column == NULL)
+			return profile_error(profile, "ignorer_si", "doit être {\"colonne\": …, \"commence_par\": …}");
+		if (!parse_mapping(profile, "ignorer_si.colonne", column, &profile->skip_column))
+			return false;
+		profile->skip_prefix = normalized_copy(prefix->valuestring);
+	}
+	return true;
+}
+
+static bool
+profile_parse(Profile *profile, const cJSON *root)
+{
+	char *kind = NULL;
+	const cJSON *member;
+
+	if (!cJSON_IsObject(root))
+		return profile_error(profile, "(racine)", "doit être un objet JSON");
+	cJSON_ArrayForEach(member, root)
+	{
+		bool known = false;
+
+		for (int i = 0; TOP_KEYS[i]; i++)
+			known = known || strcmp(member->string, TOP_KEYS[i]) == 0;
+		if (!known)
+			return profile_error(profile, member->string, "clé inconnue");
+	}
+	if (!string_member(profile, root, "nom", &profile->name, true) ||
+		!string_member(profile, root, "description", &profile->description, false) ||
+		!string_member(profile, root, "nature", &kind, true))
+	{
+		free(kind);
+		return false;
+	}
+	profile->kind = kind_find(kind);
+	free(kind);
+	if (profile->kind == NULL || profile->kind->ncolumns > PROFILE_MAX_COLUMNS)
+		return profile_error(profile, "nature", "inconnue (donneurs, …, heures)");
+	for (int i = 0; i < PROFILE_MAX_COLUMNS; i++)
+		profile->fields[i].index = -1;
+
+	const cJSON *person = cJSON_GetObjectItemCaseSensitive(root, "participant_par_nom");
+
+	if (!parse_options(profile, root) ||
+		!parse_columns(profile, cJSON_GetObjectItemCaseSensitive(root, "colonnes")) ||
+		(person && !parse_person(profile, person)))
+		return false;
+	if (profile->json && profile->json_array == NULL)
+		return profile_error(profile, "tableau", "manque : le nom du tableau des lignes dans le JSON");
+	if (profile->monthly_sum && strcmp(profile->kind->name, "heures") != 0)
+		return profile_error(profile, "cumul_mensuel", "ne vaut que pour la nature heures");
+	return true;
+}
+
+bool
+profile_load(const char *name, const char *home, Profile *profile)
+{
+	char path[4096];
+
+	if (strchr(name, '/') || (strlen(name) > 5 && strcmp(name + strlen(name) - 5, ".json") == 0))
+		snprintf(path, sizeof(path), "%s", name);
+	else
+		snprintf(path, sizeof(path), "%s/profiles/%s.json", home, name);
+	profile->path = strdup(path);
+
+	char *text = read_whole_file(path);
+
+	if (text == NULL)
+		return false;
+
+	cJSON *root = cJSON_Parse(text);
+
+	free(text);
+	if (root == NULL)
+	{
+		log_error("profil %s : JSON mal formé près de « %.30s »", path,
+				  cJSON_GetErrorPtr() ? cJSON_GetErrorPtr() : "?");
+		return false;
+	}
+
+	bool ok = profile_parse(profile, root);
+
+	cJSON_Delete(root);
+	return ok;
+}
+
+static void
+mapping_free(FieldMapping *mapping)
+{
+	free(mapping->column);
+	free(mapping->constant);
+	for (int i = 0; i < mapping->nvalues; i++)
+	{
+		free(mapping->value_from[i]);
+		free(mapping->value_to[i]);
+	}
+	free(mapping->value_from);
+	free(mapping->value_to);
+}
+
+void
+profile_free(Profile *profile)
+{
+	for (int i = 0; i < PROFILE_MAX_COLUMNS; i++)
+		mapping_free(&profile->fields[i]);
+	for (int i = 0; i < 3; i++)
+		mapping_free(&profile->person[i]);
+	mapping_free(&profile->skip_column);
+	free(profile->skip_prefix);
+	free(profile->path);
+	free(profile->name);
+	free(profile->description);
+	free(profile->json_array);
+	memset(profile, 0, sizeof(*profile));
+}
+
+static void
+layout_add(JsonLayout *layout, const FieldMapping *mapping)
+{
+	if (!mapping->used || mapping->column == NULL || layout->nnames >= JSON_MAX_FIELDS)
+		return;
+	for (int i = 0; i < layout->nnames; i++)
+		if (strcmp(layout->names[i], mapping->column) == 0)
+			return;
+	layout->names[layout->nnames++] = mapping->column;
+}
+
+void
+profile_json_layout(const Profile *profile, JsonLayout *layout)
+{
+	layout->array_key = profile->json_array;
+	layout->nnames = 0;
+	for (int i = 0; i < profile->kind->ncolumns; i++)
+		layout_add(layout, &profile->fields[i]);
+	for (int i = 0; i < 3; i++)
+		layout_add(layout, &profile->person[i]);
+	layout_add(layout, &profile->skip_column);
+}

@@ -1,0 +1,27 @@
+/*
+ * A growable hash map from strings to integers (open addressing), owned by its
+ * struct: keys are copied. Used to group rows and to find participants by name.
+ */
+#ifndef CLAUSE_STRMAP_H
+#define CLAUSE_STRMAP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct StrMap
+{
+	char **keys;
+	long *values;
+	size_t capacity;			/* a power of two, or 0 */
+	size_t count;
+} StrMap;
+
+/* Stores key -> value, replacing an existing value. */
+bool strmap_put(StrMap *map, const char *key, long value);
+
+/* True when key is present; its value in *value. */
+bool strmap_get(const StrMap *map, const char *key, long *value);
+
+void strmap_free(StrMap *map);
+
+#endif

@@ -1,0 +1,137 @@
+/*
+ * What a facilitateur reads after loading the month: what came in, what was refused
+ * and where to find it, what does not count and why, and where each marché stands.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "compte_rendu.h"
+#include "format.h"
+#include "log.h"
+#include "strbuf.h"
+
+static const char *
+status_label(ImportStatus status)
+{
+	switch (status)
+	{
+		case IMPORT_LOADED:
+			return "chargé";
+		case IMPORT_ALREADY_DONE:
+			return "déjà importé, rien à faire";
+		case IMPORT_ROWS_REJECTED:
+			return "chargé, avec des lignes rejetées";
+		case IMPORT_FILE_REJECTED:
+			return "REFUSÉ : rien n'a été chargé, le fichier reste dans la boîte";
+		case IMPORT_DATABASE_ERROR:
+			return "ERREUR de base de données : rien n'a été chargé";
+		case IMPORT_INTERNAL_ERROR:
+			return "ERREUR interne : rien n'a été chargé";
+	}
+	return "?";
+}
+
+static bool
+print_reason(void *context, const DbRow *row)
+{
+	FILE *out = context;
+	char hours[32];
+
+	format_fr_number(strtod(db_row_value(row, 2), NULL), 2, hours, sizeof(hours));
+	fprintf(out, "  %-22s %6s lignes %12s h\n", db_row_value(row, 0), db_row_value(row, 1), hours);
+	return true;
+}
+
+static bool
+print_marche(void *context, const DbRow *row)
+{
+	FILE *out = context;
+	char month[32], cumul[32], planned[32], rate[32];
+
+	format_fr_number(strtod(db_row_value(row, 2), NULL), 2, month, sizeof(month));
+	format_fr_number(strtod(db_row_value(row, 3), NULL), 2, cumul, sizeof(cumul));
+	if (db_row_isnull(row, 4))
+	{
+		snprintf(planned, sizeof(planned), "—");
+		snprintf(rate, sizeof(rate), "—");
+	}
+	else
+	{
+		double prevues = strtod(db_row_value(row, 4), NULL);
+
+		format_fr_number(prevues, 0, planned, sizeof(planned));
+		if (prevues > 0)
+			format_fr_percent(strtod(db_row_value(row, 3), NULL) / prevues, rate, sizeof(rate));
+		else
+			snprintf(rate, sizeof(rate), "—");
+	}
+	fprintf(out, "  %-7s  %-22s %12s %12s %10s %9s\n", db_row_value(row, 0), db_row_value(row, 1),
+			month, cumul, planned, rate);
+	return true;
+}
+
+bool
+compte_rendu_write(Db *db, const char *dir, const BatchOutcome *outcomes, int count,
+				   int skipped, FILE *out)
+{
+	StrBuf lots = {0};
+	char when[64];
+	time_t now = time(NULL);
+	struct tm local;
+
+	localtime_r(&now, &local);
+	strftime(when, sizeof(when), "%d/%m/%Y %H:%M", &local);
+	fprintf(out, "Compte rendu du traitement de %s, le %s\n\n", dir, when);
+	fprintf(out, "Fichiers (%d traités", count);
+	if (skipped > 0)
+		fprintf(out, ", %d laissés dans la boîte : nom non conforme", skipped);
+	fprintf(out, ")\n");
+
+	strbuf_puts(&lots, "{");
+	for (int i = 0; i < count; i++)
+	{
+		const BatchOutcome *o = &outcomes[i];
+
+		fprintf(out, "  %s (%s%s%s) : %s", o->file->name, o->file->kind,
+				o->file->profile[0] ? ", profil " : "", o->file->profile, status_label(o->status));
+		if (o->status == IMPORT_LOADED || o->status == IMPORT_ROWS_REJECTED)
+		{
+			fprintf(out, ", lot n° %lld\n    lues %lld, chargées %lld, inchangées %lld, rejetées %lld\n",
+					o->result.lot_id, o->result.rows_read, o->result.rows_loaded,
+					o->result.rows_unchanged, o->result.rows_rejected);
+			strbuf_printf(&lots, "%s%lld", lots.len > 1 ? "," : "", o->result.lot_id);
+		}
+		else if (o->status == IMPORT_ALREADY_DONE)
+			fprintf(out, " (lot n° %lld du %s)\n", o->result.lot_id, o->result.previous_date);
+		else
+			fprintf(out, "\n");
+		if (o->rejects_path[0])
+			fprintf(out, "    lignes rejetées à corriger et renvoyer : %s\n", o->rejects_path);
+	}
+	strbuf_puts(&lots, "}");
+
+	const char *params[] = {lots.data};
+	bool ok = true;
+
+	fprintf(out, "\nLignes non comptabilisées de ces lots, par motif\n");
+	ok = db_query(db, "SELECT motif, count(*), sum(heures_total) FROM v_ligne "
+				  "WHERE lot_id = ANY($1::bigint[]) AND motif IS NOT NULL GROUP BY motif ORDER BY motif",
+				  1, params, print_reason, out, NULL);
+
+	fprintf(out, "\nHeures créditées dans les mois reçus, par marché (cumul à la fin du mois)\n");
+	fprintf(out, "  %-7s  %-22s %12s %12s %10s %9s\n", "mois", "marché", "ce mois", "cumul", "prévues", "taux");
+	ok = ok && db_query(db,
+						"WITH mois_recus AS (SELECT DISTINCT mois, marche_id FROM ligne_heures "
+						"                    WHERE lot_id = ANY($1::bigint[])) "
+						"SELECT to_char(r.mois, 'YYYY-MM'), r.marche_id, "
+						"       coalesce(sum(v.heures_total) FILTER (WHERE v.mois = r.mois), 0), "
+						"       coalesce(sum(v.heures_total), 0), m.heures_prevues "
+						"FROM mois_recus r JOIN marche m ON m.id = r.marche_id "
+						"LEFT JOIN v_ligne v ON v.marche_id = r.marche_id AND v.credite AND v.mois <= r.mois "
+						"GROUP BY r.mois, r.marche_id, m.heures_prevues ORDER BY r.mois, r.marche_id",
+						1, params, print_marche, out, NULL);
+	strbuf_free(&lots);
+	return ok && !ferror(out);
+}

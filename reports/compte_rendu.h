@@ -1,0 +1,29 @@
+/*
+ * The compte-rendu of a monthly inbox run (DIR/compte-rendu.txt): per file, rows
+ * read, loaded, unchanged, rejected; the lines not credited, by reason; the hours
+ * credited in the months received, by marché, against heures prévues.
+ */
+#ifndef CLAUSE_COMPTE_RENDU_H
+#define CLAUSE_COMPTE_RENDU_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "db.h"
+#include "import.h"
+#include "inbox.h"
+
+typedef struct BatchOutcome
+{
+	const InboxFile *file;
+	ImportStatus status;
+	ImportResult result;
+	char rejects_path[PATH_MAX];	/* "" when none was written */
+	bool moved;
+} BatchOutcome;
+
+bool compte_rendu_write(Db *db, const char *dir, const BatchOutcome *outcomes, int count,
+						int skipped, FILE *out);
+
+#endif

@@ -1,0 +1,160 @@
+/*
+ * Writing a batch's rejected rows back in the shape of the file they came from.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "decode.h"
+#include "log.h"
+#include "rejects_file.h"
+#include "strbuf.h"
+
+typedef struct RejectsWriter
+{
+	FILE *out;
+	const ImportResult *result;
+	const char *newline;
+	StrBuf line;
+	StrBuf encoded;
+} RejectsWriter;
+
+static void
+append_field(StrBuf *line, const char *value, char delimiter)
+{
+	if (strchr(value, delimiter) == NULL && strchr(value, '"') == NULL && strchr(value, '\n') == NULL)
+	{
+		strbuf_puts(line, value);
+		return;
+	}
+	strbuf_putc(line, '"');
+	for (const char *p = value; *p; p++)
+	{
+		if (*p == '"')
+			strbuf_putc(line, '"');
+		strbuf_putc(line, *p);
+	}
+	strbuf_putc(line, '"');
+}
+
+/* Writes a UTF-8 line in the source's encoding. */
+static bool
+rejects_put(RejectsWriter *writer, const char *utf8)
+{
+	if (!writer->result->cp1252)
+		return fputs(utf8, writer->out) >= 0;
+	strbuf_reset(&writer->encoded);
+	return decode_utf8_to_cp1252(utf8, &writer->encoded) &&
+		fwrite(writer->encoded.data, 1, writer->encoded.len, writer->out) == writer->encoded.len;
+}
+
+static bool
+rejects_row(void *context, const DbRow *row)
+{
+	RejectsWriter *writer = context;
+	char delimiter = writer->result->delimiter ? writer->result->delimiter : ';';
+
+	strbuf_reset(&writer->line);
+	if (writer->result->json)
+	{
+		strbuf_puts(&writer->line, db_row_value(row, 1));
+		strbuf_putc(&writer->line, delimiter);
+		append_field(&writer->line, db_row_value(row, 2), delimiter);
+		strbuf_putc(&writer->line, delimiter);
+		append_field(&writer->line, db_row_value(row, 3), delimiter);
+		strbuf_putc(&writer->line, delimiter);
+		append_field(&writer->line, db_row_value(row, 0), delimiter);
+	}
+	else
+	{
+		/* the row as sent, already in the file's delimiter and quoting */
+		strbuf_puts(&writer->line, db_row_value(row, 0));
+		strbuf_printf(&writer->line, "%c%s%c", delimiter, db_row_value(row, 1), delimiter);
+		append_field(&writer->line, db_row_value(row, 2), delimiter);
+		strbuf_putc(&writer->line, delimiter);
+		append_field(&writer->line, db_row_value(row, 3), delimiter);
+	}
+	strbuf_puts(&writer->line, writer->newline);
+	return rejects_put(writer, writer->line.data);
+}
+
+/* Copies the source's lines up to its header, verbatim, and extends the header. */
+static bool
+rejects_copy_header(RejectsWriter *writer, const char *source_path)
+{
+	FILE *source = fopen(source_path, "rb");
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t got;
+	int number = 0;
+	char delimiter = writer->result->delimiter ? writer->result->delimiter : ';';
+
+	if (source == NULL)
+	{
+		log_error("%s : ouverture impossible : %s", source_path, log_strerror(errno));
+		return false;
+	}
+	while (number < writer->result->header_line && (got = getline(&line, &cap, source)) > 0)
+	{
+		number++;
+
+		size_t len = (size_t) got;
+		bool crlf = len >= 2 && line[len - 2] == '\r';
+
+		if (number < writer->result->header_line)
+		{
+			fwrite(line, 1, len, writer->out);
+			continue;
+		}
+		writer->newline = crlf ? "\r\n" : "\n";
+		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+			len--;
+		fwrite(line, 1, len, writer->out);
+		fprintf(writer->out, "%cligne%ccolonne%cmotif%s", delimiter, delimiter, delimiter, writer->newline);
+	}
+	free(line);
+	fclose(source);
+	return true;
+}
+
+bool
+rejects_file_write(Db *db, const char *source_path, const ImportResult *result,
+				   const char *out_path)
+{
+	RejectsWriter writer = {.result = result, .newline = "\n"};
+	char lot[32];
+
+	writer.out = fopen(out_path, "wb");
+	if (writer.out == NULL)
+	{
+		log_error("impossible d'écrire %s : %s", out_path, log_strerror(errno));
+		return false;
+	}
+
+	bool ok;
+
+	if (result->json)
+	{
+		fputs("\xEF\xBB\xBFligne;colonne;motif;contenu\n", writer.out);
+		ok = true;
+	}
+	else
+		ok = rejects_copy_header(&writer, source_path);
+
+	snprintf(lot, sizeof(lot), "%lld", result->lot_id);
+
+	const char *params[] = {lot};
+
+	ok = ok && db_query(db, "SELECT coalesce(contenu, ''), ligne, coalesce(colonne, ''), motif "
+						"FROM rejet WHERE lot_id = $1 ORDER BY ligne, motif", 1, params,
+						rejects_row, &writer, NULL);
+	strbuf_free(&writer.line);
+	strbuf_free(&writer.encoded);
+	if (fclose(writer.out) != 0)
+	{
+		log_error("impossible d'écrire %s : %s", out_path, log_strerror(errno));
+		return false;
+	}
+	return ok;
+}

@@ -1,0 +1,185 @@
+/*
+ * clause profile check NAME FILE: shows how a sender's file maps onto the canonical
+ * fields through its profile, row by row, without writing anything.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "exitcodes.h"
+#include "json_reader.h"
+#include "log.h"
+#include "participant_index.h"
+#include "profile.h"
+
+typedef struct CheckState
+{
+	const KindSpec *kind;
+	int limit;
+	int shown;
+	long long rows;
+	long long valid;
+	long long rejected;
+	bool header_seen;
+} CheckState;
+
+static bool
+check_on_record(void *context, const CsvRecord *record)
+{
+	CheckState *state = context;
+	char value[KIND_VALUE_SIZE], err[VALIDATE_ERR_SIZE];
+	const char *bad_column = record->error_column;
+	const char *reason = record->error;
+
+	if (!state->header_seen)
+	{
+		state->header_seen = true;
+		return true;
+	}
+	state->rows++;
+
+	StrBuf line = {0};
+
+	for (int i = 0; reason == NULL && i < state->kind->ncolumns && i < record->nfields; i++)
+	{
+		bool is_null = false;
+		char raw[KIND_VALUE_SIZE];
+
+		snprintf(raw, sizeof(raw), "%s", record->fields[i]);
+		if (!kind_validate_field(&state->kind->columns[i], raw, value, &is_null, err))
+		{
+			bad_column = state->kind->columns[i].name;
+			reason = err;
+			break;
+		}
+		strbuf_printf(&line, "%s%s=%s", i ? " " : "", state->kind->columns[i].name,
+					  is_null ? "∅" : value);
+	}
+	if (reason)
+		state->rejected++;
+	else
+		state->valid++;
+	if (state->shown < state->limit)
+	{
+		state->shown++;
+		if (reason)
+			printf("ligne %d : rejetée%s%s%s : %s\n", record->line, bad_column ? ", colonne « " : "",
+				   bad_column ? bad_column : "", bad_column ? " »" : "", reason);
+		else
+			printf("ligne %d : %s\n", record->line, line.data ? line.data : "");
+	}
+	strbuf_free(&line);
+	return true;
+}
+
+static int
+profile_check_run(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{"lignes", required_argument, NULL, 'n'},
+		{NULL, 0, NULL, 0}
+	};
+	const char *command = "clause profile check";
+	CheckState state = {.limit = 10};
+	int opt;
+
+	cli_getopt_reset();
+	while ((opt = getopt_long(argc, argv, "n:", options, NULL)) != -1)
+	{
+		if (opt != 'n')
+			return cli_usage_error(command, "option inconnue « %s »", argv[optind - 1]);
+
+		char *end = NULL;
+		long value = strtol(optarg, &end, 10);
+
+		if (*end != '\0' || value < 1 || value > 100000)
+			return cli_usage_error(command, "--lignes attend un nombre");
+		state.limit = (int) value;
+	}
+	if (argc - optind != 2)
+		return cli_usage_error(command, "précisez le profil et le fichier");
+
+	char home[PATH_MAX];
+	Profile profile = {0};
+
+	if (!session_home_dir(home, sizeof(home)) || !profile_load(argv[optind], home, &profile))
+	{
+		profile_free(&profile);
+		return EXIT_CODE_USAGE;
+	}
+	state.kind = profile.kind;
+	printf("profil %s (%s)%s%s\n", profile.name, profile.kind->name,
+		   profile.description ? " : " : "", profile.description ? profile.description : "");
+
+	/* participants found by name need the database, read only */
+	Session session = {0};
+	ParticipantIndex index = {0};
+
+	if (profile.find_participant &&
+		(!cli_open_session(&session) || !participant_index_load(&session.db, &index)))
+	{
+		profile_free(&profile);
+		return EXIT_CODE_DATABASE;
+	}
+
+	ProfileMapper mapper = {.profile = &profile, .next = check_on_record, .next_context = &state,
+	.lookup = participant_index_lookup, .lookup_context = &index};
+	const char *path = argv[optind + 1];
+	bool ok;
+
+	if (profile.json)
+	{
+		JsonLayout layout;
+
+		profile_json_layout(&profile, &layout);
+		ok = json_reader_run(path, &layout, profile_mapper_on_record, &mapper);
+	}
+	else
+	{
+		CsvReader reader = {0};
+
+		ok = csv_reader_open(&reader, path, profile.delimiter,
+							 profile.encoding_forced ? &profile.encoding : NULL);
+		if (ok)
+		{
+			printf("fichier %s : encodage %s, séparateur « %c »\n", path,
+				   decode_encoding_name(reader.encoding), reader.delimiter);
+			mapper.delimiter = reader.delimiter;
+			ok = csv_reader_run(&reader, profile_mapper_on_record, &mapper);
+		}
+		csv_reader_close(&reader);
+	}
+	ok = ok && profile_mapper_finish(&mapper);
+	printf("%lld lignes de données : %lld valides, %lld rejetées ; %lld lignes de titre et "
+		   "%lld de total ignorées (rien n'a été écrit)\n", state.rows, state.valid, state.rejected,
+		   mapper.title_rows, mapper.total_rows);
+
+	profile_mapper_free(&mapper);
+	participant_index_free(&index);
+	if (profile.find_participant)
+		session_close(&session);
+	profile_free(&profile);
+	if (!ok)
+		return EXIT_CODE_REJECTED;
+	return state.rejected > 0 ? EXIT_CODE_REJECTED : EXIT_CODE_OK;
+}
+
+static const Command PROFILE_CHECK = {
+	"check", "montre comment les premières lignes d'un fichier sont lues par un profil",
+	"clause profile check [--lignes N] PROFIL FICHIER",
+	"PROFIL est un nom (profiles/PROFIL.json) ou un chemin vers un fichier .json.\n"
+	"Rien n'est écrit en base ; la base n'est lue que si le profil retrouve les\n"
+	"participants par leur nom.\n"
+	"\nOptions :\n"
+	"  --lignes N   nombre de lignes montrées (10 par défaut)\n",
+	profile_check_run, NULL
+};
+
+static const Command *const PROFILE_SUBCOMMANDS[] = {&PROFILE_CHECK, NULL};
+
+const Command COMMAND_PROFILE = {
+	"profile", "profils des fichiers des expéditeurs (ETTI, entreprises, SIAE)",
+	"clause profile COMMANDE", NULL, NULL, PROFILE_SUBCOMMANDS
+};
