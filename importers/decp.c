@@ -668,8 +668,6 @@ decp_read_record(DecpImport *imp, const cJSON *root, const char **column, char *
 
 	if (isfinite(months) && months >= 1 && months <= 1200 && months == floor(months))
 		rec->duree_mois = (int) months;
-	else
-		imp->counts.without_duration++;
 
 	const cJSON *montant = cJSON_GetObjectItemCaseSensitive(root, "montant");
 	double value = -1;
@@ -697,6 +695,8 @@ decp_read_record(DecpImport *imp, const cJSON *root, const char **column, char *
 	if (rec->ntitulaires == 0)
 		return snprintf(err, VALIDATE_ERR_SIZE, "aucun titulaire identifié par un SIRET valide%s%s",
 						titulaire_err[0] ? " : " : "", titulaire_err), false;
+	if (rec->duree_mois == 0)
+		imp->counts.without_duration++;
 	if (titulaire_err[0] && imp->reported < imp->max_reported)
 	{
 		imp->reported++;

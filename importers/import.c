@@ -17,6 +17,7 @@
 #include "json_reader.h"
 #include "participant_index.h"
 #include "profile.h"
+#include "progress_line.h"
 #include "kinds.h"
 #include "log.h"
 #include "sql_embedded.h"
@@ -36,6 +37,8 @@ typedef struct ImportState
 	int header_line;
 	bool cp1252;
 	ParticipantIndex participants;	/* for profiles that find participants by name */
+	ProgressLine progress;
+	const CsvReader *reader;	/* for the bytes read, when reading CSV */
 	int header_fields;
 	int map[32];				/* spec column -> file column, -1 when absent */
 	StrBuf copy;				/* COPY rows not yet sent */
@@ -251,6 +254,9 @@ import_on_record(void *context, const CsvRecord *record)
 		return true;
 	}
 	state->rows_read++;
+	progress_line_update(&state->progress, state->rows_read,
+						 state->reader ? state->reader->bytes_read : 0,
+						 state->reader ? state->reader->file_size : 0);
 
 	if (record->error)
 		return import_emit_reject(state, record, record->error_column, record->error);
@@ -447,8 +453,10 @@ import_read_profile(const ImportOptions *options, ImportState *state)
 		{
 			mapper.delimiter = state->delimiter = reader.delimiter;
 			state->cp1252 = reader.encoding == ENCODING_CP1252;
+			state->reader = &reader;
 			ok = csv_reader_run(&reader, profile_mapper_on_record, &mapper);
 		}
+		state->reader = NULL;
 		csv_reader_close(&reader);
 	}
 	ok = ok && profile_mapper_finish(&mapper);
@@ -480,7 +488,9 @@ import_read_source(const ImportOptions *options, ImportState *state)
 	{
 		state->delimiter = reader.delimiter;
 		state->cp1252 = reader.encoding == ENCODING_CP1252;
+		state->reader = &reader;
 		ok = csv_reader_run(&reader, import_on_record, state);
+		state->reader = NULL;
 	}
 	else
 		state->open_failed = true;
@@ -501,7 +511,11 @@ import_stream(Db *db, const ImportOptions *options, ImportState *state)
 	if (!import_create_stage(db, state->kind))
 		return IMPORT_DATABASE_ERROR;
 
+	progress_line_start(&state->progress, state->display_name);
+
 	bool read_ok = import_read_source(options, state);
+
+	progress_line_finish(&state->progress);
 
 	if (read_ok && !state->header_done)
 	{

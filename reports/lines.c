@@ -187,3 +187,32 @@ batches_write(Db *db, LinesFormat format, FILE *out)
 
 	return ok && !ferror(out);
 }
+
+bool
+history_write(Db *db, const char *participant, const char *marche, LinesFormat format,
+			  FILE *out, long long *count)
+{
+	static const char *const headers[] = {
+		"mois", "employeur", "lot", "fichier", "ligne", "importé le", "heures", "formation",
+		"contrat", "modalité", "statut"
+	};
+	static const int widths[] = {7, 14, 4, 30, 6, 16, 8, 9, 14, 18, 20};
+	static const bool numeric[] = {false, false, true, false, true, false, true, true, false, false, false};
+	TableWriter table = {.out = out, .format = format, .ncolumns = 11,
+	.widths = widths, .numeric = numeric};
+	const char *params[] = {participant, marche};
+
+	table_begin(&table, headers);
+
+	bool ok = db_query(db,
+					   "SELECT to_char(v.mois, 'YYYY-MM'), v.employeur_siret, v.lot_id, v.fichier, v.ligne, "
+					   "to_char(b.importe_le, 'DD/MM/YYYY HH24:MI'), v.heures, v.heures_formation, "
+					   "v.type_contrat, v.modalite, coalesce(v.motif, 'credite') "
+					   "FROM v_ligne v JOIN lot_import b ON b.id = v.lot_id "
+					   "WHERE v.participant_id = $1 AND v.marche_id = $2 "
+					   "ORDER BY v.mois, v.employeur_siret, v.lot_id",
+					   2, params, table_row_callback, &table, NULL);
+
+	*count = table.rows;
+	return ok && !ferror(out);
+}

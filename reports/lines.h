@@ -30,6 +30,10 @@ bool lines_write(Db *db, const LinesFilter *filter, LinesFormat format, FILE *ou
 /* Rejected rows of a batch (clause report rejets). */
 bool rejects_write(Db *db, const char *lot, LinesFormat format, FILE *out, long long *count);
 
+/* Every value the lines of a participant on a marché took, and which batch set it. */
+bool history_write(Db *db, const char *participant, const char *marche, LinesFormat format,
+				   FILE *out, long long *count);
+
 /* Batches and what each changed (clause report batches). */
 bool batches_write(Db *db, LinesFormat format, FILE *out);
 
