@@ -78,7 +78,15 @@ sample:
 	$(CC) -std=c11 -O2 -Wall -Wextra -Werror -o build/gen_data tools/gen_data.c
 	build/gen_data --sample data/sample --expected tests/expected/sample-2021-expected.tsv
 
+# Pictures of the HTML reports for the README (headless chromium), after `make demo`.
+.PHONY: screenshots
+screenshots:
+	@sh scripts/screenshots.sh
+
 clean:
 	rm -rf build bin tests/bin
 
 -include $(CORE_OBJS:.o=.d) $(CLI_OBJS:.o=.d)
+
+# Longer checks live in their own files: mk/*.mk (benchmarks, fuzzing, sanitizers).
+-include $(sort $(wildcard mk/*.mk))

@@ -74,7 +74,8 @@ typedef struct DecpImport
 	StrBuf record;				/* the marché being cut out */
 	StrBuf copy;				/* stage rows not yet sent */
 	DecpRecord rec;
-	long long read;
+	long long read;				/* marchés (and concessions) seen: the current one's ordinal */
+	long record_line;			/* line where the current marché starts */
 	long long rejected;
 	long long reported;			/* messages printed */
 	DecpCounts counts;
@@ -333,7 +334,7 @@ decp_fold(const char *in, char *out, size_t size)
 
 		if (c == 0xC3 && *p)
 		{
-			int d = *p++ | 0x20;	/* upper-case accents to lower */
+			int d = (*p++ | 0x20) + 0x40;	/* as Latin-1, upper case to lower */
 
 			c = (d >= 0xE0 && d <= 0xE5) ? 'a' : d == 0xE7 ? 'c' : (d >= 0xE8 && d <= 0xEB) ? 'e' :
 				(d >= 0xEC && d <= 0xEF) ? 'i' : (d >= 0xF2 && d <= 0xF6) ? 'o' :
@@ -700,7 +701,8 @@ decp_read_record(DecpImport *imp, const cJSON *root, const char **column, char *
 	if (titulaire_err[0] && imp->reported < imp->max_reported)
 	{
 		imp->reported++;
-		log_warn("%s : marché « %s » : %s", imp->name, rec->id, titulaire_err);
+		log_warn("%s : marché n° %lld (ligne %ld) « %s » : %s", imp->name, imp->read, imp->record_line,
+				 rec->id, titulaire_err);
 	}
 	return true;
 }
@@ -828,6 +830,8 @@ decp_process_record(DecpImport *imp, long line, bool too_big)
 	char err[VALIDATE_ERR_SIZE];
 	const char *column = NULL;
 	bool skip = false;
+
+	imp->record_line = line;
 
 	if (too_big)
 		return decp_reject(imp, ordinal, line, NULL, "marché trop volumineux (plus de 8 Mio)", text);
@@ -1012,9 +1016,9 @@ decp_log_summary(const DecpImport *imp)
 	if (imp->rejected > imp->reported)
 		log_warn("%s : … et %lld autres marchés rejetés (clause report rejets)", imp->name,
 				 imp->rejected - imp->reported);
-	log_notice("%s : ignorés : %lld sans considération sociale, %lld contrats de concession, "
-			   "%lld doublons (dernière occurrence retenue)", imp->name, c->ignored_no_social,
-			   c->ignored_concessions, c->duplicates);
+	log_info("%s : ignorés : %lld sans considération sociale, %lld contrats de concession, "
+			 "%lld doublons (dernière occurrence retenue)", imp->name, c->ignored_no_social,
+			 c->ignored_concessions, c->duplicates);
 	if (c->titulaires_skipped > 0)
 		log_notice("%s : %lld titulaires non identifiés par un SIRET valide, non retenus", imp->name,
 				   c->titulaires_skipped);

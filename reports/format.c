@@ -22,7 +22,8 @@ format_fr_number(double value, int decimals, char *out, size_t outsize)
 	char grouped[96];
 	size_t j = 0;
 
-	if (negative && fabs(value) >= 0.5 * pow(10, -decimals))
+	/* no sign on a value that rounds to zero ("-0") */
+	if (negative && strspn(plain, "0.") != strlen(plain))
 		grouped[j++] = '-';
 	for (size_t i = 0; i < int_len; i++)
 	{
@@ -77,4 +78,70 @@ format_csv_number(double value, int decimals, char *out, size_t outsize)
 
 	if (dot)
 		*dot = ',';
+}
+
+void
+format_fr_number_max(double value, int max_decimals, char *out, size_t outsize)
+{
+	int decimals = max_decimals;
+	double scale = pow(10, max_decimals);
+	long long scaled = llround(fabs(value) * scale);
+
+	while (decimals > 0 && scaled % 10 == 0)
+	{
+		scaled /= 10;
+		decimals--;
+	}
+	format_fr_number(value, decimals, out, outsize);
+}
+
+void
+format_csv_number_max(double value, int max_decimals, char *out, size_t outsize)
+{
+	int decimals = max_decimals;
+	double scale = pow(10, max_decimals);
+	long long scaled = llround(fabs(value) * scale);
+
+	while (decimals > 0 && scaled % 10 == 0)
+	{
+		scaled /= 10;
+		decimals--;
+	}
+	format_csv_number(value, decimals, out, outsize);
+}
+
+void
+format_fr_month(const char *month, char *out, size_t outsize)
+{
+	static const char *const names[] = {
+		"janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+		"septembre", "octobre", "novembre", "décembre"
+	};
+	int number = 0;
+
+	if (strlen(month) >= 7 && month[4] == '-' && month[5] >= '0' && month[5] <= '1' &&
+		month[6] >= '0' && month[6] <= '9')
+		number = (month[5] - '0') * 10 + (month[6] - '0');
+	if (number >= 1 && number <= 12)
+		snprintf(out, outsize, "%s %.4s", names[number - 1], month);
+	else
+		snprintf(out, outsize, "%s", month);
+}
+
+void
+format_fr_month_short(const char *month, char *out, size_t outsize)
+{
+	static const char *const names[] = {
+		"janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août",
+		"sept.", "oct.", "nov.", "déc."
+	};
+	int number = 0;
+
+	if (strlen(month) >= 7 && month[4] == '-' && month[5] >= '0' && month[5] <= '1' &&
+		month[6] >= '0' && month[6] <= '9')
+		number = (month[5] - '0') * 10 + (month[6] - '0');
+	if (number >= 1 && number <= 12)
+		snprintf(out, outsize, "%s", names[number - 1]);
+	else
+		snprintf(out, outsize, "%s", month);
 }

@@ -21,4 +21,16 @@ void format_fr_date(const char *iso, char *out, size_t outsize);
 /* Decimal comma, no grouping: what French Excel reads as a number in CSV. */
 void format_csv_number(double value, int decimals, char *out, size_t outsize);
 
+/* Up to max_decimals decimals, trailing zeros dropped: "159,5", "1 319". */
+void format_fr_number_max(double value, int max_decimals, char *out, size_t outsize);
+
+/* CSV counterpart of format_fr_number_max: decimal comma, no grouping. */
+void format_csv_number_max(double value, int max_decimals, char *out, size_t outsize);
+
+/* AAAA-MM to "janvier 2021" (copied unchanged when not in that form). */
+void format_fr_month(const char *month, char *out, size_t outsize);
+
+/* AAAA-MM to the short month name: "janv.", "févr.", … */
+void format_fr_month_short(const char *month, char *out, size_t outsize);
+
 #endif

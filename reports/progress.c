@@ -85,6 +85,34 @@ progress_row(void *context, const DbRow *row)
 	return true;
 }
 
+static bool
+progress_month_row(void *context, const DbRow *row)
+{
+	ProgressReport *report = context;
+
+	if (report->nmonths == report->months_capacity)
+	{
+		int capacity = report->months_capacity ? report->months_capacity * 2 : 64;
+		ProgressMonth *months = realloc(report->months, sizeof(*months) * (size_t) capacity);
+
+		if (months == NULL)
+		{
+			log_error("mémoire insuffisante");
+			return false;
+		}
+		report->months = months;
+		report->months_capacity = capacity;
+	}
+
+	ProgressMonth *month = &report->months[report->nmonths++];
+
+	memset(month, 0, sizeof(*month));
+	snprintf(month->fiche, sizeof(month->fiche), "%s", db_row_value(row, 0));
+	snprintf(month->month, sizeof(month->month), "%s", db_row_value(row, 1));
+	month->hours = number_or_zero(row, 2);
+	return true;
+}
+
 bool
 progress_load(Db *db, int year, const char *plie, const char *as_of,
 			  ProgressReport *report)
@@ -104,13 +132,22 @@ progress_load(Db *db, int year, const char *plie, const char *as_of,
 					"FROM progression_fiche($1::integer, $2::date) "
 					"WHERE $3::text IS NULL OR plie = $3 "
 					"ORDER BY plie, fiche, rang",
-					3, params, progress_row, report, NULL);
+					3, params, progress_row, report, NULL) &&
+		db_query(db,
+				 "SELECT h.fiche, to_char(h.mois, 'YYYY-MM'), h.heures_total "
+				 "FROM v_fiche_heures_mois h JOIN fiche f ON f.code = h.fiche "
+				 "WHERE f.annee = $1::integer AND f.clause_insertion "
+				 "  AND h.mois <= least(greatest($2::date, f.date_debut - 1), f.date_fin) "
+				 "  AND ($3::text IS NULL OR f.plie = $3) "
+				 "ORDER BY f.plie, h.fiche, h.mois",
+				 3, params, progress_month_row, report, NULL);
 }
 
 void
 progress_free(ProgressReport *report)
 {
 	free(report->items);
+	free(report->months);
 	memset(report, 0, sizeof(*report));
 }
 

@@ -34,6 +34,14 @@ typedef struct ProgressIndicator
 	char as_of[11];
 } ProgressIndicator;
 
+/* Credited hours of a fiche in one month (v_fiche_heures_mois), for the curves. */
+typedef struct ProgressMonth
+{
+	char fiche[16];
+	char month[8];				/* AAAA-MM */
+	double hours;
+} ProgressMonth;
+
 typedef struct ProgressReport
 {
 	int year;
@@ -41,6 +49,9 @@ typedef struct ProgressReport
 	ProgressIndicator *items;	/* ordered by PLIE, fiche, rank */
 	int count;
 	int capacity;
+	ProgressMonth *months;		/* by fiche then month, months begun at the date */
+	int nmonths;
+	int months_capacity;
 } ProgressReport;
 
 /* plie may be NULL for all; as_of is AAAA-MM-JJ. */

@@ -43,3 +43,15 @@ echo "== Avancement des fiches"
 "$clause" report batches || exit $?
 echo
 echo "Rapports écrits dans $out/"
+
+# Reports people use (issue #4): the tableau d'impact of one donneur d'ordre in the five
+# formats, and the PLIE directors' dashboard.
+echo "== Tableau d'impact (Bordeaux Métropole) et tableau de bord des fiches"
+for format in text csv xlsx json html; do
+    ext=$format; [ "$format" = text ] && ext=txt
+    "$clause" report impact --donneur BM --format "$format" -o "$out/impact-BM.$ext" || exit $?
+done
+"$clause" report progress --as-of 2021-12-31 --format html -o "$out/avancement-2021.html" || exit $?
+"$clause" report progress --as-of 2021-12-31 --format xlsx -o "$out/avancement-2021.xlsx" || exit $?
+"$clause" report suivi --plie bordeaux --mois 2021-10 -o "$out/suivi-bordeaux-2021-10.txt" || exit $?
+echo "Tableau d'impact : $out/impact-BM.{txt,csv,xlsx,json,html} ; tableau de bord : $out/avancement-2021.html"

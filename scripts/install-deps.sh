@@ -3,7 +3,7 @@
 # Called by `make deps` (and so by `make demo` and `make test`); does nothing when all are there.
 set -eu
 
-PACKAGES="build-essential pkg-config libpq-dev postgresql libcsv-dev libcjson-dev check libssl-dev libxlsxwriter-dev"
+PACKAGES="build-essential pkg-config libpq-dev postgresql libcsv-dev libcjson-dev check libssl-dev libxlsxwriter-dev unzip libxml2-utils"
 
 missing=""
 for pkg in $PACKAGES; do

@@ -3,8 +3,12 @@
 # against a throwaway PostgreSQL cluster started here (initdb --nosync, fsync off, unix
 # socket in a temporary folder), stopped and removed at the end whatever happens.
 # Usage: scripts/run-tests.sh UNIT_SUITE... -- INTEGRATION_SUITE...
+# CLAUSE_BIN names the clause binary the tests run (default bin/clause; make test-asan
+# sets build-asan/bin/clause).
 set -u
 cd "$(dirname "$0")/.." || exit 1
+CLAUSE_BIN=${CLAUSE_BIN:-bin/clause}
+export CLAUSE_BIN
 
 unit=""
 integration=""
@@ -38,13 +42,13 @@ CLAUSE_HOME=$(pwd)
 export CLAUSE_VAR CLAUSE_PG_FAST CLAUSE_HOME
 unset PGHOST PGHOSTADDR PGDATABASE PGSERVICE PGPORT PGUSER
 cleanup() {
-    bin/clause -q db stop >/dev/null 2>&1
+    "$CLAUSE_BIN" -q db stop >/dev/null 2>&1
     rm -rf "$tmp"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-if ! bin/clause db start; then
+if ! "$CLAUSE_BIN" db start; then
     echo "le cluster de test n'a pas démarré" >&2
     exit 1
 fi

@@ -1,56 +1,18 @@
--- Attribution: decides for every timesheet line whether its hours are credited, and
--- to which PLIE and fiche they belong (DOMAIN.md, "How an hour counts"). Set-based,
--- recomputed whole inside the caller's transaction, so that the result never depends
--- on import order except where the rules say "latest batch wins".
+-- Attribution, whole: stores for every timesheet line the result of the rules of
+-- v_attribution_calcul (sql/views/05_attribution.sql). Runs inside the caller's
+-- transaction; re-running it gives the same result. Used after a referential change
+-- (participants, marchés, opérations, settings), when any line may change status.
 -- Run by hand: BEGIN; \i sql/attribution.sql COMMIT;
 SET LOCAL search_path = clause, public;
+-- the window functions sort every line: in memory rather than on disk
+SET LOCAL work_mem = '256MB';
 
+-- The primary key is built once after the insert rather than maintained row by row.
 TRUNCATE attribution;
+ALTER TABLE attribution DROP CONSTRAINT attribution_pkey;
 
 INSERT INTO attribution (ligne_id, motif, plie, fiche)
-WITH plafond AS (
-    SELECT valeur FROM parametre WHERE cle = 'plafond_mensuel_heures'),
-ranked AS (          -- rule 2: for one key, the line of the latest batch stands
-    SELECT l.id, l.participant_id, l.marche_id, l.mois,
-           (l.mois + interval '1 month - 1 day')::date AS fin_mois,
-           l.heures + l.heures_formation AS total,
-           row_number() OVER (PARTITION BY l.participant_id, l.marche_id, l.employeur_siret, l.mois
-                              ORDER BY l.lot_id DESC) AS rang
-    FROM ligne_heures l),
-checked AS (         -- rule 3, first two checks, in this order
-    SELECT r.id, r.participant_id, r.marche_id, r.mois, r.total,
-           CASE
-               WHEN r.rang > 1 THEN 'remplacee'
-               WHEN p.date_eligibilite IS NULL OR cardinality(p.criteres) = 0
-                    OR p.date_eligibilite > r.fin_mois THEN 'non_eligible'
-               WHEN m.date_debut > r.fin_mois OR m.date_fin < r.mois THEN 'hors_periode_marche'
-           END AS motif
-    FROM ranked r
-    JOIN participant p ON p.id = r.participant_id
-    JOIN marche m ON m.id = r.marche_id),
-capped AS (          -- rule 3, third check: the monthly ceiling over the lines still standing
-    SELECT c.*,
-           CASE WHEN c.motif IS NULL
-                 AND sum(c.total) FILTER (WHERE c.motif IS NULL)
-                         OVER (PARTITION BY c.participant_id, c.mois) > (SELECT valeur FROM plafond)
-                THEN 'depassement_plafond'
-                ELSE c.motif
-           END AS motif_final
-    FROM checked c)
-SELECT c.id,
-       c.motif_final,
-       coalesce(fo.plie, pc.plie),
-       -- rule 5: the fiche named by the opération, else the PLIE's single clause fiche
-       -- of that year; a month outside the fiche's period counts for no fiche
-       CASE WHEN f.code IS NOT NULL AND c.mois >= date_trunc('month', f.date_debut) AND c.mois <= f.date_fin
-            THEN f.code END
-FROM capped c
-JOIN marche m ON m.id = c.marche_id
-JOIN operation o ON o.id = m.operation_id
-LEFT JOIN fiche fo ON fo.code = o.fiche
-LEFT JOIN plie_commune pc ON pc.code_insee = o.commune_insee
-                          AND pc.annee = extract(year FROM c.mois)::integer
-LEFT JOIN v_fiche_unique fu ON o.fiche IS NULL AND fu.plie = pc.plie AND fu.annee = pc.annee
-LEFT JOIN fiche f ON f.code = coalesce(o.fiche, fu.fiche);
+SELECT ligne_id, motif, plie, fiche FROM v_attribution_calcul;
 
+ALTER TABLE attribution ADD CONSTRAINT attribution_pkey PRIMARY KEY (ligne_id);
 ANALYZE attribution;

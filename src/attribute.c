@@ -5,6 +5,7 @@
 #include "attribute.h"
 #include "log.h"
 #include "sql_embedded.h"
+#include "strbuf.h"
 
 /* Serialises attributions: two imports that commit at once each see the other's lines. */
 #define ATTRIBUTION_LOCK_KEY "7304252"
@@ -20,6 +21,47 @@ attribute_in_transaction(Db *db)
 		return false;
 	log_info("attribution des heures");
 	return db_exec(db, sql);
+}
+
+bool
+attribute_lots_in_transaction(Db *db, const long long *lots, int count)
+{
+	const char *sql = sql_embedded_get("attribution_lots.sql");
+	StrBuf list = {0};
+	bool ok = sql != NULL;
+
+	if (count == 0)
+		return true;
+	for (int i = 0; ok && i < count; i++)
+		ok = strbuf_printf(&list, "%s%lld", i ? "," : "", lots[i]);
+
+	const char *params[] = {list.data};
+
+	ok = ok && db_exec(db, "SELECT pg_advisory_xact_lock(" ATTRIBUTION_LOCK_KEY ")") &&
+		db_query(db, "SELECT set_config('clause.attribution_lots', $1, true)", 1, params,
+				 NULL, NULL, NULL);
+
+	/*
+	 * One small computation per participant-month pays for a month's batch; for a batch
+	 * as large as a fifth of all lines, one pass over everything is faster.
+	 */
+	char small[8] = "t";
+
+	ok = ok && db_query_value(db,
+							  "SELECT (SELECT count(*) FROM clause.ligne_heures "
+							  "        WHERE lot_id = ANY (string_to_array($1, ',')::bigint[])) * 5 "
+							  "       < (SELECT count(*) FROM clause.attribution)",
+							  1, params, small, sizeof(small), NULL);
+	if (ok && small[0] != 't')
+	{
+		strbuf_free(&list);
+		return attribute_in_transaction(db);
+	}
+	if (ok)
+		log_info("attribution des heures des lots %s", list.data);
+	ok = ok && db_exec(db, sql);
+	strbuf_free(&list);
+	return ok;
 }
 
 bool

@@ -12,6 +12,13 @@
 /* Recomputes attribution inside the caller's open transaction. */
 bool attribute_in_transaction(Db *db);
 
+/*
+ * Recomputes, inside the caller's transaction, only the participant-months that these
+ * heures batches touched. Exact as long as no referential data changed since the last
+ * whole attribution; callers that changed referential data use attribute_in_transaction.
+ */
+bool attribute_lots_in_transaction(Db *db, const long long *lots, int count);
+
 /* Recomputes attribution in a transaction of its own. */
 bool attribute_run(Db *db);
 

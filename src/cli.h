@@ -38,6 +38,7 @@ extern const Command COMMAND_FICHE;
 extern const Command COMMAND_REPORT;
 extern const Command COMMAND_PROFILE;
 extern const Command COMMAND_BATCH;
+extern const Command REPORT_DECP_A_SUIVRE;
 
 /* Prints one line and the hint to --help on stderr; returns EXIT_CODE_USAGE. */
 int cli_usage_error(const char *command, const char *fmt, ...)

@@ -75,6 +75,41 @@ batch_import_one(Session *session, const char *home, const InboxFile *file, bool
 	profile_free(&profile);
 }
 
+/*
+ * One attribution for the whole inbox: only the participant-months of the new hours when
+ * nothing else was loaded, whole when a referential file changed something.
+ */
+static bool
+batch_attribute(Db *db, const BatchOutcome *outcomes, int count)
+{
+	long long *lots = calloc((size_t) (count ? count : 1), sizeof(long long));
+	int nlots = 0;
+	bool whole = false;
+
+	if (lots == NULL)
+		return false;
+	for (int i = 0; i < count; i++)
+	{
+		const BatchOutcome *o = &outcomes[i];
+
+		if (o->status != IMPORT_LOADED && o->status != IMPORT_ROWS_REJECTED)
+			continue;
+		if (strcmp(o->file->kind, "heures") == 0)
+			lots[nlots++] = o->result.lot_id;
+		else if (o->result.rows_loaded > 0)
+			whole = true;
+	}
+
+	bool ok = db_begin(db) &&
+		(whole ? attribute_in_transaction(db) : attribute_lots_in_transaction(db, lots, nlots)) &&
+		db_commit(db);
+
+	if (!ok)
+		db_rollback(db);
+	free(lots);
+	return ok;
+}
+
 static int
 batch_run(int argc, char **argv)
 {
@@ -172,7 +207,7 @@ batch_run(int argc, char **argv)
 		outcome->moved = batch_move(dir, file, moved, sizeof(moved));
 	}
 
-	bool ok = outcomes != NULL && attribute_run(&session.db);
+	bool ok = outcomes != NULL && batch_attribute(&session.db, outcomes, done);
 
 	if (ok)
 	{

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "decp.h"
 #include "exitcodes.h"
 #include "import.h"
 #include "kinds.h"
@@ -49,6 +50,43 @@ print_import_summary(const char *path, ImportStatus status, const ImportResult *
 	else if (status == IMPORT_FILE_REJECTED)
 		printf("%s : fichier refusé, rien n'a été chargé\n", name);
 	free(copy);
+}
+
+/* clause import decp FICHIER.json...: DECP files, one batch each (importers/README-decp.md). */
+static int
+import_decp_run(const ImportOptions *import, int first, int argc, char **argv)
+{
+	Session session = {0};
+	int exit_code = EXIT_CODE_OK;
+
+	if (!cli_open_session(&session))
+		return EXIT_CODE_DATABASE;
+	for (int i = first; i < argc; i++)
+	{
+		ImportResult result = {0};
+		DecpCounts counts = {0};
+		ImportStatus status = import_decp_file(&session.db, argv[i], import->strict,
+											   import->max_reported, &result, &counts);
+		int code = import_status_exit_code(status);
+		char *copy = strdup(argv[i]);
+		const char *name = copy ? basename(copy) : argv[i];
+
+		if (status == IMPORT_LOADED || status == IMPORT_ROWS_REJECTED)
+			printf("%s : lot n° %lld : %lld marchés lus, %lld chargés, %lld inchangés, %lld rejetés ; "
+				   "ignorés : %lld sans considération sociale, %lld contrats de concession, %lld doublons\n",
+				   name, result.lot_id, result.rows_read, result.rows_loaded, result.rows_unchanged,
+				   result.rows_rejected, counts.ignored_no_social, counts.ignored_concessions,
+				   counts.duplicates);
+		else
+			print_import_summary(argv[i], status, &result);
+		free(copy);
+		if (code > exit_code)
+			exit_code = code;
+		if (status == IMPORT_DATABASE_ERROR && db_connection_lost(&session.db))
+			break;
+	}
+	session_close(&session);
+	return exit_code;
 }
 
 static int
@@ -103,8 +141,14 @@ import_run(int argc, char **argv)
 		return cli_usage_error("clause import", "précisez la nature et au moins un fichier");
 
 	import.kind = argv[optind++];
+	if (strcmp(import.kind, "decp") == 0)
+	{
+		if (profile_name || import.format != IMPORT_FORMAT_AUTO)
+			return cli_usage_error("clause import", "--profile et --format ne s'appliquent pas à decp");
+		return import_decp_run(&import, optind, argc, argv);
+	}
 	if (kind_find(import.kind) == NULL)
-		return cli_usage_error("clause import", "nature inconnue « %s » (attendu : %s)",
+		return cli_usage_error("clause import", "nature inconnue « %s » (attendu : %s, decp)",
 							   import.kind, kind_names());
 
 	Profile profile = {0};
@@ -162,7 +206,9 @@ import_run(int argc, char **argv)
 const Command COMMAND_IMPORT = {
 	"import", "importe des fichiers (un lot par fichier)",
 	"clause import [--strict] [--profile NOM] [--format csv|json] NATURE FICHIER...",
-	"Natures : donneurs, entreprises, operations, marches, participants, conventions, heures.\n"
+	"Natures : donneurs, entreprises, operations, marches, participants, conventions, heures,\n"
+	"decp (données essentielles de la commande publique, JSON 2019 ou 2022 : les marchés\n"
+	"avec clause sociale, critère social ou marché réservé ; voir importers/README-decp.md).\n"
 	"Fichiers CSV, séparateur ; ou , (détecté), UTF-8 avec ou sans BOM ou Windows-1252\n"
 	"(détecté), en-tête aux noms exacts dans n'importe quel ordre ; dates JJ/MM/AAAA ou\n"
 	"AAAA-MM-JJ, mois AAAA-MM ou MM/AAAA, décimales avec virgule ou point.\n"

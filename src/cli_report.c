@@ -16,6 +16,7 @@
 #include "lines.h"
 #include "log.h"
 #include "progress.h"
+#include "suivi.h"
 #include "validate.h"
 
 static const char *const REASONS[] = {
@@ -89,7 +90,7 @@ impact_run(int argc, char **argv)
 	int opt;
 
 	cli_getopt_reset();
-	while ((opt = getopt_long(argc, argv, "+o:", options, NULL)) != -1)
+	while ((opt = getopt_long(argc, argv, "o:", options, NULL)) != -1)
 	{
 		switch (opt)
 		{
@@ -174,6 +175,75 @@ impact_run(int argc, char **argv)
 }
 
 static int
+suivi_run(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{"plie", required_argument, NULL, 'p'},
+		{"mois", required_argument, NULL, 'm'},
+		{"format", required_argument, NULL, 'f'},
+		{"output", required_argument, NULL, 'o'},
+		{NULL, 0, NULL, 0}
+	};
+	const char *command = "clause report suivi";
+	const char *plie = NULL, *month = NULL, *output = NULL;
+	ReportFormat format = REPORT_TEXT;
+	int opt;
+
+	cli_getopt_reset();
+	while ((opt = getopt_long(argc, argv, "o:", options, NULL)) != -1)
+	{
+		switch (opt)
+		{
+			case 'p':
+				plie = optarg;
+				break;
+			case 'm':
+				if (!parse_month(optarg))
+					return cli_usage_error(command, "--mois attend un mois AAAA-MM (ex. 2021-10)");
+				month = optarg;
+				break;
+			case 'f':
+				if (!parse_report_format(optarg, &format) || (format != REPORT_TEXT && format != REPORT_JSON))
+					return cli_usage_error(command, "format inconnu « %s » (text ou json)", optarg);
+				break;
+			case 'o':
+				output = optarg;
+				break;
+			default:
+				return cli_usage_error(command, "option inconnue « %s »", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error(command, "argument inattendu « %s »", argv[optind]);
+	if (plie == NULL || month == NULL)
+		return cli_usage_error(command, "précisez --plie CODE et --mois AAAA-MM");
+
+	Session session = {0};
+	SuiviReport report = {0};
+	bool unknown = false;
+
+	if (!cli_open_session(&session))
+		return EXIT_CODE_DATABASE;
+	if (!suivi_load(&session.db, plie, month, &report, &unknown))
+	{
+		session_close(&session);
+		suivi_free(&report);
+		return unknown ? EXIT_CODE_USAGE : EXIT_CODE_DATABASE;
+	}
+	session_close(&session);
+
+	FILE *out = cli_open_output(output);
+	bool ok = out != NULL;
+
+	if (ok)
+		ok = format == REPORT_JSON ? suivi_write_json(&report, out) : suivi_write_text(&report, out);
+	if (out && !cli_close_output(out, output))
+		ok = false;
+	suivi_free(&report);
+	return ok ? EXIT_CODE_OK : EXIT_CODE_INTERNAL;
+}
+
+static int
 progress_run(int argc, char **argv)
 {
 	static const struct option options[] = {
@@ -193,7 +263,7 @@ progress_run(int argc, char **argv)
 	int opt;
 
 	cli_getopt_reset();
-	while ((opt = getopt_long(argc, argv, "+o:", options, NULL)) != -1)
+	while ((opt = getopt_long(argc, argv, "o:", options, NULL)) != -1)
 	{
 		switch (opt)
 		{
@@ -285,6 +355,7 @@ typedef struct TableCommandOptions
 	const char *reason;
 	const char *plie;
 	const char *marche;
+	const char *participant;
 	const char *lot;
 	LinesFormat format;
 	const char *output;
@@ -299,6 +370,7 @@ parse_table_options(const char *command, int argc, char **argv, TableCommandOpti
 		{"motif", required_argument, NULL, 'r'},
 		{"plie", required_argument, NULL, 'p'},
 		{"marche", required_argument, NULL, 'm'},
+		{"participant", required_argument, NULL, 'P'},
 		{"lot", required_argument, NULL, 'l'},
 		{"format", required_argument, NULL, 'f'},
 		{"output", required_argument, NULL, 'o'},
@@ -307,7 +379,7 @@ parse_table_options(const char *command, int argc, char **argv, TableCommandOpti
 	int opt;
 
 	cli_getopt_reset();
-	while ((opt = getopt_long(argc, argv, "+o:", options, NULL)) != -1)
+	while ((opt = getopt_long(argc, argv, "o:", options, NULL)) != -1)
 	{
 		switch (opt)
 		{
@@ -323,6 +395,9 @@ parse_table_options(const char *command, int argc, char **argv, TableCommandOpti
 				break;
 			case 'm':
 				opts->marche = optarg;
+				break;
+			case 'P':
+				opts->participant = optarg;
 				break;
 			case 'l':
 				{
@@ -358,7 +433,8 @@ typedef enum
 {
 	TABLE_LINES,
 	TABLE_REJECTS,
-	TABLE_BATCHES
+	TABLE_BATCHES,
+	TABLE_HISTORY
 } TableKind;
 
 static int
@@ -369,6 +445,8 @@ table_report_run(const char *command, TableKind kind, int argc, char **argv)
 
 	if (code != EXIT_CODE_OK)
 		return code;
+	if (kind == TABLE_HISTORY && (opts.participant == NULL || opts.marche == NULL))
+		return cli_usage_error(command, "précisez --participant ID et --marche ID");
 
 	Session session = {0};
 
@@ -392,6 +470,12 @@ table_report_run(const char *command, TableKind kind, int argc, char **argv)
 		ok = rejects_write(&session.db, opts.lot, opts.format, out, &count);
 		if (ok)
 			log_notice("%lld lignes rejetées", count);
+	}
+	else if (ok && kind == TABLE_HISTORY)
+	{
+		ok = history_write(&session.db, opts.participant, opts.marche, opts.format, out, &count);
+		if (ok)
+			log_notice("%lld valeurs", count);
 	}
 	else if (ok)
 		ok = batches_write(&session.db, opts.format, out);
@@ -439,6 +523,15 @@ static const Command REPORT_IMPACT = {
 	"  -o, --output F    écrire dans F (obligatoire pour xlsx)\n",
 	impact_run, NULL
 };
+static const Command REPORT_SUIVI = {
+	"suivi", "fiche mensuelle du facilitateur : échéances, marchés muets, éligibilités, rejets",
+	"clause report suivi --plie CODE --mois AAAA-MM [--format text|json] [-o FICHIER]",
+	"Pour le PLIE et le mois : les marchés finissant d'ici 3 mois avec des heures dues\n"
+	"(heures prévues − réalisées), les plus urgents d'abord ; les marchés actifs sans heures\n"
+	"déclarées depuis 2 mois ; les participants qui ont des heures mais pas d'éligibilité\n"
+	"validée ; les lignes non comptabilisées, par motif (du mois et depuis janvier).\n",
+	suivi_run, NULL
+};
 static const Command REPORT_PROGRESS = {
 	"progress", "avancement des fiches opération face à leurs cibles",
 	"clause report progress [--year 2021] [--plie CODE] [--as-of DATE]\n"
@@ -470,11 +563,28 @@ static const Command REPORT_REJECTS = {
 };
 static const Command REPORT_BATCHES = {
 	"batches", "lots importés : fichier, date, SHA-256 et ce que chacun a changé",
-	"clause report batches [--format text|csv] [-o F]", NULL, batches_run, NULL
+	"clause report batches [--format text|csv] [-o F]",
+	"Pour chaque lot : nature, fichier, date d'import, SHA-256, lignes lues, chargées\n"
+	"(nouvelles ou modifiées), inchangées et rejetées.\n", batches_run, NULL
+};
+
+static int
+history_run(int argc, char **argv)
+{
+	return table_report_run("clause report history", TABLE_HISTORY, argc, argv);
+}
+
+static const Command REPORT_HISTORY = {
+	"history", "toutes les valeurs qu'ont prises les lignes d'un participant sur un marché",
+	"clause report history --participant ID --marche ID [--format text|csv] [-o F]",
+	"Pour chaque mois et employeur : chaque lot qui a donné une valeur (fichier, ligne,\n"
+	"date d'import), la valeur, et son statut (remplacee pour les valeurs corrigées ensuite).\n",
+	history_run, NULL
 };
 
 static const Command *const REPORT_SUBCOMMANDS[] = {
-	&REPORT_IMPACT, &REPORT_PROGRESS, &REPORT_LINES, &REPORT_REJECTS, &REPORT_BATCHES, NULL
+	&REPORT_IMPACT, &REPORT_PROGRESS, &REPORT_SUIVI, &REPORT_LINES, &REPORT_REJECTS, &REPORT_BATCHES,
+	&REPORT_HISTORY, &REPORT_DECP_A_SUIVRE, NULL
 };
 
 const Command COMMAND_REPORT = {

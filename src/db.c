@@ -76,7 +76,9 @@ db_connect(Db *db, const char *conninfo)
 	/* Fixed session settings: our own schema first, ISO dates, UTF-8. */
 	return db_exec(db, "SET search_path = clause, public; "
 				   "SET client_encoding = 'UTF8'; SET DateStyle = 'ISO, YMD'; "
-				   "SET client_min_messages = warning");
+				   "SET client_min_messages = warning; "
+				   /* JIT compiling costs more than our queries gain from it */
+				   "SET jit = off");
 }
 
 void

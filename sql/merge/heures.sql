@@ -23,6 +23,11 @@ UPDATE stage s SET motif = 'marché inconnu « ' || s.marche_id || ' » (importe
                    colonne = 'marche_id'
 WHERE s.motif IS NULL AND NOT EXISTS (SELECT 1 FROM marche m WHERE m.id = s.marche_id);
 
+UPDATE stage s SET motif = 'marché « ' || s.marche_id || ' » suivi par aucune opération (marché DECP : '
+                           || 'rattachez-le d''abord à une opération dans un fichier marches)',
+                   colonne = 'marche_id'
+WHERE s.motif IS NULL AND EXISTS (SELECT 1 FROM marche m WHERE m.id = s.marche_id AND m.operation_id IS NULL);
+
 INSERT INTO rejet (lot_id, ligne, colonne, motif, contenu)
 SELECT current_setting('clause.lot_id')::bigint, ligne, colonne, motif, contenu
 FROM stage WHERE motif IS NOT NULL;

@@ -153,6 +153,19 @@ START_TEST(test_sample_bad_rows_reported_with_line)
 }
 END_TEST
 
+/* Monthly files are attributed one participant-month at a time: same result as whole. */
+START_TEST(test_incremental_attribution_equals_whole)
+{
+	load_sample();
+	ck_assert(db_exec(testdb(), "CREATE TABLE public.avant AS SELECT * FROM attribution"));
+	ck_assert_int_eq(testdb_run("attribute"), 0);
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM ((SELECT * FROM public.avant EXCEPT SELECT * FROM attribution) "
+								  "UNION ALL (SELECT * FROM attribution EXCEPT SELECT * FROM public.avant)) d"), 0);
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM public.avant"), 2417);
+	ck_assert(db_exec(testdb(), "DROP TABLE public.avant"));
+}
+END_TEST
+
 static Suite *
 sample_suite(void)
 {
@@ -164,6 +177,7 @@ sample_suite(void)
 	tcase_add_test(tc, test_sample_matches_independent_figures);
 	tcase_add_test(tc, test_sample_reload_changes_nothing);
 	tcase_add_test(tc, test_sample_bad_rows_reported_with_line);
+	tcase_add_test(tc, test_incremental_attribution_equals_whole);
 	suite_add_tcase(suite, tc);
 	return suite;
 }

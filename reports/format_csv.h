@@ -1,0 +1,26 @@
+/*
+ * CSV output of the reports, for French Excel opened with a double click: UTF-8 with
+ * a BOM, ";" separators, decimal commas, one header row, no thousands separators.
+ */
+#ifndef CLAUSE_FORMAT_CSV_H
+#define CLAUSE_FORMAT_CSV_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "impact.h"
+#include "progress.h"
+
+/* One row per group and indicator. */
+bool impact_write_csv(const ImpactReport *report, FILE *out);
+
+/* One row per fiche and indicator. */
+bool progress_write_csv(const ProgressReport *report, FILE *out);
+
+/* Low-level helpers, shared by the other CSV reports. */
+void csv_write_bom(FILE *out);
+void csv_write_field(FILE *out, const char *value, bool first);
+void csv_write_number(FILE *out, double value, int max_decimals, bool first);
+void csv_end_row(FILE *out);
+
+#endif

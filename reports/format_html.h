@@ -1,0 +1,24 @@
+/*
+ * HTML output of the reports: one self-contained file (inline CSS and SVG, no script,
+ * no external request) that opens offline and prints on A4; French labels.
+ */
+#ifndef CLAUSE_FORMAT_HTML_H
+#define CLAUSE_FORMAT_HTML_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "impact.h"
+#include "progress.h"
+#include "sources.h"
+
+bool impact_write_html(const ImpactReport *report, const ReportSources *sources, FILE *out);
+bool progress_write_html(const ProgressReport *report, const ReportSources *sources, FILE *out);
+
+/* Shared by the HTML writers. */
+void html_escape(FILE *out, const char *text);
+void html_begin(FILE *out, const char *title);
+/* Footer with the extraction date and the source batches, then closes the document. */
+void html_end(FILE *out, const ReportSources *sources);
+
+#endif

@@ -1,0 +1,469 @@
+/*
+ * Excel workbooks of the reports (libxlsxwriter): one sheet per section, a title row
+ * (who, period, extraction date), frozen headers, numbers as numbers, a sources sheet.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <xlsxwriter.h>
+
+#include "format.h"
+#include "format_xlsx.h"
+#include "log.h"
+
+#define HEADER_ROW 4			/* rows 0-2: title, period and extraction, note */
+
+typedef struct XlsxStyles
+{
+	lxw_format *title;
+	lxw_format *subtitle;
+	lxw_format *header;
+	lxw_format *text;
+	lxw_format *hours;			/* integral hours: 1,319 */
+	lxw_format *hours_decimal;	/* 159.50 */
+	lxw_format *count;
+	lxw_format *percent;
+	lxw_format *etp;
+	lxw_format *masked;
+} XlsxStyles;
+
+static void
+xlsx_styles(lxw_workbook *book, XlsxStyles *styles)
+{
+	styles->title = workbook_add_format(book);
+	format_set_bold(styles->title);
+	format_set_font_size(styles->title, 14);
+	styles->subtitle = workbook_add_format(book);
+	format_set_italic(styles->subtitle);
+	styles->header = workbook_add_format(book);
+	format_set_bold(styles->header);
+	format_set_text_wrap(styles->header);
+	format_set_align(styles->header, LXW_ALIGN_VERTICAL_TOP);
+	format_set_bg_color(styles->header, 0xDCE6F1);
+	format_set_bottom(styles->header, LXW_BORDER_THIN);
+	styles->text = workbook_add_format(book);
+	styles->hours = workbook_add_format(book);
+	format_set_num_format(styles->hours, "#,##0");
+	styles->hours_decimal = workbook_add_format(book);
+	format_set_num_format(styles->hours_decimal, "#,##0.00");
+	styles->count = workbook_add_format(book);
+	format_set_num_format(styles->count, "0");
+	styles->percent = workbook_add_format(book);
+	format_set_num_format(styles->percent, "0.0%");
+	styles->etp = workbook_add_format(book);
+	format_set_num_format(styles->etp, "0.00");
+	styles->masked = workbook_add_format(book);
+	format_set_align(styles->masked, LXW_ALIGN_RIGHT);
+	format_set_font_color(styles->masked, 0x7F7F7F);
+}
+
+static lxw_workbook *
+xlsx_open(const char *path, const char *title, const char *subject)
+{
+	lxw_workbook_options options = {.constant_memory = LXW_FALSE, .tmpdir = NULL};
+	lxw_workbook *book = workbook_new_opt(path, &options);
+
+	if (book == NULL)
+	{
+		log_error("impossible de créer le classeur %s", path);
+		return NULL;
+	}
+
+	lxw_doc_properties properties = {0};
+
+	properties.title = (char *) title;
+	properties.subject = (char *) subject;
+	properties.author = (char *) "clause";
+	workbook_set_properties(book, &properties);
+	return book;
+}
+
+static bool
+xlsx_close(lxw_workbook *book, const char *path)
+{
+	lxw_error error = workbook_close(book);
+
+	if (error != LXW_NO_ERROR)
+	{
+		log_error("impossible d'écrire le classeur %s : %s", path, lxw_strerror(error));
+		return false;
+	}
+	log_info("écrit : %s", path);
+	return true;
+}
+
+/* The three title rows of every sheet. */
+static void
+xlsx_title(lxw_worksheet *sheet, const XlsxStyles *styles, const char *title,
+		   const char *subtitle, const char *note)
+{
+	worksheet_write_string(sheet, 0, 0, title, styles->title);
+	worksheet_write_string(sheet, 1, 0, subtitle, styles->subtitle);
+	if (note)
+		worksheet_write_string(sheet, 2, 0, note, styles->subtitle);
+}
+
+static void
+xlsx_sources_sheet(lxw_workbook *book, const XlsxStyles *styles, const char *title,
+				   const char *subtitle, const ReportSources *sources)
+{
+	static const char *const headers[] = {"Lot", "Nature", "Fichier", "Importé le", "SHA-256"};
+	lxw_worksheet *sheet = workbook_add_worksheet(book, "Sources");
+
+	xlsx_title(sheet, styles, title, subtitle, "Lots importés dont les chiffres sont issus.");
+	for (int c = 0; c < 5; c++)
+		worksheet_write_string(sheet, HEADER_ROW, (lxw_col_t) c, headers[c], styles->header);
+	for (int i = 0; i < sources->count; i++)
+	{
+		const ReportSource *source = &sources->items[i];
+		lxw_row_t row = (lxw_row_t) (HEADER_ROW + 1 + i);
+
+		worksheet_write_number(sheet, row, 0, (double) source->lot, styles->count);
+		worksheet_write_string(sheet, row, 1, source->nature, styles->text);
+		worksheet_write_string(sheet, row, 2, source->file, styles->text);
+		worksheet_write_string(sheet, row, 3, source->imported, styles->text);
+		worksheet_write_string(sheet, row, 4, source->sha256, styles->text);
+	}
+	worksheet_set_column(sheet, 0, 0, 8, NULL);
+	worksheet_set_column(sheet, 1, 1, 14, NULL);
+	worksheet_set_column(sheet, 2, 2, 36, NULL);
+	worksheet_set_column(sheet, 3, 3, 18, NULL);
+	worksheet_set_column(sheet, 4, 4, 70, NULL);
+	worksheet_freeze_panes(sheet, HEADER_ROW + 1, 0);
+}
+
+/* Writes one indicator value with the number format of its unit. */
+static void
+xlsx_write_value(lxw_worksheet *sheet, lxw_row_t row, lxw_col_t col, const XlsxStyles *styles,
+				 const ImpactReport *report, const ImpactValue *value)
+{
+	if (value->masked)
+	{
+		char masked[16];
+
+		snprintf(masked, sizeof(masked), "< %d", report->threshold);
+		worksheet_write_string(sheet, row, col, masked, styles->masked);
+	}
+	else if (value->is_null)
+		worksheet_write_blank(sheet, row, col, styles->text);
+	else if (strcmp(value->unit, "ratio") == 0)
+		worksheet_write_number(sheet, row, col, value->value, styles->percent);
+	else if (strcmp(value->unit, "etp") == 0)
+		worksheet_write_number(sheet, row, col, value->value, styles->etp);
+	else if (strcmp(value->unit, "heures") == 0)
+		worksheet_write_number(sheet, row, col, value->value,
+							   fabs(value->value - round(value->value)) < 1e-9 ?
+							   styles->hours : styles->hours_decimal);
+	else
+		worksheet_write_number(sheet, row, col, value->value, styles->count);
+}
+
+static const char *
+xlsx_unit_label(const char *unit)
+{
+	if (strcmp(unit, "heures") == 0)
+		return "heures";
+	if (strcmp(unit, "ratio") == 0)
+		return "%";
+	if (strcmp(unit, "etp") == 0)
+		return "ETP";
+	return unit;
+}
+
+static void
+impact_summary_sheet(lxw_workbook *book, const XlsxStyles *styles, const ImpactReport *report,
+					 const char *title, const char *subtitle, const char *note)
+{
+	static const char *const headers[] = {"Rubrique", "Indicateur", "Valeur", "Unité"};
+	lxw_worksheet *sheet = workbook_add_worksheet(book, "Synthèse");
+	lxw_row_t row = HEADER_ROW + 1;
+
+	xlsx_title(sheet, styles, title, subtitle, note);
+	for (int c = 0; c < 4; c++)
+		worksheet_write_string(sheet, HEADER_ROW, (lxw_col_t) c, headers[c], styles->header);
+	for (int g = 0; g < report->count; g++)
+	{
+		const ImpactGroup *group = &report->groups[g];
+
+		if (strcmp(group->level, "total") != 0)
+			continue;
+		for (int i = 0; i < group->count; i++, row++)
+		{
+			const ImpactValue *value = &group->values[i];
+			char label[160];
+
+			if (strcmp(value->rubrique, "mois") == 0)
+				format_fr_month(value->label, label, sizeof(label));
+			else
+				snprintf(label, sizeof(label), "%s", value->label);
+			worksheet_write_string(sheet, row, 0, impact_rubrique_title(value->rubrique), styles->text);
+			worksheet_write_string(sheet, row, 1, label, styles->text);
+			xlsx_write_value(sheet, row, 2, styles, report, value);
+			worksheet_write_string(sheet, row, 3, xlsx_unit_label(value->unit), styles->text);
+		}
+	}
+	worksheet_set_column(sheet, 0, 0, 44, NULL);
+	worksheet_set_column(sheet, 1, 1, 50, NULL);
+	worksheet_set_column(sheet, 2, 2, 12, NULL);
+	worksheet_set_column(sheet, 3, 3, 10, NULL);
+	worksheet_freeze_panes(sheet, HEADER_ROW + 1, 0);
+}
+
+/* One sheet per level: a row per group, a column per indicator (months apart). */
+static void
+impact_level_sheet(lxw_workbook *book, const XlsxStyles *styles, const ImpactReport *report,
+				   const char *level, const char *title, const char *subtitle, const char *note)
+{
+	lxw_worksheet *sheet = workbook_add_worksheet(book, impact_level_plural(level));
+	const ImpactGroup *first = NULL;
+	lxw_row_t row = HEADER_ROW + 1;
+
+	xlsx_title(sheet, styles, title, subtitle, note);
+	worksheet_write_string(sheet, HEADER_ROW, 0, "Identifiant", styles->header);
+	worksheet_write_string(sheet, HEADER_ROW, 1, impact_level_title(level), styles->header);
+	worksheet_write_string(sheet, HEADER_ROW, 2, "Détail", styles->header);
+	for (int g = 0; g < report->count; g++)
+	{
+		const ImpactGroup *group = &report->groups[g];
+		lxw_col_t col = 3;
+
+		if (strcmp(group->level, level) != 0)
+			continue;
+		if (first == NULL)
+		{
+			first = group;
+			for (int i = 0; i < group->count; i++)
+			{
+				const ImpactValue *value = &group->values[i];
+				char header[192];
+
+				if (strcmp(value->rubrique, "mois") == 0)
+					continue;
+				if (strcmp(value->rubrique, "contrats") == 0)
+					snprintf(header, sizeof(header), "%s (%s)", value->label,
+							 strcmp(value->unit, "heures") == 0 ? "heures" : "contrats");
+				else if (strcmp(value->rubrique, "modalites") == 0)
+					snprintf(header, sizeof(header), "%s (heures)", value->label);
+				else
+					snprintf(header, sizeof(header), "%s", value->label);
+				worksheet_write_string(sheet, HEADER_ROW, col++, header, styles->header);
+			}
+			col = 3;
+		}
+		worksheet_write_string(sheet, row, 0, group->id, styles->text);
+		worksheet_write_string(sheet, row, 1, group->label, styles->text);
+		worksheet_write_string(sheet, row, 2, group->detail, styles->text);
+		for (int i = 0; i < group->count; i++)
+			if (strcmp(group->values[i].rubrique, "mois") != 0)
+				xlsx_write_value(sheet, row, col++, styles, report, &group->values[i]);
+		row++;
+	}
+	worksheet_set_row(sheet, HEADER_ROW, 60, NULL);
+	worksheet_set_column(sheet, 0, 0, 16, NULL);
+	worksheet_set_column(sheet, 1, 1, 34, NULL);
+	worksheet_set_column(sheet, 2, 2, 30, NULL);
+	worksheet_set_column(sheet, 3, 80, 13, NULL);
+	worksheet_freeze_panes(sheet, HEADER_ROW + 1, 2);
+}
+
+static int
+compare_months(const void *a, const void *b)
+{
+	return strcmp((const char *) a, (const char *) b);
+}
+
+/* Hours by month: a row per group of every level, a column per month with hours. */
+static void
+impact_months_sheet(lxw_workbook *book, const XlsxStyles *styles, const ImpactReport *report,
+					const char *title, const char *subtitle)
+{
+	lxw_worksheet *sheet = workbook_add_worksheet(book, "Heures par mois");
+	char (*months)[8] = NULL;
+	int count = 0, capacity = 0;
+
+	for (int g = 0; g < report->count; g++)
+		for (int i = 0; i < report->groups[g].count; i++)
+		{
+			const ImpactValue *value = &report->groups[g].values[i];
+			bool seen = false;
+
+			if (strcmp(value->rubrique, "mois") != 0)
+				continue;
+			for (int m = 0; m < count && !seen; m++)
+				seen = strncmp(months[m], value->label, 7) == 0;
+			if (seen)
+				continue;
+			if (count == capacity)
+			{
+				capacity = capacity ? capacity * 2 : 24;
+				void *grown = realloc(months, sizeof(*months) * (size_t) capacity);
+
+				if (grown == NULL)
+				{
+					free(months);
+					log_error("mémoire insuffisante");
+					return;
+				}
+				months = grown;
+			}
+			snprintf(months[count++], 8, "%.7s", value->label);
+		}
+	if (count > 0)
+		qsort(months, (size_t) count, sizeof(*months), compare_months);
+
+	xlsx_title(sheet, styles, title, subtitle, "Heures créditées (travaillées + formation) par mois.");
+	worksheet_write_string(sheet, HEADER_ROW, 0, "Niveau", styles->header);
+	worksheet_write_string(sheet, HEADER_ROW, 1, "Identifiant", styles->header);
+	worksheet_write_string(sheet, HEADER_ROW, 2, "Libellé", styles->header);
+	for (int m = 0; m < count; m++)
+	{
+		char label[32];
+
+		format_fr_month(months[m], label, sizeof(label));
+		worksheet_write_string(sheet, HEADER_ROW, (lxw_col_t) (3 + m), label, styles->header);
+	}
+	for (int g = 0; g < report->count; g++)
+	{
+		const ImpactGroup *group = &report->groups[g];
+		lxw_row_t row = (lxw_row_t) (HEADER_ROW + 1 + g);
+
+		worksheet_write_string(sheet, row, 0, impact_level_title(group->level), styles->text);
+		worksheet_write_string(sheet, row, 1, group->id, styles->text);
+		worksheet_write_string(sheet, row, 2, group->label, styles->text);
+		for (int m = 0; m < count; m++)
+		{
+			char key[16];
+			const ImpactValue *value;
+
+			snprintf(key, sizeof(key), "mois_%s", months[m]);
+			value = impact_value(group, key);
+			worksheet_write_number(sheet, row, (lxw_col_t) (3 + m), value ? value->value : 0,
+								   value && fabs(value->value - round(value->value)) > 1e-9 ?
+								   styles->hours_decimal : styles->hours);
+		}
+	}
+	worksheet_set_column(sheet, 0, 0, 22, NULL);
+	worksheet_set_column(sheet, 1, 1, 16, NULL);
+	worksheet_set_column(sheet, 2, 2, 34, NULL);
+	worksheet_set_column(sheet, 3, 40, 13, NULL);
+	worksheet_freeze_panes(sheet, HEADER_ROW + 1, 3);
+	free(months);
+}
+
+bool
+impact_write_xlsx(const ImpactReport *report, const ReportSources *sources, const char *path)
+{
+	char title[512], subtitle[512], note[256], period[128], extracted[16];
+	lxw_workbook *book;
+	XlsxStyles styles;
+
+	impact_period_text(report, period, sizeof(period));
+	format_fr_date(sources->extracted, extracted, sizeof(extracted));
+	snprintf(title, sizeof(title), "Tableau d'impact — %s (%s)%s%s", report->donneur_nom,
+			 report->donneur, report->operation[0] ? ", opération " : "", report->operation);
+	snprintf(subtitle, sizeof(subtitle), "Période : %s — extraction du %s", period, extracted);
+	snprintf(note, sizeof(note),
+			 "Effectifs de 1 à %d personnes masqués (< %d). Heures réalisées = travaillées + formation.",
+			 report->threshold - 1, report->threshold);
+
+	book = xlsx_open(path, title, "Tableau d'impact des clauses sociales");
+	if (book == NULL)
+		return false;
+	xlsx_styles(book, &styles);
+	impact_summary_sheet(book, &styles, report, title, subtitle, note);
+	impact_level_sheet(book, &styles, report, "operation", title, subtitle, note);
+	impact_level_sheet(book, &styles, report, "marche", title, subtitle, note);
+	impact_level_sheet(book, &styles, report, "entreprise", title, subtitle, note);
+	impact_months_sheet(book, &styles, report, title, subtitle);
+	xlsx_sources_sheet(book, &styles, title, subtitle, sources);
+	return xlsx_close(book, path);
+}
+
+bool
+progress_write_xlsx(const ProgressReport *report, const ReportSources *sources, const char *path)
+{
+	static const char *const headers[] = {
+		"Fiche", "PLIE", "Indicateur", "Unité", "Cible", "Réalisé", "Taux",
+		"Attendu à la date", "Projection fin de période"
+	};
+	char title[256], subtitle[256], as_of[16], extracted[16];
+	lxw_workbook *book;
+	XlsxStyles styles;
+
+	format_fr_date(report->count ? report->items[0].as_of : report->as_of, as_of, sizeof(as_of));
+	format_fr_date(sources->extracted, extracted, sizeof(extracted));
+	snprintf(title, sizeof(title), "Avancement des fiches opération %d", report->year);
+	snprintf(subtitle, sizeof(subtitle), "Calculé au %s — extraction du %s", as_of, extracted);
+
+	book = xlsx_open(path, title, "Avancement des fiches clause des PLIE");
+	if (book == NULL)
+		return false;
+	xlsx_styles(book, &styles);
+
+	lxw_worksheet *sheet = workbook_add_worksheet(book, "Avancement");
+
+	xlsx_title(sheet, &styles, title, subtitle,
+			   "Réalisé : heures créditées des mois commencés ; comptes actifs à la date.");
+	for (int c = 0; c < 9; c++)
+		worksheet_write_string(sheet, HEADER_ROW, (lxw_col_t) c, headers[c], styles.header);
+	for (int i = 0; i < report->count; i++)
+	{
+		const ProgressIndicator *item = &report->items[i];
+		lxw_row_t row = (lxw_row_t) (HEADER_ROW + 1 + i);
+
+		worksheet_write_string(sheet, row, 0, item->fiche, styles.text);
+		worksheet_write_string(sheet, row, 1, item->plie, styles.text);
+		worksheet_write_string(sheet, row, 2, item->label, styles.text);
+		worksheet_write_string(sheet, row, 3, item->unit, styles.text);
+		worksheet_write_number(sheet, row, 4, item->target, styles.hours);
+		if (!item->tracked)
+		{
+			worksheet_write_string(sheet, row, 5, "non suivi par clause", styles.masked);
+			continue;
+		}
+		worksheet_write_number(sheet, row, 5, item->realised, styles.hours);
+		worksheet_write_number(sheet, row, 6, item->ratio, styles.percent);
+		worksheet_write_number(sheet, row, 7, item->expected, styles.hours);
+		if (item->has_projection)
+			worksheet_write_number(sheet, row, 8, item->projection, styles.hours);
+	}
+	worksheet_set_row(sheet, HEADER_ROW, 30, NULL);
+	worksheet_set_column(sheet, 0, 1, 16, NULL);
+	worksheet_set_column(sheet, 2, 2, 60, NULL);
+	worksheet_set_column(sheet, 3, 3, 18, NULL);
+	worksheet_set_column(sheet, 4, 8, 13, NULL);
+	worksheet_freeze_panes(sheet, HEADER_ROW + 1, 1);
+
+	lxw_worksheet *months = workbook_add_worksheet(book, "Heures par mois");
+
+	xlsx_title(months, &styles, title, subtitle, "Heures créditées par fiche et par mois.");
+	worksheet_write_string(months, HEADER_ROW, 0, "Fiche", styles.header);
+	worksheet_write_string(months, HEADER_ROW, 1, "Mois", styles.header);
+	worksheet_write_string(months, HEADER_ROW, 2, "Heures du mois", styles.header);
+	worksheet_write_string(months, HEADER_ROW, 3, "Heures cumulées", styles.header);
+	double cumulated = 0;
+
+	for (int i = 0; i < report->nmonths; i++)
+	{
+		const ProgressMonth *month = &report->months[i];
+		lxw_row_t row = (lxw_row_t) (HEADER_ROW + 1 + i);
+		char label[32];
+
+		if (i == 0 || strcmp(report->months[i - 1].fiche, month->fiche) != 0)
+			cumulated = 0;
+		cumulated += month->hours;
+		format_fr_month(month->month, label, sizeof(label));
+		worksheet_write_string(months, row, 0, month->fiche, styles.text);
+		worksheet_write_string(months, row, 1, label, styles.text);
+		worksheet_write_number(months, row, 2, month->hours, styles.hours);
+		worksheet_write_number(months, row, 3, cumulated, styles.hours);
+	}
+	worksheet_set_column(months, 0, 0, 10, NULL);
+	worksheet_set_column(months, 1, 1, 18, NULL);
+	worksheet_set_column(months, 2, 3, 16, NULL);
+	worksheet_freeze_panes(months, HEADER_ROW + 1, 0);
+
+	xlsx_sources_sheet(book, &styles, title, subtitle, sources);
+	return xlsx_close(book, path);
+}

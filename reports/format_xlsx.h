@@ -1,0 +1,17 @@
+/*
+ * Excel (xlsx) output of the reports, written with libxlsxwriter to a file path:
+ * one sheet per section, frozen headers, typed numbers, a sources sheet.
+ */
+#ifndef CLAUSE_FORMAT_XLSX_H
+#define CLAUSE_FORMAT_XLSX_H
+
+#include <stdbool.h>
+
+#include "impact.h"
+#include "progress.h"
+#include "sources.h"
+
+bool impact_write_xlsx(const ImpactReport *report, const ReportSources *sources, const char *path);
+bool progress_write_xlsx(const ProgressReport *report, const ReportSources *sources, const char *path);
+
+#endif

@@ -1,0 +1,41 @@
+/*
+ * Where a report's figures come from: the import batches (file, date, SHA-256) and the
+ * date of extraction, printed in the xlsx sources sheet and the HTML footer.
+ */
+#ifndef CLAUSE_SOURCES_H
+#define CLAUSE_SOURCES_H
+
+#include <stdbool.h>
+
+#include "db.h"
+
+typedef struct ReportSource
+{
+	long long lot;
+	char nature[16];
+	char file[256];
+	char imported[20];			/* AAAA-MM-JJ HH:MM */
+	char sha256[65];
+} ReportSource;
+
+typedef struct ReportSources
+{
+	ReportSource *items;
+	int count;
+	int capacity;
+	char extracted[11];			/* AAAA-MM-JJ: today, or SOURCE_DATE_EPOCH when set */
+} ReportSources;
+
+/* The batches of a tableau d'impact (sql impact_sources()); NULL options are unbounded. */
+bool sources_load_impact(Db *db, const char *donneur, const char *operation,
+						 const char *from, const char *to, ReportSources *sources);
+
+/* Every batch imported (the progress of the fiches reads them all). */
+bool sources_load_all(Db *db, ReportSources *sources);
+
+void sources_free(ReportSources *sources);
+
+/* Today as AAAA-MM-JJ, or the date of $SOURCE_DATE_EPOCH (reproducible outputs). */
+void report_extraction_date(char out[11]);
+
+#endif

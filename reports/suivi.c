@@ -1,0 +1,291 @@
+/*
+ * Facilitateur's monthly sheet: four tables read from sql/views/30_suivi.sql, written
+ * as aligned text or JSON. Figures are formatted the French way in text only.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "format.h"
+#include "log.h"
+#include "suivi.h"
+
+static const char *const ECHEANCES_COLUMNS[] = {
+	"marche_id", "intitule", "operation", "attributaire", "date_fin", "jours_restants",
+	"heures_prevues", "heures_realisees", "heures_dues"
+};
+static const char *const ECHEANCES_HEADERS[] = {
+	"Marché", "Intitulé", "Opération", "Attributaire", "Fin", "Jours", "Prévues", "Réalisées", "Dues"
+};
+static const bool ECHEANCES_NUMERIC[] = {false, false, false, false, false, true, true, true, true};
+
+static const char *const SILENCIEUX_COLUMNS[] = {
+	"marche_id", "intitule", "operation", "attributaire", "date_debut", "date_fin", "dernier_mois"
+};
+static const char *const SILENCIEUX_HEADERS[] = {
+	"Marché", "Intitulé", "Opération", "Attributaire", "Début", "Fin", "Dernier mois déclaré"
+};
+static const bool SILENCIEUX_NUMERIC[] = {false, false, false, false, false, false, false};
+
+static const char *const ELIGIBLES_COLUMNS[] = {
+	"participant_id", "premier_mois", "dernier_mois", "lignes", "heures", "date_eligibilite", "criteres"
+};
+static const char *const ELIGIBLES_HEADERS[] = {
+	"Participant", "Premier mois", "Dernier mois", "Lignes", "Heures", "Éligible le", "Critères"
+};
+static const bool ELIGIBLES_NUMERIC[] = {false, false, false, true, true, false, true};
+
+static const char *const MOTIFS_COLUMNS[] = {
+	"motif", "lignes_mois", "heures_mois", "lignes_annee", "heures_annee"
+};
+static const char *const MOTIFS_HEADERS[] = {
+	"Motif", "Lignes du mois", "Heures du mois", "Lignes depuis janvier", "Heures depuis janvier"
+};
+static const bool MOTIFS_NUMERIC[] = {false, true, true, true, true};
+
+static const struct
+{
+	const char *key;
+	const char *title;
+	const char *sql;
+	int ncolumns;
+	const char *const *columns;
+	const char *const *headers;
+	const bool *numeric;
+} SECTIONS[SUIVI_SECTIONS] = {
+	{"echeances", "Marchés finissant d'ici 3 mois avec des heures dues (les plus urgents d'abord)",
+		"SELECT marche_id, intitule, operation, attributaire, to_char(date_fin, 'YYYY-MM-DD'), jours_restants, "
+		"heures_prevues, heures_realisees, heures_dues FROM suivi_echeances($1, $2::date)",
+	9, ECHEANCES_COLUMNS, ECHEANCES_HEADERS, ECHEANCES_NUMERIC},
+	{"silencieux", "Marchés actifs sans heures déclarées depuis 2 mois",
+		"SELECT marche_id, intitule, operation, attributaire, to_char(date_debut, 'YYYY-MM-DD'), "
+		"to_char(date_fin, 'YYYY-MM-DD'), coalesce(to_char(dernier_mois, 'YYYY-MM'), '') "
+		"FROM suivi_silencieux($1, $2::date)",
+	7, SILENCIEUX_COLUMNS, SILENCIEUX_HEADERS, SILENCIEUX_NUMERIC},
+	{"non_eligibles", "Participants avec des heures mais sans éligibilité validée",
+		"SELECT participant_id, to_char(premier_mois, 'YYYY-MM'), to_char(dernier_mois, 'YYYY-MM'), lignes, "
+		"heures, coalesce(to_char(date_eligibilite, 'YYYY-MM-DD'), ''), criteres "
+		"FROM suivi_non_eligibles($1, $2::date)",
+	7, ELIGIBLES_COLUMNS, ELIGIBLES_HEADERS, ELIGIBLES_NUMERIC},
+	{"non_comptabilisees", "Lignes non comptabilisées, par motif",
+		"SELECT motif, lignes_mois, heures_mois, lignes_annee, heures_annee "
+		"FROM suivi_non_comptabilisees($1, $2::date)",
+	5, MOTIFS_COLUMNS, MOTIFS_HEADERS, MOTIFS_NUMERIC},
+};
+
+static bool
+suivi_row(void *context, const DbRow *row)
+{
+	SuiviSection *section = context;
+
+	if (section->rows == section->capacity)
+	{
+		int capacity = section->capacity ? section->capacity * 2 : 16;
+		char **cells = realloc(section->cells, sizeof(char *) * (size_t) capacity * (size_t) section->ncolumns);
+
+		if (cells == NULL)
+		{
+			log_error("mémoire insuffisante");
+			return false;
+		}
+		section->cells = cells;
+		section->capacity = capacity;
+	}
+	for (int c = 0; c < section->ncolumns; c++)
+	{
+		char *copy = strdup(db_row_isnull(row, c) ? "" : db_row_value(row, c));
+
+		if (copy == NULL)
+		{
+			log_error("mémoire insuffisante");
+			for (int k = 0; k < c; k++)
+				free(section->cells[section->rows * section->ncolumns + k]);
+			return false;
+		}
+		section->cells[section->rows * section->ncolumns + c] = copy;
+	}
+	section->rows++;
+	return true;
+}
+
+bool
+suivi_load(Db *db, const char *plie, const char *month, SuiviReport *report, bool *unknown)
+{
+	char first_day[16], name[128] = "";
+	bool isnull = false;
+
+	*unknown = false;
+	snprintf(report->plie, sizeof(report->plie), "%s", plie);
+	snprintf(report->month, sizeof(report->month), "%s", month);
+	snprintf(first_day, sizeof(first_day), "%s-01", month);
+
+	const char *params[] = {plie, first_day};
+
+	for (int s = 0; s < SUIVI_SECTIONS; s++)
+	{
+		SuiviSection *section = &report->sections[s];
+
+		section->key = SECTIONS[s].key;
+		section->title = SECTIONS[s].title;
+		section->ncolumns = SECTIONS[s].ncolumns;
+		section->columns = SECTIONS[s].columns;
+		section->headers = SECTIONS[s].headers;
+		section->numeric = SECTIONS[s].numeric;
+	}
+	if (!db_query_value(db, "SELECT nom FROM plie WHERE code = $1", 1, params, name, sizeof(name), &isnull))
+		return false;
+	if (isnull || name[0] == '\0')
+	{
+		log_error("PLIE inconnu « %s » (agenais, bordeaux, technowest, grand_perigueux, haut_perigord, "
+				  "portes_du_sud, sources)", plie);
+		*unknown = true;
+		return false;
+	}
+	snprintf(report->plie_nom, sizeof(report->plie_nom), "%s", name);
+	for (int s = 0; s < SUIVI_SECTIONS; s++)
+		if (!db_query(db, SECTIONS[s].sql, 2, params, suivi_row, &report->sections[s], NULL))
+			return false;
+	return true;
+}
+
+void
+suivi_free(SuiviReport *report)
+{
+	for (int s = 0; s < SUIVI_SECTIONS; s++)
+	{
+		SuiviSection *section = &report->sections[s];
+
+		for (int i = 0; i < section->rows * section->ncolumns; i++)
+			free(section->cells[i]);
+		free(section->cells);
+	}
+	memset(report, 0, sizeof(*report));
+}
+
+static int
+text_width(const char *text)
+{
+	int chars = 0;
+
+	for (const unsigned char *p = (const unsigned char *) text; *p; p++)
+		if ((*p & 0xC0) != 0x80)
+			chars++;
+	return chars;
+}
+
+/* The cell as shown in text: numbers the French way, dates JJ/MM/AAAA. */
+static void
+cell_text(const SuiviSection *section, int row, int column, char *out, size_t outsize)
+{
+	const char *value = section->cells[row * section->ncolumns + column];
+
+	if (section->numeric[column] && value[0])
+		format_fr_number_max(strtod(value, NULL), 2, out, outsize);
+	else if (strlen(value) == 10 && value[4] == '-')
+		format_fr_date(value, out, outsize);
+	else if (strlen(value) == 7 && value[4] == '-')
+		format_fr_month(value, out, outsize);
+	else
+		snprintf(out, outsize, "%.*s", 40, value);
+}
+
+static void
+write_section_text(const SuiviSection *section, FILE *out)
+{
+	int widths[SUIVI_MAX_COLUMNS] = {0};
+	char text[128];
+
+	fprintf(out, "\n== %s ==\n", section->title);
+	if (section->rows == 0)
+	{
+		fprintf(out, "  (aucun)\n");
+		return;
+	}
+	for (int c = 0; c < section->ncolumns; c++)
+	{
+		widths[c] = text_width(section->headers[c]);
+		for (int r = 0; r < section->rows; r++)
+		{
+			cell_text(section, r, c, text, sizeof(text));
+			if (text_width(text) > widths[c])
+				widths[c] = text_width(text);
+		}
+	}
+	for (int r = -1; r < section->rows; r++)
+	{
+		fputs(" ", out);
+		for (int c = 0; c < section->ncolumns; c++)
+		{
+			const char *value = section->headers[c];
+			int pad;
+
+			if (r >= 0)
+			{
+				cell_text(section, r, c, text, sizeof(text));
+				value = text;
+			}
+			pad = widths[c] - text_width(value);
+			fputs(" ", out);
+			if (section->numeric[c])
+				fprintf(out, "%*s%s", pad, "", value);
+			else
+				fprintf(out, "%s%*s", value, pad, "");
+		}
+		fputc('\n', out);
+	}
+}
+
+bool
+suivi_write_text(const SuiviReport *report, FILE *out)
+{
+	char month[32];
+
+	format_fr_month(report->month, month, sizeof(month));
+	fprintf(out, "Suivi mensuel du facilitateur — %s — %s\n", report->plie_nom, month);
+	for (int s = 0; s < SUIVI_SECTIONS; s++)
+		write_section_text(&report->sections[s], out);
+	return !ferror(out);
+}
+
+bool
+suivi_write_json(const SuiviReport *report, FILE *out)
+{
+	cJSON *root = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(root, "rapport", "suivi");
+	cJSON_AddStringToObject(root, "plie", report->plie);
+	cJSON_AddStringToObject(root, "mois", report->month);
+	for (int s = 0; s < SUIVI_SECTIONS; s++)
+	{
+		const SuiviSection *section = &report->sections[s];
+		cJSON *rows = cJSON_AddArrayToObject(root, section->key);
+
+		for (int r = 0; r < section->rows; r++)
+		{
+			cJSON *item = cJSON_CreateObject();
+
+			for (int c = 0; c < section->ncolumns; c++)
+			{
+				const char *value = section->cells[r * section->ncolumns + c];
+
+				if (value[0] == '\0')
+					cJSON_AddNullToObject(item, section->columns[c]);
+				else if (section->numeric[c])
+					cJSON_AddNumberToObject(item, section->columns[c], strtod(value, NULL));
+				else
+					cJSON_AddStringToObject(item, section->columns[c], value);
+			}
+			cJSON_AddItemToArray(rows, item);
+		}
+	}
+
+	char *text = cJSON_Print(root);
+	bool ok = text != NULL && fputs(text, out) >= 0 && fputc('\n', out) != EOF;
+
+	if (text == NULL)
+		log_error("mémoire insuffisante pour écrire le JSON");
+	cJSON_free(text);
+	cJSON_Delete(root);
+	return ok;
+}

@@ -1,0 +1,44 @@
+/*
+ * The facilitateur's monthly sheet (clause report suivi): marchés ending with hours due,
+ * silent marchés, participants without eligibility, lines not credited by reason.
+ */
+#ifndef CLAUSE_SUIVI_H
+#define CLAUSE_SUIVI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "db.h"
+
+#define SUIVI_SECTIONS 4
+#define SUIVI_MAX_COLUMNS 10
+
+typedef struct SuiviSection
+{
+	const char *key;			/* echeances, silencieux, non_eligibles, non_comptabilisees */
+	const char *title;
+	int ncolumns;
+	const char *const *columns;	/* JSON keys (the SQL column names) */
+	const char *const *headers;	/* French headers */
+	const bool *numeric;
+	char **cells;				/* rows × ncolumns, "" for NULL; owned */
+	int rows;
+	int capacity;
+} SuiviSection;
+
+typedef struct SuiviReport
+{
+	char plie[32];
+	char plie_nom[128];
+	char month[8];				/* AAAA-MM */
+	SuiviSection sections[SUIVI_SECTIONS];
+} SuiviReport;
+
+/* *unknown is set when the PLIE does not exist. */
+bool suivi_load(Db *db, const char *plie, const char *month, SuiviReport *report, bool *unknown);
+void suivi_free(SuiviReport *report);
+
+bool suivi_write_text(const SuiviReport *report, FILE *out);
+bool suivi_write_json(const SuiviReport *report, FILE *out);
+
+#endif

@@ -1,0 +1,31 @@
+-- Attribution of new timesheet batches only: recomputes the participant-months that the
+-- batches listed in the setting clause.attribution_lots ('12,13') touched. Every rule is
+-- decided within a participant-month (latest batch per key, eligibility, marché period,
+-- monthly ceiling), so the other lines keep their status; the result equals a whole
+-- attribution as long as no referential data changed since the last one (the driver,
+-- src/attribute.c, runs sql/attribution.sql whole otherwise).
+-- The scope is "these participants in these months": a condition on the columns every
+-- window of v_attribution_calcul partitions by, so PostgreSQL applies it below the
+-- windows, through the (participant_id, mois) index. Recomputing a few pairs the batches
+-- did not touch (a participant of month A in month B) is harmless: same rules, same result.
+-- Run by hand: BEGIN; SELECT set_config('clause.attribution_lots', '12', true);
+--              \i sql/attribution_lots.sql COMMIT;
+SET LOCAL search_path = clause, public;
+SET LOCAL jit = off;   -- compiling costs more than these small queries run
+
+CREATE TEMP TABLE perimetre ON COMMIT DROP AS
+SELECT array_agg(DISTINCT participant_id) AS participants, array_agg(DISTINCT mois) AS mois
+FROM ligne_heures
+WHERE lot_id = ANY (string_to_array(current_setting('clause.attribution_lots'), ',')::bigint[]);
+
+DELETE FROM attribution a
+USING ligne_heures l
+WHERE a.ligne_id = l.id
+  AND l.participant_id = ANY ((SELECT participants FROM perimetre)::text[])
+  AND l.mois = ANY ((SELECT mois FROM perimetre)::date[]);
+
+INSERT INTO attribution (ligne_id, motif, plie, fiche)
+SELECT v.ligne_id, v.motif, v.plie, v.fiche
+FROM v_attribution_calcul v
+WHERE v.participant_id = ANY ((SELECT participants FROM perimetre)::text[])
+  AND v.mois = ANY ((SELECT mois FROM perimetre)::date[]);

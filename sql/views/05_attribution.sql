@@ -1,0 +1,55 @@
+-- The rules of attribution (DOMAIN.md, "How an hour counts"), as one view over every
+-- timesheet line: its status (motif NULL = credited), its PLIE and its fiche.
+-- sql/attribution.sql stores it whole; sql/attribution_lots.sql recomputes only the
+-- participant-months a batch touched (every rule is decided within a participant-month,
+-- so a condition on participant_id and mois is pushed below the window functions).
+SET search_path = clause, public;
+
+DROP VIEW IF EXISTS v_attribution_calcul CASCADE;
+
+CREATE VIEW v_attribution_calcul AS
+WITH ranked AS (     -- rule 2: for one key, the line of the latest batch stands
+    SELECT l.id, l.participant_id, l.marche_id, l.mois,
+           (l.mois + interval '1 month - 1 day')::date AS fin_mois,
+           l.heures + l.heures_formation AS total,
+           row_number() OVER (PARTITION BY l.participant_id, l.mois, l.marche_id, l.employeur_siret
+                              ORDER BY l.lot_id DESC) AS rang
+    FROM ligne_heures l),
+checked AS (         -- rule 3, first two checks, in this order
+    SELECT r.id, r.participant_id, r.marche_id, r.mois, r.total,
+           CASE
+               WHEN r.rang > 1 THEN 'remplacee'
+               WHEN p.date_eligibilite IS NULL OR cardinality(p.criteres) = 0
+                    OR p.date_eligibilite > r.fin_mois THEN 'non_eligible'
+               WHEN m.date_debut > r.fin_mois OR m.date_fin < r.mois THEN 'hors_periode_marche'
+           END AS motif
+    FROM ranked r
+    JOIN participant p ON p.id = r.participant_id
+    JOIN marche m ON m.id = r.marche_id),
+capped AS (          -- rule 3, third check: the monthly ceiling over the lines still standing
+    SELECT c.*,
+           CASE WHEN c.motif IS NULL
+                 AND sum(c.total) FILTER (WHERE c.motif IS NULL)
+                         OVER (PARTITION BY c.participant_id, c.mois)
+                     > (SELECT valeur FROM parametre WHERE cle = 'plafond_mensuel_heures')
+                THEN 'depassement_plafond'
+                ELSE c.motif
+           END AS motif_final
+    FROM checked c)
+SELECT c.id AS ligne_id,
+       c.participant_id,
+       c.mois,
+       c.motif_final AS motif,
+       coalesce(fo.plie, pc.plie) AS plie,
+       -- rule 5: the fiche named by the opération, else the PLIE's single clause fiche
+       -- of that year; a month outside the fiche's period counts for no fiche
+       CASE WHEN f.code IS NOT NULL AND c.mois >= date_trunc('month', f.date_debut) AND c.mois <= f.date_fin
+            THEN f.code END AS fiche
+FROM capped c
+JOIN marche m ON m.id = c.marche_id
+JOIN operation o ON o.id = m.operation_id
+LEFT JOIN fiche fo ON fo.code = o.fiche
+LEFT JOIN plie_commune pc ON pc.code_insee = o.commune_insee
+                          AND pc.annee = extract(year FROM c.mois)::integer
+LEFT JOIN v_fiche_unique fu ON o.fiche IS NULL AND fu.plie = pc.plie AND fu.annee = pc.annee
+LEFT JOIN fiche f ON f.code = coalesce(o.fiche, fu.fiche);
