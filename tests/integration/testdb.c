@@ -104,14 +104,51 @@ testdb_count(const char *sql)
 	return (long long) testdb_number(sql);
 }
 
+const char *
+testdb_clause_bin(void)
+{
+	const char *clause = getenv("CLAUSE_BIN");	/* set by scripts/run-tests.sh */
+
+	return clause && *clause ? clause : "bin/clause";
+}
+
+int
+testdb_run_output(const char *command_line, char *out, size_t outsize)
+{
+	char full[4096];
+
+	snprintf(full, sizeof(full), "%s %s 2>&1", testdb_clause_bin(), command_line);
+
+	FILE *pipe = popen(full, "r");
+	size_t n = 0;
+
+	ck_assert_ptr_nonnull(pipe);
+	n = fread(out, 1, outsize - 1, pipe);
+	out[n] = '\0';
+
+	int status = pclose(pipe);
+
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+bool
+testdb_connect_as(const char *role, Db *db)
+{
+	char conninfo[8192];
+
+	cluster_conninfo(&session.cluster, CLUSTER_DATABASE, conninfo, sizeof(conninfo));
+	/* a keyword given twice: the last one wins */
+	strncat(conninfo, " user=", sizeof(conninfo) - strlen(conninfo) - 1);
+	strncat(conninfo, role, sizeof(conninfo) - strlen(conninfo) - 1);
+	return db_connect(db, conninfo);
+}
+
 int
 testdb_run(const char *command_line)
 {
 	char full[4096];
-	const char *clause = getenv("CLAUSE_BIN");	/* set by scripts/run-tests.sh */
 
-	snprintf(full, sizeof(full), "%s -q %s >/dev/null 2>&1",
-			 clause && *clause ? clause : "bin/clause", command_line);
+	snprintf(full, sizeof(full), "%s -q %s >/dev/null 2>&1", testdb_clause_bin(), command_line);
 
 	int status = system(full);
 

@@ -35,4 +35,13 @@ const char *testdb_text(const char *sql);	/* static buffer */
 /* Runs the clause binary with arguments (a shell command line); returns its exit code. */
 int testdb_run(const char *command_line);
 
+/* Same, keeping what it printed (stdout and stderr) in out. */
+int testdb_run_output(const char *command_line, char *out, size_t outsize);
+
+/* The clause binary the tests run ($CLAUSE_BIN or bin/clause). */
+const char *testdb_clause_bin(void);
+
+/* Connects to the test database as another role (for access tests). */
+bool testdb_connect_as(const char *role, Db *db);
+
 #endif
