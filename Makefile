@@ -56,7 +56,12 @@ tests/bin/check_%: tests/integration/check_%.c tests/integration/testdb.c $(CORE
 	@mkdir -p tests/bin
 	$(CC) $(ALL_CFLAGS) -Itests -Itests/integration -o $@ $^ $(CHECK_LIBS) $(LIBS)
 
-tests-build: bin/clause $(UNIT_TESTS) $(INTEGRATION_TESTS)
+# The data generator, also used by the reliability tests for a large file.
+build/gen_data: tools/gen_data.c
+	@mkdir -p build
+	$(CC) -std=c11 -O2 -Wall -Wextra -Werror -o $@ $<
+
+tests-build: bin/clause build/gen_data $(UNIT_TESTS) $(INTEGRATION_TESTS)
 
 # The main job on the bundled sample data: embedded database, import, attribution, reports.
 demo: deps
@@ -73,9 +78,7 @@ test-unit: deps
 	@for t in $(UNIT_TESTS); do $$t || exit 1; done
 
 # Regenerates data/sample/ and its independently computed expected figures.
-sample:
-	@mkdir -p build
-	$(CC) -std=c11 -O2 -Wall -Wextra -Werror -o build/gen_data tools/gen_data.c
+sample: build/gen_data
 	build/gen_data --sample data/sample --expected tests/expected/sample-2021-expected.tsv
 
 # Pictures of the HTML reports for the README (headless chromium), after `make demo`.
