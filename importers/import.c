@@ -162,6 +162,8 @@ import_read_header(ImportState *state, const CsvRecord *record)
 		log_error("%s:%d : en-tête illisible : %s", state->display_name, record->line, record->error);
 		return false;
 	}
+	int unknown = 0;
+
 	for (int i = 0; i < kind->ncolumns; i++)
 		state->map[i] = -1;
 
@@ -189,10 +191,13 @@ import_read_header(ImportState *state, const CsvRecord *record)
 			}
 			state->map[i] = f;
 		}
-		if (!known && *name)
+		if (!known && *name && ++unknown <= 10)
 			log_warn("%s:%d : colonne « %.60s » inconnue pour %s, ignorée",
 					 state->display_name, record->line, name, kind->name);
 	}
+	if (unknown > 10)
+		log_warn("%s:%d : … et %d autres colonnes inconnues, ignorées", state->display_name,
+				 record->line, unknown - 10);
 
 	bool ok = true;
 
