@@ -173,7 +173,8 @@ decode_cp1252_to_utf8(const char *buf, size_t len, StrBuf *out,
 {
 	const unsigned char *p = (const unsigned char *) buf;
 
-	if (!strbuf_reserve(out, len * 2))
+	/* a byte becomes at most three (0x80..0x9F are characters beyond U+07FF) */
+	if (!strbuf_reserve(out, len * 3))
 		return false;
 	for (size_t i = 0; i < len; i++)
 	{
@@ -231,4 +232,20 @@ decode_utf8_to_cp1252(const char *text, StrBuf *out)
 		p += n;
 	}
 	return true;
+}
+
+void
+decode_utf8_sanitize(char *text)
+{
+	size_t len = strlen(text);
+	size_t i = 0;
+
+	while (i < len)
+	{
+		size_t ok = decode_utf8_invalid_offset(text + i, len - i);
+
+		i += ok;
+		if (i < len)
+			text[i++] = '?';
+	}
 }

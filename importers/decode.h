@@ -42,6 +42,9 @@ size_t decode_utf8_invalid_offset(const char *buf, size_t len);
 bool decode_cp1252_to_utf8(const char *buf, size_t len, StrBuf *out,
 						   size_t *bad_offset);
 
+/* Replaces, in place, every byte that is not valid UTF-8 with '?'. */
+void decode_utf8_sanitize(char *text);
+
 /* Appends UTF-8 text converted to Windows-1252; characters it lacks become '?'. */
 bool decode_utf8_to_cp1252(const char *text, StrBuf *out);
 

@@ -111,9 +111,14 @@ import_flush(ImportState *state, bool force)
 /* One stage row of a rejected record: line, reason, column, content, NULL values. */
 static bool
 import_emit_reject(ImportState *state, const CsvRecord *record, const char *column,
-				   const char *reason)
+				   const char *reason_text)
 {
 	StrBuf *row = &state->copy;
+	char reason[512];
+
+	/* a reason quotes the bad value, maybe cut inside a character: keep it valid UTF-8 */
+	snprintf(reason, sizeof(reason), "%s", reason_text);
+	decode_utf8_sanitize(reason);
 
 	state->rows_rejected_early++;
 	strbuf_reset(&state->scratch);

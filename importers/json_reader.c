@@ -12,6 +12,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "decode.h"
 #include "json_reader.h"
 #include "log.h"
 #include "strbuf.h"
@@ -289,6 +290,13 @@ json_emit_element(JsonRun *run, int line, bool too_deep, bool too_big)
 		return json_emit_error(run, line, "objet JSON trop grand (plus de 1 Mio)");
 	if (too_deep)
 		return json_emit_error(run, line, "objet JSON trop imbriqué (plus de 32 niveaux)");
+
+	size_t invalid = decode_utf8_invalid_offset(run->text.data, run->text.len);
+
+	/* cJSON keeps bytes as they are: a JSON file must be UTF-8, checked here */
+	if (invalid < run->text.len)
+		return json_emit_error(run, line, "octet 0x%02X invalide en UTF-8 (le JSON doit être en UTF-8)",
+							   (unsigned char) run->text.data[invalid]);
 
 	cJSON *object = cJSON_ParseWithLength(run->text.data, run->text.len);
 

@@ -9,6 +9,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "decode.h"
 #include "log.h"
 #include "normalize.h"
 #include "profile.h"
@@ -182,6 +183,11 @@ parse_columns(Profile *profile, const cJSON *columns)
 					  member->string, profile->kind->name);
 			return false;
 		}
+		if (profile->fields[index].used)
+		{
+			log_error("profil %s : « colonnes.%s » en double", profile->path, member->string);
+			return false;
+		}
 		if (!parse_mapping(profile, member->string, member, &profile->fields[index]))
 			return false;
 	}
@@ -343,13 +349,18 @@ profile_load(const char *name, const char *home, Profile *profile)
 
 	cJSON *root = cJSON_Parse(text);
 
-	free(text);
 	if (root == NULL)
 	{
-		log_error("profil %s : JSON mal formé près de « %.30s »", path,
-				  cJSON_GetErrorPtr() ? cJSON_GetErrorPtr() : "?");
+		/* the error pointer points into text: report before freeing it */
+		char near[32];
+
+		snprintf(near, sizeof(near), "%.30s", cJSON_GetErrorPtr() ? cJSON_GetErrorPtr() : "?");
+		decode_utf8_sanitize(near);
+		log_error("profil %s : JSON mal formé près de « %s »", path, near);
+		free(text);
 		return false;
 	}
+	free(text);
 
 	bool ok = profile_parse(profile, root);
 

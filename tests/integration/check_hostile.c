@@ -74,7 +74,32 @@ static const HostileCase CASES[] = {
 	 "colonne « participant_id » : identifiant trop long", 0},
 	{"heures", "tests/tmp/cent_mille_colonnes.heures.csv", 2, "cent_mille_colonnes.heures.csv:2",
 	 "100000 champs au lieu de 8", 0},
+	/* found by fuzzing (tests/fuzz): each crashed or failed the whole file before its fix */
+	{"heures", "tests/inputs/regress/debordement-cp1252.heures.csv", 2, "debordement-cp1252.heures.csv:1",
+	 "colonne obligatoire « mois » absente", 0},
+	{"donneurs", "tests/inputs/regress/enum-utf8-coupe.donneurs.csv", 2, "enum-utf8-coupe.donneurs.csv:2",
+	 "colonne « type » : valeur inconnue", 0},
+	{"donneurs", "tests/inputs/regress/json-utf8-invalide.donneurs.json", 2, "json-utf8-invalide.donneurs.json:1",
+	 "invalide en UTF-8 (le JSON doit être en UTF-8)", 0},
 };
+
+/* Profiles found by fuzzing: a use after free, a leak and an overflow before their fix. */
+static const char *const BAD_PROFILES[][2] = {
+	{"tests/inputs/regress/fuzz_profile-uaf-json-mal-forme.json", "JSON mal formé"},
+	{"tests/inputs/regress/fuzz_profile-fuite-cle-en-double.json", "« colonnes.id » en double"},
+	{"tests/inputs/regress/fuzz_profile-debordement-valeurs-cle-en-double.json", "« colonnes.type » en double"},
+};
+
+START_TEST(test_bad_profile)
+{
+	char command[512];
+	char output[4096];
+
+	snprintf(command, sizeof(command), "profile check %s tests/data/rules/donneurs.csv", BAD_PROFILES[_i][0]);
+	ck_assert_int_eq(testdb_run_output(command, output, sizeof(output)), 1);
+	ck_assert_msg(strstr(output, BAD_PROFILES[_i][1]) != NULL, "« %s » absent de : %s", BAD_PROFILES[_i][1], output);
+}
+END_TEST
 
 /* The three large files: made here rather than kept in the repository. */
 static void
@@ -135,6 +160,7 @@ hostile_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_checked_fixture(tc, testdb_setup, testdb_teardown);
 	tcase_add_loop_test(tc, test_hostile_input, 0, sizeof(CASES) / sizeof(CASES[0]));
+	tcase_add_loop_test(tc, test_bad_profile, 0, sizeof(BAD_PROFILES) / sizeof(BAD_PROFILES[0]));
 	suite_add_tcase(suite, tc);
 	return suite;
 }
