@@ -145,3 +145,28 @@ format_fr_month_short(const char *month, char *out, size_t outsize)
 	else
 		snprintf(out, outsize, "%s", month);
 }
+
+int
+format_text_width(const char *text)
+{
+	int chars = 0;
+
+	for (const unsigned char *p = (const unsigned char *) text; *p; p++)
+		if ((*p & 0xC0) != 0x80)
+			chars++;
+	return chars;
+}
+
+void
+format_write_padded(FILE *out, const char *text, int width, bool right)
+{
+	int chars = format_text_width(text);
+
+	if (right)
+		for (int i = chars; i < width; i++)
+			fputc(' ', out);
+	fputs(text, out);
+	if (!right)
+		for (int i = chars; i < width; i++)
+			fputc(' ', out);
+}

@@ -4,7 +4,9 @@
 #ifndef CLAUSE_FORMAT_H
 #define CLAUSE_FORMAT_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 /* Thousands grouped by spaces, decimal comma, exactly `decimals` decimals. */
 void format_fr_number(double value, int decimals, char *out, size_t outsize);
@@ -32,5 +34,11 @@ void format_fr_month(const char *month, char *out, size_t outsize);
 
 /* AAAA-MM to the short month name: "janv.", "févr.", … */
 void format_fr_month_short(const char *month, char *out, size_t outsize);
+
+/* Width of UTF-8 text in characters (not bytes), for aligned terminal tables. */
+int format_text_width(const char *text);
+
+/* Writes text padded with spaces to width characters, right-aligned when asked. */
+void format_write_padded(FILE *out, const char *text, int width, bool right);
 
 #endif

@@ -1,7 +1,9 @@
 /*
- * CSV writers of the tableau d'impact and of the fiches' progress. Masked counts are
+ * CSV writers of the tableau d'impact, the fiches' progress, the observatoire and the
+ * facilitateur's monthly sheet. Masked counts are
  * written "< 3" (text); percentages as numbers of percent ("73,3") with unit "%".
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "format.h"
@@ -136,6 +138,151 @@ progress_write_csv(const ProgressReport *report, FILE *out)
 				csv_write_field(out, k == 0 ? "non suivi par clause" : "", false);
 		csv_write_field(out, item->as_of, false);
 		csv_end_row(out);
+	}
+	return !ferror(out);
+}
+
+/* A count of people: the number, or "< N" when masked. */
+static void
+csv_write_people(FILE *out, double value, bool masked, int threshold)
+{
+	char text[16];
+
+	if (!masked)
+	{
+		csv_write_number(out, value, 2, false);
+		return;
+	}
+	snprintf(text, sizeof(text), "< %d", threshold);
+	csv_write_field(out, text, false);
+}
+
+bool
+observatoire_write_csv(const ObservatoireReport *report, FILE *out)
+{
+	static const char *const headers[] = {
+		"année", "plie", "rubrique", "clé", "libellé", "mesure", "valeur", "unité", NULL
+	};
+	char year[16];
+
+	snprintf(year, sizeof(year), "%d", report->year);
+	csv_write_bom(out);
+	csv_write_header(out, headers);
+	for (int i = 0; i < report->nfigures; i++)
+	{
+		const ObsFigure *figure = &report->figures[i];
+
+		csv_write_field(out, year, true);
+		csv_write_field(out, report->plie, false);
+		csv_write_field(out, "chiffres", false);
+		csv_write_field(out, figure->key, false);
+		csv_write_field(out, figure->label, false);
+		csv_write_field(out, figure->key, false);
+		if (figure->is_null)
+			csv_write_field(out, "non déclaré", false);
+		else
+			csv_write_people(out, figure->value, figure->masked, report->threshold);
+		csv_write_field(out, figure->unit, false);
+		csv_end_row(out);
+	}
+	for (int i = 0; i < report->nshares; i++)
+	{
+		const ObsShare *share = &report->shares[i];
+
+		for (int m = 0; m < 3; m++)
+		{
+			static const char *const measures[] = {"heures", "part_heures", "participants"};
+			static const char *const units[] = {"heures", "%", "personnes"};
+
+			csv_write_field(out, year, true);
+			csv_write_field(out, report->plie, false);
+			csv_write_field(out, share->dimension, false);
+			csv_write_field(out, share->key, false);
+			csv_write_field(out, share->label, false);
+			csv_write_field(out, measures[m], false);
+			if (m == 0)
+				csv_write_number(out, share->hours, 2, false);
+			else if (m == 1 && share->share_null)
+				csv_write_field(out, "", false);
+			else if (m == 1)
+				csv_write_number(out, share->share * 100.0, 1, false);
+			else
+				csv_write_people(out, share->participants, share->masked, report->threshold);
+			csv_write_field(out, units[m], false);
+			csv_end_row(out);
+		}
+	}
+	return !ferror(out);
+}
+
+/* The columns of the four tables of the sheet, each once, in their first order. */
+static int
+suivi_union_columns(const SuiviReport *report, const char **names, const char **headers, int max)
+{
+	int count = 0;
+
+	for (int s = 0; s < SUIVI_SECTIONS; s++)
+		for (int c = 0; c < report->sections[s].ncolumns; c++)
+		{
+			const char *name = report->sections[s].columns[c];
+			bool seen = false;
+
+			for (int k = 0; k < count && !seen; k++)
+				seen = strcmp(names[k], name) == 0;
+			if (!seen && count < max)
+			{
+				names[count] = name;
+				headers[count++] = report->sections[s].headers[c];
+			}
+		}
+	return count;
+}
+
+bool
+suivi_write_csv(const SuiviReport *report, FILE *out)
+{
+	const char *names[SUIVI_SECTIONS * SUIVI_MAX_COLUMNS];
+	const char *headers[SUIVI_SECTIONS * SUIVI_MAX_COLUMNS];
+	int ncolumns = suivi_union_columns(report, names, headers, SUIVI_SECTIONS * SUIVI_MAX_COLUMNS);
+
+	csv_write_bom(out);
+	csv_write_field(out, "PLIE", true);
+	csv_write_field(out, "Mois", false);
+	csv_write_field(out, "Rubrique", false);
+	for (int k = 0; k < ncolumns; k++)
+		csv_write_field(out, headers[k], false);
+	csv_end_row(out);
+	for (int s = 0; s < SUIVI_SECTIONS; s++)
+	{
+		const SuiviSection *section = &report->sections[s];
+
+		for (int r = 0; r < section->rows; r++)
+		{
+			csv_write_field(out, report->plie, true);
+			csv_write_field(out, report->month, false);
+			csv_write_field(out, section->key, false);
+			for (int k = 0; k < ncolumns; k++)
+			{
+				int c = 0;
+
+				while (c < section->ncolumns && strcmp(section->columns[c], names[k]) != 0)
+					c++;
+
+				const char *value = c < section->ncolumns ? section->cells[r * section->ncolumns + c] : "";
+				char text[32];
+
+				if (value[0] && section->numeric[c])
+					csv_write_number(out, strtod(value, NULL), 2, false);
+				else if (strlen(value) == 10 && value[4] == '-' && value[7] == '-')
+				{
+					format_fr_date(value, text, sizeof(text));
+					csv_write_field(out, text, false);
+				}
+				else
+					csv_write_field(out, value, false);
+			}
+			csv_end_row(out);
+		}
 	}
 	return !ferror(out);
 }

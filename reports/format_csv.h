@@ -9,13 +9,21 @@
 #include <stdio.h>
 
 #include "impact.h"
+#include "observatoire.h"
 #include "progress.h"
+#include "suivi.h"
 
 /* One row per group and indicator. */
 bool impact_write_csv(const ImpactReport *report, FILE *out);
 
 /* One row per fiche and indicator. */
 bool progress_write_csv(const ProgressReport *report, FILE *out);
+
+/* Key figures, then one row per category and measure (heures, part_heures, participants). */
+bool observatoire_write_csv(const ObservatoireReport *report, FILE *out);
+
+/* The four tables in one: a column "rubrique" and the union of their columns. */
+bool suivi_write_csv(const SuiviReport *report, FILE *out);
 
 /* Low-level helpers, shared by the other CSV reports. */
 void csv_write_bom(FILE *out);

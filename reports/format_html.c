@@ -1,7 +1,8 @@
 /*
  * The HTML page skeleton shared by the reports (inline CSS with print rules, footer with
- * sources) and the tableau d'impact page. Polyglot markup: it also parses as XML.
+ * sources), the tableau d'impact, observatoire and monthly sheet pages. Polyglot markup: it also parses as XML.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "format.h"
@@ -373,6 +374,191 @@ impact_write_html(const ImpactReport *report, const ReportSources *sources, FILE
 			"ETP = heures ÷ %s. Âge à la première heure sur le périmètre. Données agrégées : "
 			"aucun participant n'est nommé ; tout effectif de 1 à %d personnes est masqué (&lt; %d).</p>\n",
 			etp, report->threshold - 1, report->threshold);
+	html_end(out, sources);
+	return !ferror(out);
+}
+
+/* The share of one dimension: a table and the bars of its hours. */
+static void
+observatoire_dimension_html(FILE *out, const ObservatoireReport *report, int first, int end)
+{
+	const char *labels[32], *texts[32];
+	char texts_buffer[32][40];
+	double values[32];
+	int count = 0;
+
+	fputs("<section>\n<h2>", out);
+	html_escape(out, report->shares[first].dimension_label);
+	fputs("</h2>\n<div class=\"grid2\">\n<div>\n<table>\n<tr><th>Catégorie</th><th class=\"n\">Heures</th>"
+		  "<th class=\"n\">Part des heures</th><th class=\"n\">Participants</th></tr>\n", out);
+	for (int i = first; i < end; i++)
+	{
+		const ObsShare *share = &report->shares[i];
+		char hours[32], part[32], people[32];
+
+		format_fr_number_max(share->hours, 2, hours, sizeof(hours));
+		observatoire_share_text(share, part, sizeof(part));
+		observatoire_participants_text(report, share, people, sizeof(people));
+		fputs("<tr><td>", out);
+		html_escape(out, share->label);
+		fprintf(out, "</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n%s\">", hours, part,
+				share->masked ? " masked" : "");
+		html_escape(out, people);
+		fputs("</td></tr>\n", out);
+		if (count < 32)
+		{
+			labels[count] = share->label;
+			values[count] = share->hours;
+			snprintf(texts_buffer[count], sizeof(texts_buffer[count]), "%s h", hours);
+			texts[count] = texts_buffer[count];
+			count++;
+		}
+	}
+	fputs("</table>\n</div>\n<div>\n", out);
+	svg_hbars(out, labels, values, texts, count, "Heures réalisées");
+	fputs("</div>\n</div>\n</section>\n", out);
+}
+
+bool
+observatoire_write_html(const ObservatoireReport *report, const ReportSources *sources, FILE *out)
+{
+	char title[256], scope[192], extracted[16], etp[32], text[64];
+
+	observatoire_scope_text(report, scope, sizeof(scope));
+	format_fr_date(sources->extracted, extracted, sizeof(extracted));
+	format_fr_number_trim(report->hours_per_etp, 2, etp, sizeof(etp));
+	snprintf(title, sizeof(title), "Observatoire des clauses sociales %d — %s", report->year, scope);
+
+	html_begin(out, title);
+	fprintf(out, "<header>\n<h1>Observatoire des clauses sociales d'insertion — %d</h1>\n"
+			"<p class=\"meta\"><strong>", report->year);
+	html_escape(out, scope);
+	fprintf(out, "</strong> — chiffres de l'enquête annuelle de l'Alliance Villes Emploi</p>\n"
+			"<p class=\"meta\">Année %d — extraction du %s</p>\n</header>\n", report->year, extracted);
+
+	fputs("<div class=\"cards\">\n", out);
+	for (int i = 0; i < report->nfigures; i++)
+	{
+		const ObsFigure *figure = &report->figures[i];
+
+		if (strncmp(figure->key, "heures_", 7) == 0)
+			continue;
+		observatoire_figure_text(report, figure, text, sizeof(text));
+		fputs("<div class=\"card\"><div>", out);
+		html_escape(out, figure->label);
+		fputs("</div><div class=\"big\">", out);
+		html_escape(out, text);
+		fputs("</div><div class=\"sub\">", out);
+		if (strcmp(figure->key, "heures") == 0)
+		{
+			const ObsFigure *training = observatoire_figure(report, "heures_formation");
+
+			if (training)
+				observatoire_figure_text(report, training, text, sizeof(text));
+			fprintf(out, "travaillées + formation, dont %s h de formation", training ? text : "0");
+		}
+		else if (strcmp(figure->key, "etp") == 0)
+			fprintf(out, "heures ÷ %s", etp);
+		else if (strcmp(figure->key, "participants") == 0)
+			fputs("personnes distinctes", out);
+		else if (strcmp(figure->key, "contrats") == 0)
+			fputs("participant × employeur × type", out);
+		else if (strcmp(figure->key, "donneurs") == 0)
+			fputs("maîtres d'ouvrage", out);
+		else if (strcmp(figure->key, "marches") == 0)
+			fputs("exécutés pendant l'année", out);
+		else if (strcmp(figure->key, "facilitateurs") == 0)
+			fputs("ETP déclarés sur les fiches clause", out);
+		fputs("</div></div>\n", out);
+	}
+	fputs("</div>\n", out);
+
+	for (int first = 0; first < report->nshares;)
+	{
+		int end = first + 1;
+
+		while (end < report->nshares && strcmp(report->shares[end].dimension, report->shares[first].dimension) == 0)
+			end++;
+		observatoire_dimension_html(out, report, first, end);
+		first = end;
+	}
+	fprintf(out, "<p class=\"note\">Heures : heures créditées (travaillées + formation) des mois de %d ; "
+			"ETP = heures ÷ %s. Âge à la première heure de l'année. Une personne qui a plusieurs critères, "
+			"contrats, modalités ou secteurs compte dans chacun. Données agrégées : aucun participant n'est "
+			"nommé ; tout effectif de 1 à %d personnes est masqué (&lt; %d).</p>\n",
+			report->year, etp, report->threshold - 1, report->threshold);
+	html_end(out, sources);
+	return !ferror(out);
+}
+
+/* A cell of the monthly sheet as the reader sees it: French numbers and dates. */
+static void
+suivi_html_cell(FILE *out, const char *value, bool numeric)
+{
+	char text[64];
+
+	if (numeric && value[0])
+		format_fr_number_max(strtod(value, NULL), 2, text, sizeof(text));
+	else if (strlen(value) == 10 && value[4] == '-' && value[7] == '-')
+		format_fr_date(value, text, sizeof(text));
+	else if (strlen(value) == 7 && value[4] == '-')
+		format_fr_month(value, text, sizeof(text));
+	else
+	{
+		fprintf(out, "<td>");
+		html_escape(out, value);
+		fputs("</td>", out);
+		return;
+	}
+	fprintf(out, "<td%s>", numeric ? " class=\"n\"" : "");
+	html_escape(out, text);
+	fputs("</td>", out);
+}
+
+bool
+suivi_write_html(const SuiviReport *report, const ReportSources *sources, FILE *out)
+{
+	char title[256], month[32], extracted[16];
+
+	format_fr_month(report->month, month, sizeof(month));
+	format_fr_date(sources->extracted, extracted, sizeof(extracted));
+	snprintf(title, sizeof(title), "Suivi mensuel — %s — %s", report->plie_nom, month);
+
+	html_begin(out, title);
+	fputs("<header>\n<h1>Suivi mensuel du facilitateur</h1>\n<p class=\"meta\"><strong>", out);
+	html_escape(out, report->plie_nom);
+	fprintf(out, "</strong> — %s</p>\n<p class=\"meta\">Extraction du %s</p>\n</header>\n", month, extracted);
+	for (int s = 0; s < SUIVI_SECTIONS; s++)
+	{
+		const SuiviSection *section = &report->sections[s];
+
+		fputs("<section>\n<h2>", out);
+		html_escape(out, section->title);
+		fputs("</h2>\n", out);
+		if (section->rows == 0)
+		{
+			fputs("<p class=\"note\">(aucun)</p>\n</section>\n", out);
+			continue;
+		}
+		fputs("<table>\n<tr>", out);
+		for (int c = 0; c < section->ncolumns; c++)
+		{
+			fprintf(out, "<th%s>", section->numeric[c] ? " class=\"n\"" : "");
+			html_escape(out, section->headers[c]);
+			fputs("</th>", out);
+		}
+		fputs("</tr>\n", out);
+		for (int r = 0; r < section->rows; r++)
+		{
+			fputs("<tr>", out);
+			for (int c = 0; c < section->ncolumns; c++)
+				suivi_html_cell(out, section->cells[r * section->ncolumns + c], section->numeric[c]);
+			fputs("</tr>\n", out);
+		}
+		fputs("</table>\n</section>\n", out);
+	}
+	fputs("<p class=\"note\">Participants désignés par leur identifiant pseudonyme. Heures dues : "
+		  "heures prévues − heures créditées jusqu'à la fin du mois.</p>\n", out);
 	html_end(out, sources);
 	return !ferror(out);
 }

@@ -9,11 +9,15 @@
 #include <stdio.h>
 
 #include "impact.h"
+#include "observatoire.h"
 #include "progress.h"
+#include "suivi.h"
 #include "sources.h"
 
 bool impact_write_html(const ImpactReport *report, const ReportSources *sources, FILE *out);
 bool progress_write_html(const ProgressReport *report, const ReportSources *sources, FILE *out);
+bool observatoire_write_html(const ObservatoireReport *report, const ReportSources *sources, FILE *out);
+bool suivi_write_html(const SuiviReport *report, const ReportSources *sources, FILE *out);
 
 /* Shared by the HTML writers. */
 void html_escape(FILE *out, const char *text);

@@ -26,6 +26,7 @@ typedef struct XlsxStyles
 	lxw_format *percent;
 	lxw_format *etp;
 	lxw_format *masked;
+	lxw_format *date;
 } XlsxStyles;
 
 static void
@@ -56,6 +57,8 @@ xlsx_styles(lxw_workbook *book, XlsxStyles *styles)
 	styles->masked = workbook_add_format(book);
 	format_set_align(styles->masked, LXW_ALIGN_RIGHT);
 	format_set_font_color(styles->masked, 0x7F7F7F);
+	styles->date = workbook_add_format(book);
+	format_set_num_format(styles->date, "dd/mm/yyyy");
 }
 
 static lxw_workbook *
@@ -464,6 +467,174 @@ progress_write_xlsx(const ProgressReport *report, const ReportSources *sources, 
 	worksheet_set_column(months, 2, 3, 16, NULL);
 	worksheet_freeze_panes(months, HEADER_ROW + 1, 0);
 
+	xlsx_sources_sheet(book, &styles, title, subtitle, sources);
+	return xlsx_close(book, path);
+}
+
+/* A number of hours: no decimals shown when integral. */
+static void
+xlsx_write_hours(lxw_worksheet *sheet, lxw_row_t row, lxw_col_t col, const XlsxStyles *styles,
+				 double value)
+{
+	worksheet_write_number(sheet, row, col, value,
+						   fabs(value - round(value)) < 1e-9 ? styles->hours : styles->hours_decimal);
+}
+
+static void
+xlsx_write_masked(lxw_worksheet *sheet, lxw_row_t row, lxw_col_t col, const XlsxStyles *styles,
+				  int threshold)
+{
+	char masked[16];
+
+	snprintf(masked, sizeof(masked), "< %d", threshold);
+	worksheet_write_string(sheet, row, col, masked, styles->masked);
+}
+
+bool
+observatoire_write_xlsx(const ObservatoireReport *report, const ReportSources *sources, const char *path)
+{
+	static const char *const figure_headers[] = {"Indicateur", "Valeur", "Unité"};
+	static const char *const share_headers[] = {
+		"Répartition", "Catégorie", "Heures", "Part des heures", "Participants"
+	};
+	char title[256], subtitle[256], note[256], scope[192], extracted[16];
+	lxw_workbook *book;
+	XlsxStyles styles;
+
+	observatoire_scope_text(report, scope, sizeof(scope));
+	format_fr_date(sources->extracted, extracted, sizeof(extracted));
+	snprintf(title, sizeof(title), "Observatoire des clauses sociales %d — %s", report->year, scope);
+	snprintf(subtitle, sizeof(subtitle), "Année %d — extraction du %s", report->year, extracted);
+	snprintf(note, sizeof(note),
+			 "Effectifs de 1 à %d personnes masqués (< %d). Heures = travaillées + formation.",
+			 report->threshold - 1, report->threshold);
+
+	book = xlsx_open(path, title, "Chiffres de l'enquête annuelle de l'observatoire des clauses sociales");
+	if (book == NULL)
+		return false;
+	xlsx_styles(book, &styles);
+
+	lxw_worksheet *sheet = workbook_add_worksheet(book, "Chiffres clés");
+
+	xlsx_title(sheet, &styles, title, subtitle, note);
+	for (int c = 0; c < 3; c++)
+		worksheet_write_string(sheet, HEADER_ROW, (lxw_col_t) c, figure_headers[c], styles.header);
+	for (int i = 0; i < report->nfigures; i++)
+	{
+		const ObsFigure *figure = &report->figures[i];
+		lxw_row_t row = (lxw_row_t) (HEADER_ROW + 1 + i);
+
+		worksheet_write_string(sheet, row, 0, figure->label, styles.text);
+		if (figure->masked)
+			xlsx_write_masked(sheet, row, 1, &styles, report->threshold);
+		else if (figure->is_null)
+			worksheet_write_string(sheet, row, 1, "non déclaré", styles.masked);
+		else if (strcmp(figure->unit, "etp") == 0)
+			worksheet_write_number(sheet, row, 1, figure->value, styles.etp);
+		else if (strcmp(figure->unit, "heures") == 0)
+			xlsx_write_hours(sheet, row, 1, &styles, figure->value);
+		else
+			worksheet_write_number(sheet, row, 1, figure->value, styles.count);
+		worksheet_write_string(sheet, row, 2, xlsx_unit_label(figure->unit), styles.text);
+	}
+	worksheet_set_column(sheet, 0, 0, 52, NULL);
+	worksheet_set_column(sheet, 1, 1, 14, NULL);
+	worksheet_set_column(sheet, 2, 2, 12, NULL);
+	worksheet_freeze_panes(sheet, HEADER_ROW + 1, 0);
+
+	lxw_worksheet *shares = workbook_add_worksheet(book, "Répartitions");
+
+	xlsx_title(shares, &styles, title, subtitle,
+			   "Une personne qui a plusieurs critères, contrats, modalités ou secteurs compte dans chacun.");
+	for (int c = 0; c < 5; c++)
+		worksheet_write_string(shares, HEADER_ROW, (lxw_col_t) c, share_headers[c], styles.header);
+	for (int i = 0; i < report->nshares; i++)
+	{
+		const ObsShare *share = &report->shares[i];
+		lxw_row_t row = (lxw_row_t) (HEADER_ROW + 1 + i);
+
+		worksheet_write_string(shares, row, 0, share->dimension_label, styles.text);
+		worksheet_write_string(shares, row, 1, share->label, styles.text);
+		xlsx_write_hours(shares, row, 2, &styles, share->hours);
+		if (share->share_null)
+			worksheet_write_blank(shares, row, 3, styles.text);
+		else
+			worksheet_write_number(shares, row, 3, share->share, styles.percent);
+		if (share->masked)
+			xlsx_write_masked(shares, row, 4, &styles, report->threshold);
+		else
+			worksheet_write_number(shares, row, 4, share->participants, styles.count);
+	}
+	worksheet_set_column(shares, 0, 0, 36, NULL);
+	worksheet_set_column(shares, 1, 1, 52, NULL);
+	worksheet_set_column(shares, 2, 4, 14, NULL);
+	worksheet_freeze_panes(shares, HEADER_ROW + 1, 0);
+	worksheet_autofilter(shares, HEADER_ROW, 0, (lxw_row_t) (HEADER_ROW + report->nshares), 4);
+
+	xlsx_sources_sheet(book, &styles, title, subtitle, sources);
+	return xlsx_close(book, path);
+}
+
+/* A cell of the monthly sheet: numbers as numbers, AAAA-MM-JJ as dates, text otherwise. */
+static void
+suivi_xlsx_cell(lxw_worksheet *sheet, lxw_row_t row, lxw_col_t col, const XlsxStyles *styles,
+				const char *value, bool numeric)
+{
+	int year = 0, month = 0, day = 0;
+
+	if (value[0] == '\0')
+		worksheet_write_blank(sheet, row, col, styles->text);
+	else if (numeric)
+		xlsx_write_hours(sheet, row, col, styles, strtod(value, NULL));
+	else if (strlen(value) == 10 && sscanf(value, "%4d-%2d-%2d", &year, &month, &day) == 3)
+	{
+		lxw_datetime date = {year, month, day, 0, 0, 0};
+
+		worksheet_write_datetime(sheet, row, col, &date, styles->date);
+	}
+	else
+		worksheet_write_string(sheet, row, col, value, styles->text);
+}
+
+bool
+suivi_write_xlsx(const SuiviReport *report, const ReportSources *sources, const char *path)
+{
+	static const char *const sheet_names[SUIVI_SECTIONS] = {
+		"Échéances", "Marchés muets", "Non éligibles", "Non comptabilisées"
+	};
+	char title[256], subtitle[256], month[32], extracted[16];
+	lxw_workbook *book;
+	XlsxStyles styles;
+
+	format_fr_month(report->month, month, sizeof(month));
+	format_fr_date(sources->extracted, extracted, sizeof(extracted));
+	snprintf(title, sizeof(title), "Suivi mensuel du facilitateur — %s — %s", report->plie_nom, month);
+	snprintf(subtitle, sizeof(subtitle), "Mois de %s — extraction du %s", month, extracted);
+
+	book = xlsx_open(path, title, "Suivi mensuel des clauses sociales d'un PLIE");
+	if (book == NULL)
+		return false;
+	xlsx_styles(book, &styles);
+	for (int s = 0; s < SUIVI_SECTIONS; s++)
+	{
+		const SuiviSection *section = &report->sections[s];
+		lxw_worksheet *sheet = workbook_add_worksheet(book, sheet_names[s]);
+
+		xlsx_title(sheet, &styles, title, subtitle, section->title);
+		for (int c = 0; c < section->ncolumns; c++)
+		{
+			worksheet_write_string(sheet, HEADER_ROW, (lxw_col_t) c, section->headers[c], styles.header);
+			worksheet_set_column(sheet, (lxw_col_t) c, (lxw_col_t) c,
+								 section->numeric[c] ? 12 : (c == 1 ? 34 : 18), NULL);
+		}
+		for (int r = 0; r < section->rows; r++)
+			for (int c = 0; c < section->ncolumns; c++)
+				suivi_xlsx_cell(sheet, (lxw_row_t) (HEADER_ROW + 1 + r), (lxw_col_t) c, &styles,
+								section->cells[r * section->ncolumns + c], section->numeric[c]);
+		if (section->rows == 0)
+			worksheet_write_string(sheet, HEADER_ROW + 1, 0, "(aucun)", styles.masked);
+		worksheet_freeze_panes(sheet, HEADER_ROW + 1, 1);
+	}
 	xlsx_sources_sheet(book, &styles, title, subtitle, sources);
 	return xlsx_close(book, path);
 }

@@ -8,10 +8,16 @@
 #include <stdbool.h>
 
 #include "impact.h"
+#include "observatoire.h"
 #include "progress.h"
+#include "suivi.h"
 #include "sources.h"
 
 bool impact_write_xlsx(const ImpactReport *report, const ReportSources *sources, const char *path);
 bool progress_write_xlsx(const ProgressReport *report, const ReportSources *sources, const char *path);
+
+bool observatoire_write_xlsx(const ObservatoireReport *report, const ReportSources *sources,
+							 const char *path);
+bool suivi_write_xlsx(const SuiviReport *report, const ReportSources *sources, const char *path);
 
 #endif

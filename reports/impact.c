@@ -273,24 +273,6 @@ impact_period_text(const ImpactReport *report, char *out, size_t outsize)
 			 report->from[0] || report->to[0] ? "" : " (toutes les heures connues)");
 }
 
-/* Pads by characters, not bytes, so accented labels align. */
-static void
-write_padded(FILE *out, const char *text, int width, bool right)
-{
-	int chars = 0;
-
-	for (const unsigned char *p = (const unsigned char *) text; *p; p++)
-		if ((*p & 0xC0) != 0x80)
-			chars++;
-	if (right)
-		for (int i = chars; i < width; i++)
-			fputc(' ', out);
-	fputs(text, out);
-	if (!right)
-		for (int i = chars; i < width; i++)
-			fputc(' ', out);
-}
-
 static const char *
 unit_suffix(const char *unit)
 {
@@ -334,8 +316,8 @@ impact_write_group_text(const ImpactReport *report, const ImpactGroup *group, FI
 			snprintf(label, sizeof(label), "%s", value->label);
 
 		fputs("    ", out);
-		write_padded(out, label, 54, false);
-		write_padded(out, text, 10, true);
+		format_write_padded(out, label, 54, false);
+		format_write_padded(out, text, 10, true);
 		if (unit_suffix(value->unit)[0])
 			fprintf(out, " %s", unit_suffix(value->unit));
 
@@ -345,7 +327,7 @@ impact_write_group_text(const ImpactReport *report, const ImpactGroup *group, FI
 		{
 			impact_value_text(report, &group->values[i + 1], text, sizeof(text));
 			fputs("  ", out);
-			write_padded(out, text, 10, true);
+			format_write_padded(out, text, 10, true);
 			fputs(" h", out);
 			i++;
 		}
@@ -412,26 +394,6 @@ impact_group_json(const ImpactGroup *group)
 		cJSON_AddItemToArray(values, item);
 	}
 	return object;
-}
-
-static cJSON *
-sources_json(const ReportSources *sources)
-{
-	cJSON *array = cJSON_CreateArray();
-
-	for (int i = 0; sources && i < sources->count; i++)
-	{
-		const ReportSource *source = &sources->items[i];
-		cJSON *item = cJSON_CreateObject();
-
-		cJSON_AddNumberToObject(item, "lot", (double) source->lot);
-		cJSON_AddStringToObject(item, "nature", source->nature);
-		cJSON_AddStringToObject(item, "fichier", source->file);
-		cJSON_AddStringToObject(item, "importe_le", source->imported);
-		cJSON_AddStringToObject(item, "sha256", source->sha256);
-		cJSON_AddItemToArray(array, item);
-	}
-	return array;
 }
 
 bool

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <cjson/cJSON.h>
+
 #include "log.h"
 #include "sources.h"
 
@@ -90,4 +92,24 @@ report_extraction_date(char out[11])
 	else
 		localtime_r(&now, &day);
 	strftime(out, 11, "%Y-%m-%d", &day);
+}
+
+cJSON *
+sources_json(const ReportSources *sources)
+{
+	cJSON *array = cJSON_CreateArray();
+
+	for (int i = 0; sources && i < sources->count; i++)
+	{
+		const ReportSource *source = &sources->items[i];
+		cJSON *item = cJSON_CreateObject();
+
+		cJSON_AddNumberToObject(item, "lot", (double) source->lot);
+		cJSON_AddStringToObject(item, "nature", source->nature);
+		cJSON_AddStringToObject(item, "fichier", source->file);
+		cJSON_AddStringToObject(item, "importe_le", source->imported);
+		cJSON_AddStringToObject(item, "sha256", source->sha256);
+		cJSON_AddItemToArray(array, item);
+	}
+	return array;
 }

@@ -9,6 +9,8 @@
 
 #include "db.h"
 
+struct cJSON;
+
 typedef struct ReportSource
 {
 	long long lot;
@@ -34,6 +36,10 @@ bool sources_load_impact(Db *db, const char *donneur, const char *operation,
 bool sources_load_all(Db *db, ReportSources *sources);
 
 void sources_free(ReportSources *sources);
+
+/* The batches as a JSON array of {lot, nature, fichier, importe_le, sha256}; the caller
+ * owns it (cJSON_Delete, or adds it to a document). */
+struct cJSON *sources_json(const ReportSources *sources);
 
 /* Today as AAAA-MM-JJ, or the date of $SOURCE_DATE_EPOCH (reproducible outputs). */
 void report_extraction_date(char out[11]);

@@ -163,17 +163,6 @@ suivi_free(SuiviReport *report)
 	memset(report, 0, sizeof(*report));
 }
 
-static int
-text_width(const char *text)
-{
-	int chars = 0;
-
-	for (const unsigned char *p = (const unsigned char *) text; *p; p++)
-		if ((*p & 0xC0) != 0x80)
-			chars++;
-	return chars;
-}
-
 /* The cell as shown in text: numbers the French way, dates JJ/MM/AAAA. */
 static void
 cell_text(const SuiviSection *section, int row, int column, char *out, size_t outsize)
@@ -204,12 +193,12 @@ write_section_text(const SuiviSection *section, FILE *out)
 	}
 	for (int c = 0; c < section->ncolumns; c++)
 	{
-		widths[c] = text_width(section->headers[c]);
+		widths[c] = format_text_width(section->headers[c]);
 		for (int r = 0; r < section->rows; r++)
 		{
 			cell_text(section, r, c, text, sizeof(text));
-			if (text_width(text) > widths[c])
-				widths[c] = text_width(text);
+			if (format_text_width(text) > widths[c])
+				widths[c] = format_text_width(text);
 		}
 	}
 	for (int r = -1; r < section->rows; r++)
@@ -225,7 +214,7 @@ write_section_text(const SuiviSection *section, FILE *out)
 				cell_text(section, r, c, text, sizeof(text));
 				value = text;
 			}
-			pad = widths[c] - text_width(value);
+			pad = widths[c] - format_text_width(value);
 			fputs(" ", out);
 			if (section->numeric[c])
 				fprintf(out, "%*s%s", pad, "", value);

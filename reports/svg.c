@@ -145,7 +145,7 @@ month_after(const char *first, int offset, char out[8])
 	month += offset;
 	year += (month - 1) / 12;
 	month = (month - 1) % 12 + 1;
-	snprintf(out, 8, "%04d-%02d", year % 10000, month % 100);
+	snprintf(out, 8, "%04u-%02u", (unsigned) year % 10000u, (unsigned) month % 100u);
 }
 
 void
@@ -281,4 +281,37 @@ svg_gauge(FILE *out, double ratio, double expected_ratio, const char *value_text
 	fputs("</text>\n<text x=\"100\" y=\"122\" class=\"gauge-label\" text-anchor=\"middle\">", out);
 	svg_escape(out, label);
 	fputs("</text>\n</svg>\n", out);
+}
+
+void
+svg_hbars(FILE *out, const char *const *labels, const double *values,
+		  const char *const *value_texts, int count, const char *title)
+{
+	const double width = 640, row = 22, x0 = 330, x1 = 560, top = 28;
+	double height = top + row * count + 8, max = 0;
+
+	for (int i = 0; i < count; i++)
+		if (values[i] > max)
+			max = values[i];
+	fprintf(out, "<svg class=\"chart\" viewBox=\"0 0 %.0f %.0f\" role=\"img\" aria-label=\"", width, height);
+	svg_escape(out, title);
+	fputs("\">\n<text x=\"8\" y=\"18\" class=\"title\">", out);
+	svg_escape(out, title);
+	fputs("</text>\n", out);
+	for (int i = 0; i < count; i++)
+	{
+		double y = top + row * i;
+		double w = max > 0 ? (x1 - x0) * values[i] / max : 0;
+
+		fprintf(out, "<text x=\"%.0f\" y=\"%.1f\" class=\"axis\" text-anchor=\"end\">", x0 - 6, y + 14);
+		svg_escape(out, labels[i]);
+		fprintf(out, "</text><rect x=\"%.0f\" y=\"%.1f\" width=\"%.1f\" height=\"14\" fill=\"%s\"/>",
+				x0, y + 3, w, COLOUR_DONE);
+		fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" class=\"value\">", x0 + w + 4, y + 14);
+		svg_escape(out, value_texts[i]);
+		fputs("</text>\n", out);
+	}
+	fprintf(out, "<line x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\" class=\"baseline\"/>\n",
+			x0, top, x0, top + row * count);
+	fputs("</svg>\n", out);
 }

@@ -31,6 +31,10 @@ void svg_cumulative_chart(FILE *out, const SvgCumulative *chart);
 void svg_gauge(FILE *out, double ratio, double expected_ratio, const char *value_text,
 			   const char *label);
 
+/* Horizontal bars, one per label, of value / max (labels beside, value_texts at the end). */
+void svg_hbars(FILE *out, const char *const *labels, const double *values,
+			   const char *const *value_texts, int count, const char *title);
+
 /* Escapes &, <, >, " for XML text and attributes. */
 void svg_escape(FILE *out, const char *text);
 

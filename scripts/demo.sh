@@ -55,3 +55,11 @@ done
 "$clause" report progress --as-of 2021-12-31 --format xlsx -o "$out/avancement-2021.xlsx" || exit $?
 "$clause" report suivi --plie bordeaux --mois 2021-10 -o "$out/suivi-bordeaux-2021-10.txt" || exit $?
 echo "Tableau d'impact : $out/impact-BM.{txt,csv,xlsx,json,html} ; tableau de bord : $out/avancement-2021.html"
+
+# The yearly figures of the national observatory (Alliance Villes Emploi survey), every
+# PLIE, and the facilitateur's monthly sheet as a page.
+echo "== Observatoire 2021"
+"$clause" report observatoire --year 2021 || exit $?
+"$clause" report observatoire --year 2021 --format html -o "$out/observatoire-2021.html" || exit $?
+"$clause" report suivi --plie bordeaux --mois 2021-10 --format html -o "$out/suivi-bordeaux-2021-10.html" || exit $?
+echo "Observatoire : $out/observatoire-2021.html ; suivi : $out/suivi-bordeaux-2021-10.html"

@@ -1,5 +1,6 @@
 /*
- * clause report progress|lines|rejets|batches: reports read from the views of sql/.
+ * clause report impact|progress|observatoire|suivi|lines|rejets|batches|history: reports read
+ * from the views of sql/.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include "impact.h"
 #include "lines.h"
 #include "log.h"
+#include "observatoire.h"
 #include "progress.h"
 #include "suivi.h"
 #include "validate.h"
@@ -203,8 +205,9 @@ suivi_run(int argc, char **argv)
 				month = optarg;
 				break;
 			case 'f':
-				if (!parse_report_format(optarg, &format) || (format != REPORT_TEXT && format != REPORT_JSON))
-					return cli_usage_error(command, "format inconnu « %s » (text ou json)", optarg);
+				if (!parse_report_format(optarg, &format))
+					return cli_usage_error(command, "format inconnu « %s » (text, csv, xlsx, json ou html)",
+										   optarg);
 				break;
 			case 'o':
 				output = optarg;
@@ -217,29 +220,151 @@ suivi_run(int argc, char **argv)
 		return cli_usage_error(command, "argument inattendu « %s »", argv[optind]);
 	if (plie == NULL || month == NULL)
 		return cli_usage_error(command, "précisez --plie CODE et --mois AAAA-MM");
+	if (format == REPORT_XLSX && (output == NULL || strcmp(output, "-") == 0))
+		return cli_usage_error(command, "le format xlsx demande un fichier (-o FICHIER.xlsx)");
 
 	Session session = {0};
 	SuiviReport report = {0};
+	ReportSources sources = {0};
 	bool unknown = false;
 
 	if (!cli_open_session(&session))
 		return EXIT_CODE_DATABASE;
-	if (!suivi_load(&session.db, plie, month, &report, &unknown))
+	if (!suivi_load(&session.db, plie, month, &report, &unknown) ||
+		((format == REPORT_XLSX || format == REPORT_HTML) && !sources_load_all(&session.db, &sources)))
 	{
 		session_close(&session);
 		suivi_free(&report);
+		sources_free(&sources);
 		return unknown ? EXIT_CODE_USAGE : EXIT_CODE_DATABASE;
 	}
 	session_close(&session);
 
-	FILE *out = cli_open_output(output);
-	bool ok = out != NULL;
+	bool ok = true;
 
-	if (ok)
-		ok = format == REPORT_JSON ? suivi_write_json(&report, out) : suivi_write_text(&report, out);
-	if (out && !cli_close_output(out, output))
-		ok = false;
+	if (format == REPORT_XLSX)
+		ok = suivi_write_xlsx(&report, &sources, output);
+	else
+	{
+		FILE *out = cli_open_output(output);
+
+		ok = out != NULL;
+		if (ok && format == REPORT_TEXT)
+			ok = suivi_write_text(&report, out);
+		else if (ok && format == REPORT_CSV)
+			ok = suivi_write_csv(&report, out);
+		else if (ok && format == REPORT_JSON)
+			ok = suivi_write_json(&report, out);
+		else if (ok && format == REPORT_HTML)
+			ok = suivi_write_html(&report, &sources, out);
+		if (out && !cli_close_output(out, output))
+			ok = false;
+	}
 	suivi_free(&report);
+	sources_free(&sources);
+	return ok ? EXIT_CODE_OK : EXIT_CODE_INTERNAL;
+}
+
+/* --year: a year from 2000 to 2100. */
+static bool
+parse_year(const char *value, int *year)
+{
+	char *end = NULL;
+	long number = strtol(value, &end, 10);
+
+	if (*value == '\0' || *end != '\0' || number < 2000 || number > 2100)
+		return false;
+	*year = (int) number;
+	return true;
+}
+
+static int
+observatoire_run(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{"year", required_argument, NULL, 'y'},
+		{"annee", required_argument, NULL, 'y'},
+		{"plie", required_argument, NULL, 'p'},
+		{"format", required_argument, NULL, 'f'},
+		{"output", required_argument, NULL, 'o'},
+		{NULL, 0, NULL, 0}
+	};
+	const char *command = "clause report observatoire";
+	const char *plie = NULL, *output = NULL;
+	ReportFormat format = REPORT_TEXT;
+	int year = 0;
+	int opt;
+
+	cli_getopt_reset();
+	while ((opt = getopt_long(argc, argv, "o:", options, NULL)) != -1)
+	{
+		switch (opt)
+		{
+			case 'y':
+				if (!parse_year(optarg, &year))
+					return cli_usage_error(command, "--year attend une année (ex. 2021)");
+				break;
+			case 'p':
+				plie = optarg;
+				break;
+			case 'f':
+				if (!parse_report_format(optarg, &format))
+					return cli_usage_error(command, "format inconnu « %s » (text, csv, xlsx, json ou html)",
+										   optarg);
+				break;
+			case 'o':
+				output = optarg;
+				break;
+			default:
+				return cli_usage_error(command, "option inconnue « %s »", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error(command, "argument inattendu « %s »", argv[optind]);
+	if (year == 0)
+		return cli_usage_error(command, "précisez l'année (--year AAAA)");
+	if (format == REPORT_XLSX && (output == NULL || strcmp(output, "-") == 0))
+		return cli_usage_error(command, "le format xlsx demande un fichier (-o FICHIER.xlsx)");
+
+	Session session = {0};
+	ObservatoireReport report = {0};
+	ReportSources sources = {0};
+	bool unknown = false;
+
+	if (!cli_open_session(&session))
+		return EXIT_CODE_DATABASE;
+	if (!observatoire_load(&session.db, year, plie, &report, &unknown) ||
+		!sources_load_all(&session.db, &sources))
+	{
+		session_close(&session);
+		observatoire_free(&report);
+		sources_free(&sources);
+		return unknown ? EXIT_CODE_USAGE : EXIT_CODE_DATABASE;
+	}
+	session_close(&session);
+
+	bool ok = true;
+
+	if (format == REPORT_XLSX)
+		ok = observatoire_write_xlsx(&report, &sources, output);
+	else
+	{
+		FILE *out = cli_open_output(output);
+
+		ok = out != NULL;
+		if (ok && format == REPORT_TEXT)
+			ok = observatoire_write_text(&report, out);
+		else if (ok && format == REPORT_CSV)
+			ok = observatoire_write_csv(&report, out);
+		else if (ok && format == REPORT_JSON)
+			ok = observatoire_write_json(&report, &sources, out);
+		else if (ok && format == REPORT_HTML)
+			ok = observatoire_write_html(&report, &sources, out);
+		if (out && !cli_close_output(out, output))
+			ok = false;
+	}
+	observatoire_free(&report);
+	sources_free(&sources);
 	return ok ? EXIT_CODE_OK : EXIT_CODE_INTERNAL;
 }
 
@@ -268,15 +393,9 @@ progress_run(int argc, char **argv)
 		switch (opt)
 		{
 			case 'y':
-				{
-					char *end = NULL;
-					long value = strtol(optarg, &end, 10);
-
-					if (*end != '\0' || value < 2000 || value > 2100)
-						return cli_usage_error(command, "--year attend une année (ex. 2021)");
-					year = (int) value;
-					break;
-				}
+				if (!parse_year(optarg, &year))
+					return cli_usage_error(command, "--year attend une année (ex. 2021)");
+				break;
 			case 'p':
 				plie = optarg;
 				break;
@@ -525,12 +644,36 @@ static const Command REPORT_IMPACT = {
 };
 static const Command REPORT_SUIVI = {
 	"suivi", "fiche mensuelle du facilitateur : échéances, marchés muets, éligibilités, rejets",
-	"clause report suivi --plie CODE --mois AAAA-MM [--format text|json] [-o FICHIER]",
+	"clause report suivi --plie CODE --mois AAAA-MM [--format text|csv|xlsx|json|html] [-o FICHIER]",
 	"Pour le PLIE et le mois : les marchés finissant d'ici 3 mois avec des heures dues\n"
 	"(heures prévues − réalisées), les plus urgents d'abord ; les marchés actifs sans heures\n"
 	"déclarées depuis 2 mois ; les participants qui ont des heures mais pas d'éligibilité\n"
-	"validée ; les lignes non comptabilisées, par motif (du mois et depuis janvier).\n",
+	"validée ; les lignes non comptabilisées, par motif (du mois et depuis janvier).\n"
+	"\nOptions :\n"
+	"  --plie CODE       le PLIE (agenais, bordeaux, technowest, grand_perigueux,\n"
+	"                    haut_perigord, portes_du_sud, sources)\n"
+	"  --mois AAAA-MM    le mois suivi\n"
+	"  --format F        text (défaut), csv (Excel : une colonne « Rubrique » et les colonnes\n"
+	"                    des quatre tableaux), xlsx (une feuille par tableau), json ou html\n"
+	"  -o, --output F    écrire dans F (obligatoire pour xlsx)\n",
 	suivi_run, NULL
+};
+static const Command REPORT_OBSERVATOIRE = {
+	"observatoire", "chiffres annuels de l'enquête de l'observatoire national des clauses",
+	"clause report observatoire --year AAAA [--plie CODE] [--format text|csv|xlsx|json|html] [-o FICHIER]",
+	"Les chiffres que l'observatoire de l'Alliance Villes Emploi collecte chaque année :\n"
+	"heures d'insertion (créditées, travaillées + formation, des mois de l'année), ETP,\n"
+	"participants, contrats, donneurs d'ordre avec des heures, marchés clausés actifs,\n"
+	"facilitateurs (ETP déclarés sur les fiches : clause fiche etp CODE ETP) ; puis les\n"
+	"répartitions par sexe, âge (à la première heure de l'année), critère d'éligibilité,\n"
+	"type de contrat, modalité et secteur, en heures et en participants. Tout effectif de\n"
+	"1 à 2 personnes est affiché « < 3 » (clause config set seuil_masquage N).\n"
+	"\nOptions :\n"
+	"  --year AAAA       l'année (obligatoire)\n"
+	"  --plie CODE       un seul PLIE (par défaut : tous)\n"
+	"  --format F        text (défaut), csv (Excel), xlsx, json ou html\n"
+	"  -o, --output F    écrire dans F (obligatoire pour xlsx)\n",
+	observatoire_run, NULL
 };
 static const Command REPORT_PROGRESS = {
 	"progress", "avancement des fiches opération face à leurs cibles",
@@ -583,11 +726,11 @@ static const Command REPORT_HISTORY = {
 };
 
 static const Command *const REPORT_SUBCOMMANDS[] = {
-	&REPORT_IMPACT, &REPORT_PROGRESS, &REPORT_SUIVI, &REPORT_LINES, &REPORT_REJECTS, &REPORT_BATCHES,
+	&REPORT_IMPACT, &REPORT_PROGRESS, &REPORT_OBSERVATOIRE, &REPORT_SUIVI, &REPORT_LINES, &REPORT_REJECTS, &REPORT_BATCHES,
 	&REPORT_HISTORY, &REPORT_DECP_A_SUIVRE, NULL
 };
 
 const Command COMMAND_REPORT = {
-	"report", "rapports (impact, avancement des fiches, lignes, rejets, lots)", "clause report RAPPORT ...",
+	"report", "rapports (impact, avancement des fiches, observatoire, suivi, lignes, rejets, lots)", "clause report RAPPORT ...",
 	NULL, NULL, REPORT_SUBCOMMANDS
 };

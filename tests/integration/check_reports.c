@@ -376,7 +376,7 @@ END_TEST
 
 /* Well-formed (parses as XML) and offline (no URL, script or external resource). */
 static void
-assert_offline_html(const char *path)
+assert_offline_html(const char *path, bool chart)
 {
 	char command[512];
 
@@ -390,7 +390,8 @@ assert_offline_html(const char *path)
 		ck_assert_msg(strstr(html, forbidden[i]) == NULL, "%s contient « %s »", path, forbidden[i]);
 	ck_assert_ptr_nonnull(strstr(html, "<html lang=\"fr\">"));
 	ck_assert_ptr_nonnull(strstr(html, "@media print"));
-	ck_assert_ptr_nonnull(strstr(html, "<svg"));
+	if (chart)
+		ck_assert_ptr_nonnull(strstr(html, "<svg"));
 	ck_assert_ptr_nonnull(strstr(html, "Extraction du 15/01/2022"));
 	ck_assert_ptr_nonnull(strstr(html, "heures_2021.csv"));
 	free(html);
@@ -400,9 +401,9 @@ START_TEST(test_html_offline)
 {
 	load_reports();
 	ck_assert_int_eq(testdb_run("report impact --donneur BM --format html -o " TMP "/impact.html"), 0);
-	assert_offline_html(TMP "/impact.html");
+	assert_offline_html(TMP "/impact.html", true);
 	ck_assert_int_eq(testdb_run("report progress --as-of 2021-06-30 --format html -o " TMP "/progress.html"), 0);
-	assert_offline_html(TMP "/progress.html");
+	assert_offline_html(TMP "/progress.html", true);
 
 	char *html = read_all(TMP "/progress.html", NULL);
 
@@ -461,6 +462,74 @@ START_TEST(test_suivi_figures)
 }
 END_TEST
 
+/* The monthly sheet in the other formats: one CSV table, a workbook, a page. */
+START_TEST(test_suivi_formats)
+{
+	load_reports();
+	ck_assert_int_eq(testdb_run("report suivi --plie bordeaux --mois 2021-11 --format csv -o " TMP "/suivi.csv"), 0);
+	assert_golden(TMP "/suivi.csv", EXPECTED "/suivi-bordeaux-2021-11.csv");
+
+	char *csv = read_all(TMP "/suivi.csv", NULL);
+
+	ck_assert(memcmp(csv, "\xEF\xBB\xBF", 3) == 0);
+	ck_assert_ptr_nonnull(strstr(csv, "bordeaux;2021-11;echeances;MB1;Nettoyage des quais;Propreté des quais;"
+								 "Propreté Œuvre Façades;31/12/2021;60;500;290;210;"));
+	ck_assert_ptr_nonnull(strstr(csv, ";non_comptabilisees;;;;;;;;;;;;;;;;;;hors_periode_marche;0;0;1;50\r\n"));
+	free(csv);
+
+	ck_assert_int_eq(testdb_run("report suivi --plie bordeaux --mois 2021-11 --format xlsx -o " TMP "/suivi.xlsx"), 0);
+
+	char *workbook = command_output("unzip -p " TMP "/suivi.xlsx xl/workbook.xml");
+	const char *sheets[] = {"Échéances", "Marchés muets", "Non éligibles", "Non comptabilisées", "Sources"};
+
+	for (size_t i = 0; i < sizeof(sheets) / sizeof(sheets[0]); i++)
+	{
+		char needle[64];
+
+		snprintf(needle, sizeof(needle), "<sheet name=\"%s\"", sheets[i]);
+		ck_assert_msg(strstr(workbook, needle) != NULL, "feuille %s absente", sheets[i]);
+	}
+	free(workbook);
+
+	/* Échéances: MX1 first (row 6), end date a real date, hours due in column I */
+	char *due = command_output("unzip -p " TMP "/suivi.xlsx xl/worksheets/sheet1.xml");
+
+	ck_assert_ptr_nonnull(strstr(due, "<pane xSplit=\"1\" ySplit=\"5\""));
+	assert_numeric_cell(due, "E6", 44561);		/* 31/12/2021 as an Excel date */
+	assert_numeric_cell(due, "F6", 60);
+	assert_numeric_cell(due, "I6", 300);
+	assert_numeric_cell(due, "I7", 210);
+	assert_numeric_cell(due, "I8", 186);
+	free(due);
+
+	char *motifs = command_output("unzip -p " TMP "/suivi.xlsx xl/worksheets/sheet4.xml");
+
+	assert_numeric_cell(motifs, "E7", 50);		/* hors période since January */
+	free(motifs);
+
+	char *strings = command_output("unzip -p " TMP "/suivi.xlsx xl/sharedStrings.xml");
+
+	ck_assert_ptr_nonnull(strstr(strings, "Suivi mensuel du facilitateur — PLIE de Bordeaux — novembre 2021"));
+	ck_assert_ptr_nonnull(strstr(strings, "Q7"));	/* the pseudonymous id the facilitateur acts on */
+	ck_assert_ptr_null(strstr(strings, "Tessier"));
+	free(strings);
+
+	ck_assert_int_eq(testdb_run("report suivi --plie bordeaux --mois 2021-11 --format html -o " TMP "/suivi.html"), 0);
+	assert_offline_html(TMP "/suivi.html", false);
+
+	char *html = read_all(TMP "/suivi.html", NULL);
+
+	ck_assert_ptr_nonnull(strstr(html, "<td>MB1</td>"));
+	ck_assert_ptr_nonnull(strstr(html, "<td class=\"n\">210</td>"));
+	ck_assert_ptr_nonnull(strstr(html, "<td>31/12/2021</td>"));
+	ck_assert_ptr_nonnull(strstr(html, "<td>mars 2021</td>"));
+	ck_assert_ptr_null(strstr(html, "Tessier"));
+	free(html);
+	ck_assert_int_eq(testdb_run("report suivi --plie bordeaux --mois 2021-11 --format xlsx"), 1);
+	ck_assert_int_eq(testdb_run("report suivi --plie bordeaux --mois 2021-11 --format pdf"), 1);
+}
+END_TEST
+
 START_TEST(test_usage_errors)
 {
 	load_reports();
@@ -492,6 +561,7 @@ reports_suite(void)
 	tcase_add_test(impact, test_html_offline);
 	tcase_add_test(impact, test_no_participant_in_any_format);
 	tcase_add_test(impact, test_suivi_figures);
+	tcase_add_test(impact, test_suivi_formats);
 	tcase_add_test(impact, test_usage_errors);
 	suite_add_tcase(suite, impact);
 	return suite;

@@ -1,0 +1,347 @@
+/*
+ * Observatoire: loads the rows of sql observatoire() and observatoire_repartition() and
+ * writes them as text (terminal) or JSON. CSV, xlsx and HTML live in format_*.c.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "format.h"
+#include "log.h"
+#include "observatoire.h"
+
+typedef struct ObsLoad
+{
+	ObservatoireReport *report;
+	bool failed;
+} ObsLoad;
+
+/* Columns: rang, cle, libelle, unite, valeur, personnes, masque. */
+static bool
+observatoire_figure_row(void *context, const DbRow *row)
+{
+	ObsLoad *load = context;
+	ObservatoireReport *report = load->report;
+
+	if (report->nfigures == report->figures_capacity)
+	{
+		int capacity = report->figures_capacity ? report->figures_capacity * 2 : 16;
+		ObsFigure *figures = realloc(report->figures, sizeof(*figures) * (size_t) capacity);
+
+		if (figures == NULL)
+		{
+			log_error("mémoire insuffisante");
+			load->failed = true;
+			return false;
+		}
+		report->figures = figures;
+		report->figures_capacity = capacity;
+	}
+
+	ObsFigure *figure = &report->figures[report->nfigures++];
+
+	memset(figure, 0, sizeof(*figure));
+	snprintf(figure->key, sizeof(figure->key), "%s", db_row_value(row, 1));
+	snprintf(figure->label, sizeof(figure->label), "%s", db_row_value(row, 2));
+	snprintf(figure->unit, sizeof(figure->unit), "%s", db_row_value(row, 3));
+	figure->masked = db_row_value(row, 6)[0] == 't';
+	figure->is_null = !figure->masked && db_row_isnull(row, 4);
+	figure->value = db_row_isnull(row, 4) ? 0 : strtod(db_row_value(row, 4), NULL);
+	return true;
+}
+
+/* Columns: dimension, dimension_libelle, cle, libelle, heures, part_heures, participants, masque. */
+static bool
+observatoire_share_row(void *context, const DbRow *row)
+{
+	ObsLoad *load = context;
+	ObservatoireReport *report = load->report;
+
+	if (report->nshares == report->shares_capacity)
+	{
+		int capacity = report->shares_capacity ? report->shares_capacity * 2 : 64;
+		ObsShare *shares = realloc(report->shares, sizeof(*shares) * (size_t) capacity);
+
+		if (shares == NULL)
+		{
+			log_error("mémoire insuffisante");
+			load->failed = true;
+			return false;
+		}
+		report->shares = shares;
+		report->shares_capacity = capacity;
+	}
+
+	ObsShare *share = &report->shares[report->nshares++];
+
+	memset(share, 0, sizeof(*share));
+	snprintf(share->dimension, sizeof(share->dimension), "%s", db_row_value(row, 0));
+	snprintf(share->dimension_label, sizeof(share->dimension_label), "%s", db_row_value(row, 1));
+	snprintf(share->key, sizeof(share->key), "%s", db_row_value(row, 2));
+	snprintf(share->label, sizeof(share->label), "%s", db_row_value(row, 3));
+	share->hours = strtod(db_row_value(row, 4), NULL);
+	share->share_null = db_row_isnull(row, 5);
+	share->share = share->share_null ? 0 : strtod(db_row_value(row, 5), NULL);
+	share->participants = db_row_isnull(row, 6) ? 0 : strtod(db_row_value(row, 6), NULL);
+	share->masked = db_row_value(row, 7)[0] == 't';
+	return true;
+}
+
+static bool
+observatoire_settings_row(void *context, const DbRow *row)
+{
+	ObservatoireReport *report = context;
+
+	report->threshold = (int) strtol(db_row_value(row, 0), NULL, 10);
+	report->hours_per_etp = strtod(db_row_value(row, 1), NULL);
+	snprintf(report->plie_nom, sizeof(report->plie_nom), "%s",
+			 db_row_isnull(row, 2) ? "" : db_row_value(row, 2));
+	return true;
+}
+
+bool
+observatoire_load(Db *db, int year, const char *plie, ObservatoireReport *report, bool *unknown)
+{
+	char year_text[16];
+
+	snprintf(year_text, sizeof(year_text), "%d", year);
+
+	const char *params[] = {year_text, plie};
+
+	*unknown = false;
+	report->year = year;
+	snprintf(report->plie, sizeof(report->plie), "%s", plie ? plie : "");
+	if (!db_query(db,
+				  "SELECT (SELECT round(valeur)::integer FROM parametre WHERE cle = 'seuil_masquage'), "
+				  "(SELECT valeur FROM parametre WHERE cle = 'heures_par_etp'), "
+				  "(SELECT nom FROM plie WHERE code = $1)",
+				  1, params + 1, observatoire_settings_row, report, NULL))
+		return false;
+	if (plie && report->plie_nom[0] == '\0')
+	{
+		log_error("PLIE inconnu « %s » (agenais, bordeaux, technowest, grand_perigueux, haut_perigord, "
+				  "portes_du_sud, sources)", plie);
+		*unknown = true;
+		return false;
+	}
+
+	ObsLoad load = {report, false};
+
+	if (!db_query(db,
+				  "SELECT rang, cle, libelle, unite, valeur, personnes, masque "
+				  "FROM observatoire($1::integer, $2)",
+				  2, params, observatoire_figure_row, &load, NULL) || load.failed)
+		return false;
+	return db_query(db,
+					"SELECT dimension, dimension_libelle, cle, libelle, heures, part_heures, participants, masque "
+					"FROM observatoire_repartition($1::integer, $2)",
+					2, params, observatoire_share_row, &load, NULL) && !load.failed;
+}
+
+void
+observatoire_free(ObservatoireReport *report)
+{
+	free(report->figures);
+	free(report->shares);
+	memset(report, 0, sizeof(*report));
+}
+
+const ObsFigure *
+observatoire_figure(const ObservatoireReport *report, const char *key)
+{
+	for (int i = 0; i < report->nfigures; i++)
+		if (strcmp(report->figures[i].key, key) == 0)
+			return &report->figures[i];
+	return NULL;
+}
+
+void
+observatoire_figure_text(const ObservatoireReport *report, const ObsFigure *figure,
+						 char *out, size_t outsize)
+{
+	if (figure->masked)
+		snprintf(out, outsize, "< %d", report->threshold);
+	else if (figure->is_null)
+		snprintf(out, outsize, "non déclaré");
+	else if (strcmp(figure->unit, "etp") == 0)
+		format_fr_number(figure->value, 2, out, outsize);
+	else
+		format_fr_number_max(figure->value, 2, out, outsize);
+}
+
+void
+observatoire_participants_text(const ObservatoireReport *report, const ObsShare *share,
+							   char *out, size_t outsize)
+{
+	if (share->masked)
+		snprintf(out, outsize, "< %d", report->threshold);
+	else
+		format_fr_number_max(share->participants, 0, out, outsize);
+}
+
+void
+observatoire_share_text(const ObsShare *share, char *out, size_t outsize)
+{
+	if (share->share_null)
+		snprintf(out, outsize, "—");
+	else
+		format_fr_percent(share->share, out, outsize);
+}
+
+void
+observatoire_scope_text(const ObservatoireReport *report, char *out, size_t outsize)
+{
+	if (report->plie[0])
+		snprintf(out, outsize, "%s (%s)", report->plie_nom, report->plie);
+	else
+		snprintf(out, outsize, "tous les PLIE");
+}
+
+static const char *
+figure_suffix(const ObsFigure *figure)
+{
+	if (figure->is_null)
+		return "";
+	if (strcmp(figure->unit, "heures") == 0)
+		return " h";
+	if (strcmp(figure->unit, "etp") == 0)
+		return " ETP";
+	if (strcmp(figure->unit, "personnes") == 0)
+		return " pers.";
+	return "";
+}
+
+bool
+observatoire_write_text(const ObservatoireReport *report, FILE *out)
+{
+	char scope[192], etp[32], text[64];
+
+	observatoire_scope_text(report, scope, sizeof(scope));
+	format_fr_number_trim(report->hours_per_etp, 2, etp, sizeof(etp));
+	fprintf(out, "Observatoire des clauses sociales d'insertion — année %d — %s\n", report->year, scope);
+	fprintf(out, "Chiffres de l'enquête annuelle de l'Alliance Villes Emploi.\n");
+	fprintf(out, "Heures : heures créditées (travaillées + formation) des mois de l'année ; "
+			"ETP = heures ÷ %s.\n", etp);
+	fprintf(out, "Effectifs de 1 à %d personnes masqués (< %d) ; aucun participant n'est nommé.\n",
+			report->threshold - 1, report->threshold);
+
+	fprintf(out, "\n== Chiffres clés ==\n");
+	for (int i = 0; i < report->nfigures; i++)
+	{
+		const ObsFigure *figure = &report->figures[i];
+
+		observatoire_figure_text(report, figure, text, sizeof(text));
+		fputs("    ", out);
+		format_write_padded(out, figure->label, 54, false);
+		format_write_padded(out, text, 12, true);
+		fprintf(out, "%s\n", figure_suffix(figure));
+	}
+
+	for (int i = 0; i < report->nshares; i++)
+	{
+		const ObsShare *share = &report->shares[i];
+		char hours[32], part[32], people[32];
+
+		if (i == 0 || strcmp(report->shares[i - 1].dimension, share->dimension) != 0)
+		{
+			fprintf(out, "\n== Répartition : %s ==\n    ", share->dimension_label);
+			format_write_padded(out, "", 54, false);
+			format_write_padded(out, "Heures", 10, true);
+			format_write_padded(out, "Part", 9, true);
+			format_write_padded(out, "Participants", 14, true);
+			fputc('\n', out);
+		}
+		format_fr_number_max(share->hours, 2, hours, sizeof(hours));
+		observatoire_share_text(share, part, sizeof(part));
+		observatoire_participants_text(report, share, people, sizeof(people));
+		fputs("    ", out);
+		format_write_padded(out, share->label, 54, false);
+		format_write_padded(out, hours, 10, true);
+		format_write_padded(out, part, 9, true);
+		format_write_padded(out, people, 14, true);
+		fputc('\n', out);
+	}
+	fprintf(out, "\nUne personne qui a plusieurs critères, types de contrat, modalités ou secteurs "
+			"compte dans chacun.\n");
+	return !ferror(out);
+}
+
+bool
+observatoire_write_json(const ObservatoireReport *report, const ReportSources *sources, FILE *out)
+{
+	cJSON *root = cJSON_CreateObject();
+	cJSON *figures, *breakdowns, *categories = NULL;
+
+	cJSON_AddStringToObject(root, "rapport", "observatoire");
+	cJSON_AddNumberToObject(root, "annee", report->year);
+	if (report->plie[0])
+	{
+		cJSON *plie = cJSON_AddObjectToObject(root, "plie");
+
+		cJSON_AddStringToObject(plie, "code", report->plie);
+		cJSON_AddStringToObject(plie, "nom", report->plie_nom);
+	}
+	else
+		cJSON_AddNullToObject(root, "plie");
+	cJSON_AddStringToObject(root, "extraction", sources ? sources->extracted : "");
+	cJSON_AddNumberToObject(root, "seuil_masquage", report->threshold);
+	cJSON_AddNumberToObject(root, "heures_par_etp", report->hours_per_etp);
+
+	figures = cJSON_AddArrayToObject(root, "chiffres");
+	for (int i = 0; i < report->nfigures; i++)
+	{
+		const ObsFigure *figure = &report->figures[i];
+		cJSON *item = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(item, "cle", figure->key);
+		cJSON_AddStringToObject(item, "libelle", figure->label);
+		cJSON_AddStringToObject(item, "unite", figure->unit);
+		if (figure->masked || figure->is_null)
+			cJSON_AddNullToObject(item, "valeur");
+		else
+			cJSON_AddNumberToObject(item, "valeur", figure->value);
+		cJSON_AddBoolToObject(item, "masque", figure->masked);
+		cJSON_AddItemToArray(figures, item);
+	}
+
+	breakdowns = cJSON_AddArrayToObject(root, "repartitions");
+	for (int i = 0; i < report->nshares; i++)
+	{
+		const ObsShare *share = &report->shares[i];
+		cJSON *item = cJSON_CreateObject();
+
+		if (i == 0 || strcmp(report->shares[i - 1].dimension, share->dimension) != 0)
+		{
+			cJSON *dimension = cJSON_CreateObject();
+
+			cJSON_AddStringToObject(dimension, "dimension", share->dimension);
+			cJSON_AddStringToObject(dimension, "libelle", share->dimension_label);
+			categories = cJSON_AddArrayToObject(dimension, "categories");
+			cJSON_AddItemToArray(breakdowns, dimension);
+		}
+		cJSON_AddStringToObject(item, "cle", share->key);
+		cJSON_AddStringToObject(item, "libelle", share->label);
+		cJSON_AddNumberToObject(item, "heures", share->hours);
+		if (share->share_null)
+			cJSON_AddNullToObject(item, "part_heures");
+		else
+			cJSON_AddNumberToObject(item, "part_heures", share->share);
+		if (share->masked)
+			cJSON_AddNullToObject(item, "participants");
+		else
+			cJSON_AddNumberToObject(item, "participants", share->participants);
+		cJSON_AddBoolToObject(item, "masque", share->masked);
+		cJSON_AddItemToArray(categories, item);
+	}
+	cJSON_AddItemToObject(root, "sources", sources_json(sources));
+
+	char *text = cJSON_Print(root);
+	bool ok = text != NULL && fputs(text, out) >= 0 && fputc('\n', out) != EOF;
+
+	if (text == NULL)
+		log_error("mémoire insuffisante pour écrire le JSON");
+	cJSON_free(text);
+	cJSON_Delete(root);
+	return ok;
+}

@@ -1,0 +1,178 @@
+-- The yearly figures of the national observatory of social clauses (Alliance Villes Emploi
+-- survey), for every PLIE or one (clause report observatoire). Already masked.
+-- Try: SELECT * FROM clause.observatoire(2021);
+--      SELECT * FROM clause.observatoire_repartition(2021, 'bordeaux') WHERE dimension = 'age';
+SET search_path = clause, public;
+
+DROP VIEW IF EXISTS v_observatoire_ligne CASCADE;
+DROP FUNCTION IF EXISTS observatoire(integer, text) CASCADE;
+DROP FUNCTION IF EXISTS observatoire_repartition(integer, text) CASCADE;
+
+-- Credited lines with their year, PLIE (rule 5: fiche named by the opération, else
+-- territory), donneur, sector and the participant's profile (never their name).
+CREATE VIEW v_observatoire_ligne AS
+SELECT extract(year FROM l.mois)::integer AS annee, l.mois, a.plie, o.donneur_id,
+       o.id AS operation_id, o.secteur, l.marche_id, l.participant_id, l.employeur_siret,
+       l.heures, l.heures_formation, l.heures + l.heures_formation AS heures_total,
+       l.type_contrat,
+       CASE WHEN l.modalite = 'co_traitance' THEN 'sous_traitance' ELSE l.modalite END AS modalite,
+       p.sexe, p.criteres, p.date_naissance
+FROM ligne_heures l
+JOIN attribution a ON a.ligne_id = l.id AND a.motif IS NULL
+JOIN marche m ON m.id = l.marche_id
+JOIN operation o ON o.id = m.operation_id
+JOIN participant p ON p.id = l.participant_id;
+
+-- The key figures of year p_annee, for the PLIE p_plie or all (NULL):
+--   heures: credited hours (worked + training) of the months of the year;
+--   etp: heures ÷ heures_par_etp;
+--   participants: distinct people; contrats: distinct participant × employer × contract type;
+--   donneurs: donneurs d'ordre with credited hours in the year;
+--   marches: marchés whose execution period overlaps the year (with p_plie: those the
+--     PLIE follows that year, v_marche_plie);
+--   facilitateurs: ETP of facilitators declared on the clause fiches of the year
+--     (clause fiche etp), valeur NULL when none is declared ("non déclaré").
+-- Counts of people (personnes) from 1 to seuil_masquage - 1 come back as valeur NULL and
+-- masque true.
+CREATE FUNCTION observatoire(p_annee integer, p_plie text DEFAULT NULL)
+RETURNS TABLE (rang integer, cle text, libelle text, unite text, valeur numeric,
+               personnes boolean, masque boolean)
+LANGUAGE sql STABLE AS $$
+WITH prm AS (
+    SELECT (SELECT valeur FROM clause.parametre WHERE cle = 'seuil_masquage') AS seuil,
+           (SELECT valeur FROM clause.parametre WHERE cle = 'heures_par_etp') AS heures_par_etp),
+lignes AS (
+    SELECT * FROM clause.v_observatoire_ligne l
+    WHERE l.mois >= make_date(p_annee, 1, 1) AND l.mois < make_date(p_annee + 1, 1, 1)
+      AND (p_plie IS NULL OR l.plie = p_plie)),
+h AS (
+    SELECT coalesce(sum(heures_total), 0) AS total, coalesce(sum(heures), 0) AS travaillees,
+           coalesce(sum(heures_formation), 0) AS formation,
+           count(DISTINCT participant_id) AS participants,
+           count(DISTINCT (participant_id, employeur_siret, type_contrat)) AS contrats,
+           count(DISTINCT donneur_id) AS donneurs
+    FROM lignes),
+mc AS (
+    SELECT count(*) AS marches
+    FROM clause.marche m
+    WHERE m.date_debut <= make_date(p_annee, 12, 31) AND m.date_fin >= make_date(p_annee, 1, 1)
+      AND (p_plie IS NULL OR EXISTS (SELECT 1 FROM clause.v_marche_plie mp
+                                     WHERE mp.marche_id = m.id AND mp.annee = p_annee
+                                       AND mp.plie = p_plie))),
+fac AS (
+    SELECT sum(f.etp_declares) AS etp
+    FROM clause.fiche f
+    WHERE f.annee = p_annee AND f.clause_insertion AND (p_plie IS NULL OR f.plie = p_plie)),
+v AS (
+    SELECT x.*
+    FROM h CROSS JOIN mc CROSS JOIN fac CROSS JOIN prm
+    CROSS JOIN LATERAL (VALUES
+        (1, 'heures', 'Heures d''insertion réalisées', 'heures', h.total, false),
+        (2, 'heures_travaillees', 'dont heures travaillées', 'heures', h.travaillees, false),
+        (3, 'heures_formation', 'dont heures de formation', 'heures', h.formation, false),
+        (4, 'etp', 'Équivalents temps plein (ETP)', 'etp', round(h.total / prm.heures_par_etp, 2), false),
+        (5, 'participants', 'Participants', 'personnes', h.participants::numeric, true),
+        (6, 'contrats', 'Contrats', 'contrats', h.contrats::numeric, true),
+        (7, 'donneurs', 'Donneurs d''ordre avec des heures dans l''année', 'donneurs', h.donneurs::numeric, false),
+        (8, 'marches', 'Marchés clausés actifs dans l''année', 'marches', mc.marches::numeric, false),
+        (9, 'facilitateurs', 'Facilitateurs (ETP déclarés)', 'etp', fac.etp, false))
+        AS x(rang, cle, libelle, unite, valeur, personnes))
+SELECT v.rang, v.cle, v.libelle, v.unite,
+       CASE WHEN v.personnes AND v.valeur > 0 AND v.valeur < prm.seuil THEN NULL ELSE v.valeur END,
+       v.personnes,
+       coalesce(v.personnes AND v.valeur > 0 AND v.valeur < prm.seuil, false)
+FROM v CROSS JOIN prm
+ORDER BY v.rang
+$$;
+
+-- The breakdowns of the same scope, in hours and in participants: by sex, age band (age
+-- at the participant's first credited hour of the year), eligibility criterion (a person
+-- with two criteria counts under both), contract type, modalité (co-traitance counted
+-- with sous-traitance) and sector of the opération. Every category is listed, 0 included.
+-- part_heures: share of the year's hours (ratio 0-1). participants from 1 to
+-- seuil_masquage - 1 come back NULL with masque true; hours are not masked.
+CREATE FUNCTION observatoire_repartition(p_annee integer, p_plie text DEFAULT NULL)
+RETURNS TABLE (dimension text, dimension_rang integer, dimension_libelle text, rang integer,
+               cle text, libelle text, heures numeric, part_heures numeric, participants numeric,
+               masque boolean)
+LANGUAGE sql STABLE AS $$
+WITH prm AS (
+    SELECT (SELECT valeur FROM clause.parametre WHERE cle = 'seuil_masquage') AS seuil),
+lignes AS (
+    SELECT * FROM clause.v_observatoire_ligne l
+    WHERE l.mois >= make_date(p_annee, 1, 1) AND l.mois < make_date(p_annee + 1, 1, 1)
+      AND (p_plie IS NULL OR l.plie = p_plie)),
+total AS (
+    SELECT sum(heures_total) AS heures FROM lignes),
+personne AS (        -- one row per participant, profile at the first hour of the year
+    SELECT participant_id, min(sexe) AS sexe, min(criteres) AS criteres,
+           date_part('year', age(min(mois), min(date_naissance))) AS age,
+           sum(heures_total) AS heures
+    FROM lignes GROUP BY participant_id),
+categorie(dimension, dimension_rang, dimension_libelle, rang, cle, libelle) AS (VALUES
+    ('sexe', 1, 'Sexe', 1, 'femmes', 'Femmes'),
+    ('sexe', 1, 'Sexe', 2, 'hommes', 'Hommes'),
+    ('age', 2, 'Âge à la première heure de l''année', 1, 'moins_26', 'Moins de 26 ans'),
+    ('age', 2, 'Âge à la première heure de l''année', 2, '26_49', 'De 26 à 49 ans'),
+    ('age', 2, 'Âge à la première heure de l''année', 3, '50_plus', '50 ans et plus'),
+    ('critere', 3, 'Critère d''éligibilité', 1, 'deld', 'Demandeurs d''emploi de longue durée'),
+    ('critere', 3, 'Critère d''éligibilité', 2, 'rsa', 'Bénéficiaires du RSA'),
+    ('critere', 3, 'Critère d''éligibilité', 3, 'ass', 'Bénéficiaires de l''ASS'),
+    ('critere', 3, 'Critère d''éligibilité', 4, 'aah', 'Bénéficiaires de l''AAH ou d''une pension d''invalidité'),
+    ('critere', 3, 'Critère d''éligibilité', 5, 'rqth', 'Travailleurs handicapés (RQTH)'),
+    ('critere', 3, 'Critère d''éligibilité', 6, 'jeune', 'Jeunes de moins de 26 ans peu qualifiés'),
+    ('critere', 3, 'Critère d''éligibilité', 7, 'senior', 'Seniors de 50 ans et plus'),
+    ('critere', 3, 'Critère d''éligibilité', 8, 'iae', 'Salariés en parcours IAE'),
+    ('critere', 3, 'Critère d''éligibilité', 9, 'plie', 'Participants du PLIE'),
+    ('critere', 3, 'Critère d''éligibilité', 10, 'qpv', 'Résidents QPV'),
+    ('critere', 3, 'Critère d''éligibilité', 11, 'autre', 'Autre, sur avis motivé'),
+    ('contrat', 4, 'Type de contrat', 1, 'cdi', 'CDI'),
+    ('contrat', 4, 'Type de contrat', 2, 'cdd', 'CDD'),
+    ('contrat', 4, 'Type de contrat', 3, 'cddi', 'CDDI (SIAE)'),
+    ('contrat', 4, 'Type de contrat', 4, 'ctt', 'Contrat de travail temporaire'),
+    ('contrat', 4, 'Type de contrat', 5, 'apprentissage', 'Apprentissage'),
+    ('contrat', 4, 'Type de contrat', 6, 'professionnalisation', 'Contrat de professionnalisation'),
+    ('contrat', 4, 'Type de contrat', 7, 'autre', 'Autre contrat'),
+    ('modalite', 5, 'Modalité', 1, 'embauche_directe', 'Embauche directe'),
+    ('modalite', 5, 'Modalité', 2, 'mise_a_disposition', 'Mise à disposition'),
+    ('modalite', 5, 'Modalité', 3, 'sous_traitance', 'Sous-traitance / co-traitance'),
+    ('modalite', 5, 'Modalité', 4, 'formation', 'Formation'),
+    ('secteur', 6, 'Secteur de l''opération', 1, 'btp', 'BTP'),
+    ('secteur', 6, 'Secteur de l''opération', 2, 'proprete', 'Propreté'),
+    ('secteur', 6, 'Secteur de l''opération', 3, 'espaces_verts', 'Espaces verts'),
+    ('secteur', 6, 'Secteur de l''opération', 4, 'restauration', 'Restauration'),
+    ('secteur', 6, 'Secteur de l''opération', 5, 'services', 'Services'),
+    ('secteur', 6, 'Secteur de l''opération', 6, 'industrie', 'Industrie'),
+    ('secteur', 6, 'Secteur de l''opération', 7, 'autre', 'Autre secteur')),
+valeur AS (
+    SELECT 'sexe' AS dimension, CASE sexe WHEN 'F' THEN 'femmes' ELSE 'hommes' END AS cle,
+           sum(heures) AS heures, count(*) AS participants
+    FROM personne GROUP BY 2
+    UNION ALL
+    SELECT 'age', CASE WHEN age < 26 THEN 'moins_26' WHEN age < 50 THEN '26_49' ELSE '50_plus' END,
+           sum(heures), count(*)
+    FROM personne GROUP BY 2
+    UNION ALL
+    SELECT 'critere', c.code, sum(p.heures), count(*)
+    FROM personne p CROSS JOIN LATERAL unnest(p.criteres) AS c(code) GROUP BY c.code
+    UNION ALL
+    SELECT 'contrat', type_contrat, sum(heures_total), count(DISTINCT participant_id)
+    FROM lignes GROUP BY type_contrat
+    UNION ALL
+    SELECT 'modalite', modalite, sum(heures_total), count(DISTINCT participant_id)
+    FROM lignes GROUP BY modalite
+    UNION ALL
+    SELECT 'secteur', secteur, sum(heures_total), count(DISTINCT participant_id)
+    FROM lignes GROUP BY secteur)
+SELECT c.dimension, c.dimension_rang, c.dimension_libelle, c.rang, c.cle, c.libelle,
+       coalesce(v.heures, 0),
+       round(coalesce(v.heures, 0) / nullif(t.heures, 0), 4),
+       CASE WHEN v.participants > 0 AND v.participants < prm.seuil THEN NULL
+            ELSE coalesce(v.participants, 0) END,
+       coalesce(v.participants > 0 AND v.participants < prm.seuil, false)
+FROM categorie c
+LEFT JOIN valeur v ON v.dimension = c.dimension AND v.cle = c.cle
+CROSS JOIN total t
+CROSS JOIN prm
+ORDER BY c.dimension_rang, c.rang
+$$;
