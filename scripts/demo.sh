@@ -63,3 +63,19 @@ echo "== Observatoire 2021"
 "$clause" report observatoire --year 2021 --format html -o "$out/observatoire-2021.html" || exit $?
 "$clause" report suivi --plie bordeaux --mois 2021-10 --format html -o "$out/suivi-bordeaux-2021-10.html" || exit $?
 echo "Observatoire : $out/observatoire-2021.html ; suivi : $out/suivi-bordeaux-2021-10.html"
+
+# Real-world inputs (issue #3): the January 2022 inbox of three senders, read through their
+# profiles (an ETTI's weekly payroll export, a company's spreadsheet, an EI's JSON), and
+# the open data of public contracts. The inbox is copied under var/ so that the example
+# stays in the repository; running again finds every file already imported.
+echo "== Boîte de janvier 2022 (profils d'expéditeurs)"
+inbox=var/boite-2022-01
+rm -rf "$inbox" && mkdir -p var && cp -r data/exemples/boite-2022-01 "$inbox"
+"$clause" batch "$inbox"
+status=$?
+if [ "$status" -ne 0 ] && [ "$status" -ne 2 ]; then exit "$status"; fi
+cat "$inbox/compte-rendu.txt"
+
+echo "== Données essentielles de la commande publique (DECP)"
+import decp data/exemples/decp/decp-2019-plie.json data/exemples/decp/decp-2022-plie.json
+"$clause" report decp-a-suivre --plie bordeaux || exit $?
