@@ -1,9 +1,12 @@
 #!/bin/sh
 # Installs the Debian packages clause needs to build, test and run, when missing.
 # Called by `make deps` (and so by `make demo` and `make test`); does nothing when all are there.
+# Usage: scripts/install-deps.sh [PACKAGE...]   (the longer checks pass their own packages)
 set -eu
 
-PACKAGES="build-essential pkg-config libpq-dev postgresql libcsv-dev libcjson-dev check libssl-dev libxlsxwriter-dev unzip libxml2-utils"
+DEFAULT_PACKAGES="build-essential pkg-config libpq-dev postgresql libcsv-dev libcjson-dev check libssl-dev libxlsxwriter-dev unzip libxml2-utils"
+
+PACKAGES=${*:-$DEFAULT_PACKAGES}
 
 missing=""
 for pkg in $PACKAGES; do
