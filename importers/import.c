@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "attribute.h"
 #include "checksum.h"
@@ -646,6 +647,15 @@ import_merge(Db *db, const KindSpec *kind, ImportState *state, ImportResult *res
 					5, params, NULL, NULL, NULL);
 }
 
+static double
+import_now(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double) now.tv_sec + (double) now.tv_nsec / 1e9;
+}
+
 /*
  * New hours change only the participant-months they touch; any referential change may
  * change every line's status (eligibility, periods, fiches): then attribute whole.
@@ -688,10 +698,21 @@ import_file(Db *db, const ImportOptions *options, ImportResult *result)
 
 	result->json = import_is_json(options) || (options->profile && options->profile->json);
 	status = import_open_batch(db, options, display_name, sha, result);
+
+	double start = import_now();
+
 	if (status == IMPORT_LOADED)
 		status = import_stream(db, options, &state);
+
+	double streamed = import_now();
+
 	if (status == IMPORT_LOADED && !import_merge(db, kind, &state, result))
 		status = IMPORT_DATABASE_ERROR;
+
+	double merged = import_now();
+
+	result->seconds_read = streamed - start;
+	result->seconds_merge = merged - streamed;
 
 	if (status == IMPORT_LOADED && result->rows_rejected > 0)
 	{
@@ -712,6 +733,10 @@ import_file(Db *db, const ImportOptions *options, ImportResult *result)
 
 	if (keep && !((options->defer_attribution || import_attribute(db, kind, result)) && db_commit(db)))
 		status = IMPORT_DATABASE_ERROR;
+	result->seconds_attribution = import_now() - merged;
+	if (keep && status != IMPORT_DATABASE_ERROR)
+		log_info("%s : lecture, contrôles et COPY %.2f s, fusion %.2f s, attribution et validation %.2f s",
+				 display_name, result->seconds_read, result->seconds_merge, result->seconds_attribution);
 	if (!keep || status == IMPORT_DATABASE_ERROR)
 		db_rollback(db);
 

@@ -52,6 +52,10 @@ typedef struct ImportResult
 	char delimiter;
 	bool cp1252;
 	bool json;
+	/* where the time went, in seconds (logged with -v) */
+	double seconds_read;		/* reading, validation and COPY */
+	double seconds_merge;
+	double seconds_attribution;
 } ImportResult;
 
 ImportStatus import_file(Db *db, const ImportOptions *options, ImportResult *result);
