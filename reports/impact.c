@@ -109,18 +109,6 @@ oom:
 	return false;
 }
 
-static bool
-impact_settings_row(void *context, const DbRow *row)
-{
-	ImpactReport *report = context;
-
-	report->threshold = (int) strtol(db_row_value(row, 0), NULL, 10);
-	report->hours_per_etp = strtod(db_row_value(row, 1), NULL);
-	snprintf(report->donneur_nom, sizeof(report->donneur_nom), "%s",
-			 db_row_isnull(row, 2) ? "" : db_row_value(row, 2));
-	return true;
-}
-
 bool
 impact_load(Db *db, const ImpactOptions *options, ImpactReport *report, bool *unknown)
 {
@@ -135,11 +123,9 @@ impact_load(Db *db, const ImpactOptions *options, ImpactReport *report, bool *un
 	snprintf(report->from, sizeof(report->from), "%s", options->from ? options->from : "");
 	snprintf(report->to, sizeof(report->to), "%s", options->to ? options->to : "");
 
-	if (!db_query(db,
-				  "SELECT (SELECT round(valeur)::integer FROM parametre WHERE cle = 'seuil_masquage'), "
-				  "(SELECT valeur FROM parametre WHERE cle = 'heures_par_etp'), "
-				  "(SELECT nom FROM donneur WHERE id = $1)",
-				  1, params, impact_settings_row, report, NULL))
+	if (!report_settings_load(db, REPORT_SETTINGS_SQL "(SELECT nom FROM donneur WHERE id = $1)",
+							  options->donneur, &report->threshold, &report->hours_per_etp,
+							  report->donneur_nom, sizeof(report->donneur_nom)))
 		return false;
 	if (report->donneur_nom[0] == '\0')
 	{
@@ -442,13 +428,5 @@ impact_write_json(const ImpactReport *report, const ReportSources *sources, FILE
 		cJSON_AddItemToArray(groups, impact_group_json(group));
 	}
 	cJSON_AddItemToObject(root, "sources", sources_json(sources));
-
-	char *text = cJSON_Print(root);
-	bool ok = text != NULL && fputs(text, out) >= 0 && fputc('\n', out) != EOF;
-
-	if (text == NULL)
-		log_error("mémoire insuffisante pour écrire le JSON");
-	cJSON_free(text);
-	cJSON_Delete(root);
-	return ok;
+	return report_json_write(root, out);
 }

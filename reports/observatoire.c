@@ -88,18 +88,6 @@ observatoire_share_row(void *context, const DbRow *row)
 	return true;
 }
 
-static bool
-observatoire_settings_row(void *context, const DbRow *row)
-{
-	ObservatoireReport *report = context;
-
-	report->threshold = (int) strtol(db_row_value(row, 0), NULL, 10);
-	report->hours_per_etp = strtod(db_row_value(row, 1), NULL);
-	snprintf(report->plie_nom, sizeof(report->plie_nom), "%s",
-			 db_row_isnull(row, 2) ? "" : db_row_value(row, 2));
-	return true;
-}
-
 bool
 observatoire_load(Db *db, int year, const char *plie, ObservatoireReport *report, bool *unknown)
 {
@@ -112,11 +100,9 @@ observatoire_load(Db *db, int year, const char *plie, ObservatoireReport *report
 	*unknown = false;
 	report->year = year;
 	snprintf(report->plie, sizeof(report->plie), "%s", plie ? plie : "");
-	if (!db_query(db,
-				  "SELECT (SELECT round(valeur)::integer FROM parametre WHERE cle = 'seuil_masquage'), "
-				  "(SELECT valeur FROM parametre WHERE cle = 'heures_par_etp'), "
-				  "(SELECT nom FROM plie WHERE code = $1)",
-				  1, params + 1, observatoire_settings_row, report, NULL))
+	if (!report_settings_load(db, REPORT_SETTINGS_SQL "(SELECT nom FROM plie WHERE code = $1)", plie,
+							  &report->threshold, &report->hours_per_etp, report->plie_nom,
+							  sizeof(report->plie_nom)))
 		return false;
 	if (plie && report->plie_nom[0] == '\0')
 	{
@@ -335,13 +321,5 @@ observatoire_write_json(const ObservatoireReport *report, const ReportSources *s
 		cJSON_AddItemToArray(categories, item);
 	}
 	cJSON_AddItemToObject(root, "sources", sources_json(sources));
-
-	char *text = cJSON_Print(root);
-	bool ok = text != NULL && fputs(text, out) >= 0 && fputc('\n', out) != EOF;
-
-	if (text == NULL)
-		log_error("mémoire insuffisante pour écrire le JSON");
-	cJSON_free(text);
-	cJSON_Delete(root);
-	return ok;
+	return report_json_write(root, out);
 }

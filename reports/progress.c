@@ -10,6 +10,7 @@
 #include "format.h"
 #include "log.h"
 #include "progress.h"
+#include "sources.h"
 
 static const char *
 indicator_short_label(const char *key)
@@ -289,13 +290,5 @@ progress_write_json(const ProgressReport *report, FILE *out)
 		cJSON_AddItemToArray(cJSON_GetObjectItem(fiche, item->tracked ? "indicators" : "non_suivis"),
 							 progress_indicator_json(item));
 	}
-
-	char *text = cJSON_Print(root);
-	bool ok = text != NULL && fputs(text, out) >= 0 && fputc('\n', out) != EOF;
-
-	if (text == NULL)
-		log_error("mémoire insuffisante pour écrire le JSON");
-	cJSON_free(text);
-	cJSON_Delete(root);
-	return ok;
+	return report_json_write(root, out);
 }

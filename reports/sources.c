@@ -1,6 +1,7 @@
 /*
  * Provenance of report figures: the batches they were computed from, and the date of
- * extraction (SOURCE_DATE_EPOCH makes it reproducible for golden files).
+ * extraction (SOURCE_DATE_EPOCH makes it reproducible for golden files); and what every
+ * report shares: its settings (masking threshold, hours per ETP) and its JSON output.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -112,4 +113,46 @@ sources_json(const ReportSources *sources)
 		cJSON_AddItemToArray(array, item);
 	}
 	return array;
+}
+
+typedef struct SettingsLoad
+{
+	int *threshold;
+	double *hours_per_etp;
+	char *name;
+	size_t namesize;
+} SettingsLoad;
+
+static bool
+settings_row(void *context, const DbRow *row)
+{
+	SettingsLoad *load = context;
+
+	*load->threshold = (int) strtol(db_row_value(row, 0), NULL, 10);
+	*load->hours_per_etp = strtod(db_row_value(row, 1), NULL);
+	snprintf(load->name, load->namesize, "%s", db_row_isnull(row, 2) ? "" : db_row_value(row, 2));
+	return true;
+}
+
+bool
+report_settings_load(Db *db, const char *sql, const char *id, int *threshold,
+					 double *hours_per_etp, char *name, size_t namesize)
+{
+	SettingsLoad load = {threshold, hours_per_etp, name, namesize};
+	const char *params[] = {id};
+
+	return db_query(db, sql, 1, params, settings_row, &load, NULL);
+}
+
+bool
+report_json_write(cJSON *root, FILE *out)
+{
+	char *text = cJSON_Print(root);
+	bool ok = text != NULL && fputs(text, out) >= 0 && fputc('\n', out) != EOF;
+
+	if (text == NULL)
+		log_error("mémoire insuffisante pour écrire le JSON");
+	cJSON_free(text);
+	cJSON_Delete(root);
+	return ok;
 }

@@ -1,11 +1,14 @@
 /*
  * Where a report's figures come from: the import batches (file, date, SHA-256) and the
- * date of extraction, printed in the xlsx sources sheet and the HTML footer.
+ * date of extraction, printed in the xlsx sources sheet and the HTML footer; and the
+ * settings and JSON output every report shares.
  */
 #ifndef CLAUSE_SOURCES_H
 #define CLAUSE_SOURCES_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
 
 #include "db.h"
 
@@ -43,5 +46,21 @@ struct cJSON *sources_json(const ReportSources *sources);
 
 /* Today as AAAA-MM-JJ, or the date of $SOURCE_DATE_EPOCH (reproducible outputs). */
 void report_extraction_date(char out[11]);
+
+/*
+ * The start of the query of report_settings_load(): the masking threshold and the hours
+ * per ETP of table parametre. The caller ends it with a scalar subquery naming the
+ * report's subject from $1, e.g. "(SELECT nom FROM plie WHERE code = $1)".
+ */
+#define REPORT_SETTINGS_SQL \
+	"SELECT (SELECT round(valeur)::integer FROM parametre WHERE cle = 'seuil_masquage'), " \
+	"(SELECT valeur FROM parametre WHERE cle = 'heures_par_etp'), "
+
+/* Runs sql (REPORT_SETTINGS_SQL and the subquery) with $1 = id; name is "" when unknown. */
+bool report_settings_load(Db *db, const char *sql, const char *id, int *threshold,
+						  double *hours_per_etp, char *name, size_t namesize);
+
+/* Prints the JSON document and a newline to out, then deletes it; false when not written. */
+bool report_json_write(struct cJSON *root, FILE *out);
 
 #endif

@@ -9,6 +9,7 @@
 
 #include "format.h"
 #include "log.h"
+#include "sources.h"
 #include "suivi.h"
 
 static const char *const ECHEANCES_COLUMNS[] = {
@@ -268,13 +269,5 @@ suivi_write_json(const SuiviReport *report, FILE *out)
 			cJSON_AddItemToArray(rows, item);
 		}
 	}
-
-	char *text = cJSON_Print(root);
-	bool ok = text != NULL && fputs(text, out) >= 0 && fputc('\n', out) != EOF;
-
-	if (text == NULL)
-		log_error("mémoire insuffisante pour écrire le JSON");
-	cJSON_free(text);
-	cJSON_Delete(root);
-	return ok;
+	return report_json_write(root, out);
 }

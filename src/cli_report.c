@@ -1,6 +1,6 @@
 /*
- * clause report impact|progress|observatoire|suivi|lines|rejets|batches|history: reports read
- * from the views of sql/.
+ * clause report impact|progress|observatoire|suivi|lines|rejets|batches|history|decp-a-suivre:
+ * reports read from the views of sql/.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../reports/decp.h"
 #include "cli.h"
 #include "exitcodes.h"
 #include "format_csv.h"
@@ -34,7 +35,7 @@ parse_format(const char *value, const char *const *allowed)
 	return false;
 }
 
-/* The output formats of the audience reports. */
+/* The output formats of the reports; the line-level ones write text and csv only. */
 typedef enum
 {
 	REPORT_TEXT,
@@ -58,6 +59,71 @@ parse_report_format(const char *value, ReportFormat *format)
 	return false;
 }
 
+/* --format and -o, which every report takes, closing its table of options. */
+#define REPORT_OUTPUT_OPTIONS \
+	{"format", required_argument, NULL, 'f'}, \
+	{"output", required_argument, NULL, 'o'}, \
+	{NULL, 0, NULL, 0}
+
+/* What every report's command line holds besides the command's own options. */
+typedef struct ReportArgs
+{
+	const char *command;		/* "clause report impact", for the messages */
+	ReportFormat last_format;	/* REPORT_CSV: text or csv only; REPORT_HTML: every format */
+	ReportFormat format;
+	const char *output;			/* -o, or NULL for stdout */
+	int status;					/* EXIT_CODE_OK, or EXIT_CODE_USAGE once reported */
+} ReportArgs;
+
+/*
+ * Reads the command line (after cli_getopt_reset()) up to the next of the command's own
+ * options and returns it, optarg holding its value; --format, -o, unknown options and
+ * stray arguments are handled here. Returns 0 at the end, args->status then telling
+ * whether the line was right (a usage error is reported once, here).
+ */
+static int
+report_args_next(ReportArgs *args, int argc, char **argv, const struct option *options)
+{
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, "o:", options, NULL)) != -1)
+	{
+		if (opt == 'f')
+		{
+			if (parse_report_format(optarg, &args->format) && args->format <= args->last_format)
+				continue;
+			args->status = cli_usage_error(args->command, "format inconnu « %s » (%s)", optarg,
+										   args->last_format == REPORT_CSV ? "text ou csv"
+										   : "text, csv, xlsx, json ou html");
+			return 0;
+		}
+		if (opt == 'o')
+		{
+			args->output = optarg;
+			continue;
+		}
+		if (opt != '?')
+			return opt;
+		args->status = cli_usage_error(args->command, "option inconnue « %s »", argv[optind - 1]);
+		return 0;
+	}
+	if (optind < argc)
+		args->status = cli_usage_error(args->command, "argument inattendu « %s »", argv[optind]);
+	return 0;
+}
+
+/* xlsx is written to a file only; false when the usage error is reported. */
+static bool
+report_args_xlsx_file(const ReportArgs *args)
+{
+	if (args->format == REPORT_XLSX && (args->output == NULL || strcmp(args->output, "-") == 0))
+	{
+		cli_usage_error(args->command, "le format xlsx demande un fichier (-o FICHIER.xlsx)");
+		return false;
+	}
+	return true;
+}
+
 /* AAAA-MM, month 01 to 12. */
 static bool
 parse_month(const char *value)
@@ -73,198 +139,6 @@ parse_month(const char *value)
 	return month >= 1 && month <= 12;
 }
 
-static int
-impact_run(int argc, char **argv)
-{
-	static const struct option options[] = {
-		{"donneur", required_argument, NULL, 'd'},
-		{"operation", required_argument, NULL, 'p'},
-		{"from", required_argument, NULL, 'F'},
-		{"to", required_argument, NULL, 'T'},
-		{"format", required_argument, NULL, 'f'},
-		{"output", required_argument, NULL, 'o'},
-		{NULL, 0, NULL, 0}
-	};
-	const char *command = "clause report impact";
-	ImpactOptions impact = {0};
-	ReportFormat format = REPORT_TEXT;
-	const char *output = NULL;
-	int opt;
-
-	cli_getopt_reset();
-	while ((opt = getopt_long(argc, argv, "o:", options, NULL)) != -1)
-	{
-		switch (opt)
-		{
-			case 'd':
-				impact.donneur = optarg;
-				break;
-			case 'p':
-				impact.operation = optarg;
-				break;
-			case 'F':
-			case 'T':
-				if (!parse_month(optarg))
-					return cli_usage_error(command, "--%s attend un mois AAAA-MM (ex. 2021-01)",
-										   opt == 'F' ? "from" : "to");
-				if (opt == 'F')
-					impact.from = optarg;
-				else
-					impact.to = optarg;
-				break;
-			case 'f':
-				if (!parse_report_format(optarg, &format))
-					return cli_usage_error(command, "format inconnu « %s » (text, csv, xlsx, json ou html)",
-										   optarg);
-				break;
-			case 'o':
-				output = optarg;
-				break;
-			default:
-				return cli_usage_error(command, "option inconnue « %s »", argv[optind - 1]);
-		}
-	}
-	if (optind < argc)
-		return cli_usage_error(command, "argument inattendu « %s »", argv[optind]);
-	if (impact.donneur == NULL)
-		return cli_usage_error(command, "précisez le donneur d'ordre (--donneur ID)");
-	if (impact.from && impact.to && strcmp(impact.from, impact.to) > 0)
-		return cli_usage_error(command, "--from %s est après --to %s", impact.from, impact.to);
-	if (format == REPORT_XLSX && (output == NULL || strcmp(output, "-") == 0))
-		return cli_usage_error(command, "le format xlsx demande un fichier (-o FICHIER.xlsx)");
-
-	Session session = {0};
-	ImpactReport report = {0};
-	ReportSources sources = {0};
-	bool unknown = false;
-
-	if (!cli_open_session(&session))
-		return EXIT_CODE_DATABASE;
-	if (!impact_load(&session.db, &impact, &report, &unknown) ||
-		!sources_load_impact(&session.db, impact.donneur, impact.operation, impact.from, impact.to,
-							 &sources))
-	{
-		session_close(&session);
-		impact_free(&report);
-		sources_free(&sources);
-		return unknown ? EXIT_CODE_USAGE : EXIT_CODE_DATABASE;
-	}
-	session_close(&session);
-
-	bool ok = true;
-
-	if (format == REPORT_XLSX)
-		ok = impact_write_xlsx(&report, &sources, output);
-	else
-	{
-		FILE *out = cli_open_output(output);
-
-		ok = out != NULL;
-		if (ok && format == REPORT_TEXT)
-			ok = impact_write_text(&report, out);
-		else if (ok && format == REPORT_CSV)
-			ok = impact_write_csv(&report, out);
-		else if (ok && format == REPORT_JSON)
-			ok = impact_write_json(&report, &sources, out);
-		else if (ok && format == REPORT_HTML)
-			ok = impact_write_html(&report, &sources, out);
-		if (out && !cli_close_output(out, output))
-			ok = false;
-	}
-	impact_free(&report);
-	sources_free(&sources);
-	return ok ? EXIT_CODE_OK : EXIT_CODE_INTERNAL;
-}
-
-static int
-suivi_run(int argc, char **argv)
-{
-	static const struct option options[] = {
-		{"plie", required_argument, NULL, 'p'},
-		{"mois", required_argument, NULL, 'm'},
-		{"format", required_argument, NULL, 'f'},
-		{"output", required_argument, NULL, 'o'},
-		{NULL, 0, NULL, 0}
-	};
-	const char *command = "clause report suivi";
-	const char *plie = NULL, *month = NULL, *output = NULL;
-	ReportFormat format = REPORT_TEXT;
-	int opt;
-
-	cli_getopt_reset();
-	while ((opt = getopt_long(argc, argv, "o:", options, NULL)) != -1)
-	{
-		switch (opt)
-		{
-			case 'p':
-				plie = optarg;
-				break;
-			case 'm':
-				if (!parse_month(optarg))
-					return cli_usage_error(command, "--mois attend un mois AAAA-MM (ex. 2021-10)");
-				month = optarg;
-				break;
-			case 'f':
-				if (!parse_report_format(optarg, &format))
-					return cli_usage_error(command, "format inconnu « %s » (text, csv, xlsx, json ou html)",
-										   optarg);
-				break;
-			case 'o':
-				output = optarg;
-				break;
-			default:
-				return cli_usage_error(command, "option inconnue « %s »", argv[optind - 1]);
-		}
-	}
-	if (optind < argc)
-		return cli_usage_error(command, "argument inattendu « %s »", argv[optind]);
-	if (plie == NULL || month == NULL)
-		return cli_usage_error(command, "précisez --plie CODE et --mois AAAA-MM");
-	if (format == REPORT_XLSX && (output == NULL || strcmp(output, "-") == 0))
-		return cli_usage_error(command, "le format xlsx demande un fichier (-o FICHIER.xlsx)");
-
-	Session session = {0};
-	SuiviReport report = {0};
-	ReportSources sources = {0};
-	bool unknown = false;
-
-	if (!cli_open_session(&session))
-		return EXIT_CODE_DATABASE;
-	if (!suivi_load(&session.db, plie, month, &report, &unknown) ||
-		((format == REPORT_XLSX || format == REPORT_HTML) && !sources_load_all(&session.db, &sources)))
-	{
-		session_close(&session);
-		suivi_free(&report);
-		sources_free(&sources);
-		return unknown ? EXIT_CODE_USAGE : EXIT_CODE_DATABASE;
-	}
-	session_close(&session);
-
-	bool ok = true;
-
-	if (format == REPORT_XLSX)
-		ok = suivi_write_xlsx(&report, &sources, output);
-	else
-	{
-		FILE *out = cli_open_output(output);
-
-		ok = out != NULL;
-		if (ok && format == REPORT_TEXT)
-			ok = suivi_write_text(&report, out);
-		else if (ok && format == REPORT_CSV)
-			ok = suivi_write_csv(&report, out);
-		else if (ok && format == REPORT_JSON)
-			ok = suivi_write_json(&report, out);
-		else if (ok && format == REPORT_HTML)
-			ok = suivi_write_html(&report, &sources, out);
-		if (out && !cli_close_output(out, output))
-			ok = false;
-	}
-	suivi_free(&report);
-	sources_free(&sources);
-	return ok ? EXIT_CODE_OK : EXIT_CODE_INTERNAL;
-}
-
 /* --year: a year from 2000 to 2100. */
 static bool
 parse_year(const char *value, int *year)
@@ -278,195 +152,294 @@ parse_year(const char *value, int *year)
 	return true;
 }
 
-static int
-observatoire_run(int argc, char **argv)
+/* The reports for an audience, in every format, with the sources they cite. */
+typedef enum
 {
-	static const struct option options[] = {
-		{"year", required_argument, NULL, 'y'},
-		{"annee", required_argument, NULL, 'y'},
-		{"plie", required_argument, NULL, 'p'},
-		{"format", required_argument, NULL, 'f'},
-		{"output", required_argument, NULL, 'o'},
-		{NULL, 0, NULL, 0}
-	};
-	const char *command = "clause report observatoire";
-	const char *plie = NULL, *output = NULL;
-	ReportFormat format = REPORT_TEXT;
-	int year = 0;
-	int opt;
+	AUDIENCE_IMPACT,
+	AUDIENCE_SUIVI,
+	AUDIENCE_OBSERVATOIRE,
+	AUDIENCE_PROGRESS
+} AudienceKind;
 
-	cli_getopt_reset();
-	while ((opt = getopt_long(argc, argv, "o:", options, NULL)) != -1)
+/* What an audience report is asked for; each kind reads the fields it needs. */
+typedef struct AudienceQuery
+{
+	AudienceKind kind;
+	ImpactOptions impact;		/* impact */
+	const char *plie;			/* suivi, observatoire, progress; NULL for all */
+	const char *month;			/* suivi: AAAA-MM */
+	int year;					/* observatoire, progress */
+	char as_of[11];				/* progress: AAAA-MM-JJ */
+} AudienceQuery;
+
+/* A loaded audience report (the member of the query's kind) and its sources. */
+typedef struct Audience
+{
+	union
 	{
-		switch (opt)
-		{
-			case 'y':
-				if (!parse_year(optarg, &year))
-					return cli_usage_error(command, "--year attend une année (ex. 2021)");
-				break;
-			case 'p':
-				plie = optarg;
-				break;
-			case 'f':
-				if (!parse_report_format(optarg, &format))
-					return cli_usage_error(command, "format inconnu « %s » (text, csv, xlsx, json ou html)",
-										   optarg);
-				break;
-			case 'o':
-				output = optarg;
-				break;
-			default:
-				return cli_usage_error(command, "option inconnue « %s »", argv[optind - 1]);
-		}
-	}
-	if (optind < argc)
-		return cli_usage_error(command, "argument inattendu « %s »", argv[optind]);
-	if (year == 0)
-		return cli_usage_error(command, "précisez l'année (--year AAAA)");
-	if (format == REPORT_XLSX && (output == NULL || strcmp(output, "-") == 0))
-		return cli_usage_error(command, "le format xlsx demande un fichier (-o FICHIER.xlsx)");
+		ImpactReport impact;
+		SuiviReport suivi;
+		ObservatoireReport observatoire;
+		ProgressReport progress;
+	};
+	ReportSources sources;
+} Audience;
 
+/* Loads the report and its sources; *unknown is set when its subject does not exist. */
+static bool
+audience_load(Db *db, const AudienceQuery *query, ReportFormat format, Audience *report, bool *unknown)
+{
+	const ImpactOptions *impact = &query->impact;
+
+	switch (query->kind)
+	{
+		case AUDIENCE_IMPACT:
+			return impact_load(db, impact, &report->impact, unknown) &&
+				sources_load_impact(db, impact->donneur, impact->operation, impact->from, impact->to,
+									&report->sources);
+		case AUDIENCE_SUIVI:
+			/* only the workbook and the page cite their sources */
+			return suivi_load(db, query->plie, query->month, &report->suivi, unknown) &&
+				((format != REPORT_XLSX && format != REPORT_HTML) || sources_load_all(db, &report->sources));
+		case AUDIENCE_OBSERVATOIRE:
+			return observatoire_load(db, query->year, query->plie, &report->observatoire, unknown) &&
+				sources_load_all(db, &report->sources);
+		case AUDIENCE_PROGRESS:
+			return progress_load(db, query->year, query->plie, query->as_of, &report->progress) &&
+				sources_load_all(db, &report->sources);
+	}
+	return false;
+}
+
+static bool
+audience_write_xlsx(AudienceKind kind, const Audience *report, const char *path)
+{
+	switch (kind)
+	{
+		case AUDIENCE_IMPACT:
+			return impact_write_xlsx(&report->impact, &report->sources, path);
+		case AUDIENCE_SUIVI:
+			return suivi_write_xlsx(&report->suivi, &report->sources, path);
+		case AUDIENCE_OBSERVATOIRE:
+			return observatoire_write_xlsx(&report->observatoire, &report->sources, path);
+		case AUDIENCE_PROGRESS:
+			return progress_write_xlsx(&report->progress, &report->sources, path);
+	}
+	return false;
+}
+
+/* Writes the report in a stream format: text, csv, json or html. */
+static bool
+audience_write(AudienceKind kind, const Audience *report, ReportFormat format, FILE *out)
+{
+	const ReportSources *sources = &report->sources;
+
+	switch (kind)
+	{
+		case AUDIENCE_IMPACT:
+			return format == REPORT_TEXT ? impact_write_text(&report->impact, out)
+				: format == REPORT_CSV ? impact_write_csv(&report->impact, out)
+				: format == REPORT_JSON ? impact_write_json(&report->impact, sources, out)
+				: impact_write_html(&report->impact, sources, out);
+		case AUDIENCE_SUIVI:
+			return format == REPORT_TEXT ? suivi_write_text(&report->suivi, out)
+				: format == REPORT_CSV ? suivi_write_csv(&report->suivi, out)
+				: format == REPORT_JSON ? suivi_write_json(&report->suivi, out)
+				: suivi_write_html(&report->suivi, sources, out);
+		case AUDIENCE_OBSERVATOIRE:
+			return format == REPORT_TEXT ? observatoire_write_text(&report->observatoire, out)
+				: format == REPORT_CSV ? observatoire_write_csv(&report->observatoire, out)
+				: format == REPORT_JSON ? observatoire_write_json(&report->observatoire, sources, out)
+				: observatoire_write_html(&report->observatoire, sources, out);
+		case AUDIENCE_PROGRESS:
+			return format == REPORT_TEXT ? progress_write_text(&report->progress, out)
+				: format == REPORT_CSV ? progress_write_csv(&report->progress, out)
+				: format == REPORT_JSON ? progress_write_json(&report->progress, out)
+				: progress_write_html(&report->progress, sources, out);
+	}
+	return false;
+}
+
+static void
+audience_free(AudienceKind kind, Audience *report)
+{
+	switch (kind)
+	{
+		case AUDIENCE_IMPACT:
+			impact_free(&report->impact);
+			break;
+		case AUDIENCE_SUIVI:
+			suivi_free(&report->suivi);
+			break;
+		case AUDIENCE_OBSERVATOIRE:
+			observatoire_free(&report->observatoire);
+			break;
+		case AUDIENCE_PROGRESS:
+			progress_free(&report->progress);
+			break;
+	}
+	sources_free(&report->sources);
+}
+
+/*
+ * Loads the report asked, writes it in the format and to the output of args, and
+ * returns the exit code: usage when its subject is unknown, database when it could not
+ * be read, internal when it could not be written.
+ */
+static int
+audience_run(const AudienceQuery *query, const ReportArgs *args)
+{
 	Session session = {0};
-	ObservatoireReport report = {0};
-	ReportSources sources = {0};
+	Audience report;
 	bool unknown = false;
 
+	memset(&report, 0, sizeof(report));	/* every member of the union */
 	if (!cli_open_session(&session))
 		return EXIT_CODE_DATABASE;
-	if (!observatoire_load(&session.db, year, plie, &report, &unknown) ||
-		!sources_load_all(&session.db, &sources))
+
+	bool ok = audience_load(&session.db, query, args->format, &report, &unknown);
+
+	session_close(&session);
+	if (!ok)
 	{
-		session_close(&session);
-		observatoire_free(&report);
-		sources_free(&sources);
+		audience_free(query->kind, &report);
 		return unknown ? EXIT_CODE_USAGE : EXIT_CODE_DATABASE;
 	}
-	session_close(&session);
-
-	bool ok = true;
-
-	if (format == REPORT_XLSX)
-		ok = observatoire_write_xlsx(&report, &sources, output);
+	if (args->format == REPORT_XLSX)
+		ok = audience_write_xlsx(query->kind, &report, args->output);
 	else
 	{
-		FILE *out = cli_open_output(output);
+		FILE *out = cli_open_output(args->output);
 
-		ok = out != NULL;
-		if (ok && format == REPORT_TEXT)
-			ok = observatoire_write_text(&report, out);
-		else if (ok && format == REPORT_CSV)
-			ok = observatoire_write_csv(&report, out);
-		else if (ok && format == REPORT_JSON)
-			ok = observatoire_write_json(&report, &sources, out);
-		else if (ok && format == REPORT_HTML)
-			ok = observatoire_write_html(&report, &sources, out);
-		if (out && !cli_close_output(out, output))
+		ok = out != NULL && audience_write(query->kind, &report, args->format, out);
+		if (out && !cli_close_output(out, args->output))
 			ok = false;
 	}
-	observatoire_free(&report);
-	sources_free(&sources);
+	audience_free(query->kind, &report);
 	return ok ? EXIT_CODE_OK : EXIT_CODE_INTERNAL;
 }
 
+static const struct option IMPACT_OPTIONS[] = {
+	{"donneur", required_argument, NULL, 'd'},
+	{"operation", required_argument, NULL, 'O'},
+	{"from", required_argument, NULL, 'F'},
+	{"to", required_argument, NULL, 'T'},
+	REPORT_OUTPUT_OPTIONS
+};
+static const struct option SUIVI_OPTIONS[] = {
+	{"plie", required_argument, NULL, 'p'},
+	{"mois", required_argument, NULL, 'm'},
+	REPORT_OUTPUT_OPTIONS
+};
+static const struct option OBSERVATOIRE_OPTIONS[] = {
+	{"year", required_argument, NULL, 'y'},
+	{"annee", required_argument, NULL, 'y'},
+	{"plie", required_argument, NULL, 'p'},
+	REPORT_OUTPUT_OPTIONS
+};
+static const struct option PROGRESS_OPTIONS[] = {
+	{"year", required_argument, NULL, 'y'},
+	{"plie", required_argument, NULL, 'p'},
+	{"as-of", required_argument, NULL, 'a'},
+	REPORT_OUTPUT_OPTIONS
+};
+
+/* Reads the command line of an audience report (options holds its own), then runs it. */
 static int
-progress_run(int argc, char **argv)
+audience_command(const char *command, AudienceKind kind, const struct option *options,
+				 int argc, char **argv)
 {
-	static const struct option options[] = {
-		{"year", required_argument, NULL, 'y'},
-		{"plie", required_argument, NULL, 'p'},
-		{"as-of", required_argument, NULL, 'a'},
-		{"format", required_argument, NULL, 'f'},
-		{"output", required_argument, NULL, 'o'},
-		{NULL, 0, NULL, 0}
-	};
-	const char *command = "clause report progress";
-	int year = 2021;
-	const char *plie = NULL, *output = NULL;
-	ReportFormat format = REPORT_TEXT;
-	char as_of[11] = "";
+	ReportArgs args = {.command = command, .last_format = REPORT_HTML};
+	AudienceQuery query = {.kind = kind, .year = kind == AUDIENCE_PROGRESS ? 2021 : 0};
+	ImpactOptions *impact = &query.impact;
 	char err[VALIDATE_ERR_SIZE];
 	int opt;
 
 	cli_getopt_reset();
-	while ((opt = getopt_long(argc, argv, "o:", options, NULL)) != -1)
+	while ((opt = report_args_next(&args, argc, argv, options)) != 0)
 	{
 		switch (opt)
 		{
+			case 'd':
+				impact->donneur = optarg;
+				break;
+			case 'O':
+				impact->operation = optarg;
+				break;
+			case 'F':
+			case 'T':
+				if (!parse_month(optarg))
+					return cli_usage_error(command, "--%s attend un mois AAAA-MM (ex. 2021-01)",
+										   opt == 'F' ? "from" : "to");
+				if (opt == 'F')
+					impact->from = optarg;
+				else
+					impact->to = optarg;
+				break;
+			case 'm':
+				if (!parse_month(optarg))
+					return cli_usage_error(command, "--mois attend un mois AAAA-MM (ex. 2021-10)");
+				query.month = optarg;
+				break;
 			case 'y':
-				if (!parse_year(optarg, &year))
+				if (!parse_year(optarg, &query.year))
 					return cli_usage_error(command, "--year attend une année (ex. 2021)");
 				break;
 			case 'p':
-				plie = optarg;
+				query.plie = optarg;
 				break;
 			case 'a':
-				if (!validate_date(optarg, as_of, err))
+				if (!validate_date(optarg, query.as_of, err))
 					return cli_usage_error(command, "--as-of : %s", err);
 				break;
-			case 'f':
-				if (!parse_report_format(optarg, &format))
-					return cli_usage_error(command, "format inconnu « %s » (text, csv, xlsx, json ou html)",
-										   optarg);
-				break;
-			case 'o':
-				output = optarg;
-				break;
-			default:
-				return cli_usage_error(command, "option inconnue « %s »", argv[optind - 1]);
 		}
 	}
-	if (optind < argc)
-		return cli_usage_error(command, "argument inattendu « %s »", argv[optind]);
-	if (format == REPORT_XLSX && (output == NULL || strcmp(output, "-") == 0))
-		return cli_usage_error(command, "le format xlsx demande un fichier (-o FICHIER.xlsx)");
-	if (as_of[0] == '\0')
+	if (args.status != EXIT_CODE_OK)
+		return args.status;
+	if (kind == AUDIENCE_IMPACT && impact->donneur == NULL)
+		return cli_usage_error(command, "précisez le donneur d'ordre (--donneur ID)");
+	if (kind == AUDIENCE_IMPACT && impact->from && impact->to && strcmp(impact->from, impact->to) > 0)
+		return cli_usage_error(command, "--from %s est après --to %s", impact->from, impact->to);
+	if (kind == AUDIENCE_SUIVI && (query.plie == NULL || query.month == NULL))
+		return cli_usage_error(command, "précisez --plie CODE et --mois AAAA-MM");
+	if (kind == AUDIENCE_OBSERVATOIRE && query.year == 0)
+		return cli_usage_error(command, "précisez l'année (--year AAAA)");
+	if (!report_args_xlsx_file(&args))
+		return EXIT_CODE_USAGE;
+	if (kind == AUDIENCE_PROGRESS && query.as_of[0] == '\0')
 	{
 		time_t now = time(NULL);
 		struct tm today;
 
 		localtime_r(&now, &today);
-		strftime(as_of, sizeof(as_of), "%Y-%m-%d", &today);
+		strftime(query.as_of, sizeof(query.as_of), "%Y-%m-%d", &today);
 	}
+	return audience_run(&query, &args);
+}
 
-	Session session = {0};
-	ProgressReport report = {0};
-	ReportSources sources = {0};
+static int
+impact_run(int argc, char **argv)
+{
+	return audience_command("clause report impact", AUDIENCE_IMPACT, IMPACT_OPTIONS, argc, argv);
+}
 
-	if (!cli_open_session(&session))
-		return EXIT_CODE_DATABASE;
-	if (!progress_load(&session.db, year, plie, as_of, &report) ||
-		!sources_load_all(&session.db, &sources))
-	{
-		session_close(&session);
-		progress_free(&report);
-		sources_free(&sources);
-		return EXIT_CODE_DATABASE;
-	}
-	session_close(&session);
+static int
+suivi_run(int argc, char **argv)
+{
+	return audience_command("clause report suivi", AUDIENCE_SUIVI, SUIVI_OPTIONS, argc, argv);
+}
 
-	bool ok = true;
+static int
+observatoire_run(int argc, char **argv)
+{
+	return audience_command("clause report observatoire", AUDIENCE_OBSERVATOIRE, OBSERVATOIRE_OPTIONS,
+							argc, argv);
+}
 
-	if (format == REPORT_XLSX)
-		ok = progress_write_xlsx(&report, &sources, output);
-	else
-	{
-		FILE *out = cli_open_output(output);
-
-		ok = out != NULL;
-		if (ok && format == REPORT_TEXT)
-			ok = progress_write_text(&report, out);
-		else if (ok && format == REPORT_CSV)
-			ok = progress_write_csv(&report, out);
-		else if (ok && format == REPORT_JSON)
-			ok = progress_write_json(&report, out);
-		else if (ok && format == REPORT_HTML)
-			ok = progress_write_html(&report, &sources, out);
-		if (out && !cli_close_output(out, output))
-			ok = false;
-	}
-	progress_free(&report);
-	sources_free(&sources);
-	return ok ? EXIT_CODE_OK : EXIT_CODE_INTERNAL;
+static int
+progress_run(int argc, char **argv)
+{
+	return audience_command("clause report progress", AUDIENCE_PROGRESS, PROGRESS_OPTIONS, argc, argv);
 }
 
 typedef struct TableCommandOptions
@@ -480,9 +453,19 @@ typedef struct TableCommandOptions
 	const char *output;
 } TableCommandOptions;
 
-/* Options shared by the line-level reports. */
+/* The line-level reports, written straight from the database in text or csv. */
+typedef enum
+{
+	TABLE_LINES,
+	TABLE_REJECTS,
+	TABLE_BATCHES,
+	TABLE_HISTORY,
+	TABLE_DECP
+} TableKind;
+
+/* Options of the line-level reports (decp-a-suivre takes --plie only). */
 static int
-parse_table_options(const char *command, int argc, char **argv, TableCommandOptions *opts)
+parse_table_options(const char *command, TableKind kind, int argc, char **argv, TableCommandOptions *opts)
 {
 	static const struct option options[] = {
 		{"reason", required_argument, NULL, 'r'},
@@ -491,14 +474,17 @@ parse_table_options(const char *command, int argc, char **argv, TableCommandOpti
 		{"marche", required_argument, NULL, 'm'},
 		{"participant", required_argument, NULL, 'P'},
 		{"lot", required_argument, NULL, 'l'},
-		{"format", required_argument, NULL, 'f'},
-		{"output", required_argument, NULL, 'o'},
-		{NULL, 0, NULL, 0}
+		REPORT_OUTPUT_OPTIONS
 	};
+	static const struct option decp_options[] = {
+		{"plie", required_argument, NULL, 'p'},
+		REPORT_OUTPUT_OPTIONS
+	};
+	ReportArgs args = {.command = command, .last_format = REPORT_CSV};
 	int opt;
 
 	cli_getopt_reset();
-	while ((opt = getopt_long(argc, argv, "o:", options, NULL)) != -1)
+	while ((opt = report_args_next(&args, argc, argv, kind == TABLE_DECP ? decp_options : options)) != 0)
 	{
 		switch (opt)
 		{
@@ -528,49 +514,38 @@ parse_table_options(const char *command, int argc, char **argv, TableCommandOpti
 					opts->lot = optarg;
 					break;
 				}
-			case 'f':
-				if (strcmp(optarg, "text") == 0)
-					opts->format = LINES_TEXT;
-				else if (strcmp(optarg, "csv") == 0)
-					opts->format = LINES_CSV;
-				else
-					return cli_usage_error(command, "format inconnu « %s » (text ou csv)", optarg);
-				break;
-			case 'o':
-				opts->output = optarg;
-				break;
-			default:
-				return cli_usage_error(command, "option inconnue « %s »", argv[optind - 1]);
 		}
 	}
-	if (optind < argc)
-		return cli_usage_error(command, "argument inattendu « %s »", argv[optind]);
-	return EXIT_CODE_OK;
+	opts->format = args.format == REPORT_CSV ? LINES_CSV : LINES_TEXT;
+	opts->output = args.output;
+	return args.status;
 }
-
-typedef enum
-{
-	TABLE_LINES,
-	TABLE_REJECTS,
-	TABLE_BATCHES,
-	TABLE_HISTORY
-} TableKind;
 
 static int
 table_report_run(const char *command, TableKind kind, int argc, char **argv)
 {
 	TableCommandOptions opts = {0};
-	int code = parse_table_options(command, argc, argv, &opts);
+	int code = parse_table_options(command, kind, argc, argv, &opts);
 
 	if (code != EXIT_CODE_OK)
 		return code;
 	if (kind == TABLE_HISTORY && (opts.participant == NULL || opts.marche == NULL))
 		return cli_usage_error(command, "précisez --participant ID et --marche ID");
+	if (kind == TABLE_DECP && opts.plie == NULL)
+		return cli_usage_error(command, "précisez --plie CODE");
 
 	Session session = {0};
+	bool exists = false;
 
 	if (!cli_open_session(&session))
 		return EXIT_CODE_DATABASE;
+	if (kind == TABLE_DECP && (!decp_plie_exists(&session.db, opts.plie, &exists) || !exists))
+	{
+		session_close(&session);
+		return exists ? EXIT_CODE_DATABASE : cli_usage_error(command, "PLIE inconnu « %s » (agenais, "
+															 "bordeaux, technowest, grand_perigueux, "
+															 "haut_perigord, portes_du_sud, sources)", opts.plie);
+	}
 
 	FILE *out = cli_open_output(opts.output);
 	bool ok = out != NULL;
@@ -596,6 +571,8 @@ table_report_run(const char *command, TableKind kind, int argc, char **argv)
 		if (ok)
 			log_notice("%lld valeurs", count);
 	}
+	else if (ok && kind == TABLE_DECP)
+		ok = decp_a_suivre_write(&session.db, opts.plie, opts.format == LINES_CSV, out, &count);
 	else if (ok)
 		ok = batches_write(&session.db, opts.format, out);
 
@@ -621,6 +598,12 @@ static int
 batches_run(int argc, char **argv)
 {
 	return table_report_run("clause report batches", TABLE_BATCHES, argc, argv);
+}
+
+static int
+decp_a_suivre_run(int argc, char **argv)
+{
+	return table_report_run("clause report decp-a-suivre", TABLE_DECP, argc, argv);
 }
 
 static const Command REPORT_IMPACT = {
@@ -723,6 +706,21 @@ static const Command REPORT_HISTORY = {
 	"Pour chaque mois et employeur : chaque lot qui a donné une valeur (fichier, ligne,\n"
 	"date d'import), la valeur, et son statut (remplacee pour les valeurs corrigées ensuite).\n",
 	history_run, NULL
+};
+
+const Command REPORT_DECP_A_SUIVRE = {
+	"decp-a-suivre", "marchés DECP à clause sociale du territoire d'un PLIE, suivis par aucune opération",
+	"clause report decp-a-suivre --plie CODE [--format text|csv] [-o FICHIER]",
+	"Les marchés importés des DECP (clause import decp) avec clause sociale, critère social\n"
+	"ou marché réservé, qu'aucune opération ne suit encore, dont le lieu d'exécution est une\n"
+	"commune du PLIE : code commune, code postal d'une seule commune (ou de communes du seul\n"
+	"PLIE), sinon commune de l'acheteur (donneur.commune_insee) quand elle est connue.\n"
+	"Pour suivre un marché : importez-le dans un fichier marches avec son opération (même id).\n"
+	"\nOptions :\n"
+	"  --plie CODE       le PLIE (agenais, bordeaux, technowest, grand_perigueux, portes_du_sud, sources)\n"
+	"  --format F        text (défaut) ou csv (Excel)\n"
+	"  -o, --output F    écrire dans F\n",
+	decp_a_suivre_run, NULL
 };
 
 static const Command *const REPORT_SUBCOMMANDS[] = {

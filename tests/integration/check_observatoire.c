@@ -16,22 +16,8 @@
 #define DATA "tests/data/reports"
 #define EXTRA DATA "/observatoire"
 #define TMP "tests/tmp"
-#define EXPECTED "tests/expected"
 #define MASKED -1.0
 #define NULL_VALUE -2.0
-
-static void
-load_reports(void)
-{
-	ImportResult result = {0};
-
-	testdb_import_referential(DATA);
-	ck_assert_int_eq(testdb_import("heures", DATA "/heures_2021.csv", false, &result), IMPORT_LOADED);
-	ck_assert_int_eq(result.rows_loaded, 18);
-	ck_assert(db_exec(testdb(), "UPDATE lot_import SET importe_le = '2022-01-15 10:00:00+00'"));
-	setenv("SOURCE_DATE_EPOCH", "1642242600", 1);	/* 2022-01-15 */
-	setenv("TZ", "UTC", 1);
-}
 
 /* The Agglomération d'Agen (PLIE de l'Agenais): marché MG1 from June 2021 to June 2022,
  * 20 h of Q3 (cdi) and 10 h of Q5 (ctt, new contract) in December 2021, 30 h of Q3 in
@@ -51,73 +37,6 @@ load_agen(void)
 	}
 	ck_assert_int_eq(testdb_import("heures", EXTRA "/heures_agen.csv", false, &result), IMPORT_LOADED);
 	ck_assert_int_eq(result.rows_loaded, 3);
-}
-
-static char *
-read_stream(FILE *in)
-{
-	char *data = NULL;
-	size_t size = 0, cap = 0, n;
-	char chunk[8192];
-
-	while ((n = fread(chunk, 1, sizeof(chunk), in)) > 0)
-	{
-		if (size + n + 1 > cap)
-		{
-			cap = (size + n + 1) * 2;
-			data = realloc(data, cap);
-			ck_assert_ptr_nonnull(data);
-		}
-		memcpy(data + size, chunk, n);
-		size += n;
-	}
-	if (data == NULL)
-		data = calloc(1, 1);
-	data[size] = '\0';
-	return data;
-}
-
-/* Reads a whole file; the caller frees. */
-static char *
-read_all(const char *path)
-{
-	FILE *in = fopen(path, "rb");
-
-	ck_assert_msg(in != NULL, "impossible de lire %s", path);
-
-	char *data = read_stream(in);
-
-	fclose(in);
-	return data;
-}
-
-/* Output of a command (popen), the caller frees. */
-static char *
-command_output(const char *command)
-{
-	FILE *in = popen(command, "r");
-
-	ck_assert_msg(in != NULL, "impossible de lancer %s", command);
-
-	char *data = read_stream(in);
-
-	pclose(in);
-	return data;
-}
-
-static void
-assert_golden(const char *actual, const char *expected)
-{
-	char command[1024];
-
-	if (getenv("CLAUSE_UPDATE_GOLDEN"))
-	{
-		snprintf(command, sizeof(command), "cp %s %s", actual, expected);
-		ck_assert_int_eq(system(command), 0);
-		return;
-	}
-	snprintf(command, sizeof(command), "diff -u %s %s", expected, actual);
-	ck_assert_msg(system(command) == 0, "%s diffère de %s (diff ci-dessus)", actual, expected);
 }
 
 /* A key figure of observatoire(args). */
@@ -193,7 +112,7 @@ static const FigureCase FIGURE_CASES[] = {
 
 START_TEST(test_figures)
 {
-	load_reports();
+	testdb_load_reports();
 	assert_figure("2021", FIGURE_CASES[_i].key, FIGURE_CASES[_i].expected);
 	assert_figure("2021, 'bordeaux'", FIGURE_CASES[_i].key, FIGURE_CASES[_i].expected);
 }
@@ -235,14 +154,14 @@ START_TEST(test_shares)
 {
 	const ShareCase *c = &SHARE_CASES[_i];
 
-	load_reports();
+	testdb_load_reports();
 	assert_share("2021", c->dimension, c->key, c->hours, c->participants);
 }
 END_TEST
 
 START_TEST(test_shape_and_masking)
 {
-	load_reports();
+	testdb_load_reports();
 	/* every category listed: 2 sexes, 3 ages, 11 criteria, 7 contracts, 4 modalités, 7 sectors */
 	ck_assert_int_eq(testdb_count("SELECT count(*) FROM observatoire_repartition(2021)"), 34);
 	ck_assert_int_eq(testdb_count("SELECT count(*) FROM observatoire_repartition(2021) WHERE masque"), 15);
@@ -271,7 +190,7 @@ END_TEST
 
 START_TEST(test_plie_and_year_scope)
 {
-	load_reports();
+	testdb_load_reports();
 	load_agen();
 	/* every PLIE: 30 more hours in December, Q5 × IIG × ctt a new contract, a third donneur */
 	assert_figure("2021", "heures", 1449);
@@ -309,19 +228,13 @@ START_TEST(test_plie_and_year_scope)
 	assert_figure("2021", "facilitateurs", 3.5);
 	ck_assert_int_eq(testdb_run("report observatoire --year 2021 --plie agenais -o " TMP "/obs-agen.txt"), 0);
 
-	char *text = read_all(TMP "/obs-agen.txt");
+	char *text = testdb_read_file(TMP "/obs-agen.txt", NULL);
 
 	ck_assert_ptr_nonnull(strstr(text, "PLIE de l'Agenais (agenais)"));
 	ck_assert_ptr_nonnull(strstr(text, "1,50 ETP"));
 	free(text);
 }
 END_TEST
-
-typedef struct GoldenCase
-{
-	const char *args;
-	const char *file;
-} GoldenCase;
 
 static const GoldenCase GOLDEN_CASES[] = {
 	{"report observatoire --year 2021", "observatoire-2021.txt"},
@@ -332,24 +245,17 @@ static const GoldenCase GOLDEN_CASES[] = {
 
 START_TEST(test_golden)
 {
-	const GoldenCase *c = &GOLDEN_CASES[_i];
-	char command[512], actual[256], expected[256];
-
-	load_reports();
-	snprintf(actual, sizeof(actual), TMP "/%s", c->file);
-	snprintf(expected, sizeof(expected), EXPECTED "/%s", c->file);
-	snprintf(command, sizeof(command), "%s -o %s", c->args, actual);
-	ck_assert_int_eq(testdb_run(command), 0);
-	assert_golden(actual, expected);
+	testdb_load_reports();
+	testdb_assert_golden_case(&GOLDEN_CASES[_i]);
 }
 END_TEST
 
 START_TEST(test_csv_bytes)
 {
-	load_reports();
+	testdb_load_reports();
 	ck_assert_int_eq(testdb_run("report observatoire --year 2021 --format csv -o " TMP "/obs.csv"), 0);
 
-	char *csv = read_all(TMP "/obs.csv");
+	char *csv = testdb_read_file(TMP "/obs.csv", NULL);
 
 	ck_assert(memcmp(csv, "\xEF\xBB\xBF", 3) == 0);
 	ck_assert_ptr_nonnull(strstr(csv, "année;plie;rubrique;clé;libellé;mesure;valeur;unité\r\n"));
@@ -362,75 +268,41 @@ START_TEST(test_csv_bytes)
 }
 END_TEST
 
-/* The value of cell REF in an xlsx sheet's XML; *is_text when it is a string. */
-static bool
-xlsx_cell(const char *xml, const char *ref, bool *is_text, double *value)
-{
-	char needle[32];
-	const char *cell, *end, *v;
-
-	snprintf(needle, sizeof(needle), "<c r=\"%s\"", ref);
-	cell = strstr(xml, needle);
-	if (cell == NULL)
-		return false;
-	end = strchr(cell, '>');
-	*is_text = end && memmem(cell, (size_t) (end - cell), " t=\"", 4) != NULL;
-	v = strstr(cell, "<v>");
-	if (v == NULL)
-		return false;
-	*value = strtod(v + 3, NULL);
-	return true;
-}
-
-static void
-assert_numeric_cell(const char *xml, const char *ref, double expected)
-{
-	bool is_text = true;
-	double value = 0;
-
-	ck_assert_msg(xlsx_cell(xml, ref, &is_text, &value), "cellule %s absente", ref);
-	ck_assert_msg(!is_text, "cellule %s en texte", ref);
-	ck_assert_msg(fabs(value - expected) < 1e-6, "cellule %s : %g au lieu de %g", ref, value, expected);
-}
-
 START_TEST(test_xlsx_read_back)
 {
 	bool is_text = false;
 	double value = 0;
 
-	load_reports();
+	testdb_load_reports();
 	ck_assert_int_eq(testdb_run("report observatoire --year 2021 --format xlsx -o " TMP "/obs.xlsx"), 0);
 
-	char *workbook = command_output("unzip -p " TMP "/obs.xlsx xl/workbook.xml");
+	const char *const sheets[] = {"Chiffres clés", "Répartitions", "Sources", NULL};
 
-	ck_assert_ptr_nonnull(strstr(workbook, "<sheet name=\"Chiffres clés\""));
-	ck_assert_ptr_nonnull(strstr(workbook, "<sheet name=\"Répartitions\""));
-	ck_assert_ptr_nonnull(strstr(workbook, "<sheet name=\"Sources\""));
-	free(workbook);
+	testdb_assert_xlsx_sheets(TMP "/obs.xlsx", sheets);
 
 	/* Chiffres clés: header on row 5, values in column B from row 6 */
-	char *figures = command_output("unzip -p " TMP "/obs.xlsx xl/worksheets/sheet1.xml");
+	char *figures = testdb_command_output("unzip -p " TMP "/obs.xlsx xl/worksheets/sheet1.xml");
 
 	ck_assert_ptr_nonnull(strstr(figures, "<pane ySplit=\"5\""));
-	assert_numeric_cell(figures, "B6", 1419);
-	assert_numeric_cell(figures, "B9", 0.88);
-	assert_numeric_cell(figures, "B10", 6);
-	assert_numeric_cell(figures, "B11", 9);
-	assert_numeric_cell(figures, "B13", 4);
-	ck_assert(xlsx_cell(figures, "B14", &is_text, &value) && is_text);	/* non déclaré */
+	testdb_assert_numeric_cell(figures, "B6", 1419);
+	testdb_assert_numeric_cell(figures, "B9", 0.88);
+	testdb_assert_numeric_cell(figures, "B10", 6);
+	testdb_assert_numeric_cell(figures, "B11", 9);
+	testdb_assert_numeric_cell(figures, "B13", 4);
+	ck_assert(testdb_xlsx_cell(figures, "B14", &is_text, &value) && is_text);	/* non déclaré */
 	free(figures);
 
 	/* Répartitions: C hours, D share, E participants; row 6 femmes, row 9 26-49 */
-	char *shares = command_output("unzip -p " TMP "/obs.xlsx xl/worksheets/sheet2.xml");
+	char *shares = testdb_command_output("unzip -p " TMP "/obs.xlsx xl/worksheets/sheet2.xml");
 
-	assert_numeric_cell(shares, "C6", 715);
-	assert_numeric_cell(shares, "D6", 0.5039);
-	assert_numeric_cell(shares, "E6", 3);
-	assert_numeric_cell(shares, "C9", 240);
-	ck_assert(xlsx_cell(shares, "E9", &is_text, &value) && is_text);	/* "< 3" */
+	testdb_assert_numeric_cell(shares, "C6", 715);
+	testdb_assert_numeric_cell(shares, "D6", 0.5039);
+	testdb_assert_numeric_cell(shares, "E6", 3);
+	testdb_assert_numeric_cell(shares, "C9", 240);
+	ck_assert(testdb_xlsx_cell(shares, "E9", &is_text, &value) && is_text);	/* "< 3" */
 	free(shares);
 
-	char *strings = command_output("unzip -p " TMP "/obs.xlsx xl/sharedStrings.xml");
+	char *strings = testdb_command_output("unzip -p " TMP "/obs.xlsx xl/sharedStrings.xml");
 
 	ck_assert_ptr_nonnull(strstr(strings, "Observatoire des clauses sociales 2021 — tous les PLIE"));
 	ck_assert_ptr_nonnull(strstr(strings, "extraction du 15/01/2022"));
@@ -443,57 +315,30 @@ END_TEST
 
 START_TEST(test_html_offline)
 {
-	char command[512];
-
-	load_reports();
+	testdb_load_reports();
 	ck_assert_int_eq(testdb_run("report observatoire --year 2021 --plie bordeaux --format html -o " TMP "/obs.html"), 0);
-	snprintf(command, sizeof(command), "xmllint --noout " TMP "/obs.html");
-	ck_assert_msg(system(command) == 0, "obs.html mal formé");
+	testdb_assert_offline_html(TMP "/obs.html", true);
 
-	char *html = read_all(TMP "/obs.html");
-	const char *forbidden[] = {"http:", "https:", "//", "<script", "src=", "url(", "@import", "<link"};
+	char *html = testdb_read_file(TMP "/obs.html", NULL);
 
-	for (size_t i = 0; i < sizeof(forbidden) / sizeof(forbidden[0]); i++)
-		ck_assert_msg(strstr(html, forbidden[i]) == NULL, "obs.html contient « %s »", forbidden[i]);
-	ck_assert_ptr_nonnull(strstr(html, "<html lang=\"fr\">"));
-	ck_assert_ptr_nonnull(strstr(html, "@media print"));
-	ck_assert_ptr_nonnull(strstr(html, "<svg"));
 	ck_assert_ptr_nonnull(strstr(html, "PLIE de Bordeaux (bordeaux)"));
 	ck_assert_ptr_nonnull(strstr(html, "<div class=\"big\">1 419</div>"));
 	ck_assert_ptr_nonnull(strstr(html, "<div class=\"big\">non déclaré</div>"));
 	ck_assert_ptr_nonnull(strstr(html, "<td class=\"n masked\">&lt; 3</td>"));
-	ck_assert_ptr_nonnull(strstr(html, "Extraction du 15/01/2022"));
-	ck_assert_ptr_nonnull(strstr(html, "heures_2021.csv"));
 	free(html);
 }
 END_TEST
 
 START_TEST(test_no_participant_in_any_format)
 {
-	const char *formats[] = {"text", "csv", "json", "html"};
-	const char *people[] = {"Q1", "Q2", "Q3", "Q4", "Q5", "Q6", "Q7", "Zanetti", "Yildiz", "Ullmann", "Zoé"};
-
-	load_reports();
-	for (size_t f = 0; f < sizeof(formats) / sizeof(formats[0]); f++)
-	{
-		char command[256], path[128];
-
-		snprintf(path, sizeof(path), TMP "/obs-privacy.%s", formats[f]);
-		snprintf(command, sizeof(command), "report observatoire --year 2021 --format %s -o %s", formats[f], path);
-		ck_assert_int_eq(testdb_run(command), 0);
-
-		char *text = read_all(path);
-
-		for (size_t p = 0; p < sizeof(people) / sizeof(people[0]); p++)
-			ck_assert_msg(strstr(text, people[p]) == NULL, "%s contient « %s »", path, people[p]);
-		free(text);
-	}
+	testdb_load_reports();
+	testdb_assert_no_participant("report observatoire --year 2021", "obs-privacy");
 }
 END_TEST
 
 START_TEST(test_usage_errors)
 {
-	load_reports();
+	testdb_load_reports();
 	ck_assert_int_eq(testdb_run("report observatoire"), 1);	/* the year is required */
 	ck_assert_int_eq(testdb_run("report observatoire --year 21"), 1);
 	ck_assert_int_eq(testdb_run("report observatoire --year 2021x"), 1);

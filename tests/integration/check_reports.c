@@ -12,98 +12,9 @@
 
 #include "testdb.h"
 
-#define DATA "tests/data/reports"
 #define TMP "tests/tmp"
 #define EXPECTED "tests/expected"
 #define MASKED -1.0
-
-static void
-load_reports(void)
-{
-	ImportResult result = {0};
-
-	testdb_import_referential(DATA);
-	ck_assert_int_eq(testdb_import("heures", DATA "/heures_2021.csv", false, &result), IMPORT_LOADED);
-	ck_assert_int_eq(result.rows_loaded, 18);
-	/* fixed import dates and extraction date: outputs are reproducible */
-	ck_assert(db_exec(testdb(), "UPDATE lot_import SET importe_le = '2022-01-15 10:00:00+00'"));
-	setenv("SOURCE_DATE_EPOCH", "1642242600", 1);	/* 2022-01-15 */
-	setenv("TZ", "UTC", 1);
-}
-
-/* Reads a whole file; the caller frees. */
-static char *
-read_all(const char *path, size_t *length)
-{
-	FILE *in = fopen(path, "rb");
-	char *data = NULL;
-	size_t size = 0, cap = 0, n;
-	char chunk[8192];
-
-	ck_assert_msg(in != NULL, "impossible de lire %s", path);
-	while ((n = fread(chunk, 1, sizeof(chunk), in)) > 0)
-	{
-		if (size + n + 1 > cap)
-		{
-			cap = (size + n + 1) * 2;
-			data = realloc(data, cap);
-			ck_assert_ptr_nonnull(data);
-		}
-		memcpy(data + size, chunk, n);
-		size += n;
-	}
-	fclose(in);
-	if (data == NULL)
-		data = calloc(1, 1);
-	data[size] = '\0';
-	if (length)
-		*length = size;
-	return data;
-}
-
-/* Output of a command (popen), the caller frees. */
-static char *
-command_output(const char *command)
-{
-	FILE *in = popen(command, "r");
-	char *data = NULL;
-	size_t size = 0, cap = 0, n;
-	char chunk[8192];
-
-	ck_assert_msg(in != NULL, "impossible de lancer %s", command);
-	while ((n = fread(chunk, 1, sizeof(chunk), in)) > 0)
-	{
-		if (size + n + 1 > cap)
-		{
-			cap = (size + n + 1) * 2;
-			data = realloc(data, cap);
-			ck_assert_ptr_nonnull(data);
-		}
-		memcpy(data + size, chunk, n);
-		size += n;
-	}
-	pclose(in);
-	if (data == NULL)
-		data = calloc(1, 1);
-	data[size] = '\0';
-	return data;
-}
-
-/* Compares an output with its golden file, printing the diff when they differ. */
-static void
-assert_golden(const char *actual, const char *expected)
-{
-	char command[1024];
-
-	if (getenv("CLAUSE_UPDATE_GOLDEN"))
-	{
-		snprintf(command, sizeof(command), "cp %s %s", actual, expected);
-		ck_assert_int_eq(system(command), 0);
-		return;
-	}
-	snprintf(command, sizeof(command), "diff -u %s %s", expected, actual);
-	ck_assert_msg(system(command) == 0, "%s diffère de %s (diff ci-dessus)", actual, expected);
-}
 
 /* One figure of impact(): -1 (MASKED) when the cell must be masked. */
 typedef struct ImpactCase
@@ -183,7 +94,7 @@ START_TEST(test_impact_figures)
 	const ImpactCase *c = &IMPACT_CASES[_i];
 	char sql[512];
 
-	load_reports();
+	testdb_load_reports();
 	snprintf(sql, sizeof(sql),
 			 "SELECT CASE WHEN masque THEN 'masque' ELSE valeur::text END FROM impact(%s) "
 			 "WHERE niveau = '%s' AND groupe_id = '%s' AND cle = '%s'",
@@ -203,7 +114,7 @@ END_TEST
 
 START_TEST(test_impact_scope)
 {
-	load_reports();
+	testdb_load_reports();
 	/* the other donneur's marché and the line not credited stay out */
 	ck_assert_int_eq(testdb_count("SELECT count(DISTINCT groupe_id) FROM impact('BM') WHERE niveau = 'marche'"), 3);
 	ck_assert_int_eq(testdb_count("SELECT count(*) FROM impact('BM') WHERE groupe_id = 'MX1'"), 0);
@@ -220,14 +131,14 @@ END_TEST
 
 START_TEST(test_threshold_is_configurable)
 {
-	load_reports();
+	testdb_load_reports();
 	ck_assert_int_eq(testdb_run("config set seuil_masquage 5"), 0);
 	/* below 5: OP-B (4), MA2 (2), MB1 (4), POF (4); MA1 and its attributaire have 5 */
 	ck_assert_int_eq(testdb_count("SELECT count(*) FROM impact('BM') WHERE cle = 'participants' AND masque"), 4);
 	ck_assert_int_eq(testdb_count("SELECT valeur FROM impact('BM') WHERE niveau = 'total' AND cle = 'participants'"), 6);
 	ck_assert_int_eq(testdb_run("report impact --donneur BM --format csv -o " TMP "/impact-seuil5.csv"), 0);
 
-	char *csv = read_all(TMP "/impact-seuil5.csv", NULL);
+	char *csv = testdb_read_file(TMP "/impact-seuil5.csv", NULL);
 
 	ck_assert_ptr_nonnull(strstr(csv, "operation;OP-B;Propreté des quais;personnes;participants;Participants;< 5;personnes"));
 	free(csv);
@@ -237,12 +148,6 @@ START_TEST(test_threshold_is_configurable)
 END_TEST
 
 /* Golden files: report impact in text, CSV and JSON, progress in CSV. */
-typedef struct GoldenCase
-{
-	const char *args;
-	const char *file;
-} GoldenCase;
-
 static const GoldenCase GOLDEN_CASES[] = {
 	{"report impact --donneur BM", "impact-BM.txt"},
 	{"report impact --donneur BM --format csv", "impact-BM.csv"},
@@ -253,25 +158,18 @@ static const GoldenCase GOLDEN_CASES[] = {
 
 START_TEST(test_golden)
 {
-	const GoldenCase *c = &GOLDEN_CASES[_i];
-	char command[512], actual[256], expected[256];
-
-	load_reports();
-	snprintf(actual, sizeof(actual), TMP "/%s", c->file);
-	snprintf(expected, sizeof(expected), EXPECTED "/%s", c->file);
-	snprintf(command, sizeof(command), "%s -o %s", c->args, actual);
-	ck_assert_int_eq(testdb_run(command), 0);
-	assert_golden(actual, expected);
+	testdb_load_reports();
+	testdb_assert_golden_case(&GOLDEN_CASES[_i]);
 }
 END_TEST
 
 START_TEST(test_csv_opens_in_french_excel)
 {
-	load_reports();
+	testdb_load_reports();
 	ck_assert_int_eq(testdb_run("report impact --donneur BM --format csv -o " TMP "/impact.csv"), 0);
 
 	size_t length = 0;
-	char *csv = read_all(TMP "/impact.csv", &length);
+	char *csv = testdb_read_file(TMP "/impact.csv", &length);
 
 	ck_assert(length > 3 && memcmp(csv, "\xEF\xBB\xBF", 3) == 0);	/* BOM */
 	ck_assert_ptr_nonnull(strstr(csv, "niveau;identifiant;libellé;rubrique;clé;indicateur;valeur;unité\r\n"));
@@ -282,130 +180,66 @@ START_TEST(test_csv_opens_in_french_excel)
 }
 END_TEST
 
-/* Attributes and value of cell REF in an xlsx sheet's XML: "t=s|12" style summary. */
-static bool
-xlsx_cell(const char *xml, const char *ref, bool *is_text, double *value)
-{
-	char needle[32];
-	const char *cell, *end, *v;
-
-	snprintf(needle, sizeof(needle), "<c r=\"%s\"", ref);
-	cell = strstr(xml, needle);
-	if (cell == NULL)
-		return false;
-	end = strchr(cell, '>');
-	*is_text = end && memmem(cell, (size_t) (end - cell), " t=\"", 4) != NULL;
-	v = strstr(cell, "<v>");
-	if (v == NULL)
-		return false;
-	*value = strtod(v + 3, NULL);
-	return true;
-}
-
-static void
-assert_numeric_cell(const char *xml, const char *ref, double expected)
-{
-	bool is_text = true;
-	double value = 0;
-
-	ck_assert_msg(xlsx_cell(xml, ref, &is_text, &value), "cellule %s absente", ref);
-	ck_assert_msg(!is_text, "cellule %s en texte", ref);
-	ck_assert_msg(fabs(value - expected) < 1e-6, "cellule %s : %g au lieu de %g", ref, value, expected);
-}
-
 START_TEST(test_xlsx_read_back)
 {
-	load_reports();
+	testdb_load_reports();
 	ck_assert_int_eq(testdb_run("report impact --donneur BM --format xlsx -o " TMP "/impact.xlsx"), 0);
 
-	char *workbook = command_output("unzip -p " TMP "/impact.xlsx xl/workbook.xml");
-	const char *sheets[] = {"Synthèse", "Opérations", "Marchés", "Entreprises", "Heures par mois", "Sources"};
+	const char *const sheets[] = {"Synthèse", "Opérations", "Marchés", "Entreprises", "Heures par mois", "Sources", NULL};
 
-	for (size_t i = 0; i < sizeof(sheets) / sizeof(sheets[0]); i++)
-	{
-		char needle[64];
-
-		snprintf(needle, sizeof(needle), "<sheet name=\"%s\"", sheets[i]);
-		ck_assert_msg(strstr(workbook, needle) != NULL, "feuille %s absente", sheets[i]);
-	}
-	free(workbook);
+	testdb_assert_xlsx_sheets(TMP "/impact.xlsx", sheets);
 
 	/* Synthèse: header on row 5, values from row 6 in column C */
-	char *summary = command_output("unzip -p " TMP "/impact.xlsx xl/worksheets/sheet1.xml");
+	char *summary = testdb_command_output("unzip -p " TMP "/impact.xlsx xl/worksheets/sheet1.xml");
 	bool is_text = false;
 	double value = 0;
 
 	ck_assert_ptr_nonnull(strstr(summary, "<pane ySplit=\"5\""));	/* frozen header */
-	assert_numeric_cell(summary, "C6", 1800);
-	assert_numeric_cell(summary, "C7", 1319);
-	assert_numeric_cell(summary, "C10", 0.7328);
-	assert_numeric_cell(summary, "C11", 0.82);
-	assert_numeric_cell(summary, "C12", 6);
-	ck_assert(xlsx_cell(summary, "C17", &is_text, &value) && is_text);	/* 26-49: "< 3" */
+	testdb_assert_numeric_cell(summary, "C6", 1800);
+	testdb_assert_numeric_cell(summary, "C7", 1319);
+	testdb_assert_numeric_cell(summary, "C10", 0.7328);
+	testdb_assert_numeric_cell(summary, "C11", 0.82);
+	testdb_assert_numeric_cell(summary, "C12", 6);
+	ck_assert(testdb_xlsx_cell(summary, "C17", &is_text, &value) && is_text);	/* 26-49: "< 3" */
 	free(summary);
 
 	/* Marchés: a row per marché, numbers in the indicator columns */
-	char *marches = command_output("unzip -p " TMP "/impact.xlsx xl/worksheets/sheet3.xml");
+	char *marches = testdb_command_output("unzip -p " TMP "/impact.xlsx xl/worksheets/sheet3.xml");
 
-	assert_numeric_cell(marches, "D6", 1000);	/* MA1 heures prévues */
-	assert_numeric_cell(marches, "E6", 814);
-	assert_numeric_cell(marches, "E8", 290);	/* MB1 */
+	testdb_assert_numeric_cell(marches, "D6", 1000);	/* MA1 heures prévues */
+	testdb_assert_numeric_cell(marches, "E6", 814);
+	testdb_assert_numeric_cell(marches, "E8", 290);	/* MB1 */
 	free(marches);
 
 	/* title row, sources with their SHA-256, no participant */
-	char *strings = command_output("unzip -p " TMP "/impact.xlsx xl/sharedStrings.xml");
+	char *strings = testdb_command_output("unzip -p " TMP "/impact.xlsx xl/sharedStrings.xml");
 
 	ck_assert_ptr_nonnull(strstr(strings, "Tableau d'impact — Bordeaux Métropole (BM)"));
 	ck_assert_ptr_nonnull(strstr(strings, "extraction du 15/01/2022"));
 	ck_assert_ptr_nonnull(strstr(strings, "heures_2021.csv"));
 	ck_assert_ptr_null(strstr(strings, "Zanetti"));
 	free(strings);
-	char *sources = command_output("unzip -p " TMP "/impact.xlsx xl/worksheets/sheet6.xml");
+	char *sources = testdb_command_output("unzip -p " TMP "/impact.xlsx xl/worksheets/sheet6.xml");
 
-	assert_numeric_cell(sources, "A6", 1);
+	testdb_assert_numeric_cell(sources, "A6", 1);
 	free(sources);
 
 	ck_assert_int_eq(testdb_run("report progress --as-of 2021-12-31 --format xlsx -o " TMP "/progress.xlsx"), 0);
-	char *progress = command_output("unzip -p " TMP "/progress.xlsx xl/workbook.xml");
+	const char *const progress_sheets[] = {"Avancement", "Sources", NULL};
 
-	ck_assert_ptr_nonnull(strstr(progress, "<sheet name=\"Avancement\""));
-	ck_assert_ptr_nonnull(strstr(progress, "<sheet name=\"Sources\""));
-	free(progress);
+	testdb_assert_xlsx_sheets(TMP "/progress.xlsx", progress_sheets);
 }
 END_TEST
 
-/* Well-formed (parses as XML) and offline (no URL, script or external resource). */
-static void
-assert_offline_html(const char *path, bool chart)
-{
-	char command[512];
-
-	snprintf(command, sizeof(command), "xmllint --noout %s", path);
-	ck_assert_msg(system(command) == 0, "%s mal formé", path);
-
-	char *html = read_all(path, NULL);
-	const char *forbidden[] = {"http:", "https:", "//", "<script", "src=", "url(", "@import", "<link"};
-
-	for (size_t i = 0; i < sizeof(forbidden) / sizeof(forbidden[0]); i++)
-		ck_assert_msg(strstr(html, forbidden[i]) == NULL, "%s contient « %s »", path, forbidden[i]);
-	ck_assert_ptr_nonnull(strstr(html, "<html lang=\"fr\">"));
-	ck_assert_ptr_nonnull(strstr(html, "@media print"));
-	if (chart)
-		ck_assert_ptr_nonnull(strstr(html, "<svg"));
-	ck_assert_ptr_nonnull(strstr(html, "Extraction du 15/01/2022"));
-	ck_assert_ptr_nonnull(strstr(html, "heures_2021.csv"));
-	free(html);
-}
-
 START_TEST(test_html_offline)
 {
-	load_reports();
+	testdb_load_reports();
 	ck_assert_int_eq(testdb_run("report impact --donneur BM --format html -o " TMP "/impact.html"), 0);
-	assert_offline_html(TMP "/impact.html", true);
+	testdb_assert_offline_html(TMP "/impact.html", true);
 	ck_assert_int_eq(testdb_run("report progress --as-of 2021-06-30 --format html -o " TMP "/progress.html"), 0);
-	assert_offline_html(TMP "/progress.html", true);
+	testdb_assert_offline_html(TMP "/progress.html", true);
 
-	char *html = read_all(TMP "/progress.html", NULL);
+	char *html = testdb_read_file(TMP "/progress.html", NULL);
 
 	ck_assert_ptr_nonnull(strstr(html, "<polyline"));		/* the cumulative curve */
 	ck_assert_ptr_nonnull(strstr(html, "Projection fin de période"));
@@ -416,31 +250,15 @@ END_TEST
 
 START_TEST(test_no_participant_in_any_format)
 {
-	const char *formats[] = {"text", "csv", "json", "html"};
-	const char *people[] = {"Q1", "Q2", "Q3", "Q4", "Q5", "Q6", "Q7", "Zanetti", "Yildiz", "Ullmann", "Zoé"};
-
-	load_reports();
-	for (size_t f = 0; f < sizeof(formats) / sizeof(formats[0]); f++)
-	{
-		char command[256], path[128];
-
-		snprintf(path, sizeof(path), TMP "/impact-privacy.%s", formats[f]);
-		snprintf(command, sizeof(command), "report impact --donneur BM --format %s -o %s", formats[f], path);
-		ck_assert_int_eq(testdb_run(command), 0);
-
-		char *text = read_all(path, NULL);
-
-		for (size_t p = 0; p < sizeof(people) / sizeof(people[0]); p++)
-			ck_assert_msg(strstr(text, people[p]) == NULL, "%s contient « %s »", path, people[p]);
-		free(text);
-	}
+	testdb_load_reports();
+	testdb_assert_no_participant("report impact --donneur BM", "impact-privacy");
 }
 END_TEST
 
 /* The facilitateur's sheet of November 2021 for Bordeaux (all the data set's opérations). */
 START_TEST(test_suivi_figures)
 {
-	load_reports();
+	testdb_load_reports();
 	/* ending by February 2022 with hours due, same end date: most hours due first */
 	ck_assert_str_eq(testdb_text("SELECT string_agg(marche_id || ':' || heures_dues::integer || ':' || jours_restants, ' ') "
 								 "FROM suivi_echeances('bordeaux', '2021-11-01')"),
@@ -456,7 +274,7 @@ START_TEST(test_suivi_figures)
 								 "FROM suivi_non_comptabilisees('bordeaux', '2021-11-01')"),
 					 "non_eligible:1/40:1/40 hors_periode_marche:0/0:1/50 depassement_plafond:0/0:0/0 remplacee:0/0:0/0");
 	ck_assert_int_eq(testdb_run("report suivi --plie bordeaux --mois 2021-11 -o " TMP "/suivi.txt"), 0);
-	assert_golden(TMP "/suivi.txt", EXPECTED "/suivi-bordeaux-2021-11.txt");
+	testdb_assert_golden(TMP "/suivi.txt", EXPECTED "/suivi-bordeaux-2021-11.txt");
 	ck_assert_int_eq(testdb_run("report suivi --plie inconnu --mois 2021-11"), 1);
 	ck_assert_int_eq(testdb_run("report suivi --plie bordeaux --mois 2021"), 1);
 }
@@ -465,11 +283,11 @@ END_TEST
 /* The monthly sheet in the other formats: one CSV table, a workbook, a page. */
 START_TEST(test_suivi_formats)
 {
-	load_reports();
+	testdb_load_reports();
 	ck_assert_int_eq(testdb_run("report suivi --plie bordeaux --mois 2021-11 --format csv -o " TMP "/suivi.csv"), 0);
-	assert_golden(TMP "/suivi.csv", EXPECTED "/suivi-bordeaux-2021-11.csv");
+	testdb_assert_golden(TMP "/suivi.csv", EXPECTED "/suivi-bordeaux-2021-11.csv");
 
-	char *csv = read_all(TMP "/suivi.csv", NULL);
+	char *csv = testdb_read_file(TMP "/suivi.csv", NULL);
 
 	ck_assert(memcmp(csv, "\xEF\xBB\xBF", 3) == 0);
 	ck_assert_ptr_nonnull(strstr(csv, "bordeaux;2021-11;echeances;MB1;Nettoyage des quais;Propreté des quais;"
@@ -479,35 +297,27 @@ START_TEST(test_suivi_formats)
 
 	ck_assert_int_eq(testdb_run("report suivi --plie bordeaux --mois 2021-11 --format xlsx -o " TMP "/suivi.xlsx"), 0);
 
-	char *workbook = command_output("unzip -p " TMP "/suivi.xlsx xl/workbook.xml");
-	const char *sheets[] = {"Échéances", "Marchés muets", "Non éligibles", "Non comptabilisées", "Sources"};
+	const char *const sheets[] = {"Échéances", "Marchés muets", "Non éligibles", "Non comptabilisées", "Sources", NULL};
 
-	for (size_t i = 0; i < sizeof(sheets) / sizeof(sheets[0]); i++)
-	{
-		char needle[64];
-
-		snprintf(needle, sizeof(needle), "<sheet name=\"%s\"", sheets[i]);
-		ck_assert_msg(strstr(workbook, needle) != NULL, "feuille %s absente", sheets[i]);
-	}
-	free(workbook);
+	testdb_assert_xlsx_sheets(TMP "/suivi.xlsx", sheets);
 
 	/* Échéances: MX1 first (row 6), end date a real date, hours due in column I */
-	char *due = command_output("unzip -p " TMP "/suivi.xlsx xl/worksheets/sheet1.xml");
+	char *due = testdb_command_output("unzip -p " TMP "/suivi.xlsx xl/worksheets/sheet1.xml");
 
 	ck_assert_ptr_nonnull(strstr(due, "<pane xSplit=\"1\" ySplit=\"5\""));
-	assert_numeric_cell(due, "E6", 44561);		/* 31/12/2021 as an Excel date */
-	assert_numeric_cell(due, "F6", 60);
-	assert_numeric_cell(due, "I6", 300);
-	assert_numeric_cell(due, "I7", 210);
-	assert_numeric_cell(due, "I8", 186);
+	testdb_assert_numeric_cell(due, "E6", 44561);		/* 31/12/2021 as an Excel date */
+	testdb_assert_numeric_cell(due, "F6", 60);
+	testdb_assert_numeric_cell(due, "I6", 300);
+	testdb_assert_numeric_cell(due, "I7", 210);
+	testdb_assert_numeric_cell(due, "I8", 186);
 	free(due);
 
-	char *motifs = command_output("unzip -p " TMP "/suivi.xlsx xl/worksheets/sheet4.xml");
+	char *motifs = testdb_command_output("unzip -p " TMP "/suivi.xlsx xl/worksheets/sheet4.xml");
 
-	assert_numeric_cell(motifs, "E7", 50);		/* hors période since January */
+	testdb_assert_numeric_cell(motifs, "E7", 50);		/* hors période since January */
 	free(motifs);
 
-	char *strings = command_output("unzip -p " TMP "/suivi.xlsx xl/sharedStrings.xml");
+	char *strings = testdb_command_output("unzip -p " TMP "/suivi.xlsx xl/sharedStrings.xml");
 
 	ck_assert_ptr_nonnull(strstr(strings, "Suivi mensuel du facilitateur — PLIE de Bordeaux — novembre 2021"));
 	ck_assert_ptr_nonnull(strstr(strings, "Q7"));	/* the pseudonymous id the facilitateur acts on */
@@ -515,9 +325,9 @@ START_TEST(test_suivi_formats)
 	free(strings);
 
 	ck_assert_int_eq(testdb_run("report suivi --plie bordeaux --mois 2021-11 --format html -o " TMP "/suivi.html"), 0);
-	assert_offline_html(TMP "/suivi.html", false);
+	testdb_assert_offline_html(TMP "/suivi.html", false);
 
-	char *html = read_all(TMP "/suivi.html", NULL);
+	char *html = testdb_read_file(TMP "/suivi.html", NULL);
 
 	ck_assert_ptr_nonnull(strstr(html, "<td>MB1</td>"));
 	ck_assert_ptr_nonnull(strstr(html, "<td class=\"n\">210</td>"));
@@ -532,7 +342,7 @@ END_TEST
 
 START_TEST(test_usage_errors)
 {
-	load_reports();
+	testdb_load_reports();
 	ck_assert_int_eq(testdb_run("report impact"), 1);
 	ck_assert_int_eq(testdb_run("report impact --donneur INCONNU"), 1);
 	ck_assert_int_eq(testdb_run("report impact --donneur BM --operation OP-X"), 1);	/* not BM's */

@@ -3,6 +3,7 @@
  * throwaway cluster, so tests never depend on one another.
  */
 #include <check.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -153,4 +154,194 @@ testdb_run(const char *command_line)
 	int status = system(full);
 
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+#define REPORTS_DATA "tests/data/reports"
+#define REPORTS_TMP "tests/tmp"
+#define REPORTS_EXPECTED "tests/expected"
+
+void
+testdb_load_reports(void)
+{
+	ImportResult result = {0};
+
+	testdb_import_referential(REPORTS_DATA);
+	ck_assert_int_eq(testdb_import("heures", REPORTS_DATA "/heures_2021.csv", false, &result), IMPORT_LOADED);
+	ck_assert_int_eq(result.rows_loaded, 18);
+	/* fixed import dates and extraction date: outputs are reproducible */
+	ck_assert(db_exec(testdb(), "UPDATE lot_import SET importe_le = '2022-01-15 10:00:00+00'"));
+	setenv("SOURCE_DATE_EPOCH", "1642242600", 1);	/* 2022-01-15 */
+	setenv("TZ", "UTC", 1);
+}
+
+static char *
+read_stream(FILE *in, size_t *length)
+{
+	char *data = NULL;
+	size_t size = 0, cap = 0, n;
+	char chunk[8192];
+
+	while ((n = fread(chunk, 1, sizeof(chunk), in)) > 0)
+	{
+		if (size + n + 1 > cap)
+		{
+			cap = (size + n + 1) * 2;
+			data = realloc(data, cap);
+			ck_assert_ptr_nonnull(data);
+		}
+		memcpy(data + size, chunk, n);
+		size += n;
+	}
+	if (data == NULL)
+		data = calloc(1, 1);
+	data[size] = '\0';
+	if (length)
+		*length = size;
+	return data;
+}
+
+char *
+testdb_read_file(const char *path, size_t *length)
+{
+	FILE *in = fopen(path, "rb");
+
+	ck_assert_msg(in != NULL, "impossible de lire %s", path);
+
+	char *data = read_stream(in, length);
+
+	fclose(in);
+	return data;
+}
+
+char *
+testdb_command_output(const char *command)
+{
+	FILE *in = popen(command, "r");
+
+	ck_assert_msg(in != NULL, "impossible de lancer %s", command);
+
+	char *data = read_stream(in, NULL);
+
+	pclose(in);
+	return data;
+}
+
+void
+testdb_assert_golden(const char *actual, const char *expected)
+{
+	char command[1024];
+
+	if (getenv("CLAUSE_UPDATE_GOLDEN"))
+	{
+		snprintf(command, sizeof(command), "cp %s %s", actual, expected);
+		ck_assert_int_eq(system(command), 0);
+		return;
+	}
+	snprintf(command, sizeof(command), "diff -u %s %s", expected, actual);
+	ck_assert_msg(system(command) == 0, "%s diffère de %s (diff ci-dessus)", actual, expected);
+}
+
+void
+testdb_assert_golden_case(const GoldenCase *c)
+{
+	char command[512], actual[256], expected[256];
+
+	snprintf(actual, sizeof(actual), REPORTS_TMP "/%s", c->file);
+	snprintf(expected, sizeof(expected), REPORTS_EXPECTED "/%s", c->file);
+	snprintf(command, sizeof(command), "%s -o %s", c->args, actual);
+	ck_assert_int_eq(testdb_run(command), 0);
+	testdb_assert_golden(actual, expected);
+}
+
+bool
+testdb_xlsx_cell(const char *xml, const char *ref, bool *is_text, double *value)
+{
+	char needle[32];
+	const char *cell, *end, *v;
+
+	snprintf(needle, sizeof(needle), "<c r=\"%s\"", ref);
+	cell = strstr(xml, needle);
+	if (cell == NULL)
+		return false;
+	end = strchr(cell, '>');
+	*is_text = end && memmem(cell, (size_t) (end - cell), " t=\"", 4) != NULL;
+	v = strstr(cell, "<v>");
+	if (v == NULL)
+		return false;
+	*value = strtod(v + 3, NULL);
+	return true;
+}
+
+void
+testdb_assert_xlsx_sheets(const char *path, const char *const *sheets)
+{
+	char command[512];
+
+	snprintf(command, sizeof(command), "unzip -p %s xl/workbook.xml", path);
+
+	char *workbook = testdb_command_output(command);
+
+	for (int i = 0; sheets[i]; i++)
+	{
+		char needle[64];
+
+		snprintf(needle, sizeof(needle), "<sheet name=\"%s\"", sheets[i]);
+		ck_assert_msg(strstr(workbook, needle) != NULL, "%s : feuille %s absente", path, sheets[i]);
+	}
+	free(workbook);
+}
+
+void
+testdb_assert_numeric_cell(const char *xml, const char *ref, double expected)
+{
+	bool is_text = true;
+	double value = 0;
+
+	ck_assert_msg(testdb_xlsx_cell(xml, ref, &is_text, &value), "cellule %s absente", ref);
+	ck_assert_msg(!is_text, "cellule %s en texte", ref);
+	ck_assert_msg(fabs(value - expected) < 1e-6, "cellule %s : %g au lieu de %g", ref, value, expected);
+}
+
+void
+testdb_assert_offline_html(const char *path, bool chart)
+{
+	char command[512];
+
+	snprintf(command, sizeof(command), "xmllint --noout %s", path);
+	ck_assert_msg(system(command) == 0, "%s mal formé", path);
+
+	char *html = testdb_read_file(path, NULL);
+	const char *forbidden[] = {"http:", "https:", "//", "<script", "src=", "url(", "@import", "<link"};
+
+	for (size_t i = 0; i < sizeof(forbidden) / sizeof(forbidden[0]); i++)
+		ck_assert_msg(strstr(html, forbidden[i]) == NULL, "%s contient « %s »", path, forbidden[i]);
+	ck_assert_ptr_nonnull(strstr(html, "<html lang=\"fr\">"));
+	ck_assert_ptr_nonnull(strstr(html, "@media print"));
+	if (chart)
+		ck_assert_ptr_nonnull(strstr(html, "<svg"));
+	ck_assert_ptr_nonnull(strstr(html, "Extraction du 15/01/2022"));
+	ck_assert_ptr_nonnull(strstr(html, "heures_2021.csv"));
+	free(html);
+}
+
+void
+testdb_assert_no_participant(const char *args, const char *name)
+{
+	const char *formats[] = {"text", "csv", "json", "html"};
+	const char *people[] = {"Q1", "Q2", "Q3", "Q4", "Q5", "Q6", "Q7", "Zanetti", "Yildiz", "Ullmann", "Zoé"};
+
+	for (size_t f = 0; f < sizeof(formats) / sizeof(formats[0]); f++)
+	{
+		char command[256], path[128];
+
+		snprintf(path, sizeof(path), REPORTS_TMP "/%s.%s", name, formats[f]);
+		snprintf(command, sizeof(command), "%s --format %s -o %s", args, formats[f], path);
+		ck_assert_int_eq(testdb_run(command), 0);
+
+		char *text = testdb_read_file(path, NULL);
+
+		for (size_t p = 0; p < sizeof(people) / sizeof(people[0]); p++)
+			ck_assert_msg(strstr(text, people[p]) == NULL, "%s contient « %s »", path, people[p]);
+		free(text);
+	}
 }

@@ -44,4 +44,47 @@ const char *testdb_clause_bin(void);
 /* Connects to the test database as another role (for access tests). */
 bool testdb_connect_as(const char *role, Db *db);
 
+/*
+ * Report checks, shared by the report suites.
+ */
+
+/* Imports tests/data/reports/ (referential and heures_2021.csv) with fixed import and
+ * extraction dates, so that outputs are reproducible. */
+void testdb_load_reports(void);
+
+/* A whole file, or the output of a shell command (popen); the caller frees. */
+char *testdb_read_file(const char *path, size_t *length);
+char *testdb_command_output(const char *command);
+
+/* Compares an output with its golden file, printing the diff when they differ;
+ * CLAUSE_UPDATE_GOLDEN=1 rewrites the golden file instead. */
+void testdb_assert_golden(const char *actual, const char *expected);
+
+/* A command of the clause binary and the golden file its output (-o) must match. */
+typedef struct GoldenCase
+{
+	const char *args;
+	const char *file;			/* in tests/expected/, written to tests/tmp/ */
+} GoldenCase;
+
+/* Runs the command of a golden case and compares what it wrote with the golden file. */
+void testdb_assert_golden_case(const GoldenCase *c);
+
+/* The value of cell REF in an xlsx sheet's XML; *is_text when it is a string. */
+bool testdb_xlsx_cell(const char *xml, const char *ref, bool *is_text, double *value);
+
+/* The workbook at path (an xlsx file) has a sheet of each name (NULL-terminated). */
+void testdb_assert_xlsx_sheets(const char *path, const char *const *sheets);
+
+/* Cell REF holds the number expected (not text). */
+void testdb_assert_numeric_cell(const char *xml, const char *ref, double expected);
+
+/* Well-formed (parses as XML) and offline (no URL, script or external resource), printable,
+ * with the extraction date and sources of the report data set; an SVG chart if chart. */
+void testdb_assert_offline_html(const char *path, bool chart);
+
+/* "ARGS --format F -o tests/tmp/NAME.F" succeeds in every stream format and names no
+ * participant of the report data set. */
+void testdb_assert_no_participant(const char *args, const char *name);
+
 #endif
