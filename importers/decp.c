@@ -384,21 +384,6 @@ decp_utf8_cut(const char *text, size_t n)
 	return need > n - start + 1 ? start - 1 : n;
 }
 
-/* Replaces the bytes that are not valid UTF-8 by '?', in place. */
-static void
-decp_sanitize(char *text, size_t len)
-{
-	for (size_t i = 0; i < len;)
-	{
-		size_t bad = decode_utf8_invalid_offset(text + i, len - i);
-
-		if (bad == len - i)
-			break;
-		text[i + bad] = '?';
-		i += bad + 1;
-	}
-}
-
 /* Copies text with control characters as spaces, runs of spaces as one, trimmed, cut
  * on a UTF-8 boundary when too long. */
 static void
@@ -809,9 +794,9 @@ decp_reject(DecpImport *imp, long long ordinal, long line, const char *column, c
 		(keep == len || strbuf_puts(&text, "…"));
 	/* invalid UTF-8 would make the server refuse the whole COPY */
 	snprintf(why, sizeof(why), "%s", reason);
-	decp_sanitize(why, strlen(why));
+	decode_utf8_sanitize(why);
 	if (ok)
-		decp_sanitize(text.data, text.len);
+		decode_utf8_sanitize(text.data);
 	ok = ok && copy_append_int(row, ordinal) && decp_put(row, why) && decp_put(row, column) &&
 		decp_put(row, text.data);
 	for (int i = 0; ok && i < 14; i++)
