@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "decp.h"
+#include "format_csv.h"
 #include "format.h"
 #include "log.h"
 
@@ -38,24 +39,6 @@ static const struct
 	{5, 12, false, true}, {7, 22, false, true}, {8, 14, false, true}, {9, 30, false, true},
 	{11, 30, false, true}, {13, 0, false, true}
 };
-
-static void
-decp_csv_field(FILE *out, const char *value)
-{
-	if (strpbrk(value, ";\"\n\r") == NULL)
-	{
-		fputs(value, out);
-		return;
-	}
-	fputc('"', out);
-	for (const char *p = value; *p; p++)
-	{
-		if (*p == '"')
-			fputc('"', out);
-		fputc(*p, out);
-	}
-	fputc('"', out);
-}
 
 /* Writes value in width characters (0: as is), cut with "…" when longer and cut. */
 static void
@@ -100,7 +83,7 @@ decp_write_row(DecpWriter *writer, const char *const *values)
 		{
 			if (i > 0)
 				fputc(';', writer->out);
-			decp_csv_field(writer->out, values[i]);
+			csv_write_field(writer->out, values[i], true);
 		}
 		fputs("\r\n", writer->out);
 		return;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "format.h"
+#include "format_csv.h"
 #include "lines.h"
 #include "log.h"
 
@@ -18,25 +19,6 @@ typedef struct TableWriter
 	const bool *numeric;		/* CSV: decimal comma for these */
 	long long rows;
 } TableWriter;
-
-/* Writes one CSV field, quoted when it must be. */
-static void
-write_csv_field(FILE *out, const char *value)
-{
-	if (strpbrk(value, ";\"\n\r") == NULL)
-	{
-		fputs(value, out);
-		return;
-	}
-	fputc('"', out);
-	for (const char *p = value; *p; p++)
-	{
-		if (*p == '"')
-			fputc('"', out);
-		fputc(*p, out);
-	}
-	fputc('"', out);
-}
 
 /* Pads by characters, not bytes, so accented values align. */
 static void
@@ -74,7 +56,7 @@ table_write_row(TableWriter *table, const char *const *values)
 				fputs(number, table->out);
 			}
 			else
-				write_csv_field(table->out, values[i]);
+				csv_write_field(table->out, values[i], true);
 		}
 		else
 		{

@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "exitcodes.h"
+#include "format_csv.h"
 #include "log.h"
 #include "pseudonym.h"
 #include "strbuf.h"
@@ -20,25 +21,6 @@ typedef struct ExportState
 	long long rows;
 	bool failed;
 } ExportState;
-
-static void
-write_field(FILE *out, const char *value, bool last)
-{
-	if (strpbrk(value, ";\"\n\r"))
-	{
-		fputc('"', out);
-		for (const char *p = value; *p; p++)
-		{
-			if (*p == '"')
-				fputc('"', out);
-			fputc(*p, out);
-		}
-		fputc('"', out);
-	}
-	else
-		fputs(value, out);
-	fputs(last ? "\r\n" : ";", out);
-}
 
 static bool
 export_row(void *context, const DbRow *row)
@@ -57,14 +39,15 @@ export_row(void *context, const DbRow *row)
 			return false;
 		}
 		snprintf(year, sizeof(year), "%.4s", db_row_value(row, 3));
-		write_field(state->out, pseudonym, false);
-		write_field(state->out, year, false);
+		csv_write_field(state->out, pseudonym, true);
+		csv_write_field(state->out, year, false);
 	}
 	else
 		for (int i = 0; i < 4; i++)
-			write_field(state->out, db_row_value(row, i), false);
+			csv_write_field(state->out, db_row_value(row, i), i == 0);
 	for (int i = 4; i < 9; i++)
-		write_field(state->out, db_row_value(row, i), i == 8);
+		csv_write_field(state->out, db_row_value(row, i), false);
+	csv_end_row(state->out);
 	state->rows++;
 	return true;
 }
@@ -118,7 +101,7 @@ export_participants_run(int argc, char **argv)
 
 	if (ok)
 	{
-		fputs("\xEF\xBB\xBF", out);
+		csv_write_bom(out);
 		fputs(pseudonymise ? "pseudonyme;annee_naissance;" : "id;nom;prenom;date_naissance;", out);
 		fputs("sexe;commune_insee;qpv;criteres;date_eligibilite\r\n", out);
 		ok = db_query(&session.db,
