@@ -1,7 +1,7 @@
 /*
- * DECP import: a small scanner walks the outer levels of the file and cuts each marché
- * out of the stream by brace depth; cJSON parses that marché alone; the marchés with a
- * social consideration are COPYed into a stage and merged by decp_fusionner() (SQL).
+ * DECP import: the scanner of json_scan.c walks the outer levels of the file and cuts
+ * each marché out of the stream by brace depth; cJSON parses that marché alone; the marchés
+ * with a social consideration are COPYed into a stage and merged by decp_fusionner() (SQL).
  */
 #include <ctype.h>
 #include <libgen.h>
@@ -16,6 +16,7 @@
 #include "copy_format.h"
 #include "decode.h"
 #include "decp.h"
+#include "json_scan.h"
 #include "log.h"
 #include "strbuf.h"
 #include "validate.h"
@@ -63,12 +64,9 @@ typedef struct DecpRecord
 typedef struct DecpImport
 {
 	Db *db;
-	FILE *file;
+	JsonScan scan;				/* its file is opened and closed here */
 	const char *name;			/* file name for messages */
 	int max_reported;
-	long line;					/* current line of the scanner */
-	int peeked;
-	bool has_peek;
 	char error[256];			/* structural error: the file is refused */
 	bool found;					/* a "marches" container was seen */
 	StrBuf record;				/* the marché being cut out */
@@ -81,136 +79,62 @@ typedef struct DecpImport
 	DecpCounts counts;
 } DecpImport;
 
-/* ---- scanner ------------------------------------------------------------ */
-
-static int
-scan_get(DecpImport *imp)
-{
-	int c = imp->has_peek ? imp->peeked : getc(imp->file);
-
-	imp->has_peek = false;
-	if (c == '\n')
-		imp->line++;
-	return c;
-}
-
-static int
-scan_peek(DecpImport *imp)
-{
-	if (!imp->has_peek)
-	{
-		imp->peeked = getc(imp->file);
-		imp->has_peek = true;
-	}
-	return imp->peeked;
-}
-
-static int
-scan_space(DecpImport *imp)
-{
-	int c;
-
-	while ((c = scan_peek(imp)) == ' ' || c == '\t' || c == '\n' || c == '\r')
-		scan_get(imp);
-	return c;
-}
+/* ---- walking the outer levels --------------------------------------------- */
 
 static bool
 scan_fail(DecpImport *imp, const char *what)
 {
 	if (imp->error[0] == '\0')
-		snprintf(imp->error, sizeof(imp->error), "JSON mal formé ligne %ld : %s", imp->line, what);
+		snprintf(imp->error, sizeof(imp->error), "JSON mal formé ligne %ld : %s", imp->scan.line,
+				 what);
 	return false;
-}
-
-/* Keeps a byte of a value when out is given and there is room; sets *too_big past max. */
-static bool
-scan_keep(StrBuf *out, int c, bool *too_big)
-{
-	if (out == NULL)
-		return true;
-	if (out->len >= DECP_MAX_RECORD)
-	{
-		*too_big = true;
-		return true;
-	}
-	return strbuf_putc(out, (char) c);
 }
 
 /*
  * Reads the value whose first byte is next, into out when not NULL (its first
- * DECP_MAX_RECORD bytes). Strings, containers by depth (tracking strings and escapes),
- * and bare words (numbers, true, false, null).
+ * DECP_MAX_RECORD bytes): a string, a container, or a bare word (number, true, false,
+ * null).
  */
 static bool
 scan_value(DecpImport *imp, StrBuf *out, bool *too_big)
 {
-	long depth = 0;
-	bool in_string = false, escaped = false;
-	int c = scan_peek(imp);
+	JsonValueInfo info;
+	int c = json_scan_peek(&imp->scan);
 
-	*too_big = false;
 	if (c != '{' && c != '[' && c != '"')
 	{
-		while ((c = scan_peek(imp)) != EOF && (isalnum(c) || c == '-' || c == '+' || c == '.'))
-			if (!scan_keep(out, scan_get(imp), too_big))
-				return false;
-		return out == NULL || out->len > 0 ? true : scan_fail(imp, "valeur attendue");
-	}
-	for (;;)
-	{
-		c = scan_get(imp);
-		if (c == EOF)
-			return scan_fail(imp, "fin de fichier au milieu d'une valeur (fichier tronqué ?)");
-		if (!scan_keep(out, c, too_big))
+		bool any = json_scan_word(&imp->scan, out, DECP_MAX_RECORD, &info);
+
+		*too_big = info.too_big;
+		if (info.no_memory)
 			return false;
-		if (in_string)
-		{
-			if (escaped)
-				escaped = false;
-			else if (c == '\\')
-				escaped = true;
-			else if (c == '"')
-			{
-				in_string = false;
-				if (depth == 0)
-					return true;
-			}
-			continue;
-		}
-		if (c == '"')
-			in_string = true;
-		else if (c == '{' || c == '[')
-			depth++;
-		else if ((c == '}' || c == ']') && --depth == 0)
-			return true;
+		return any || out == NULL ? true : scan_fail(imp, "valeur attendue");
 	}
+
+	bool whole = json_scan_value(&imp->scan, out, DECP_MAX_RECORD, JSON_SCAN_ANY_DEPTH, &info);
+
+	*too_big = info.too_big;
+	if (info.no_memory)
+		return false;
+	return whole ? true : scan_fail(imp, "fin de fichier au milieu d'une valeur (fichier tronqué ?)");
 }
 
-/* Reads an object key (next byte '"'); keys with escapes simply match nothing. */
+/* Reads an object key, its ':' and the spaces after; keys with escapes match nothing. */
 static bool
 scan_key(DecpImport *imp, char *key, size_t size)
 {
-	size_t n = 0;
-	int c;
-
-	if (scan_get(imp) != '"')
-		return scan_fail(imp, "nom de champ attendu");
-	while ((c = scan_get(imp)) != '"')
+	switch (json_scan_key(&imp->scan, key, size, NULL))
 	{
-		if (c == EOF)
+		case JSON_KEY_OK:
+			return true;
+		case JSON_KEY_MISSING:
+			return scan_fail(imp, "nom de champ attendu");
+		case JSON_KEY_TRUNCATED:
 			return scan_fail(imp, "fin de fichier dans un nom de champ");
-		if (c == '\\')
-			c = scan_get(imp) == EOF ? '\0' : '\\';
-		if (n + 1 < size)
-			key[n++] = (char) c;
+		case JSON_KEY_NO_COLON:
+			return scan_fail(imp, "« : » attendu après un nom de champ");
 	}
-	key[n] = '\0';
-	if (scan_space(imp) != ':')
-		return scan_fail(imp, "« : » attendu après un nom de champ");
-	scan_get(imp);
-	scan_space(imp);
-	return true;
+	return false;
 }
 
 static bool decp_process_record(DecpImport *imp, long line, bool too_big);
@@ -222,7 +146,7 @@ static bool
 walk_element(DecpImport *imp, DecpRole role)
 {
 	bool too_big = false;
-	long line = imp->line;
+	long line = imp->scan.line;
 
 	if (role == ROLE_CONCESSIONS)
 	{
@@ -230,16 +154,14 @@ walk_element(DecpImport *imp, DecpRole role)
 		imp->counts.ignored_concessions++;
 		return scan_value(imp, NULL, &too_big);
 	}
-	if (scan_peek(imp) != '{')
+	if (json_scan_peek(&imp->scan) != '{')
 	{
-		strbuf_reset(&imp->record);
 		if (!scan_value(imp, &imp->record, &too_big))
 			return false;
 		imp->read++;
 		return decp_reject(imp, imp->read, line, NULL, "cet élément n'est pas un objet JSON (un marché attendu)",
 						   imp->record.data);
 	}
-	strbuf_reset(&imp->record);
 	return scan_value(imp, &imp->record, &too_big) && decp_process_record(imp, line, too_big);
 }
 
@@ -247,27 +169,28 @@ walk_element(DecpImport *imp, DecpRole role)
 static bool
 walk_value(DecpImport *imp, DecpRole role)
 {
-	int c = scan_space(imp);
+	JsonScan *scan = &imp->scan;
+	int c = json_scan_space(scan);
 	bool too_big;
 
 	if (role != ROLE_ROOT && role != ROLE_CONCESSIONS)
 		imp->found = true;
 	if (c == '[')
 	{
-		scan_get(imp);
-		if (scan_space(imp) == ']')
-			return scan_get(imp), true;
+		json_scan_get(scan);
+		if (json_scan_space(scan) == ']')
+			return json_scan_get(scan), true;
 		for (;;)
 		{
 			if (!walk_element(imp, role == ROLE_CONCESSIONS ? role : ROLE_MARCHE))
 				return false;
-			c = scan_space(imp);
-			scan_get(imp);
+			c = json_scan_space(scan);
+			json_scan_get(scan);
 			if (c == ']')
 				return true;
 			if (c != ',')
 				return scan_fail(imp, "« , » ou « ] » attendu entre deux marchés");
-			scan_space(imp);
+			json_scan_space(scan);
 		}
 	}
 	if (c == '{' && (role == ROLE_MARCHE || role == ROLE_CONCESSIONS))
@@ -276,9 +199,9 @@ walk_value(DecpImport *imp, DecpRole role)
 	{
 		char key[64];
 
-		scan_get(imp);
-		if (scan_space(imp) == '}')
-			return scan_get(imp), true;
+		json_scan_get(scan);
+		if (json_scan_space(scan) == '}')
+			return json_scan_get(scan), true;
 		for (;;)
 		{
 			if (!scan_key(imp, key, sizeof(key)))
@@ -300,13 +223,13 @@ walk_value(DecpImport *imp, DecpRole role)
 			}
 			else if (!scan_value(imp, NULL, &too_big))
 				return false;
-			c = scan_space(imp);
-			scan_get(imp);
+			c = json_scan_space(scan);
+			json_scan_get(scan);
 			if (c == '}')
 				return true;
 			if (c != ',')
 				return scan_fail(imp, "« , » ou « } » attendu entre deux champs");
-			scan_space(imp);
+			json_scan_space(scan);
 		}
 	}
 	if (role == ROLE_ROOT)
@@ -911,23 +834,24 @@ decp_stream(DecpImport *imp, const char *path)
 {
 	unsigned char bom[3];
 
-	imp->file = fopen(path, "rb");
-	if (imp->file == NULL)
+	FILE *file = fopen(path, "rb");
+
+	if (file == NULL)
 	{
 		log_error("%s : ouverture impossible", imp->name);
 		return IMPORT_FILE_REJECTED;
 	}
-	imp->line = 1;
-	if (fread(bom, 1, 3, imp->file) != 3 || bom[0] != 0xEF || bom[1] != 0xBB || bom[2] != 0xBF)
-		rewind(imp->file);
+	if (fread(bom, 1, 3, file) != 3 || bom[0] != 0xEF || bom[1] != 0xBB || bom[2] != 0xBF)
+		rewind(file);
+	json_scan_init(&imp->scan, file);
 	if (!db_exec(imp->db, DECP_STAGE_SQL) || !db_copy_begin(imp->db, DECP_COPY_SQL))
 		return IMPORT_DATABASE_ERROR;
 
 	bool ok = walk_value(imp, ROLE_ROOT);
 
-	if (ok && scan_space(imp) != EOF)
+	if (ok && json_scan_space(&imp->scan) != EOF)
 		ok = scan_fail(imp, "contenu après la fin du JSON");
-	if (ok && ferror(imp->file))
+	if (ok && ferror(file))
 		ok = scan_fail(imp, "erreur de lecture");
 	if (ok && !imp->found)
 		ok = scan_fail(imp, "aucun champ « marches » (attendu : {\"marches\": [...]} ou "
@@ -1064,8 +988,8 @@ import_decp_file(Db *db, const char *path, bool strict, int max_reported, Import
 	}
 	if (counts)
 		*counts = imp->counts;
-	if (imp->file)
-		fclose(imp->file);
+	if (imp->scan.file)
+		fclose(imp->scan.file);
 	strbuf_free(&imp->record);
 	strbuf_free(&imp->copy);
 	free(imp);

@@ -1,6 +1,6 @@
 /*
- * JSON input, streamed: a small scanner finds each element of the top-level array
- * (tracking strings, escapes and depth), and cJSON parses that element alone.
+ * JSON input, streamed: the scanner of json_scan.c cuts out each element of the
+ * top-level array (tracking strings, escapes and depth), and cJSON parses it alone.
  * Values become the same text fields a CSV row would give, so validation is shared.
  */
 #include <errno.h>
@@ -14,113 +14,9 @@
 
 #include "decode.h"
 #include "json_reader.h"
+#include "json_scan.h"
 #include "log.h"
 #include "strbuf.h"
-
-typedef struct JsonScanner
-{
-	FILE *file;
-	const char *path;
-	int line;					/* current line, 1-based */
-	int peeked;					/* one byte of lookahead, EOF when none */
-	bool has_peek;
-} JsonScanner;
-
-static int
-scanner_get(JsonScanner *scanner)
-{
-	int c;
-
-	if (scanner->has_peek)
-	{
-		scanner->has_peek = false;
-		c = scanner->peeked;
-	}
-	else
-		c = getc(scanner->file);
-	if (c == '\n')
-		scanner->line++;
-	return c;
-}
-
-static int
-scanner_peek(JsonScanner *scanner)
-{
-	if (!scanner->has_peek)
-	{
-		scanner->peeked = getc(scanner->file);
-		scanner->has_peek = true;
-	}
-	return scanner->peeked;
-}
-
-static int
-scanner_skip_space(JsonScanner *scanner)
-{
-	int c;
-
-	while ((c = scanner_peek(scanner)) == ' ' || c == '\t' || c == '\n' || c == '\r')
-		scanner_get(scanner);
-	return c;
-}
-
-/*
- * Reads one JSON value (whose first byte is next) into out, up to max bytes kept.
- * Returns false on a value cut by the end of the file. *too_deep and *too_big say
- * whether it was kept whole.
- */
-static bool
-scanner_read_value(JsonScanner *scanner, StrBuf *out, size_t max, bool *too_deep,
-				   bool *too_big)
-{
-	long depth = 0;
-	bool in_string = false, escaped = false;
-
-	*too_deep = *too_big = false;
-	strbuf_reset(out);
-	for (;;)
-	{
-		int c = scanner_get(scanner);
-
-		if (c == EOF)
-			return false;
-		if (out->len < max)
-			strbuf_putc(out, (char) c);
-		else
-			*too_big = true;
-
-		if (in_string)
-		{
-			if (escaped)
-				escaped = false;
-			else if (c == '\\')
-				escaped = true;
-			else if (c == '"')
-				in_string = false;
-		}
-		else if (c == '"')
-			in_string = true;
-		else if (c == '{' || c == '[')
-		{
-			if (++depth > JSON_MAX_DEPTH)
-				*too_deep = true;
-		}
-		else if (c == '}' || c == ']')
-			depth--;
-
-		if (depth == 0 && !in_string)
-		{
-			/* a scalar ends before a delimiter; a container ends at its close */
-			if (c == '}' || c == ']' || c == '"')
-				return true;
-			int next = scanner_peek(scanner);
-
-			if (next == ',' || next == ']' || next == '}' || next == EOF ||
-				next == ' ' || next == '\n' || next == '\r' || next == '\t')
-				return true;
-		}
-	}
-}
 
 /* Text of a scalar value as a CSV field would hold it. */
 static char *
@@ -251,7 +147,7 @@ json_object_to_fields(const void *parsed, const JsonLayout *layout, char **field
 
 typedef struct JsonRun
 {
-	JsonScanner scanner;
+	JsonScan scan;
 	const JsonLayout *layout;
 	CsvRecordCallback callback;
 	void *context;
@@ -261,11 +157,11 @@ typedef struct JsonRun
 	char *fields[JSON_MAX_FIELDS];
 } JsonRun;
 
-static bool json_emit_error(JsonRun *run, int line, const char *fmt, ...)
+static bool json_emit_error(JsonRun *run, long line, const char *fmt, ...)
 			__attribute__((format(printf, 3, 4)));
 
 static bool
-json_emit_error(JsonRun *run, int line, const char *fmt, ...)
+json_emit_error(JsonRun *run, long line, const char *fmt, ...)
 {
 	char message[256];
 	char *empty[1] = {""};
@@ -276,7 +172,7 @@ json_emit_error(JsonRun *run, int line, const char *fmt, ...)
 	vsnprintf(message, sizeof(message), fmt, args);
 	va_end(args);
 
-	CsvRecord record = {.line = line, .nfields = 0, .fields = empty, .lengths = zero,
+	CsvRecord record = {.line = (int) line, .nfields = 0, .fields = empty, .lengths = zero,
 	.error = message, .error_column = run->error_column};
 
 	return run->callback(run->context, &record);
@@ -284,11 +180,11 @@ json_emit_error(JsonRun *run, int line, const char *fmt, ...)
 
 /* Parses one element and hands it on as a record. */
 static bool
-json_emit_element(JsonRun *run, int line, bool too_deep, bool too_big)
+json_emit_element(JsonRun *run, long line, const JsonValueInfo *info)
 {
-	if (too_big)
+	if (info->too_big)
 		return json_emit_error(run, line, "objet JSON trop grand (plus de 1 Mio)");
-	if (too_deep)
+	if (info->too_deep)
 		return json_emit_error(run, line, "objet JSON trop imbriqué (plus de 32 niveaux)");
 
 	size_t invalid = decode_utf8_invalid_offset(run->text.data, run->text.len);
@@ -323,7 +219,7 @@ json_emit_element(JsonRun *run, int line, bool too_deep, bool too_big)
 		for (int i = 0; i < run->layout->nnames; i++)
 			run->lengths[i] = strlen(run->fields[i]);
 
-		CsvRecord record = {.line = line, .nfields = run->layout->nnames,
+		CsvRecord record = {.line = (int) line, .nfields = run->layout->nnames,
 		.fields = run->fields, .lengths = run->lengths};
 
 		ok = run->callback(run->context, &record);
@@ -337,33 +233,32 @@ json_emit_element(JsonRun *run, int line, bool too_deep, bool too_big)
 static bool
 json_read_array(JsonRun *run)
 {
-	JsonScanner *scanner = &run->scanner;
+	JsonScan *scan = &run->scan;
 
 	for (;;)
 	{
-		int c = scanner_skip_space(scanner);
+		int c = json_scan_space(scan);
 
 		if (c == ']')
 		{
-			scanner_get(scanner);
+			json_scan_get(scan);
 			return true;
 		}
 		if (c == ',')
 		{
-			scanner_get(scanner);
+			json_scan_get(scan);
 			continue;
 		}
 		if (c == EOF)
-			return json_emit_error(run, scanner->line,
-								   "JSON tronqué : le tableau n'est jamais fermé");
+			return json_emit_error(run, scan->line, "JSON tronqué : le tableau n'est jamais fermé");
 
-		int line = scanner->line;
-		bool too_deep, too_big;
+		long line = scan->line;
+		JsonValueInfo info;
 
-		if (!scanner_read_value(scanner, &run->text, JSON_MAX_OBJECT_SIZE, &too_deep, &too_big))
+		if (!json_scan_value(scan, &run->text, JSON_MAX_OBJECT_SIZE, JSON_MAX_DEPTH, &info))
 			return json_emit_error(run, line,
 								   "JSON tronqué : l'objet commencé ici n'est jamais fermé");
-		if (!json_emit_element(run, line, too_deep, too_big))
+		if (!json_emit_element(run, line, &info))
 			return false;
 	}
 }
@@ -372,58 +267,61 @@ json_read_array(JsonRun *run)
 static bool
 json_read_top(JsonRun *run)
 {
-	JsonScanner *scanner = &run->scanner;
+	JsonScan *scan = &run->scan;
+	const char *array_key = run->layout->array_key;
 	int c;
 
 	/* a UTF-8 BOM is tolerated */
-	if (scanner_peek(scanner) == 0xEF)
+	if (json_scan_peek(scan) == 0xEF)
 	{
-		scanner_get(scanner);
-		scanner_get(scanner);
-		scanner_get(scanner);
+		json_scan_get(scan);
+		json_scan_get(scan);
+		json_scan_get(scan);
 	}
-	c = scanner_skip_space(scanner);
+	c = json_scan_space(scan);
 	if (c == '[')
 	{
-		scanner_get(scanner);
+		json_scan_get(scan);
 		return json_read_array(run);
 	}
 	if (c != '{')
-		return json_emit_error(run, scanner->line,
-							   "JSON attendu : un tableau [...] ou {\"%s\": [...]}", run->layout->array_key);
-	scanner_get(scanner);
+		return json_emit_error(run, scan->line,
+							   "JSON attendu : un tableau [...] ou {\"%s\": [...]}", array_key);
+	json_scan_get(scan);
 	for (;;)
 	{
-		bool too_deep, too_big;
+		char key[256];
+		size_t key_len;
+		JsonValueInfo info;
 
-		c = scanner_skip_space(scanner);
+		c = json_scan_space(scan);
 		if (c == ',')
 		{
-			scanner_get(scanner);
+			json_scan_get(scan);
 			continue;
 		}
 		if (c == '}' || c == EOF)
-			return json_emit_error(run, scanner->line,
-								   "aucun tableau \"%s\" dans l'objet JSON", run->layout->array_key);
-		if (c != '"' || !scanner_read_value(scanner, &run->text, 256, &too_deep, &too_big))
-			return json_emit_error(run, scanner->line, "JSON mal formé : clé attendue");
-
-		size_t key_len = strlen(run->layout->array_key);
-		bool wanted = run->text.len == key_len + 2 &&
-			strncmp(run->text.data + 1, run->layout->array_key, key_len) == 0;
-
-		if (scanner_skip_space(scanner) != ':')
-			return json_emit_error(run, scanner->line, "JSON mal formé : « : » attendu");
-		scanner_get(scanner);
-		c = scanner_skip_space(scanner);
-		if (wanted && c == '[')
+			return json_emit_error(run, scan->line,
+								   "aucun tableau \"%s\" dans l'objet JSON", array_key);
+		switch (json_scan_key(scan, key, sizeof(key), &key_len))
 		{
-			scanner_get(scanner);
+			case JSON_KEY_OK:
+				break;
+			case JSON_KEY_MISSING:
+			case JSON_KEY_TRUNCATED:
+				return json_emit_error(run, scan->line, "JSON mal formé : clé attendue");
+			case JSON_KEY_NO_COLON:
+				return json_emit_error(run, scan->line, "JSON mal formé : « : » attendu");
+		}
+		if (key_len == strlen(array_key) && key_len < sizeof(key) &&
+			memcmp(key, array_key, key_len) == 0 && json_scan_peek(scan) == '[')
+		{
+			json_scan_get(scan);
 			return json_read_array(run);
 		}
 		/* another member ($schema, metadata): skip its value */
-		if (!scanner_read_value(scanner, &run->text, 0, &too_deep, &too_big))
-			return json_emit_error(run, scanner->line, "JSON tronqué");
+		if (!json_scan_value(scan, NULL, 0, JSON_MAX_DEPTH, &info))
+			return json_emit_error(run, scan->line, "JSON tronqué");
 	}
 }
 
@@ -433,14 +331,14 @@ json_reader_run(const char *path, const JsonLayout *layout, CsvRecordCallback ca
 {
 	JsonRun run = {.layout = layout, .callback = callback, .context = context};
 
-	run.scanner.path = path;
-	run.scanner.line = 1;
-	run.scanner.file = fopen(path, "rb");
-	if (run.scanner.file == NULL)
+	FILE *file = fopen(path, "rb");
+
+	if (file == NULL)
 	{
 		log_error("%s : ouverture impossible : %s", path, log_strerror(errno));
 		return false;
 	}
+	json_scan_init(&run.scan, file);
 
 	/* the header: the layout's field names */
 	char *names[JSON_MAX_FIELDS];
@@ -455,12 +353,12 @@ json_reader_run(const char *path, const JsonLayout *layout, CsvRecordCallback ca
 	CsvRecord header = {.line = 1, .nfields = layout->nnames, .fields = names, .lengths = lengths};
 	bool ok = callback(context, &header) && json_read_top(&run);
 
-	if (ferror(run.scanner.file))
+	if (ferror(file))
 	{
 		log_error("%s : lecture impossible : %s", path, log_strerror(errno));
 		ok = false;
 	}
-	fclose(run.scanner.file);
+	fclose(file);
 	strbuf_free(&run.text);
 	return ok;
 }
