@@ -78,8 +78,15 @@ config_set_run(int argc, char **argv)
 		session_close(&session);
 		return cli_usage_error(command, "clé inconnue « %s » (voir clause config list)", argv[1]);
 	}
-	/* The ceiling changes which lines are credited: attribute again, atomically. */
-	ok = ok && attribute_in_transaction(&session.db) && db_commit(&session.db);
+	/* The estimates of heures prévues follow their settings; the ceiling changes which
+	 * lines are credited: re-estimate and attribute again, atomically. */
+	char changed[32] = "0";
+
+	ok = ok && db_query_value(&session.db, "SELECT estimer_heures_prevues()", 0, NULL,
+							  changed, sizeof(changed), NULL) &&
+		attribute_in_transaction(&session.db) && db_commit(&session.db);
+	if (ok && strcmp(changed, "0") != 0)
+		log_notice("%s marchés aux heures prévues estimées ré-estimés", changed);
 	if (!ok)
 		db_rollback(&session.db);
 	else
@@ -183,8 +190,10 @@ static const Command CONFIG_LIST = {
 };
 static const Command CONFIG_SET = {
 	"set", "change un paramètre (et ré-attribue les heures)", "clause config set CLÉ VALEUR",
-	"Clés : plafond_mensuel_heures (208), heures_par_etp (1607), seuil_masquage (3),\n"
-	"cout_horaire_charge (30).\n",
+	"Clés : plafond_mensuel_heures (208), heures_par_etp (1607), seuil_masquage (3) ;\n"
+	"pour estimer les heures prévues d'un marché dont seul le montant est connu\n"
+	"(montant HT × part_main_oeuvre × taux_insertion ÷ cout_horaire_charge) :\n"
+	"cout_horaire_charge (30), part_main_oeuvre (0,5), taux_insertion (0,05).\n",
 	config_set_run, NULL
 };
 static const Command *const CONFIG_SUBCOMMANDS[] = {&CONFIG_LIST, &CONFIG_SET, NULL};

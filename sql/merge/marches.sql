@@ -18,15 +18,20 @@ FROM stage WHERE motif IS NOT NULL;
 
 WITH changed AS (
     INSERT INTO marche AS t (id, operation_id, lot, intitule, attributaire_siret, forme, date_debut, date_fin,
-                             montant_ht, heures_prevues, lot_id, ligne)
+                             montant_ht, heures_prevues, heures_prevues_estimees, lot_id, ligne)
+    -- only an amount given: heures prévues estimated from it (sql/views/07_estimation.sql)
     SELECT id, operation_id, lot, intitule, attributaire_siret, forme, date_debut::date, date_fin::date,
-           montant_ht::numeric, heures_prevues::numeric, current_setting('clause.lot_id')::bigint, ligne
+           montant_ht::numeric,
+           coalesce(heures_prevues::numeric, heures_prevues_estimation(montant_ht::numeric)),
+           heures_prevues IS NULL AND montant_ht IS NOT NULL,
+           current_setting('clause.lot_id')::bigint, ligne
     FROM stage WHERE motif IS NULL
     ON CONFLICT (id) DO UPDATE
         SET operation_id = EXCLUDED.operation_id, lot = EXCLUDED.lot, intitule = EXCLUDED.intitule,
             attributaire_siret = EXCLUDED.attributaire_siret, forme = EXCLUDED.forme,
             date_debut = EXCLUDED.date_debut, date_fin = EXCLUDED.date_fin, montant_ht = EXCLUDED.montant_ht,
-            heures_prevues = EXCLUDED.heures_prevues, lot_id = EXCLUDED.lot_id, ligne = EXCLUDED.ligne
+            heures_prevues = EXCLUDED.heures_prevues, heures_prevues_estimees = EXCLUDED.heures_prevues_estimees,
+            lot_id = EXCLUDED.lot_id, ligne = EXCLUDED.ligne
         WHERE (t.operation_id, t.lot, t.intitule, t.attributaire_siret, t.forme, t.date_debut, t.date_fin,
                t.montant_ht, t.heures_prevues)
               IS DISTINCT FROM (EXCLUDED.operation_id, EXCLUDED.lot, EXCLUDED.intitule, EXCLUDED.attributaire_siret,

@@ -215,6 +215,27 @@ START_TEST(test_unknown_references_rejected)
 }
 END_TEST
 
+/* Only an amount given: heures prévues = montant × part de main-d'œuvre × taux ÷ coût horaire. */
+START_TEST(test_heures_prevues_estimated_from_amount)
+{
+	testdb_import_referential(RULES);
+	ck_assert_int_eq(testdb_import("marches", "tests/data/estimation/marches.csv", false, NULL), IMPORT_LOADED);
+	/* 1,000,000 € × 50 % × 5 % ÷ 30 €/h */
+	ck_assert_str_eq(testdb_text("SELECT heures_prevues || ' ' || heures_prevues_estimees FROM marche WHERE id = 'M7'"),
+					 "833.33 true");
+	ck_assert_str_eq(testdb_text("SELECT coalesce(heures_prevues::text, '-') || ' ' || heures_prevues_estimees "
+								 "FROM marche WHERE id = 'M8'"), "- false");
+	ck_assert_str_eq(testdb_text("SELECT heures_prevues || ' ' || heures_prevues_estimees FROM marche WHERE id = 'M1'"),
+					 "833.00 false");
+	/* a change of setting re-estimates the estimates, never the figures buyers gave */
+	ck_assert_int_eq(testdb_run("config set cout_horaire_charge 25"), 0);
+	ck_assert_str_eq(testdb_text("SELECT heures_prevues FROM marche WHERE id = 'M7'"), "1000.00");
+	ck_assert_int_eq(testdb_run("config set taux_insertion 0,1"), 0);
+	ck_assert_str_eq(testdb_text("SELECT heures_prevues FROM marche WHERE id = 'M7'"), "2000.00");
+	ck_assert_str_eq(testdb_text("SELECT heures_prevues FROM marche WHERE id = 'M1'"), "833.00");
+}
+END_TEST
+
 static Suite *
 import_suite(void)
 {
@@ -234,6 +255,7 @@ import_suite(void)
 	tcase_add_test(tc, test_hostile_values);
 	tcase_add_test(tc, test_unterminated_quote);
 	tcase_add_test(tc, test_unknown_references_rejected);
+	tcase_add_test(tc, test_heures_prevues_estimated_from_amount);
 	suite_add_tcase(suite, tc);
 	return suite;
 }
