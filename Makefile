@@ -81,7 +81,7 @@ test-unit: deps
 sample: build/gen_data
 	build/gen_data --sample data/sample --expected tests/expected/sample-2021-expected.tsv
 
-# Pictures of the HTML reports for the README (headless chromium), after `make demo`.
+# Pictures of the reports in every format for the README (headless chromium, LibreOffice), after `make demo`.
 .PHONY: screenshots
 screenshots:
 	@sh scripts/screenshots.sh
