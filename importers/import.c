@@ -387,12 +387,11 @@ import_lot_callback(void *context, const DbRow *row)
 	return true;
 }
 
-/* Opens the batch: locks on the checksum, then finds it or creates it. */
-static ImportStatus
-import_open_batch(Db *db, const ImportOptions *options, const char *display_name,
-				  const char *sha, ImportResult *result)
+ImportStatus
+import_batch_find_or_create(Db *db, const char *kind, const char *display_name, const char *sha,
+							ImportResult *result)
 {
-	const char *lookup_params[] = {sha, options->kind};
+	const char *lookup_params[] = {sha, kind};
 	LotLookup lookup = {0};
 
 	/* Two processes importing the same file: the second waits, then sees the first's batch. */
@@ -409,13 +408,28 @@ import_open_batch(Db *db, const ImportOptions *options, const char *display_name
 		return IMPORT_ALREADY_DONE;
 	}
 
-	const char *insert_params[] = {options->kind, display_name, sha};
+	const char *insert_params[] = {kind, display_name, sha};
 	char id[32];
 
 	if (!db_query_value(db, "INSERT INTO lot_import (nature, fichier, sha256) VALUES ($1, $2, $3) "
 						"RETURNING id", 3, insert_params, id, sizeof(id), NULL))
 		return IMPORT_DATABASE_ERROR;
 	result->lot_id = strtoll(id, NULL, 10);
+	return IMPORT_LOADED;
+}
+
+ImportStatus
+import_batch_open(Db *db, const char *kind, const char *display_name, const char *sha,
+				  ImportResult *result)
+{
+	ImportStatus status = import_batch_find_or_create(db, kind, display_name, sha, result);
+
+	if (status != IMPORT_LOADED)
+		return status;
+
+	char id[32];
+
+	snprintf(id, sizeof(id), "%lld", result->lot_id);
 
 	const char *set_params[] = {id};
 
@@ -697,7 +711,7 @@ import_file(Db *db, const ImportOptions *options, ImportResult *result)
 	}
 
 	result->json = import_is_json(options) || (options->profile && options->profile->json);
-	status = import_open_batch(db, options, display_name, sha, result);
+	status = import_batch_open(db, options->kind, display_name, sha, result);
 
 	double start = import_now();
 
