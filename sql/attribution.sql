@@ -7,12 +7,16 @@ SET LOCAL search_path = clause, public;
 -- the window functions sort every line: in memory rather than on disk
 SET LOCAL work_mem = '256MB';
 
--- The primary key is built once after the insert rather than maintained row by row.
+-- The primary key and the fiche index are built once after the insert rather than
+-- maintained row by row.
 TRUNCATE attribution;
 ALTER TABLE attribution DROP CONSTRAINT attribution_pkey;
+DROP INDEX attribution_fiche_idx;
 
 INSERT INTO attribution (ligne_id, motif, plie, fiche)
 SELECT ligne_id, motif, plie, fiche FROM v_attribution_calcul;
 
 ALTER TABLE attribution ADD CONSTRAINT attribution_pkey PRIMARY KEY (ligne_id);
+CREATE INDEX attribution_fiche_idx ON attribution (fiche, ligne_id)
+    WHERE motif IS NULL AND fiche IS NOT NULL;   -- as in sql/migrations/0007
 ANALYZE attribution;
