@@ -80,34 +80,31 @@ format_csv_number(double value, int decimals, char *out, size_t outsize)
 		*dot = ',';
 }
 
-void
-format_fr_number_max(double value, int max_decimals, char *out, size_t outsize)
+/* The fewest decimals, up to max_decimals, that show value without loss (12.50 -> 1). */
+static int
+significant_decimals(double value, int max_decimals)
 {
 	int decimals = max_decimals;
-	double scale = pow(10, max_decimals);
-	long long scaled = llround(fabs(value) * scale);
+	long long scaled = llround(fabs(value) * pow(10, max_decimals));
 
 	while (decimals > 0 && scaled % 10 == 0)
 	{
 		scaled /= 10;
 		decimals--;
 	}
-	format_fr_number(value, decimals, out, outsize);
+	return decimals;
+}
+
+void
+format_fr_number_max(double value, int max_decimals, char *out, size_t outsize)
+{
+	format_fr_number(value, significant_decimals(value, max_decimals), out, outsize);
 }
 
 void
 format_csv_number_max(double value, int max_decimals, char *out, size_t outsize)
 {
-	int decimals = max_decimals;
-	double scale = pow(10, max_decimals);
-	long long scaled = llround(fabs(value) * scale);
-
-	while (decimals > 0 && scaled % 10 == 0)
-	{
-		scaled /= 10;
-		decimals--;
-	}
-	format_csv_number(value, decimals, out, outsize);
+	format_csv_number(value, significant_decimals(value, max_decimals), out, outsize);
 }
 
 void
