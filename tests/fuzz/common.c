@@ -54,6 +54,23 @@ fuzz_init(void)
 }
 
 void
+fuzz_init_kinds(void)
+{
+	fuzz_init();
+	fake_db_set_row_hook(fuzz_check_kind_row);
+}
+
+const KindSpec *
+fuzz_pick_kind(uint8_t byte)
+{
+	static const char *const names[] = {
+		"donneurs", "entreprises", "operations", "marches", "participants", "conventions", "heures"
+	};
+
+	return kind_find(names[byte % (sizeof(names) / sizeof(names[0]))]);
+}
+
+void
 fuzz_fail(const char *fmt, ...)
 {
 	char message[1024];

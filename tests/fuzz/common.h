@@ -21,6 +21,12 @@ const char *fuzz_file(int slot, const uint8_t *data, size_t size);
 /* Sets logging to its most talkative level, so every message is formatted. */
 void fuzz_init(void);
 
+/* fuzz_init, and the canonical kinds' row checks on the fake database. */
+void fuzz_init_kinds(void);
+
+/* One of the seven canonical kinds, chosen by a byte of the input. */
+const KindSpec *fuzz_pick_kind(uint8_t byte);
+
 /* Reports a broken invariant with the harness's own message and aborts (a crash). */
 void fuzz_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 

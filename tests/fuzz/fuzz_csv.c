@@ -10,10 +10,6 @@
 #include "import.h"
 #include "kinds.h"
 
-static const char *const KIND_NAMES[] = {
-	"donneurs", "entreprises", "operations", "marches", "participants", "conventions", "heures"
-};
-
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -22,8 +18,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void) argc;
 	(void) argv;
-	fuzz_init();
-	fake_db_set_row_hook(fuzz_check_kind_row);
+	fuzz_init_kinds();
 	return 0;
 }
 
@@ -33,7 +28,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1)
 		return 0;
 
-	const KindSpec *kind = kind_find(KIND_NAMES[(data[0] & 0x7F) % 7]);
+	const KindSpec *kind = fuzz_pick_kind(data[0] & 0x7F);
 	ImportOptions options = {
 		.kind = kind->name,
 		.path = fuzz_file(0, data + 1, size - 1),

@@ -12,10 +12,6 @@
 #include "json_reader.h"
 #include "kinds.h"
 
-static const char *const KIND_NAMES[] = {
-	"donneurs", "entreprises", "operations", "marches", "participants", "conventions", "heures"
-};
-
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -24,8 +20,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void) argc;
 	(void) argv;
-	fuzz_init();
-	fake_db_set_row_hook(fuzz_check_kind_row);
+	fuzz_init_kinds();
 	return 0;
 }
 
@@ -74,7 +69,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 
-	const KindSpec *kind = kind_find(KIND_NAMES[choice]);
+	const KindSpec *kind = fuzz_pick_kind((uint8_t) choice);
 	ImportOptions options = {
 		.kind = kind->name,
 		.path = path,

@@ -66,8 +66,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void) argc;
 	(void) argv;
-	fuzz_init();
-	fake_db_set_row_hook(fuzz_check_kind_row);
+	fuzz_init_kinds();
 	return 0;
 }
 
