@@ -44,7 +44,8 @@ typedef struct KindSpec
 	const char *label;			/* French, for messages */
 	const ColumnSpec *columns;
 	int ncolumns;
-	const char *merge_sql;		/* name of the embedded SQL that merges the stage */
+	const char *merge_sql;		/* name of the embedded SQL that merges the stage;
+								 * NULL for heures (importers/heures_load.c) */
 	RowCheck check_row;
 } KindSpec;
 

@@ -64,6 +64,50 @@ validate_trim(char *text)
 	return text;
 }
 
+void
+validate_copy(char *out, size_t outsize, const char *value)
+{
+	size_t len = strlen(value);
+
+	if (outsize == 0)
+		return;
+	if (len >= outsize)
+		len = outsize - 1;
+	memcpy(out, value, len);
+	out[len] = '\0';
+}
+
+/*
+ * Digits, at most one '.', nothing else (validate_decimal's output). Up to 15 digits the
+ * value is an integer divided by a power of ten: one correctly rounded division, the
+ * same double as strtod gives, without strtod's cost on a million rows.
+ */
+double
+validate_canonical_decimal(const char *digits)
+{
+	static const double powers[] = {1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
+	1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18};
+	unsigned long long mantissa = 0;
+	int count = 0;
+	int decimals = -1;
+
+	for (const char *p = digits; *p; p++)
+	{
+		if (*p == '.' && decimals < 0)
+			decimals = 0;
+		else if (*p >= '0' && *p <= '9' && count < 15)
+		{
+			mantissa = mantissa * 10 + (unsigned long long) (*p - '0');
+			count++;
+			if (decimals >= 0)
+				decimals++;
+		}
+		else
+			return strtod(digits, NULL);
+	}
+	return (double) mantissa / powers[decimals < 0 ? 0 : decimals];
+}
+
 int
 validate_days_in_month(int year, int month)
 {
@@ -260,7 +304,7 @@ validate_decimal(const char *in, int max_decimals, double max_value,
 		return false;
 	}
 
-	double number = strtod(digits, NULL);
+	double number = validate_canonical_decimal(digits);
 
 	if (!isfinite(number) || number > max_value)
 	{
@@ -270,7 +314,7 @@ validate_decimal(const char *in, int max_decimals, double max_value,
 	}
 	if (value)
 		*value = number;
-	snprintf(out, outsize, "%s", digits);
+	validate_copy(out, outsize, digits);
 	return true;
 
 invalid:
@@ -436,7 +480,7 @@ validate_enum(const char *in, const char *const *allowed, char *out,
 		{
 			if (strcmp(lowered, allowed[i]) == 0)
 			{
-				snprintf(out, outsize, "%s", allowed[i]);
+				validate_copy(out, outsize, allowed[i]);
 				return true;
 			}
 		}

@@ -13,6 +13,12 @@
 /* Trims ASCII spaces, tabs and UTF-8 no-break spaces at both ends, in place. */
 char *validate_trim(char *text);
 
+/* Copies value into out (outsize bytes), cut to fit, always terminated. */
+void validate_copy(char *out, size_t outsize, const char *value);
+
+/* The value of a canonical decimal ("1234.50", as validate_decimal writes it). */
+double validate_canonical_decimal(const char *digits);
+
 /* JJ/MM/AAAA or AAAA-MM-JJ (also J/M/AAAA) to AAAA-MM-JJ; out holds 11 bytes. */
 bool validate_date(const char *in, char *out, char *err);
 

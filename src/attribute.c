@@ -2,6 +2,8 @@
  * Where hours are attributed: this file drives sql/attribution.sql. The rules live
  * in that SQL, set-based; this file only runs it under a lock and a transaction.
  */
+#include <string.h>
+
 #include "attribute.h"
 #include "log.h"
 #include "sql_embedded.h"
@@ -20,7 +22,25 @@ attribute_in_transaction(Db *db)
 	if (!db_exec(db, "SELECT pg_advisory_xact_lock(" ATTRIBUTION_LOCK_KEY ")"))
 		return false;
 	log_info("attribution des heures");
-	return db_exec(db, sql);
+	return db_exec(db, sql) &&
+		db_exec(db, "UPDATE clause.lot_import SET a_attribuer = false WHERE a_attribuer");
+}
+
+typedef struct PendingLots
+{
+	StrBuf *list;
+	bool referential;			/* a referential batch waits: everything may change */
+} PendingLots;
+
+static bool
+attribute_pending_row(void *context, const DbRow *row)
+{
+	PendingLots *pending = context;
+
+	if (strcmp(db_row_value(row, 1), "heures") != 0)
+		pending->referential = true;
+	return strbuf_printf(pending->list, "%s%s", pending->list->len ? "," : "",
+						 db_row_value(row, 0));
 }
 
 bool
@@ -28,6 +48,7 @@ attribute_lots_in_transaction(Db *db, const long long *lots, int count)
 {
 	const char *sql = sql_embedded_get("attribution_lots.sql");
 	StrBuf list = {0};
+	PendingLots pending = {.list = &list};
 	bool ok = sql != NULL;
 
 	if (count == 0)
@@ -35,11 +56,20 @@ attribute_lots_in_transaction(Db *db, const long long *lots, int count)
 	for (int i = 0; ok && i < count; i++)
 		ok = strbuf_printf(&list, "%s%lld", i ? "," : "", lots[i]);
 
+	/* batches loaded with --sans-attribution (or by an interrupted batch) come along */
+	ok = ok && db_exec(db, "SELECT pg_advisory_xact_lock(" ATTRIBUTION_LOCK_KEY ")") &&
+		db_query(db, "SELECT id, nature FROM clause.lot_import WHERE a_attribuer ORDER BY id",
+				 0, NULL, attribute_pending_row, &pending, NULL);
+	if (ok && pending.referential)
+	{
+		strbuf_free(&list);
+		return attribute_in_transaction(db);
+	}
+
 	const char *params[] = {list.data};
 
-	ok = ok && db_exec(db, "SELECT pg_advisory_xact_lock(" ATTRIBUTION_LOCK_KEY ")") &&
-		db_query(db, "SELECT set_config('clause.attribution_lots', $1, true)", 1, params,
-				 NULL, NULL, NULL);
+	ok = ok && db_query(db, "SELECT set_config('clause.attribution_lots', $1, true)", 1, params,
+						NULL, NULL, NULL);
 
 	/*
 	 * One small computation per participant-month pays for a month's batch; for a batch
@@ -59,7 +89,8 @@ attribute_lots_in_transaction(Db *db, const long long *lots, int count)
 	}
 	if (ok)
 		log_info("attribution des heures des lots %s", list.data);
-	ok = ok && db_exec(db, sql);
+	ok = ok && db_exec(db, sql) &&
+		db_exec(db, "UPDATE clause.lot_import SET a_attribuer = false WHERE a_attribuer");
 	strbuf_free(&list);
 	return ok;
 }

@@ -98,6 +98,7 @@ import_run(int argc, char **argv)
 		{"profile", required_argument, NULL, 'p'},
 		{"profil", required_argument, NULL, 'p'},
 		{"format", required_argument, NULL, 'f'},
+		{"sans-attribution", no_argument, NULL, 'a'},
 		{NULL, 0, NULL, 0}
 	};
 	ImportOptions import = {.max_reported = 100};
@@ -111,6 +112,9 @@ import_run(int argc, char **argv)
 		{
 			case 's':
 				import.strict = true;
+				break;
+			case 'a':
+				import.defer_attribution = true;
 				break;
 			case 'm':
 				{
@@ -205,7 +209,7 @@ import_run(int argc, char **argv)
 
 const Command COMMAND_IMPORT = {
 	"import", "importe des fichiers (un lot par fichier)",
-	"clause import [--strict] [--profile NOM] [--format csv|json] NATURE FICHIER...",
+	"clause import [--strict] [--sans-attribution] [--profile NOM] [--format csv|json] NATURE FICHIER...",
 	"Natures : donneurs, entreprises, operations, marches, participants, conventions, heures,\n"
 	"decp (données essentielles de la commande publique, JSON 2019 ou 2022 : les marchés\n"
 	"avec clause sociale, critère social ou marché réservé ; voir importers/README-decp.md).\n"
@@ -224,6 +228,9 @@ const Command COMMAND_IMPORT = {
 	"  --strict          une seule ligne rejetée refuse tout le fichier\n"
 	"  --max-rejets N    nombre de lignes rejetées affichées (100 par défaut)\n"
 	"  --profile NOM     lire le fichier avec le profil NOM (ou un chemin vers un .json)\n"
-	"  --format F        csv ou json (sinon d'après l'extension)\n",
+	"  --format F        csv ou json (sinon d'après l'extension)\n"
+	"  --sans-attribution  charger sans attribuer : les lots restent « à attribuer » et\n"
+	"                    la prochaine attribution (clause attribute ou l'import suivant)\n"
+	"                    les reprend ; pour enchaîner de gros fichiers\n",
 	import_run, NULL
 };

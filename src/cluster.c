@@ -361,7 +361,14 @@ cluster_start(Cluster *cluster)
 	if (!cluster_make_dir(cluster, cluster->socket_dir, 0755))
 		return false;
 
+	/*
+	 * No replica reads this cluster's WAL: at the minimal level, indexes built and tables
+	 * filled in the transaction that created or truncated them are written once, not
+	 * also to the WAL (the bulk index rebuild and the whole attribution). Given at each
+	 * start, clusters made by earlier versions get it too.
+	 */
 	char *argv[] = {"pg_ctl", "-D", cluster->pgdata, "-l", cluster->log_file,
+		"-o", "-c wal_level=minimal -c max_wal_senders=0",
 		"-w", "-t", "120", "start", NULL};
 
 	log_info("démarrage du serveur PostgreSQL embarqué");

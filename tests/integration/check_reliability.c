@@ -83,8 +83,8 @@ typedef struct KillPoint
 } KillPoint;
 
 static const KillPoint KILL_POINTS[] = {
-	{"COPY", "COPY stage"},
-	{"merge", "-- Merge of a timesheet"},
+	{"COPY", "COPY clause.ligne_heures"},
+	{"merge", "-- After a large timesheet batch"},	/* 200,000 lines: the bulk index rebuild */
 	{"attribution", "-- Attribution"},
 };
 

@@ -1,0 +1,343 @@
+/*
+ * Timesheet lines straight into ligne_heures (see heures_load.h). A stage table and an
+ * INSERT ... SELECT cost five times the COPY itself on a million lines; resolving the
+ * three references here, from maps of a few tens of thousands of ids, costs little.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "copy_format.h"
+#include "heures_load.h"
+#include "log.h"
+#include "sql_embedded.h"
+#include "validate.h"
+
+/*
+ * A blocked Bloom filter: 2^26 bits (8 MB) in 64-byte blocks, a key's three bits in one
+ * block, so one cache miss a row instead of three. At a million distinct keys about one
+ * in ten thousand is a false candidate, at four million one in two hundred; each costs
+ * an index lookup in SQL, never a wrong result.
+ */
+#define BLOOM_BITS_LOG2 26
+#define BLOOM_BLOCK_WORDS 8			/* 512 bits */
+#define BLOOM_PROBES 3
+#define SPILL_CHUNK (64 * 1024)
+
+static bool
+heures_load_put_one(void *context, const DbRow *row)
+{
+	return strmap_put(context, db_row_value(row, 0), 1);
+}
+
+static bool
+heures_load_put_marche(void *context, const DbRow *row)
+{
+	return strmap_put(context, db_row_value(row, 0), db_row_value(row, 1)[0] == 't' ? 1 : 0);
+}
+
+/*
+ * The statement-level reference check of ligne_heures (sql/migrations/0003) would check
+ * again, at 0.6 s a million lines, what the maps check here against tables locked until
+ * the commit: it is disabled for this transaction only (ALTER TABLE is transactional, and
+ * its lock keeps other writers of ligne_heures waiting meanwhile), and enabled again by
+ * heures_load_finish. SHARE on the referential tables: readers and other timesheet imports
+ * go on, their writers wait.
+ */
+static bool
+heures_load_referential(Db *db, HeuresLoad *load)
+{
+	return db_exec(db, "ALTER TABLE clause.ligne_heures DISABLE TRIGGER ligne_heures_references") &&
+		db_exec(db, "LOCK TABLE clause.participant, clause.entreprise, clause.marche "
+				"IN SHARE MODE") &&
+		db_query(db, "SELECT id FROM clause.participant", 0, NULL,
+				 heures_load_put_one, &load->participants, NULL) &&
+		db_query(db, "SELECT siret FROM clause.entreprise", 0, NULL,
+				 heures_load_put_one, &load->employers, NULL) &&
+		db_query(db, "SELECT id, operation_id IS NOT NULL FROM clause.marche", 0, NULL,
+				 heures_load_put_marche, &load->marches, NULL);
+}
+
+bool
+heures_load_begin(Db *db, HeuresLoad *load, long long lot_id)
+{
+	snprintf(load->lot_id, sizeof(load->lot_id), "%lld", lot_id);
+	load->bloom = calloc((size_t) 1 << (BLOOM_BITS_LOG2 - 6), sizeof(uint64_t));
+	load->rejects = tmpfile();
+	load->candidates = tmpfile();
+	if (load->bloom == NULL || load->rejects == NULL || load->candidates == NULL)
+	{
+		log_error("mémoire ou fichier temporaire indisponible pour l'import des heures");
+		return false;
+	}
+	if (!heures_load_referential(db, load))
+		return false;
+	log_debug("référentiel chargé : %zu participants, %zu entreprises, %zu marchés",
+			  load->participants.count, load->employers.count, load->marches.count);
+	return db_copy_begin(db, "COPY clause.ligne_heures (lot_id, ligne, participant_id, "
+						 "employeur_siret, marche_id, mois, heures, heures_formation, "
+						 "type_contrat, modalite) FROM STDIN");
+}
+
+bool
+heures_load_check_references(const HeuresLoad *load, char *const *values, int *column, char *err)
+{
+	long followed = 0;
+
+	/* the order and wording of the checks the merge SQL made before (and the tests read) */
+	if (!strmap_get(&load->participants, values[0], &followed))
+	{
+		*column = 0;
+		snprintf(err, VALIDATE_ERR_SIZE, "participant inconnu « %.100s » (importez-le d'abord)", values[0]);
+		return false;
+	}
+	if (!strmap_get(&load->employers, values[1], &followed))
+	{
+		*column = 1;
+		snprintf(err, VALIDATE_ERR_SIZE,
+				 "employeur inconnu (SIRET %s, importez-le dans entreprises)", values[1]);
+		return false;
+	}
+	if (!strmap_get(&load->marches, values[2], &followed))
+	{
+		*column = 2;
+		snprintf(err, VALIDATE_ERR_SIZE, "marché inconnu « %.100s » (importez-le d'abord)", values[2]);
+		return false;
+	}
+	if (!followed)
+	{
+		*column = 2;
+		snprintf(err, VALIDATE_ERR_SIZE, "marché « %.100s » suivi par aucune opération (marché DECP : "
+				 "rattachez-le d'abord à une opération dans un fichier marches)", values[2]);
+		return false;
+	}
+	return true;
+}
+
+static uint64_t
+heures_load_key_hash(char *const *values)
+{
+	uint64_t hash = 1469598103934665603ULL;
+
+	for (int i = 0; i < 4; i++)
+	{
+		for (const unsigned char *p = (const unsigned char *) values[i]; *p; p++)
+		{
+			hash ^= *p;
+			hash *= 1099511628211ULL;
+		}
+		hash ^= 0x1f;			/* a separator: ("ab", "c") and ("a", "bc") differ */
+		hash *= 1099511628211ULL;
+	}
+	return hash;
+}
+
+/* Mixes the bits (splitmix64's finaliser), for the second hash of double hashing. */
+static uint64_t
+heures_load_mix(uint64_t x)
+{
+	x ^= x >> 30;
+	x *= 0xbf58476d1ce4e5b9ULL;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebULL;
+	return x ^ (x >> 31);
+}
+
+/* Sets the key's bits; true when they were all set already (the key may be a repeat). */
+static bool
+heures_load_bloom_add(uint64_t *bloom, char *const *values)
+{
+	uint64_t h1 = heures_load_key_hash(values);
+	uint64_t h2 = heures_load_mix(h1);
+	uint64_t blocks = ((uint64_t) 1 << BLOOM_BITS_LOG2) / (64 * BLOOM_BLOCK_WORDS);
+	uint64_t *block = bloom + (h1 % blocks) * BLOOM_BLOCK_WORDS;
+	bool all_set = true;
+
+	for (int i = 0; i < BLOOM_PROBES; i++)
+	{
+		unsigned bit = (unsigned) (h2 >> (i * 9)) & 511;	/* 9 bits: 0..511 */
+		uint64_t *word = &block[bit >> 6];
+		uint64_t flag = (uint64_t) 1 << (bit & 63);
+
+		all_set = all_set && (*word & flag);
+		*word |= flag;
+	}
+	return all_set;
+}
+
+static bool
+heures_load_write(FILE *file, const StrBuf *row)
+{
+	if (fwrite(row->data, 1, row->len, file) != row->len)
+	{
+		log_error("écriture impossible dans un fichier temporaire de l'import");
+		return false;
+	}
+	return true;
+}
+
+static bool
+heures_load_note_candidate(HeuresLoad *load, char *const *values)
+{
+	StrBuf *row = &load->scratch;
+
+	strbuf_reset(row);
+	for (int i = 0; i < 4; i++)
+		if ((i > 0 && !copy_next_field(row)) || !copy_append_text(row, values[i]))
+			return false;
+	load->candidates_count++;
+	return copy_end_row(row) && heures_load_write(load->candidates, row);
+}
+
+static void
+heures_load_note_month(HeuresLoad *load, const char *mois)
+{
+	if (load->mois_min[0] == '\0' || strcmp(mois, load->mois_min) < 0)
+		snprintf(load->mois_min, sizeof(load->mois_min), "%s", mois);
+	if (load->mois_max[0] == '\0' || strcmp(mois, load->mois_max) > 0)
+		snprintf(load->mois_max, sizeof(load->mois_max), "%s", mois);
+}
+
+bool
+heures_load_add_row(HeuresLoad *load, long long line, char *const *values, StrBuf *copy)
+{
+	if (heures_load_bloom_add(load->bloom, values) && !heures_load_note_candidate(load, values))
+		return false;
+	heures_load_note_month(load, values[3]);
+	if (!strbuf_puts(copy, load->lot_id) || !copy_next_field(copy) ||
+		!copy_append_int(copy, line))
+		return false;
+	for (int i = 0; i < 8; i++)
+		if (!copy_next_field(copy) || !copy_append_text(copy, values[i]))
+			return false;
+	load->copied++;
+	return copy_end_row(copy);
+}
+
+bool
+heures_load_add_reject(HeuresLoad *load, long long line, const char *column,
+					   const char *reason, const char *content)
+{
+	StrBuf *row = &load->scratch;
+
+	strbuf_reset(row);
+	if (!strbuf_puts(row, load->lot_id) || !copy_next_field(row) ||
+		!copy_append_int(row, line) || !copy_next_field(row) ||
+		!(column ? copy_append_text(row, column) : copy_append_null(row)) ||
+		!copy_next_field(row) || !copy_append_text(row, reason) || !copy_next_field(row) ||
+		!copy_append_text(row, content) || !copy_end_row(row))
+		return false;
+	load->rejected++;
+	return heures_load_write(load->rejects, row);
+}
+
+/* Sends a spill file through COPY copy_sql. */
+static bool
+heures_load_copy_file(Db *db, FILE *file, const char *copy_sql)
+{
+	char chunk[SPILL_CHUNK];
+	size_t n;
+	bool ok = fflush(file) == 0 && fseek(file, 0, SEEK_SET) == 0 && db_copy_begin(db, copy_sql);
+
+	if (!ok)
+		return false;
+	while ((n = fread(chunk, 1, sizeof(chunk), file)) > 0)
+		if (!db_copy_put(db, chunk, n))
+		{
+			db_copy_abort(db, "import interrompu");
+			return false;
+		}
+	if (ferror(file))
+	{
+		log_error("lecture impossible d'un fichier temporaire de l'import");
+		db_copy_abort(db, "import interrompu");
+		return false;
+	}
+	return db_copy_end(db);
+}
+
+static bool
+heures_load_script(Db *db, const char *name, long long *count)
+{
+	const char *sql = sql_embedded_get(name);
+	char value[32];
+
+	if (sql == NULL || !db_exec_value(db, sql, value, sizeof(value)))
+		return false;
+	*count = strtoll(value, NULL, 10);
+	return true;
+}
+
+/* The keys maybe seen twice, looked up in the batch's lines; repeats are rejected. */
+static bool
+heures_load_remove_repeats(Db *db, HeuresLoad *load, long long *removed)
+{
+	*removed = 0;
+	if (load->candidates_count == 0)
+		return true;
+	log_debug("%lld clés peut-être en double à vérifier", load->candidates_count);
+	return db_exec(db, "CREATE TEMP TABLE heures_candidat (participant_id text, "
+				   "employeur_siret char(14), marche_id text, mois date) ON COMMIT DROP") &&
+		heures_load_copy_file(db, load->candidates,
+							  "COPY heures_candidat (participant_id, employeur_siret, marche_id, "
+							  "mois) FROM STDIN") &&
+		db_exec(db, "ANALYZE heures_candidat") &&
+		heures_load_script(db, "merge/heures_doubles.sql", removed);
+}
+
+/* Lines equal to the standing value of their key, when an earlier batch covers a month. */
+static bool
+heures_load_remove_unchanged(Db *db, HeuresLoad *load, long long *removed)
+{
+	char overlap[8] = "f";
+
+	*removed = 0;
+	if (load->mois_min[0] == '\0')
+		return true;
+
+	const char *params[] = {load->lot_id, load->mois_min, load->mois_max};
+
+	if (!db_query(db, "UPDATE clause.lot_import SET mois_min = $2, mois_max = $3 WHERE id = $1",
+				  3, params, NULL, NULL, NULL) ||
+		!db_query_value(db, "SELECT EXISTS (SELECT 1 FROM clause.lot_import WHERE nature = 'heures' "
+						"AND id <> $1 AND mois_min <= $3 AND mois_max >= $2)",
+						3, params, overlap, sizeof(overlap), NULL))
+		return false;
+	if (overlap[0] != 't')
+		return true;
+	return heures_load_script(db, "merge/heures_inchangees.sql", removed);
+}
+
+bool
+heures_load_finish(Db *db, HeuresLoad *load, HeuresCounts *counts)
+{
+	long long repeats = 0;
+	long long unchanged = 0;
+
+	if (load->rejected > 0 &&
+		!heures_load_copy_file(db, load->rejects, "COPY clause.rejet (lot_id, ligne, colonne, "
+							   "motif, contenu) FROM STDIN"))
+		return false;
+	if (!heures_load_remove_repeats(db, load, &repeats) ||
+		!heures_load_remove_unchanged(db, load, &unchanged) ||
+		!db_exec(db, "ALTER TABLE clause.ligne_heures ENABLE TRIGGER ligne_heures_references"))
+		return false;
+	counts->rejected = load->rejected + repeats;
+	counts->unchanged = unchanged;
+	counts->loaded = load->copied - repeats - unchanged;
+	return true;
+}
+
+void
+heures_load_free(HeuresLoad *load)
+{
+	strmap_free(&load->participants);
+	strmap_free(&load->employers);
+	strmap_free(&load->marches);
+	free(load->bloom);
+	if (load->rejects)
+		fclose(load->rejects);
+	if (load->candidates)
+		fclose(load->candidates);
+	strbuf_free(&load->scratch);
+	memset(load, 0, sizeof(*load));
+}

@@ -1,0 +1,73 @@
+/*
+ * Timesheet lines straight into ligne_heures: references resolved in memory against the
+ * referential tables (loaded once, under a SHARE lock so they cannot change until the
+ * commit), rows COPYed into the table itself, rejected rows and possibly repeated keys
+ * spilled to temporary files, then two small set-based steps (sql/merge/heures_*.sql).
+ * Memory stays the same whatever the file's size: the maps hold the referential ids,
+ * the Bloom filter has a fixed size.
+ */
+#ifndef CLAUSE_HEURES_LOAD_H
+#define CLAUSE_HEURES_LOAD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "db.h"
+#include "strbuf.h"
+#include "strmap.h"
+
+typedef struct HeuresLoad
+{
+	char lot_id[32];
+	StrMap participants;		/* id -> 1 */
+	StrMap employers;			/* siret -> 1 */
+	StrMap marches;				/* id -> 1 when an opération follows it, else 0 */
+	uint64_t *bloom;			/* keys seen, to find the ones maybe seen twice */
+	FILE *rejects;				/* rows for rejet, COPY text */
+	FILE *candidates;			/* rows for heures_candidat, COPY text */
+	StrBuf scratch;
+	long long copied;			/* rows sent to ligne_heures */
+	long long rejected;			/* rows written to rejects */
+	long long candidates_count;
+	char mois_min[11];			/* AAAA-MM-01 of the rows copied, "" before the first */
+	char mois_max[11];
+} HeuresLoad;
+
+typedef struct HeuresCounts
+{
+	long long loaded;			/* lines stored */
+	long long rejected;			/* rows rejected, by the importer and as repeated keys */
+	long long unchanged;		/* lines equal to the value standing for their key */
+} HeuresCounts;
+
+/*
+ * In the import's transaction: locks the referential tables against writers, loads
+ * their ids and starts the COPY into ligne_heures for batch lot_id.
+ */
+bool heures_load_begin(Db *db, HeuresLoad *load, long long lot_id);
+
+/*
+ * values: the canonical heures columns (participant_id, employeur_siret, marche_id, mois,
+ * heures, heures_formation, type_contrat, modalite). False with a French reason and the
+ * faulty column when a reference is unknown.
+ */
+bool heures_load_check_references(const HeuresLoad *load, char *const *values, int *column,
+								  char *err);
+
+/* Appends the COPY row of a valid line to copy and notes its key. */
+bool heures_load_add_row(HeuresLoad *load, long long line, char *const *values, StrBuf *copy);
+
+/* Records a rejected row (column may be NULL: the row as a whole). */
+bool heures_load_add_reject(HeuresLoad *load, long long line, const char *column,
+							const char *reason, const char *content);
+
+/*
+ * After the COPY ended: stores the rejected rows, takes out repeated keys and unchanged
+ * lines, records the batch's months. Fills counts.
+ */
+bool heures_load_finish(Db *db, HeuresLoad *load, HeuresCounts *counts);
+
+void heures_load_free(HeuresLoad *load);
+
+#endif

@@ -1,0 +1,204 @@
+/*
+ * Timesheets straight into ligne_heures (importers/heures_load.c): references resolved
+ * by the importer, repeated keys found through the Bloom filter, unchanged lines, the
+ * reference check of other writers kept, the bulk path's indexes, --sans-attribution.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "testdb.h"
+
+#define RULES "tests/data/rules"
+#define TMP "tests/tmp/heures_load"
+#define HEADER "participant_id;employeur_siret;marche_id;mois;heures;heures_formation;type_contrat;modalite\n"
+
+static void
+write_file(const char *path, const char *text)
+{
+	mkdir("tests/tmp", 0755);
+	mkdir(TMP, 0755);
+
+	FILE *out = fopen(path, "w");
+
+	ck_assert_ptr_nonnull(out);
+	ck_assert_int_eq(fputs(text, out) >= 0, 1);
+	ck_assert_int_eq(fclose(out), 0);
+}
+
+START_TEST(test_repeated_key_rejects_every_occurrence)
+{
+	ImportResult result = {0};
+
+	testdb_import_referential(RULES);
+	write_file(TMP "/repeats.csv", HEADER
+			   "P1;33100001000016;M1;2021-01;100;0;cdi;embauche_directe\n"
+			   "P2;33100001000016;M1;2021-01;50;0;cdd;embauche_directe\n"
+			   "P1;33100001000016;M1;2021-01;90;0;cdi;embauche_directe\n"
+			   "P1;33100001000016;M1;2021-02;80;0;cdi;embauche_directe\n");
+	ck_assert_int_eq(testdb_import("heures", TMP "/repeats.csv", false, &result), IMPORT_ROWS_REJECTED);
+	ck_assert_int_eq(result.rows_read, 4);
+	ck_assert_int_eq(result.rows_loaded, 2);
+	ck_assert_int_eq(result.rows_rejected, 2);
+	ck_assert_str_eq(testdb_text("SELECT string_agg(ligne || ' ' || colonne || ' ' || motif, ' | ' "
+								 "ORDER BY ligne) FROM rejet"),
+					 "2 participant_id même participant, marché, employeur et mois en double dans le "
+					 "fichier (lignes 2, 4) | 4 participant_id même participant, marché, employeur et "
+					 "mois en double dans le fichier (lignes 2, 4)");
+	/* the lines kept are the two others, with their provenance */
+	ck_assert_str_eq(testdb_text("SELECT string_agg(ligne || ':' || participant_id || ':' || mois, ' ' "
+								 "ORDER BY ligne) FROM ligne_heures"),
+					 "3:P2:2021-01-01 5:P1:2021-02-01");
+}
+END_TEST
+
+START_TEST(test_unknown_reference_rejected_with_its_row)
+{
+	ImportResult result = {0};
+
+	testdb_import_referential(RULES);
+	write_file(TMP "/references.csv", HEADER
+			   "P999;33100001000016;M1;2021-01;10;0;cdi;embauche_directe\n"
+			   "P1;55208131766522;M1;2021-01;10;0;cdi;embauche_directe\n"
+			   "P1;33100001000016;M999;2021-01;10;0;cdi;embauche_directe\n"
+			   "P2;33100001000016;M1;2021-01;10;0;cdi;embauche_directe\n");
+	ck_assert_int_eq(testdb_import("heures", TMP "/references.csv", false, &result), IMPORT_ROWS_REJECTED);
+	ck_assert_int_eq(result.rows_loaded, 1);
+	ck_assert_int_eq(result.rows_rejected, 3);
+	ck_assert_str_eq(testdb_text("SELECT string_agg(colonne || ' ' || motif, ' | ' ORDER BY ligne) FROM rejet"),
+					 "participant_id participant inconnu « P999 » (importez-le d'abord) | "
+					 "employeur_siret employeur inconnu (SIRET 55208131766522, importez-le dans "
+					 "entreprises) | marche_id marché inconnu « M999 » (importez-le d'abord)");
+	/* the rejected row is kept as the sender wrote it, for the corrected file */
+	ck_assert_str_eq(testdb_text("SELECT contenu FROM rejet WHERE ligne = 2"),
+					 "P999;33100001000016;M1;2021-01;10;0;cdi;embauche_directe");
+}
+END_TEST
+
+START_TEST(test_unchanged_lines_not_stored_again)
+{
+	ImportResult result = {0};
+
+	testdb_import_referential(RULES);
+	write_file(TMP "/first.csv", HEADER
+			   "P1;33100001000016;M1;2021-01;100;0;cdi;embauche_directe\n"
+			   "P2;33100001000016;M1;2021-01;50;0;cdd;embauche_directe\n");
+	write_file(TMP "/second.csv", HEADER
+			   "P1;33100001000016;M1;2021-01;100,00;0;cdi;embauche_directe\n"
+			   "P2;33100001000016;M1;2021-01;55;0;cdd;embauche_directe\n"
+			   "P1;33100001000016;M1;2021-02;70;0;cdi;embauche_directe\n");
+	ck_assert_int_eq(testdb_import("heures", TMP "/first.csv", false, NULL), IMPORT_LOADED);
+	ck_assert_int_eq(testdb_import("heures", TMP "/second.csv", false, &result), IMPORT_LOADED);
+	ck_assert_int_eq(result.rows_loaded, 2);	/* P2 corrected, P1 in February */
+	ck_assert_int_eq(result.rows_unchanged, 1);	/* P1 in January, same value */
+	ck_assert_str_eq(testdb_text("SELECT mois_min || ' ' || mois_max FROM lot_import "
+								 "WHERE fichier = 'second.csv'"), "2021-01-01 2021-02-01");
+	/* the correction stands (P2 is not eligible), the first value is replaced */
+	ck_assert_str_eq(testdb_text("SELECT string_agg(l.participant_id || ':' || l.heures || ':' || "
+								 "coalesce(a.motif, 'credite'), ' ' ORDER BY l.id) "
+								 "FROM ligne_heures l JOIN attribution a ON a.ligne_id = l.id"),
+					 "P1:100.00:credite P2:50.00:remplacee P2:55.00:non_eligible P1:70.00:credite");
+}
+END_TEST
+
+/* The importer switches the statement-level reference check off for itself only. */
+START_TEST(test_other_writers_still_checked)
+{
+	testdb_import_referential(RULES);
+	ck_assert_int_eq(testdb_run("import heures " RULES "/heures_lot1.csv"), 2);
+	ck_assert_str_eq(testdb_text("SELECT tgenabled FROM pg_trigger WHERE tgname = 'ligne_heures_references'"),
+					 "O");
+	ck_assert(!db_exec(testdb(), "INSERT INTO ligne_heures (lot_id, ligne, participant_id, employeur_siret, "
+					   "marche_id, mois, heures, type_contrat, modalite) SELECT max(id), 1, 'P999', "
+					   "'33100001000016', 'M1', '2021-01-01', 10, 'cdi', 'embauche_directe' FROM lot_import"));
+	ck_assert(!db_exec(testdb(), "INSERT INTO ligne_heures (lot_id, ligne, participant_id, employeur_siret, "
+					   "marche_id, mois, heures, type_contrat, modalite) SELECT max(id), 1, 'P1', "
+					   "'33100001000016', 'M1', '2021-01-15', 10, 'cdi', 'embauche_directe' FROM lot_import"));
+}
+END_TEST
+
+/* A file large enough for the bulk path: btree indexes and primary key rebuilt. */
+START_TEST(test_bulk_path_rebuilds_keys)
+{
+	ImportResult result = {0};
+
+	if (access(TMP "/bulk/heures.csv", R_OK) != 0)
+		ck_assert_int_eq(system("mkdir -p " TMP " && build/gen_data --bench 120000 " TMP "/bulk >/dev/null"), 0);
+	testdb_import_referential(TMP "/bulk");
+	ck_assert_int_eq(testdb_import("heures", TMP "/bulk/heures.csv", false, &result), IMPORT_LOADED);
+	ck_assert_int_eq(result.rows_loaded, 120000);
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM ligne_heures"), 120000);
+	ck_assert_str_eq(testdb_text("SELECT string_agg(indexname, ' ' ORDER BY indexname) FROM pg_indexes "
+								 "WHERE tablename = 'ligne_heures'"),
+					 "ligne_heures_lot_brin ligne_heures_marche_idx ligne_heures_participant_mois_idx "
+					 "ligne_heures_pkey");
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM pg_constraint WHERE conname = 'ligne_heures_pkey' "
+								  "AND contype = 'p'"), 1);
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM attribution"), 120000);
+}
+END_TEST
+
+START_TEST(test_deferred_attribution_caught_up)
+{
+	testdb_import_referential(RULES);
+	ck_assert_int_eq(testdb_run("import --sans-attribution heures " RULES "/heures_lot1.csv"), 2);
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM lot_import WHERE a_attribuer"), 1);
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM attribution"), 0);
+	/* the next import attributes its own lines and the waiting ones */
+	ck_assert_int_eq(testdb_run("import heures " RULES "/heures_lot2_correctif.csv"), 0);
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM lot_import WHERE a_attribuer"), 0);
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM ligne_heures l "
+								  "WHERE NOT EXISTS (SELECT 1 FROM attribution a WHERE a.ligne_id = l.id)"), 0);
+
+	/* and the result is the one of imports attributed one by one */
+	const char *deferred = testdb_text("SELECT string_agg(ligne_id || ':' || coalesce(motif, '-'), ' ' "
+									   "ORDER BY ligne_id) FROM attribution");
+	char saved[4096];
+
+	snprintf(saved, sizeof(saved), "%s", deferred);
+	ck_assert_int_eq(testdb_run("attribute"), 0);
+	ck_assert_str_eq(testdb_text("SELECT string_agg(ligne_id || ':' || coalesce(motif, '-'), ' ' "
+								 "ORDER BY ligne_id) FROM attribution"), saved);
+	/* clause attribute takes a waiting batch too */
+	ck_assert(db_exec(testdb(), "UPDATE lot_import SET a_attribuer = true WHERE nature = 'heures'; "
+					  "TRUNCATE attribution"));
+	ck_assert_int_eq(testdb_run("attribute"), 0);
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM lot_import WHERE a_attribuer"), 0);
+	ck_assert_str_eq(testdb_text("SELECT string_agg(ligne_id || ':' || coalesce(motif, '-'), ' ' "
+								 "ORDER BY ligne_id) FROM attribution"), saved);
+}
+END_TEST
+
+static Suite *
+heures_load_suite(void)
+{
+	Suite *s = suite_create("heures_load");
+	TCase *tc = tcase_create("heures_load");
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_checked_fixture(tc, testdb_setup, testdb_teardown);
+	tcase_add_test(tc, test_repeated_key_rejects_every_occurrence);
+	tcase_add_test(tc, test_unknown_reference_rejected_with_its_row);
+	tcase_add_test(tc, test_unchanged_lines_not_stored_again);
+	tcase_add_test(tc, test_other_writers_still_checked);
+	tcase_add_test(tc, test_bulk_path_rebuilds_keys);
+	tcase_add_test(tc, test_deferred_attribution_caught_up);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *runner = srunner_create(heures_load_suite());
+
+	srunner_run_all(runner, CK_NORMAL);
+
+	int failed = srunner_ntests_failed(runner);
+
+	srunner_free(runner);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
