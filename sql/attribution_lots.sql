@@ -29,3 +29,5 @@ SELECT v.ligne_id, v.motif, v.plie, v.fiche
 FROM v_attribution_calcul v
 WHERE v.participant_id = ANY ((SELECT participants FROM perimetre)::text[])
   AND v.mois = ANY ((SELECT mois FROM perimetre)::date[]);
+
+SELECT recalcule_fiche_heures_mois((SELECT mois FROM perimetre)::date[]);

@@ -73,23 +73,42 @@ attribute_lots_in_transaction(Db *db, const long long *lots, int count)
 
 	/*
 	 * One small computation per participant-month pays for a month's batch; for a batch
-	 * as large as a fifth of all lines, one pass over everything is faster.
+	 * as large as a fifth of all lines, one pass over everything is faster. Counts from
+	 * the catalog and the batches: counting a million rows would cost what it saves.
 	 */
 	char small[8] = "t";
 
 	ok = ok && db_query_value(db,
-							  "SELECT (SELECT count(*) FROM clause.ligne_heures "
-							  "        WHERE lot_id = ANY (string_to_array($1, ',')::bigint[])) * 5 "
-							  "       < (SELECT count(*) FROM clause.attribution)",
+							  "SELECT coalesce((SELECT sum(lignes_chargees) FROM clause.lot_import "
+							  "        WHERE id = ANY (string_to_array($1, ',')::bigint[])), 0) * 5 "
+							  "       < (SELECT greatest(reltuples, 0) FROM pg_class "
+							  "          WHERE oid = 'clause.attribution'::regclass)",
 							  1, params, small, sizeof(small), NULL);
 	if (ok && small[0] != 't')
 	{
 		strbuf_free(&list);
 		return attribute_in_transaction(db);
 	}
+
+	/* months no earlier batch covers (a new monthly file): computed over them alone */
+	char fresh[8] = "f";
+
+	ok = ok && db_query_value(db,
+							  "WITH r AS (SELECT min(mois_min) AS lo, max(mois_max) AS hi "
+							  "           FROM clause.lot_import "
+							  "           WHERE id = ANY (string_to_array($1, ',')::bigint[])) "
+							  "SELECT r.lo IS NOT NULL AND NOT EXISTS ("
+							  "    SELECT 1 FROM clause.lot_import o "
+							  "    WHERE o.nature = 'heures' "
+							  "      AND NOT o.id = ANY (string_to_array($1, ',')::bigint[]) "
+							  "      AND o.mois_min <= r.hi AND o.mois_max >= r.lo) FROM r",
+							  1, params, fresh, sizeof(fresh), NULL);
+	if (ok && fresh[0] == 't')
+		sql = sql_embedded_get("attribution_mois_nouveaux.sql");
 	if (ok)
-		log_info("attribution des heures des lots %s", list.data);
-	ok = ok && db_exec(db, sql) &&
+		log_info("attribution des heures des lots %s%s", list.data,
+				 fresh[0] == 't' ? " (mois nouveaux)" : "");
+	ok = ok && sql != NULL && db_exec(db, sql) &&
 		db_exec(db, "UPDATE clause.lot_import SET a_attribuer = false WHERE a_attribuer");
 	strbuf_free(&list);
 	return ok;

@@ -39,13 +39,11 @@ JOIN lot_import b ON b.id = l.lot_id
 JOIN marche m ON m.id = l.marche_id
 JOIN operation o ON o.id = m.operation_id;
 
--- Credited hours by fiche and month (worked + training).
+-- Credited hours by fiche and month (worked + training): the sums the attribution keeps
+-- (sql/migrations/0010), equal to summing the credited lines of v_ligne by fiche and month.
 CREATE VIEW v_fiche_heures_mois AS
-SELECT a.fiche, l.mois, sum(l.heures) AS heures, sum(l.heures_formation) AS heures_formation,
-       sum(l.heures + l.heures_formation) AS heures_total
-FROM ligne_heures l JOIN attribution a ON a.ligne_id = l.id
-WHERE a.motif IS NULL AND a.fiche IS NOT NULL
-GROUP BY a.fiche, l.mois;
+SELECT fiche, mois, heures, heures_formation, heures + heures_formation AS heures_total
+FROM fiche_heures_mois;
 
 -- Progress of every fiche of a year at a date (DOMAIN.md rules 7 and 8).
 -- realise: credited hours of the months begun by p_date, or the things active between

@@ -6,17 +6,18 @@
 SET search_path = clause, public;
 
 DROP VIEW IF EXISTS v_attribution_calcul CASCADE;
+DROP FUNCTION IF EXISTS recalcule_fiche_heures_mois(date[]);
 
 CREATE VIEW v_attribution_calcul AS
 WITH ranked AS (     -- rule 2: for one key, the line of the latest batch stands
     SELECT l.id, l.participant_id, l.marche_id, l.mois,
            (l.mois + interval '1 month - 1 day')::date AS fin_mois,
-           l.heures + l.heures_formation AS total,
+           l.heures, l.heures_formation, l.heures + l.heures_formation AS total,
            row_number() OVER (PARTITION BY l.participant_id, l.mois, l.marche_id, l.employeur_siret
                               ORDER BY l.lot_id DESC) AS rang
     FROM ligne_heures l),
 checked AS (         -- rule 3, first two checks, in this order
-    SELECT r.id, r.participant_id, r.marche_id, r.mois, r.total,
+    SELECT r.id, r.participant_id, r.marche_id, r.mois, r.heures, r.heures_formation, r.total,
            CASE
                WHEN r.rang > 1 THEN 'remplacee'
                WHEN p.date_eligibilite IS NULL OR cardinality(p.criteres) = 0
@@ -44,7 +45,9 @@ SELECT c.id AS ligne_id,
        -- rule 5: the fiche named by the opération, else the PLIE's single clause fiche
        -- of that year; a month outside the fiche's period counts for no fiche
        CASE WHEN f.code IS NOT NULL AND c.mois >= date_trunc('month', f.date_debut) AND c.mois <= f.date_fin
-            THEN f.code END AS fiche
+            THEN f.code END AS fiche,
+       c.heures,
+       c.heures_formation
 FROM capped c
 JOIN marche m ON m.id = c.marche_id
 JOIN operation o ON o.id = m.operation_id
@@ -53,3 +56,17 @@ LEFT JOIN plie_commune pc ON pc.code_insee = o.commune_insee
                           AND pc.annee = extract(year FROM c.mois)::integer
 LEFT JOIN v_fiche_unique fu ON o.fiche IS NULL AND fu.plie = pc.plie AND fu.annee = pc.annee
 LEFT JOIN fiche f ON f.code = coalesce(o.fiche, fu.fiche);
+
+-- The credited hours by fiche and month (fiche_heures_mois) of the given months, or of all
+-- months when p_mois is NULL, summed again from the stored attribution. Every attribution
+-- script calls it for the months it recomputed.
+CREATE FUNCTION recalcule_fiche_heures_mois(p_mois date[]) RETURNS void LANGUAGE sql AS $$
+DELETE FROM clause.fiche_heures_mois WHERE p_mois IS NULL OR mois = ANY (p_mois);
+INSERT INTO clause.fiche_heures_mois (fiche, mois, plie, heures, heures_formation, lignes)
+SELECT a.fiche, l.mois, f.plie, sum(l.heures), sum(l.heures_formation), count(*)
+FROM clause.attribution a
+JOIN clause.ligne_heures l ON l.id = a.ligne_id
+JOIN clause.fiche f ON f.code = a.fiche
+WHERE a.motif IS NULL AND (p_mois IS NULL OR l.mois = ANY (p_mois))
+GROUP BY a.fiche, l.mois, f.plie;
+$$;

@@ -133,8 +133,8 @@ START_TEST(test_bulk_path_rebuilds_keys)
 	ck_assert_int_eq(testdb_count("SELECT count(*) FROM ligne_heures"), 120000);
 	ck_assert_str_eq(testdb_text("SELECT string_agg(indexname, ' ' ORDER BY indexname) FROM pg_indexes "
 								 "WHERE tablename = 'ligne_heures'"),
-					 "ligne_heures_lot_brin ligne_heures_marche_idx ligne_heures_participant_mois_idx "
-					 "ligne_heures_pkey");
+					 "ligne_heures_lot_brin ligne_heures_marche_idx ligne_heures_mois_brin "
+					 "ligne_heures_participant_mois_idx ligne_heures_pkey");
 	ck_assert_int_eq(testdb_count("SELECT count(*) FROM pg_constraint WHERE conname = 'ligne_heures_pkey' "
 								  "AND contype = 'p'"), 1);
 	ck_assert_int_eq(testdb_count("SELECT count(*) FROM attribution"), 120000);
@@ -172,6 +172,48 @@ START_TEST(test_deferred_attribution_caught_up)
 }
 END_TEST
 
+#define ATTRIBUTION_SQL "SELECT string_agg(ligne_id || ':' || coalesce(motif, '-') || ':' || " \
+	"coalesce(fiche, '-'), ' ' ORDER BY ligne_id) FROM attribution"
+/* the sums by fiche and month, as kept and as summed from the lines */
+#define KEPT_SQL "SELECT string_agg(fiche || ':' || mois || ':' || heures_total, ' ' ORDER BY fiche, mois) " \
+	"FROM v_fiche_heures_mois"
+#define SUMMED_SQL "SELECT string_agg(fiche || ':' || mois || ':' || h, ' ' ORDER BY fiche, mois) FROM " \
+	"(SELECT fiche, mois, sum(heures_total) AS h FROM v_ligne WHERE credite AND fiche IS NOT NULL " \
+	"GROUP BY 1, 2) s"
+
+/* A file of months no batch covers yet is attributed over those months alone. */
+START_TEST(test_new_month_attribution_equals_whole)
+{
+	char out[8192];
+	char attribution[4096];
+	char sums[4096];
+
+	testdb_import_referential(RULES);
+	ck_assert_int_eq(testdb_run("import heures " RULES "/heures_lot1.csv"), 2);
+	write_file(TMP "/autumn.csv", HEADER
+			   "P1;33100001000016;M1;2021-09;120;0;cdi;embauche_directe\n"
+			   "P3;33100001000016;M3;2021-09;40;0;cdd;embauche_directe\n"
+			   "P4;33100001000016;M4;2021-10;230;0;cddi;embauche_directe\n");
+	ck_assert_int_eq(testdb_run_output("-v import heures " TMP "/autumn.csv", out, sizeof(out)), 0);
+	ck_assert_msg(strstr(out, "(mois nouveaux)") != NULL, "%s", out);
+	ck_assert_str_eq(testdb_text(KEPT_SQL), testdb_text(SUMMED_SQL));
+	ck_assert_int_gt(testdb_count("SELECT count(*) FROM fiche_heures_mois WHERE mois = '2021-09-01'"), 0);
+	snprintf(attribution, sizeof(attribution), "%s", testdb_text(ATTRIBUTION_SQL));
+	snprintf(sums, sizeof(sums), "%s", testdb_text(KEPT_SQL));
+
+	/* the whole attribution finds the same, line by line and in the sums */
+	ck_assert_int_eq(testdb_run("attribute"), 0);
+	ck_assert_str_eq(testdb_text(ATTRIBUTION_SQL), attribution);
+	ck_assert_str_eq(testdb_text(KEPT_SQL), sums);
+
+	/* a correction of January goes through the participant-months instead, same sums */
+	ck_assert_int_eq(testdb_run_output("-v import heures " RULES "/heures_lot2_correctif.csv", out,
+									   sizeof(out)), 0);
+	ck_assert_msg(strstr(out, "(mois nouveaux)") == NULL, "%s", out);
+	ck_assert_str_eq(testdb_text(KEPT_SQL), testdb_text(SUMMED_SQL));
+}
+END_TEST
+
 static Suite *
 heures_load_suite(void)
 {
@@ -186,6 +228,7 @@ heures_load_suite(void)
 	tcase_add_test(tc, test_other_writers_still_checked);
 	tcase_add_test(tc, test_bulk_path_rebuilds_keys);
 	tcase_add_test(tc, test_deferred_attribution_caught_up);
+	tcase_add_test(tc, test_new_month_attribution_equals_whole);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,0 +1,26 @@
+-- Attribution of new timesheet batches whose months no earlier batch covers (the usual
+-- monthly file): every line of those months belongs to these batches, so the rules,
+-- decided within a participant-month, can be computed over those months alone, and no
+-- line of them has an attribution yet (the batches were never attributed: src/attribute.c
+-- checks both through lot_import.mois_min, mois_max and a_attribuer before choosing this
+-- script over sql/attribution_lots.sql). mois is a partition column of every window of
+-- v_attribution_calcul, so the condition applies below them, through the block-range
+-- index on mois.
+-- Run by hand: BEGIN; SELECT set_config('clause.attribution_lots', '12', true);
+--              \i sql/attribution_mois_nouveaux.sql COMMIT;
+SET LOCAL search_path = clause, public;
+SET LOCAL jit = off;   -- compiling costs more than these small queries run
+
+CREATE TEMP TABLE mois_nouveaux ON COMMIT DROP AS
+SELECT ARRAY(
+    SELECT generate_series(min(b.mois_min), max(b.mois_max), interval '1 month')::date
+    FROM lot_import b
+    WHERE b.id = ANY (string_to_array(current_setting('clause.attribution_lots'), ',')::bigint[])
+) AS mois;
+
+INSERT INTO attribution (ligne_id, motif, plie, fiche)
+SELECT v.ligne_id, v.motif, v.plie, v.fiche
+FROM v_attribution_calcul v
+WHERE v.mois = ANY ((SELECT mois FROM mois_nouveaux)::date[]);
+
+SELECT recalcule_fiche_heures_mois((SELECT mois FROM mois_nouveaux)::date[]);
