@@ -230,11 +230,12 @@ reset_schema() {
     checkpoint
 }
 
-# import_timed FILE NAME: times clause import heures FILE with its peak RSS; samples
-# NAME (seconds) and rss_NAME (MB). Exit 2 (some rows rejected) still counts.
+# import_timed FILE NAME [GLOBAL_OPTIONS] [IMPORT_OPTIONS]: times clause import heures FILE
+# with its peak RSS; samples NAME (seconds) and rss_NAME (MB). Exit 2 (some rows rejected)
+# still counts.
 import_timed() {
     rm -f "$VAR/rss"
-    timed /usr/bin/time -f '%M' -o "$VAR/rss" "$CLAUSE" ${3:-} import heures "$1" >>"$LOG" 2>"$VAR/last.err"
+    timed /usr/bin/time -f '%M' -o "$VAR/rss" "$CLAUSE" ${3:-} import ${4:-} heures "$1" >>"$LOG" 2>"$VAR/last.err"
     rc=$?
     cat "$VAR/last.err" >>"$LOG"
     if [ $rc -ne 0 ] && [ $rc -ne 2 ]; then
@@ -307,6 +308,7 @@ git_commit() {
 report() {
     RAW=$(median raw)
     IMPORT=$(median import)
+    IMPORT_ATTR=$(median import_attribue)
     ATTR=$(median attribute)
     INCR=$(median attribute_incr)
     MONTH=$(median import_month)
@@ -315,7 +317,7 @@ report() {
     PGL=$(median pgloader)
     RSS=$(maximum rss_import)
     RSS4=$(maximum rss_import_4x)
-    for k in raw import attribute import_month attribute_incr report_progress report_impact pgloader import_4x; do
+    for k in raw import import_attribue attribute import_month attribute_incr report_progress report_impact pgloader import_4x; do
         [ -z "$(samples "$k")" ] && ! has_reason "$k" && reason "$k" "aucune mesure (une étape précédente a échoué, voir $LOG)"
     done
     DATE=$(date -u +%Y-%m-%dT%H:%M:%SZ)
@@ -337,6 +339,7 @@ report() {
     print_row "raw (psql \\copy)" raw
     print_row "import (clause import heures)" import
     print_row "attribute (full)" attribute
+    print_row "import with its attribution" import_attribue
     print_row "import of the month (1/24 rows)" import_month
     print_row "attribute after the month" attribute_incr
     print_row "report progress" report_progress
@@ -367,7 +370,12 @@ report() {
         printf '%s\n' "$REASONS" | sed '/^$/d; s/^/  /'
     fi
 
-    notes="import_s includes the attribution in the import's transaction (data queryable at exit); attribute_incr_s is the attribution step of the 2023-01 batch import (participant-months it touched), read from clause -v"
+    if [ "$IMPORT_OPTS" = --sans-attribution ]; then
+        notes="import_s is clause import --sans-attribution (validated, merged, committed: queryable at exit; the attribution is attribute_s); import_attribue_s is the default import, attribution in the same transaction"
+    else
+        notes="import_s includes the attribution in the import's transaction (this binary has no --sans-attribution)"
+    fi
+    notes="$notes; attribute_incr_s is the attribution step of the 2023-01 batch import, read from clause -v"
     [ -n "${DONNEUR:-}" ] && notes="$notes; report impact --donneur $DONNEUR"
     mkdir -p "$(dirname "$RESULTS")"
     {
@@ -378,6 +386,7 @@ report() {
         printf ',"report_progress_s":%s,"report_impact_s":%s,"pgloader_s":%s' \
             "$(json_num "$PROG")" "$(json_num "$IMPACT")" "$(json_num "$PGL")"
         printf ',"rss_import_mb":%s,"rss_import_4x_mb":%s' "$(json_num "$RSS")" "$(json_num "$RSS4")"
+        printf ',"import_attribue_s":%s' "$(json_num "$IMPORT_ATTR")"
         printf ',"import_month_s":%s,"runs":%s,"durable":%s,"pg_version":%s,"cpu":%s,"notes":%s' \
             "$(json_num "$MONTH")" "$RUNS" "$DURABLE" "$(json_str "$PG_VERSION")" "$(json_str "$CPU")" \
             "$(json_str "$notes")"
@@ -421,6 +430,11 @@ main() {
     else reason report_impact "clause report impact n'existe pas dans ce binaire (report impact --help a échoué)"
     fi
     [ "$PGLOADER" = 1 ] && write_pgloader_files
+    # the load alone, the attribution measured apart (binaries before it had no such option)
+    IMPORT_OPTS=
+    if "$CLAUSE" import --help 2>&1 | grep -q -- --sans-attribution; then IMPORT_OPTS=--sans-attribution
+    else reason import_attribue "ce binaire n'a pas --sans-attribution : import_s comprend l'attribution"
+    fi
 
     run=1
     while [ "$run" -le "$RUNS" ]; do
@@ -428,7 +442,7 @@ main() {
         measure_raw
         [ "$PGLOADER" = 1 ] && measure_pgloader
         if reset_schema; then
-            if import_timed "$DATA/heures.csv" import; then
+            if import_timed "$DATA/heures.csv" import "" "$IMPORT_OPTS"; then
                 say "  import $LAST_S s"
                 attribute_timed attribute && say "  attribute $LAST_S s"
                 measure_reports
@@ -445,6 +459,10 @@ main() {
             fi
         else
             reason import "remise à zéro du schéma ou import des référentiels impossible (voir $LOG)"
+        fi
+        # what a user's plain import costs: load and attribution in one transaction
+        if [ -n "$IMPORT_OPTS" ] && reset_schema && import_timed "$DATA/heures.csv" import_attribue; then
+            say "  import with its attribution $LAST_S s"
         fi
         run=$((run + 1))
     done
