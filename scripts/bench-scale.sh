@@ -32,6 +32,9 @@ trap 'cluster_stop' EXIT
 trap 'exit 130' INT TERM
 cluster_start
 say "bench-scale: cluster $VAR ($PG_SETTINGS), journal $LOG"
+# as make bench: the load alone, the attribution timed apart
+IMPORT_OPTS=
+"$CLAUSE" import --help 2>&1 | grep -q -- --sans-attribution && IMPORT_OPTS=--sans-attribution
 
 out=$VAR/scale.tsv
 printf '# title: commit %s, %s, %s CPU, %s runs, %s\n' "${BENCH_COMMIT:-$(git_commit)}" "$(date -u +%Y-%m-%d)" "$(nproc)" "$RUNS" \
@@ -43,7 +46,7 @@ for n in $SIZES; do
     while [ "$run" -le "$RUNS" ]; do
         say "bench-scale: $n lignes, passe $run/$RUNS"
         measure_raw
-        if reset_schema && import_timed "$DATA/heures.csv" import; then
+        if reset_schema && import_timed "$DATA/heures.csv" import "" "$IMPORT_OPTS"; then
             attribute_timed attribute
             if timed "$CLAUSE" report progress >/dev/null 2>>"$LOG"; then add report_progress "$LAST_S"; fi
         else

@@ -6,6 +6,8 @@
 SET LOCAL search_path = clause, public;
 -- the window functions sort every line: in memory rather than on disk
 SET LOCAL work_mem = '256MB';
+-- a million rows through simple expressions: compiling them costs more than it saves
+SET LOCAL jit = off;
 
 -- The primary key and the fiche index are built once after the insert rather than
 -- maintained row by row.

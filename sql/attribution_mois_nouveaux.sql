@@ -18,9 +18,18 @@ SELECT ARRAY(
     WHERE b.id = ANY (string_to_array(current_setting('clause.attribution_lots'), ',')::bigint[])
 ) AS mois;
 
-INSERT INTO attribution (ligne_id, motif, plie, fiche)
-SELECT v.ligne_id, v.motif, v.plie, v.fiche
-FROM v_attribution_calcul v
-WHERE v.mois = ANY ((SELECT mois FROM mois_nouveaux)::date[]);
-
-SELECT recalcule_fiche_heures_mois((SELECT mois FROM mois_nouveaux)::date[]);
+-- One computation feeds both the lines' attribution and the sums of these months by
+-- fiche (as in sql/attribution.sql), rather than reading the lines again.
+DELETE FROM fiche_heures_mois WHERE mois = ANY ((SELECT mois FROM mois_nouveaux)::date[]);
+WITH calcul AS MATERIALIZED (
+    SELECT v.ligne_id, v.motif, v.plie, v.fiche, v.mois, v.heures, v.heures_formation
+    FROM v_attribution_calcul v
+    WHERE v.mois = ANY ((SELECT mois FROM mois_nouveaux)::date[])),
+lignes AS (
+    INSERT INTO attribution (ligne_id, motif, plie, fiche)
+    SELECT ligne_id, motif, plie, fiche FROM calcul)
+INSERT INTO fiche_heures_mois (fiche, mois, plie, heures, heures_formation, lignes)
+SELECT c.fiche, c.mois, f.plie, sum(c.heures), sum(c.heures_formation), count(*)
+FROM calcul c JOIN fiche f ON f.code = c.fiche
+WHERE c.motif IS NULL
+GROUP BY c.fiche, c.mois, f.plie;

@@ -178,7 +178,8 @@ attribute_run_command(int argc, char **argv)
 	{
 		printf("Attribution des heures :\n");
 		ok = db_query(&session.db,
-					  "SELECT coalesce(motif, 'credite'), count(*), sum(heures_total) FROM v_ligne "
+					  "SELECT coalesce(a.motif, 'credite'), count(*), sum(l.heures + l.heures_formation) "
+					  "FROM attribution a JOIN ligne_heures l ON l.id = a.ligne_id "
 					  "GROUP BY 1 ORDER BY 1", 0, NULL, print_reason_count, NULL, NULL);
 	}
 	session_close(&session);

@@ -17,7 +17,7 @@ WITH ranked AS (     -- rule 2: for one key, the line of the latest batch stands
                               ORDER BY l.lot_id DESC) AS rang
     FROM ligne_heures l),
 checked AS (         -- rule 3, first two checks, in this order
-    SELECT r.id, r.participant_id, r.marche_id, r.mois, r.heures, r.heures_formation, r.total,
+    SELECT r.id, r.participant_id, m.operation_id, r.mois, r.heures, r.heures_formation, r.total,
            CASE
                WHEN r.rang > 1 THEN 'remplacee'
                WHEN p.date_eligibilite IS NULL OR cardinality(p.criteres) = 0
@@ -49,8 +49,7 @@ SELECT c.id AS ligne_id,
        c.heures,
        c.heures_formation
 FROM capped c
-JOIN marche m ON m.id = c.marche_id
-JOIN operation o ON o.id = m.operation_id
+JOIN operation o ON o.id = c.operation_id   -- the marché's, carried from checked
 LEFT JOIN fiche fo ON fo.code = o.fiche
 LEFT JOIN plie_commune pc ON pc.code_insee = o.commune_insee
                           AND pc.annee = extract(year FROM c.mois)::integer
