@@ -472,7 +472,7 @@ main() {
         DATA_SAVED=$DATA
         DATA=$DATA4
         if reset_schema; then
-            import_timed "$DATA/heures.csv" import_4x && say "  import 4x $LAST_S s"
+            import_timed "$DATA/heures.csv" import_4x "" "$IMPORT_OPTS" && say "  import 4x $LAST_S s"
         else
             reason import_4x "remise à zéro du schéma impossible (voir $LOG)"
         fi

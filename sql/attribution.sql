@@ -9,11 +9,9 @@ SET LOCAL work_mem = '256MB';
 -- a million rows through simple expressions: compiling them costs more than it saves
 SET LOCAL jit = off;
 
--- The primary key and the fiche index are built once after the insert rather than
--- maintained row by row.
+-- The primary key is built once after the insert rather than maintained row by row.
 TRUNCATE attribution;
 ALTER TABLE attribution DROP CONSTRAINT attribution_pkey;
-DROP INDEX attribution_fiche_idx;
 
 -- One computation feeds both the lines' attribution and the sums by fiche and month.
 TRUNCATE fiche_heures_mois;
@@ -29,6 +27,4 @@ WHERE c.motif IS NULL
 GROUP BY c.fiche, c.mois, f.plie;
 
 ALTER TABLE attribution ADD CONSTRAINT attribution_pkey PRIMARY KEY (ligne_id);
-CREATE INDEX attribution_fiche_idx ON attribution (fiche, ligne_id)
-    WHERE motif IS NULL AND fiche IS NOT NULL;   -- as in sql/migrations/0007
 ANALYZE attribution;
