@@ -35,20 +35,35 @@ heures_load_put_marche(void *context, const DbRow *row)
 	return strmap_put(context, db_row_value(row, 0), db_row_value(row, 1)[0] == 't' ? 1 : 0);
 }
 
+bool
+heures_load_table_owned(Db *db, bool *owned)
+{
+	char value[8] = "f";
+
+	if (!db_query_value(db, "SELECT pg_has_role(relowner, 'USAGE') FROM pg_class "
+						"WHERE oid = 'clause.ligne_heures'::regclass", 0, NULL, value,
+						sizeof(value), NULL))
+		return false;
+	*owned = value[0] == 't';
+	return true;
+}
+
 /*
  * The statement-level reference check of ligne_heures (sql/migrations/0003) would check
  * again, at 0.6 s a million lines, what the maps check here against tables locked until
- * the commit: it is disabled for this transaction only (ALTER TABLE is transactional, and
- * its lock keeps other writers of ligne_heures waiting meanwhile), and enabled again by
- * heures_load_finish. SHARE on the referential tables: readers and other timesheet imports
- * go on, their writers wait.
+ * the commit: the owner disables it for this transaction only (ALTER TABLE is
+ * transactional, and its lock keeps other writers of ligne_heures waiting meanwhile), and
+ * heures_load_finish enables it again. SHARE on the referential tables: readers and other
+ * timesheet imports go on, their writers wait.
  */
 static bool
 heures_load_referential(Db *db, HeuresLoad *load)
 {
-	return db_exec(db, "ALTER TABLE clause.ligne_heures DISABLE TRIGGER ligne_heures_references") &&
-		db_exec(db, "LOCK TABLE clause.participant, clause.entreprise, clause.marche "
-				"IN SHARE MODE") &&
+	if (load->check_disabled &&
+		!db_exec(db, "ALTER TABLE clause.ligne_heures DISABLE TRIGGER ligne_heures_references"))
+		return false;
+	return db_exec(db, "LOCK TABLE clause.participant, clause.entreprise, clause.marche "
+				   "IN SHARE MODE") &&
 		db_query(db, "SELECT id FROM clause.participant", 0, NULL,
 				 heures_load_put_one, &load->participants, NULL) &&
 		db_query(db, "SELECT siret FROM clause.entreprise", 0, NULL,
@@ -58,9 +73,10 @@ heures_load_referential(Db *db, HeuresLoad *load)
 }
 
 bool
-heures_load_begin(Db *db, HeuresLoad *load, long long lot_id)
+heures_load_begin(Db *db, HeuresLoad *load, long long lot_id, bool owned)
 {
 	snprintf(load->lot_id, sizeof(load->lot_id), "%lld", lot_id);
+	load->check_disabled = owned;
 	load->bloom = calloc((size_t) 1 << (BLOOM_BITS_LOG2 - 6), sizeof(uint64_t));
 	load->rejects = tmpfile();
 	load->candidates = tmpfile();
@@ -319,7 +335,8 @@ heures_load_finish(Db *db, HeuresLoad *load, HeuresCounts *counts)
 		return false;
 	if (!heures_load_remove_repeats(db, load, &repeats) ||
 		!heures_load_remove_unchanged(db, load, &unchanged) ||
-		!db_exec(db, "ALTER TABLE clause.ligne_heures ENABLE TRIGGER ligne_heures_references"))
+		(load->check_disabled &&
+		 !db_exec(db, "ALTER TABLE clause.ligne_heures ENABLE TRIGGER ligne_heures_references")))
 		return false;
 	counts->rejected = load->rejected + repeats;
 	counts->unchanged = unchanged;

@@ -27,6 +27,7 @@ typedef struct HeuresLoad
 	FILE *rejects;				/* rows for rejet, COPY text */
 	FILE *candidates;			/* rows for heures_candidat, COPY text */
 	StrBuf scratch;
+	bool check_disabled;		/* the statement-level reference check, for this transaction */
 	long long copied;			/* rows sent to ligne_heures */
 	long long rejected;			/* rows written to rejects */
 	long long candidates_count;
@@ -42,10 +43,18 @@ typedef struct HeuresCounts
 } HeuresCounts;
 
 /*
- * In the import's transaction: locks the referential tables against writers, loads
- * their ids and starts the COPY into ligne_heures for batch lot_id.
+ * Whether the user importing owns ligne_heures: only the owner may drop its indexes (the
+ * bulk path) or switch its reference check off for a transaction. Another user's import
+ * keeps both, and is slower.
  */
-bool heures_load_begin(Db *db, HeuresLoad *load, long long lot_id);
+bool heures_load_table_owned(Db *db, bool *owned);
+
+/*
+ * In the import's transaction: locks the referential tables against writers, loads
+ * their ids and starts the COPY into ligne_heures for batch lot_id. owned: from
+ * heures_load_table_owned.
+ */
+bool heures_load_begin(Db *db, HeuresLoad *load, long long lot_id, bool owned);
 
 /*
  * values: the canonical heures columns (participant_id, employeur_siret, marche_id, mois,

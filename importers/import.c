@@ -584,9 +584,11 @@ static bool
 import_begin_heures(Db *db, const ImportOptions *options, ImportState *state, long long lot_id)
 {
 	const char *off = sql_embedded_get("bulk/ligne_heures_index_off.sql");
+	bool owned = false;
 
 	state->direct = true;
-	if (!import_is_bulk(db, options->path, &state->bulk))
+	if (!heures_load_table_owned(db, &owned) ||
+		(owned && !import_is_bulk(db, options->path, &state->bulk)))
 		return false;
 	if (state->bulk)
 	{
@@ -594,7 +596,7 @@ import_begin_heures(Db *db, const ImportOptions *options, ImportState *state, lo
 		if (off == NULL || !db_exec(db, off))
 			return false;
 	}
-	return heures_load_begin(db, &state->heures, lot_id);
+	return heures_load_begin(db, &state->heures, lot_id, owned);
 }
 
 static double

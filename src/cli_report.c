@@ -281,6 +281,18 @@ audience_free(AudienceKind kind, Audience *report)
 	sources_free(&report->sources);
 }
 
+/* Batches loaded with --sans-attribution are not in the figures yet: say so. */
+static void
+report_warn_pending(Db *db)
+{
+	char count[32] = "0";
+
+	if (db_query_value(db, "SELECT count(*) FROM lot_import WHERE a_attribuer", 0, NULL,
+					   count, sizeof(count), NULL) && strcmp(count, "0") != 0)
+		log_warn("%s lot(s) importé(s) sans attribution ne sont pas encore dans ces chiffres "
+				 "(clause attribute les attribue)", count);
+}
+
 /*
  * Loads the report asked, writes it in the format and to the output of args, and
  * returns the exit code: usage when its subject is unknown, database when it could not
@@ -296,6 +308,7 @@ audience_run(const AudienceQuery *query, const ReportArgs *args)
 	memset(&report, 0, sizeof(report));	/* every member of the union */
 	if (!cli_open_session(&session))
 		return EXIT_CODE_DATABASE;
+	report_warn_pending(&session.db);
 
 	bool ok = audience_load(&session.db, query, args->format, &report, &unknown);
 

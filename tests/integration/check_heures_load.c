@@ -147,9 +147,16 @@ START_TEST(test_deferred_attribution_caught_up)
 	ck_assert_int_eq(testdb_run("import --sans-attribution heures " RULES "/heures_lot1.csv"), 2);
 	ck_assert_int_eq(testdb_count("SELECT count(*) FROM lot_import WHERE a_attribuer"), 1);
 	ck_assert_int_eq(testdb_count("SELECT count(*) FROM attribution"), 0);
+	/* a report says its figures miss them */
+	char out[8192];
+
+	ck_assert_int_eq(testdb_run_output("report progress", out, sizeof(out)), 0);
+	ck_assert_msg(strstr(out, "1 lot(s) importé(s) sans attribution") != NULL, "%s", out);
 	/* the next import attributes its own lines and the waiting ones */
 	ck_assert_int_eq(testdb_run("import heures " RULES "/heures_lot2_correctif.csv"), 0);
 	ck_assert_int_eq(testdb_count("SELECT count(*) FROM lot_import WHERE a_attribuer"), 0);
+	ck_assert_int_eq(testdb_run_output("report progress", out, sizeof(out)), 0);
+	ck_assert_msg(strstr(out, "sans attribution") == NULL, "%s", out);
 	ck_assert_int_eq(testdb_count("SELECT count(*) FROM ligne_heures l "
 								  "WHERE NOT EXISTS (SELECT 1 FROM attribution a WHERE a.ligne_id = l.id)"), 0);
 
@@ -169,6 +176,41 @@ START_TEST(test_deferred_attribution_caught_up)
 	ck_assert_int_eq(testdb_count("SELECT count(*) FROM lot_import WHERE a_attribuer"), 0);
 	ck_assert_str_eq(testdb_text("SELECT string_agg(ligne_id || ':' || coalesce(motif, '-'), ' ' "
 								 "ORDER BY ligne_id) FROM attribution"), saved);
+}
+END_TEST
+
+/*
+ * A user that may write the tables but does not own them cannot switch the reference
+ * check off nor drop the indexes: its import keeps both, and loads the same. (The
+ * attribution rebuilds the attribution's key, which only the owner may do: such a user
+ * loads without it, and the owner attributes.)
+ */
+START_TEST(test_import_by_another_user)
+{
+	Db other = {0};
+	ImportResult result = {0};
+	ImportOptions options = {.kind = "heures", .path = RULES "/heures_lot1.csv",
+	.defer_attribution = true};
+
+	testdb_import_referential(RULES);
+	ck_assert(db_exec(testdb(), "DROP ROLE IF EXISTS clause_test_importeur; "
+					  "CREATE ROLE clause_test_importeur LOGIN BYPASSRLS; "
+					  "GRANT USAGE ON SCHEMA clause TO clause_test_importeur; "
+					  "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA clause "
+					  "TO clause_test_importeur; "
+					  "GRANT USAGE, UPDATE ON ALL SEQUENCES IN SCHEMA clause TO clause_test_importeur"));
+	ck_assert(testdb_connect_as("clause_test_importeur", &other));
+	ck_assert_int_eq(import_file(&other, &options, &result), IMPORT_ROWS_REJECTED);
+	db_close(&other);
+	ck_assert_int_eq(result.rows_loaded, 17);
+	ck_assert_int_eq(result.rows_rejected, 7);
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM ligne_heures"), 17);
+	ck_assert_str_eq(testdb_text("SELECT tgenabled FROM pg_trigger WHERE tgname = 'ligne_heures_references'"),
+					 "O");
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM lot_import WHERE a_attribuer"), 1);
+	ck_assert_int_eq(testdb_run("attribute"), 0);
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM attribution"), 17);
+	ck_assert(db_exec(testdb(), "DROP OWNED BY clause_test_importeur; DROP ROLE clause_test_importeur"));
 }
 END_TEST
 
@@ -229,6 +271,7 @@ heures_load_suite(void)
 	tcase_add_test(tc, test_bulk_path_rebuilds_keys);
 	tcase_add_test(tc, test_deferred_attribution_caught_up);
 	tcase_add_test(tc, test_new_month_attribution_equals_whole);
+	tcase_add_test(tc, test_import_by_another_user);
 	suite_add_tcase(s, tc);
 	return s;
 }
