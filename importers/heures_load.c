@@ -240,7 +240,7 @@ heures_load_add_reject(HeuresLoad *load, long long line, const char *column,
 		!copy_append_int(row, line) || !copy_next_field(row) ||
 		!(column ? copy_append_text(row, column) : copy_append_null(row)) ||
 		!copy_next_field(row) || !copy_append_text(row, reason) || !copy_next_field(row) ||
-		!copy_append_text(row, content) || !copy_end_row(row))
+		!copy_append_text(row, content ? content : "") || !copy_end_row(row))
 		return false;
 	load->rejected++;
 	return heures_load_write(load->rejects, row);
