@@ -223,6 +223,8 @@ const Command COMMAND_ATTRIBUTE = {
 	"clause attribute",
 	"Applique les règles de DOMAIN.md : remplacee, non_eligible, hors_periode_marche,\n"
 	"depassement_plafond ; rattache chaque heure créditée à son marché, son opération,\n"
-	"son donneur d'ordre, son PLIE et sa fiche.\n",
+	"son donneur d'ordre, son PLIE et sa fiche. Recalcule toutes les lignes, y compris\n"
+	"celles des lots importés avec --sans-attribution, et les heures créditées par fiche\n"
+	"et par mois que lit clause report progress.\n",
 	attribute_run_command, NULL
 };
