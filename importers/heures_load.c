@@ -52,9 +52,9 @@ heures_load_table_owned(Db *db, bool *owned)
  * The statement-level reference check of ligne_heures (sql/migrations/0003) would check
  * again, at 0.6 s a million lines, what the maps check here against tables locked until
  * the commit: the owner disables it for this transaction only (ALTER TABLE is
- * transactional, and its lock keeps other writers of ligne_heures waiting meanwhile), and
- * heures_load_finish enables it again. SHARE on the referential tables: readers and other
- * timesheet imports go on, their writers wait.
+ * transactional, and its lock keeps every other writer of ligne_heures, another timesheet
+ * import included, waiting meanwhile), and heures_load_finish enables it again. SHARE on
+ * the referential tables: their readers go on, their writers wait.
  */
 static bool
 heures_load_referential(Db *db, HeuresLoad *load)
