@@ -132,18 +132,11 @@ heures_load_check_references(const HeuresLoad *load, char *const *values, int *c
 static uint64_t
 heures_load_key_hash(char *const *values)
 {
-	uint64_t hash = 1469598103934665603ULL;
+	uint64_t hash = STRMAP_HASH_START;
 
+	/* a separator after each part: ("ab", "c") and ("a", "bc") differ */
 	for (int i = 0; i < 4; i++)
-	{
-		for (const unsigned char *p = (const unsigned char *) values[i]; *p; p++)
-		{
-			hash ^= *p;
-			hash *= 1099511628211ULL;
-		}
-		hash ^= 0x1f;			/* a separator: ("ab", "c") and ("a", "bc") differ */
-		hash *= 1099511628211ULL;
-	}
+		hash = strmap_hash_continue(strmap_hash_continue(hash, values[i]), "\x1f");
 	return hash;
 }
 
@@ -314,9 +307,8 @@ heures_load_remove_unchanged(Db *db, HeuresLoad *load, long long *removed)
 
 	if (!db_query(db, "UPDATE clause.lot_import SET mois_min = $2, mois_max = $3 WHERE id = $1",
 				  3, params, NULL, NULL, NULL) ||
-		!db_query_value(db, "SELECT EXISTS (SELECT 1 FROM clause.lot_import WHERE nature = 'heures' "
-						"AND id <> $1 AND mois_min <= $3 AND mois_max >= $2)",
-						3, params, overlap, sizeof(overlap), NULL))
+		!db_query_value(db, "SELECT clause.mois_deja_couverts(ARRAY[$1::bigint]) IS TRUE",
+						1, params, overlap, sizeof(overlap), NULL))
 		return false;
 	if (overlap[0] != 't')
 		return true;

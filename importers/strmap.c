@@ -8,17 +8,21 @@
 #include "log.h"
 #include "strmap.h"
 
-static uint64_t
-strmap_hash(const char *key)
+uint64_t
+strmap_hash_continue(uint64_t hash, const char *text)
 {
-	uint64_t hash = 1469598103934665603ULL;
-
-	for (const unsigned char *p = (const unsigned char *) key; *p; p++)
+	for (const unsigned char *p = (const unsigned char *) text; *p; p++)
 	{
 		hash ^= *p;
 		hash *= 1099511628211ULL;
 	}
 	return hash;
+}
+
+static uint64_t
+strmap_hash(const char *key)
+{
+	return strmap_hash_continue(STRMAP_HASH_START, key);
 }
 
 static size_t

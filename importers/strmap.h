@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct StrMap
 {
@@ -23,5 +24,12 @@ bool strmap_put(StrMap *map, const char *key, long value);
 bool strmap_get(const StrMap *map, const char *key, long *value);
 
 void strmap_free(StrMap *map);
+
+/*
+ * The map's hash (FNV-1a), for keys made of several strings: start from
+ * STRMAP_HASH_START and continue with each part.
+ */
+#define STRMAP_HASH_START 1469598103934665603ULL
+uint64_t strmap_hash_continue(uint64_t hash, const char *text);
 
 #endif

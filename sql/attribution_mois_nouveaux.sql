@@ -2,8 +2,8 @@
 -- monthly file): every line of those months belongs to these batches, so the rules,
 -- decided within a participant-month, can be computed over those months alone, and no
 -- line of them has an attribution yet (the batches were never attributed: src/attribute.c
--- checks both through lot_import.mois_min, mois_max and a_attribuer before choosing this
--- script over sql/attribution_lots.sql). mois is a partition column of every window of
+-- takes them new or waiting, and chooses this script over sql/attribution_lots.sql when
+-- mois_deja_couverts() says no other batch covers their months). mois is a partition column of every window of
 -- v_attribution_calcul, so the condition applies below them, through the block-range
 -- index on mois.
 -- Run by hand: BEGIN; SELECT set_config('clause.attribution_lots', '12', true);

@@ -93,15 +93,8 @@ attribute_lots_in_transaction(Db *db, const long long *lots, int count)
 	/* months no earlier batch covers (a new monthly file): computed over them alone */
 	char fresh[8] = "f";
 
-	ok = ok && db_query_value(db,
-							  "WITH r AS (SELECT min(mois_min) AS lo, max(mois_max) AS hi "
-							  "           FROM clause.lot_import "
-							  "           WHERE id = ANY (string_to_array($1, ',')::bigint[])) "
-							  "SELECT r.lo IS NOT NULL AND NOT EXISTS ("
-							  "    SELECT 1 FROM clause.lot_import o "
-							  "    WHERE o.nature = 'heures' "
-							  "      AND NOT o.id = ANY (string_to_array($1, ',')::bigint[]) "
-							  "      AND o.mois_min <= r.hi AND o.mois_max >= r.lo) FROM r",
+	ok = ok && db_query_value(db, "SELECT clause.mois_deja_couverts("
+							  "string_to_array($1, ',')::bigint[]) IS FALSE",
 							  1, params, fresh, sizeof(fresh), NULL);
 	if (ok && fresh[0] == 't')
 		sql = sql_embedded_get("attribution_mois_nouveaux.sql");

@@ -7,6 +7,7 @@ SET search_path = clause, public;
 
 DROP VIEW IF EXISTS v_attribution_calcul CASCADE;
 DROP FUNCTION IF EXISTS recalcule_fiche_heures_mois(date[]);
+DROP FUNCTION IF EXISTS mois_deja_couverts(bigint[]);
 
 CREATE VIEW v_attribution_calcul AS
 WITH ranked AS (     -- rule 2: for one key, the line of the latest batch stands
@@ -57,8 +58,10 @@ LEFT JOIN v_fiche_unique fu ON o.fiche IS NULL AND fu.plie = pc.plie AND fu.anne
 LEFT JOIN fiche f ON f.code = coalesce(o.fiche, fu.fiche);
 
 -- The credited hours by fiche and month (fiche_heures_mois) of the given months, or of all
--- months when p_mois is NULL, summed again from the stored attribution. Every attribution
--- script calls it for the months it recomputed.
+-- months when p_mois is NULL, summed again from the stored attribution: sql/attribution.sql
+-- and sql/attribution_lots.sql call it for the months they recomputed. (The new-month
+-- script sums its own computation instead: this join would read every stored attribution
+-- for one month, 0.2 s.)
 CREATE FUNCTION recalcule_fiche_heures_mois(p_mois date[]) RETURNS void LANGUAGE sql AS $$
 DELETE FROM clause.fiche_heures_mois WHERE p_mois IS NULL OR mois = ANY (p_mois);
 INSERT INTO clause.fiche_heures_mois (fiche, mois, plie, heures, heures_formation, lignes)
@@ -68,4 +71,19 @@ JOIN clause.ligne_heures l ON l.id = a.ligne_id
 JOIN clause.fiche f ON f.code = a.fiche
 WHERE a.motif IS NULL AND (p_mois IS NULL OR l.mois = ANY (p_mois))
 GROUP BY a.fiche, l.mois, f.plie;
+$$;
+
+-- Whether another timesheet batch covers a month between the first and the last month of
+-- the batches p_lots (lot_import.mois_min, mois_max); NULL when they have no month. When
+-- not, no line of those months can repeat an earlier key: the importer skips its search
+-- for unchanged lines, and the attribution computes those months alone
+-- (sql/attribution_mois_nouveaux.sql).
+CREATE FUNCTION mois_deja_couverts(p_lots bigint[]) RETURNS boolean LANGUAGE sql STABLE AS $$
+SELECT CASE WHEN r.lo IS NOT NULL THEN EXISTS (
+           SELECT 1 FROM clause.lot_import o
+           WHERE o.nature = 'heures' AND NOT o.id = ANY (p_lots)
+             AND o.mois_min <= r.hi AND o.mois_max >= r.lo)
+       END
+FROM (SELECT min(mois_min) AS lo, max(mois_max) AS hi
+      FROM clause.lot_import WHERE id = ANY (p_lots)) r
 $$;
