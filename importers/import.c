@@ -17,6 +17,7 @@
 #include "checksum.h"
 #include "copy_format.h"
 #include "csv_reader.h"
+#include "format.h"
 #include "heures_load.h"
 #include "import.h"
 #include "json_reader.h"
@@ -761,6 +762,21 @@ import_mark_pending(Db *db, long long lot_id)
 					NULL, NULL, NULL);
 }
 
+/* The time of each stage, French decimals: "lecture, contrôles et COPY 0,48 s, …". */
+static void
+import_log_timings(const char *display_name, const ImportResult *result)
+{
+	char read[32];
+	char merge[32];
+	char attribution[32];
+
+	format_fr_number(result->seconds_read, 2, read, sizeof(read));
+	format_fr_number(result->seconds_merge, 2, merge, sizeof(merge));
+	format_fr_number(result->seconds_attribution, 2, attribution, sizeof(attribution));
+	log_info("%s : lecture, contrôles et COPY %s s, fusion %s s, attribution et validation %s s",
+			 display_name, read, merge, attribution);
+}
+
 ImportStatus
 import_file(Db *db, const ImportOptions *options, ImportResult *result)
 {
@@ -829,8 +845,7 @@ import_file(Db *db, const ImportOptions *options, ImportResult *result)
 		status = IMPORT_DATABASE_ERROR;
 	result->seconds_attribution = import_now() - merged;
 	if (keep && status != IMPORT_DATABASE_ERROR)
-		log_info("%s : lecture, contrôles et COPY %.2f s, fusion %.2f s, attribution et validation %.2f s",
-				 display_name, result->seconds_read, result->seconds_merge, result->seconds_attribution);
+		import_log_timings(display_name, result);
 	if (!keep || status == IMPORT_DATABASE_ERROR)
 		db_rollback(db);
 

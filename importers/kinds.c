@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "format.h"
 #include "kinds.h"
 
 static const char *const DONNEUR_TYPES[] = {
@@ -147,10 +148,13 @@ check_heures_row(char *const *values, int *column, char *err)
 
 	if (total > max_hours)
 	{
+		char shown[32];
+
+		format_fr_number_max(total, 2, shown, sizeof(shown));
 		*column = 4;
 		snprintf(err, VALIDATE_ERR_SIZE,
-				 "%.2f heures (travaillées + formation) dépassent les %d heures du mois",
-				 total, max_hours);
+				 "%s heures (travaillées + formation) dépassent les %d heures du mois",
+				 shown, max_hours);
 		return false;
 	}
 	return true;

@@ -448,7 +448,8 @@ main() {
                 measure_reports
                 if import_timed "$DATA/month.csv" import_month -v; then
                     # the attribution of the month, as the import itself measured it (-v)
-                    incr=$(sed -n 's/.*attribution et validation \([0-9.]*\) s.*/\1/p' "$VAR/last.err" | tail -1)
+                    # (French decimals: 0,29 -> 0.29)
+                    incr=$(sed -n 's/.*attribution et validation \([0-9]*\)[,.]\([0-9]*\) s.*/\1.\2/p' "$VAR/last.err" | tail -1)
                     if [ -n "$incr" ]; then
                         add attribute_incr "$incr"
                         say "  month import $(median import_month) s, of which attribution $incr s"

@@ -107,7 +107,7 @@ START_TEST(test_rejected_rows_have_line_column_reason)
 	ck_assert_int_eq(testdb_count("SELECT count(*) FROM rejet WHERE motif LIKE 'marché inconnu « M99 »%'"), 1);
 	ck_assert_int_eq(testdb_count("SELECT count(*) FROM rejet WHERE motif LIKE 'nombre négatif%'"), 1);
 	ck_assert_int_eq(testdb_count("SELECT count(*) FROM rejet WHERE motif LIKE '%en double dans le fichier (lignes 23, 24)'"), 2);
-	ck_assert_int_eq(testdb_count("SELECT count(*) FROM rejet WHERE motif LIKE '%dépassent les 672 heures du mois'"), 1);
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM rejet WHERE motif = '800 heures (travaillées + formation) dépassent les 672 heures du mois'"), 1);
 }
 END_TEST
 

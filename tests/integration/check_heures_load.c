@@ -223,6 +223,20 @@ END_TEST
 	"(SELECT fiche, mois, sum(heures_total) AS h FROM v_ligne WHERE credite AND fiche IS NOT NULL " \
 	"GROUP BY 1, 2) s"
 
+/* clause -v import times each stage with French decimals: "attribution et validation 0,02 s". */
+static void
+assert_french_timings(const char *out)
+{
+	const char *stage = strstr(out, "attribution et validation ");
+	unsigned int whole = 0;
+	unsigned int hundredths = 0;
+	char unit = 0;
+
+	ck_assert_msg(stage != NULL, "%s", out);
+	ck_assert_msg(sscanf(stage, "attribution et validation %u,%2u %c", &whole, &hundredths, &unit) == 3 &&
+				  unit == 's', "%s", out);
+}
+
 /* A file of months no batch covers yet is attributed over those months alone. */
 START_TEST(test_new_month_attribution_equals_whole)
 {
@@ -238,6 +252,7 @@ START_TEST(test_new_month_attribution_equals_whole)
 			   "P4;33100001000016;M4;2021-10;230;0;cddi;embauche_directe\n");
 	ck_assert_int_eq(testdb_run_output("-v import heures " TMP "/autumn.csv", out, sizeof(out)), 0);
 	ck_assert_msg(strstr(out, "(mois nouveaux)") != NULL, "%s", out);
+	assert_french_timings(out);
 	ck_assert_str_eq(testdb_text(KEPT_SQL), testdb_text(SUMMED_SQL));
 	ck_assert_int_gt(testdb_count("SELECT count(*) FROM fiche_heures_mois WHERE mois = '2021-09-01'"), 0);
 	snprintf(attribution, sizeof(attribution), "%s", testdb_text(ATTRIBUTION_SQL));
