@@ -35,19 +35,6 @@ heures_load_put_marche(void *context, const DbRow *row)
 	return strmap_put(context, db_row_value(row, 0), db_row_value(row, 1)[0] == 't' ? 1 : 0);
 }
 
-bool
-heures_load_table_owned(Db *db, bool *owned)
-{
-	char value[8] = "f";
-
-	if (!db_query_value(db, "SELECT pg_has_role(relowner, 'USAGE') FROM pg_class "
-						"WHERE oid = 'clause.ligne_heures'::regclass", 0, NULL, value,
-						sizeof(value), NULL))
-		return false;
-	*owned = value[0] == 't';
-	return true;
-}
-
 /*
  * The statement-level reference check of ligne_heures (sql/migrations/0003) would check
  * again, at 0.6 s a million lines, what the maps check here against tables locked until

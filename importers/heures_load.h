@@ -43,16 +43,10 @@ typedef struct HeuresCounts
 } HeuresCounts;
 
 /*
- * Whether the user importing owns ligne_heures: only the owner may drop its indexes (the
- * bulk path) or switch its reference check off for a transaction. Another user's import
- * keeps both, and is slower.
- */
-bool heures_load_table_owned(Db *db, bool *owned);
-
-/*
  * In the import's transaction: locks the referential tables against writers, loads
- * their ids and starts the COPY into ligne_heures for batch lot_id. owned: from
- * heures_load_table_owned.
+ * their ids and starts the COPY into ligne_heures for batch lot_id. owned: whether the
+ * user owns ligne_heures (db_table_owned); only the owner switches its reference check
+ * off for the transaction, another user's import keeps it and is slower.
  */
 bool heures_load_begin(Db *db, HeuresLoad *load, long long lot_id, bool owned);
 

@@ -588,7 +588,7 @@ import_begin_heures(Db *db, const ImportOptions *options, ImportState *state, lo
 	bool owned = false;
 
 	state->direct = true;
-	if (!heures_load_table_owned(db, &owned) ||
+	if (!db_table_owned(db, "clause.ligne_heures", &owned) ||
 		(owned && !import_is_bulk(db, options->path, &state->bulk)))
 		return false;
 	if (state->bulk)

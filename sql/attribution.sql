@@ -2,6 +2,9 @@
 -- v_attribution_calcul (sql/views/05_attribution.sql). Runs inside the caller's
 -- transaction; re-running it gives the same result. Used after a referential change
 -- (participants, marchés, opérations, settings), when any line may change status.
+-- src/attribute.c runs it between sql/bulk/attribution_index_off.sql and
+-- attribution_index_on.sql when the user owns the table (the table is then already
+-- empty, and its key rebuilt after the insert).
 -- Run by hand: BEGIN; \i sql/attribution.sql COMMIT;
 SET LOCAL search_path = clause, public;
 -- the window functions sort every line: in memory rather than on disk
@@ -13,9 +16,7 @@ SET LOCAL jit = off;
 -- read per line, 37 s instead of 21 s at four million (bench-scale)
 SET LOCAL enable_incremental_sort = off;
 
--- The primary key is built once after the insert rather than maintained row by row.
-TRUNCATE attribution;
-ALTER TABLE attribution DROP CONSTRAINT attribution_pkey;
+DELETE FROM attribution;
 
 INSERT INTO attribution (ligne_id, motif, plie, fiche)
 SELECT ligne_id, motif, plie, fiche FROM v_attribution_calcul;
@@ -23,6 +24,3 @@ SELECT ligne_id, motif, plie, fiche FROM v_attribution_calcul;
 -- the sums by fiche and month, again from the stored lines (0.2 s a million lines: the
 -- same as feeding both from one materialised computation, measured)
 SELECT recalcule_fiche_heures_mois(NULL);
-
-ALTER TABLE attribution ADD CONSTRAINT attribution_pkey PRIMARY KEY (ligne_id);
-ANALYZE attribution;

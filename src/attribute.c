@@ -12,17 +12,28 @@
 /* Serialises attributions: two imports that commit at once each see the other's lines. */
 #define ATTRIBUTION_LOCK_KEY "7304252"
 
+/*
+ * Every line again. The owner of attribution empties it with TRUNCATE and builds its
+ * key after the insert; another user (one that may write but not alter it) deletes the
+ * rows and keeps the key: slower, the same result.
+ */
 bool
 attribute_in_transaction(Db *db)
 {
 	const char *sql = sql_embedded_get("attribution.sql");
+	const char *key_off = sql_embedded_get("bulk/attribution_index_off.sql");
+	const char *key_on = sql_embedded_get("bulk/attribution_index_on.sql");
+	bool owned = false;
 
-	if (sql == NULL)
+	if (sql == NULL || key_off == NULL || key_on == NULL)
 		return false;
-	if (!db_exec(db, "SELECT pg_advisory_xact_lock(" ATTRIBUTION_LOCK_KEY ")"))
+	if (!db_exec(db, "SELECT pg_advisory_xact_lock(" ATTRIBUTION_LOCK_KEY ")") ||
+		!db_table_owned(db, "clause.attribution", &owned))
 		return false;
 	log_info("attribution des heures");
-	return db_exec(db, sql) &&
+	return (!owned || db_exec(db, key_off)) &&
+		db_exec(db, sql) &&
+		(!owned || db_exec(db, key_on)) &&
 		db_exec(db, "UPDATE clause.lot_import SET a_attribuer = false WHERE a_attribuer");
 }
 

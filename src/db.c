@@ -198,6 +198,19 @@ db_query_value(Db *db, const char *sql, int nparams,
 	return db_query(db, sql, nparams, params, db_value_callback, &ctx, NULL);
 }
 
+bool
+db_table_owned(Db *db, const char *regclass, bool *owned)
+{
+	const char *params[] = {regclass};
+	char value[8] = "f";
+
+	if (!db_query_value(db, "SELECT pg_has_role(relowner, 'USAGE') FROM pg_class "
+						"WHERE oid = $1::regclass", 1, params, value, sizeof(value), NULL))
+		return false;
+	*owned = value[0] == 't';
+	return true;
+}
+
 const char *
 db_row_value(const DbRow *row, int column)
 {

@@ -43,6 +43,13 @@ bool db_exec_value(Db *db, const char *sql, char *out, size_t outsize);
 bool db_query(Db *db, const char *sql, int nparams, const char *const *params,
 			  DbRowCallback on_row, void *context, long *affected);
 
+/*
+ * Whether the connected user owns (or is a member of the owner of) the table named
+ * regclass ("clause.ligne_heures"): only the owner may drop a table's indexes or
+ * constraints, or switch its triggers off.
+ */
+bool db_table_owned(Db *db, const char *regclass, bool *owned);
+
 /* Convenience: runs a query that returns one value, copied into out. */
 bool db_query_value(Db *db, const char *sql, int nparams,
 					const char *const *params, char *out, size_t outsize,

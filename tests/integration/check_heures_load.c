@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "attribute.h"
 #include "testdb.h"
 
 #define RULES "tests/data/rules"
@@ -179,11 +180,15 @@ START_TEST(test_deferred_attribution_caught_up)
 }
 END_TEST
 
+/* every line's status and fiche, in line order */
+#define ATTRIBUTION_SQL "SELECT string_agg(ligne_id || ':' || coalesce(motif, '-') || ':' || " \
+	"coalesce(fiche, '-'), ' ' ORDER BY ligne_id) FROM attribution"
+
 /*
  * A user that may write the tables but does not own them cannot switch the reference
- * check off nor drop the indexes: its import keeps both, and loads the same. (The
- * attribution rebuilds the attribution's key, which only the owner may do: such a user
- * loads without it, and the owner attributes.)
+ * check off nor drop the indexes: its import keeps both, and loads the same. Its whole
+ * attribution deletes the rows and keeps the key of attribution: the same result as the
+ * owner's.
  */
 START_TEST(test_import_by_another_user)
 {
@@ -191,6 +196,7 @@ START_TEST(test_import_by_another_user)
 	ImportResult result = {0};
 	ImportOptions options = {.kind = "heures", .path = RULES "/heures_lot1.csv",
 	.defer_attribution = true};
+	char by_other[4096];
 
 	testdb_import_referential(RULES);
 	ck_assert(db_exec(testdb(), "DROP ROLE IF EXISTS clause_test_importeur; "
@@ -201,21 +207,28 @@ START_TEST(test_import_by_another_user)
 					  "GRANT USAGE, UPDATE ON ALL SEQUENCES IN SCHEMA clause TO clause_test_importeur"));
 	ck_assert(testdb_connect_as("clause_test_importeur", &other));
 	ck_assert_int_eq(import_file(&other, &options, &result), IMPORT_ROWS_REJECTED);
-	db_close(&other);
 	ck_assert_int_eq(result.rows_loaded, 17);
 	ck_assert_int_eq(result.rows_rejected, 7);
 	ck_assert_int_eq(testdb_count("SELECT count(*) FROM ligne_heures"), 17);
 	ck_assert_str_eq(testdb_text("SELECT tgenabled FROM pg_trigger WHERE tgname = 'ligne_heures_references'"),
 					 "O");
 	ck_assert_int_eq(testdb_count("SELECT count(*) FROM lot_import WHERE a_attribuer"), 1);
-	ck_assert_int_eq(testdb_run("attribute"), 0);
+
+	/* the other user attributes every line, the key stays */
+	ck_assert(attribute_run(&other));
+	db_close(&other);
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM lot_import WHERE a_attribuer"), 0);
 	ck_assert_int_eq(testdb_count("SELECT count(*) FROM attribution"), 17);
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM pg_constraint WHERE conname = 'attribution_pkey'"), 1);
+	snprintf(by_other, sizeof(by_other), "%s", testdb_text(ATTRIBUTION_SQL));
+
+	/* the owner's whole attribution finds the same */
+	ck_assert_int_eq(testdb_run("attribute"), 0);
+	ck_assert_str_eq(testdb_text(ATTRIBUTION_SQL), by_other);
 	ck_assert(db_exec(testdb(), "DROP OWNED BY clause_test_importeur; DROP ROLE clause_test_importeur"));
 }
 END_TEST
 
-#define ATTRIBUTION_SQL "SELECT string_agg(ligne_id || ':' || coalesce(motif, '-') || ':' || " \
-	"coalesce(fiche, '-'), ' ' ORDER BY ligne_id) FROM attribution"
 /* the sums by fiche and month, as kept and as summed from the lines */
 #define KEPT_SQL "SELECT string_agg(fiche || ':' || mois || ':' || heures_total, ' ' ORDER BY fiche, mois) " \
 	"FROM v_fiche_heures_mois"
