@@ -4,8 +4,11 @@
 -- (participants, marchés, opérations, settings), when any line may change status.
 -- src/attribute.c runs it between sql/bulk/attribution_index_off.sql and
 -- attribution_index_on.sql when the user owns the table (the table is then already
--- empty, and its key rebuilt after the insert).
--- Run by hand: BEGIN; \i sql/attribution.sql COMMIT;
+-- empty, and its key and statistics rebuilt after the insert), then sums the credited
+-- hours by fiche and month again: SELECT recalcule_fiche_heures_mois(NULL).
+-- Run by hand: BEGIN; \i sql/bulk/attribution_index_off.sql \i sql/attribution.sql
+--              \i sql/bulk/attribution_index_on.sql
+--              SELECT clause.recalcule_fiche_heures_mois(NULL); COMMIT;
 SET LOCAL search_path = clause, public;
 -- the window functions sort every line: in memory rather than on disk
 SET LOCAL work_mem = '256MB';
@@ -20,7 +23,3 @@ DELETE FROM attribution;
 
 INSERT INTO attribution (ligne_id, motif, plie, fiche)
 SELECT ligne_id, motif, plie, fiche FROM v_attribution_calcul;
-
--- the sums by fiche and month, again from the stored lines (0.2 s a million lines: the
--- same as feeding both from one materialised computation, measured)
-SELECT recalcule_fiche_heures_mois(NULL);

@@ -13,9 +13,10 @@
 #define ATTRIBUTION_LOCK_KEY "7304252"
 
 /*
- * Every line again. The owner of attribution empties it with TRUNCATE and builds its
- * key after the insert; another user (one that may write but not alter it) deletes the
- * rows and keeps the key: slower, the same result.
+ * Every line again. The owner of attribution empties it with TRUNCATE, builds its key
+ * after the insert and analyses the new rows before they are summed by fiche; another
+ * user (one that may write but not alter it) deletes the rows and keeps the key and the
+ * statistics: slower, the same result.
  */
 bool
 attribute_in_transaction(Db *db)
@@ -34,6 +35,7 @@ attribute_in_transaction(Db *db)
 	return (!owned || db_exec(db, key_off)) &&
 		db_exec(db, sql) &&
 		(!owned || db_exec(db, key_on)) &&
+		db_exec(db, "SELECT clause.recalcule_fiche_heures_mois(NULL)") &&
 		db_exec(db, "UPDATE clause.lot_import SET a_attribuer = false WHERE a_attribuer");
 }
 

@@ -58,8 +58,9 @@ LEFT JOIN v_fiche_unique fu ON o.fiche IS NULL AND fu.plie = pc.plie AND fu.anne
 LEFT JOIN fiche f ON f.code = coalesce(o.fiche, fu.fiche);
 
 -- The credited hours by fiche and month (fiche_heures_mois) of the given months, or of all
--- months when p_mois is NULL, summed again from the stored attribution: sql/attribution.sql
--- and sql/attribution_lots.sql call it for the months they recomputed. (The new-month
+-- months when p_mois is NULL, summed again from the stored attribution: src/attribute.c
+-- calls it after the whole attribution (once the new rows are analysed) and
+-- sql/attribution_lots.sql for the months it recomputed. (The new-month
 -- script sums its own computation instead: this join would read every stored attribution
 -- for one month, 0.2 s.)
 CREATE FUNCTION recalcule_fiche_heures_mois(p_mois date[]) RETURNS void LANGUAGE sql AS $$
