@@ -15,7 +15,8 @@
 #                attribute_incr_s is the attribution step of that import (the participant-
 #                months it touched), as `clause -v import` reports it
 #   memory       peak RSS of clause import (/usr/bin/time) at ROWS and at 4 x ROWS
-# Prints one table (seconds, rows/s, ratio to raw), the targets met or not, and appends
+# Prints one table (seconds, rows/s, ratio to raw), the targets met or not, the change
+# against the last recorded run of another commit (REGRESSION past +15 %), and appends
 # one JSON line to bench/results.jsonl.
 #
 # Environment: BENCH_ROWS (1000000), BENCH_RUNS (3), BENCH_RSS_4X (1: also the 4 x ROWS
@@ -305,6 +306,37 @@ git_commit() {
     printf '%s' "$c"
 }
 
+# Against the last recorded durable run of another commit with the same rows on a machine
+# with as many CPUs: each figure with its change, "REGRESSION" past +15 % and 20 ms (or
+# 2 MB): this machine's runs vary by up to 10 %, and by a few ms on the small figures. A
+# figure that slips between two commits shows here, whatever the targets say.
+compare_previous() {
+    [ -s "$RESULTS" ] && [ "$DURABLE" = true ] || return 0
+    base=${COMMIT%-dirty}
+    prev=$(grep -F "\"rows\":$ROWS," "$RESULTS" | grep -F '"durable":true' |
+        grep -F "\"nproc\":$NPROC," | grep -v -F "\"commit\":\"$base" | tail -1)
+    [ -n "$prev" ] || return 0
+    field() { printf '%s\n' "$2" | sed -n "s/.*\"$1\":\([^,}]*\).*/\1/p" | tr -d '"'; }
+    echo
+    echo "against the last run of another commit ($(field commit "$prev"), $(field date "$prev")):"
+    for k in raw_s import_s attribute_s import_attribue_s attribute_incr_s report_progress_s \
+             report_impact_s pgloader_s rss_import_mb; do
+        case $k in
+            raw_s) now=$RAW ;; import_s) now=$IMPORT ;; attribute_s) now=$ATTR ;;
+            import_attribue_s) now=$IMPORT_ATTR ;; attribute_incr_s) now=$INCR ;;
+            report_progress_s) now=$PROG ;; report_impact_s) now=$IMPACT ;;
+            pgloader_s) now=$PGL ;; rss_import_mb) now=$RSS ;;
+        esac
+        awk -v k="$k" -v a="$(field "$k" "$prev")" -v b="$now" 'BEGIN {
+            if (a == "" || a == "null" || b == "" || b == "null" || a + 0 == 0) exit
+            d = 100 * (b - a) / a
+            floor = k ~ /_mb$/ ? 2 : 0.02   # below it, the clock or the allocator
+            bad = d > 15 && b - a > floor && k != "pgloader_s" && k != "raw_s"
+            printf "  %-20s %8s -> %8s  %+5.0f %%%s\n", k, a, b, d, bad ? "   REGRESSION" : ""
+        }'
+    done
+}
+
 report() {
     RAW=$(median raw)
     IMPORT=$(median import)
@@ -363,6 +395,8 @@ report() {
         else { d = b - a; if (d < 0) d = -d; printf "%.1f", d } }')
     LIM=$(awk -v a="$RSS" 'BEGIN { l = a * 0.10; if (a == "null" || l < 4) l = 4; printf "%.1f", l }')
     target "RSS the same at 1x and 4x (|diff| MB <= $LIM)" "$SAME" "$LIM"
+
+    compare_previous
 
     if [ -n "$REASONS" ]; then
         echo
