@@ -1,7 +1,10 @@
 #!/bin/sh
 # The scaling curve of issue #5: `make bench-scale`. At each size of BENCH_SCALE_ROWS
 # (100000 1000000 4000000), from the same empty state each time: raw \copy (the
-# reference), clause import heures, clause attribute, clause report progress; each
+# reference), clause import heures, clause attribute, clause report progress, then the
+# attribution of one more month of a fixed size on top of those lines (month_attribution:
+# the month.csv of the smallest set, as clause -v import times it; a month's work must
+# not grow with the history); each
 # figure the median of BENCH_SCALE_RUNS runs (1 by default: the 4M import alone takes
 # minutes). Writes bench/scale.tsv (rows, stage, seconds) and plots it into
 # bench/scale.svg with tools/plot_scale.awk (log-log, one series per stage, dashed
@@ -16,7 +19,7 @@ SIZES=${BENCH_SCALE_ROWS:-100000 1000000 4000000}
 RUNS=${BENCH_SCALE_RUNS:-1}
 TSV=${BENCH_SCALE_TSV:-$ROOT/bench/scale.tsv}
 SVG=${BENCH_SCALE_SVG:-$ROOT/bench/scale.svg}
-STAGES="raw import attribute report_progress"
+STAGES="raw import attribute report_progress month_attribution"
 
 case "$RUNS" in ''|*[!0-9]*|0) die "BENCH_SCALE_RUNS doit être un entier >= 1" ;; esac
 [ -x "$CLAUSE" ] || die "$CLAUSE absent : make all d'abord (make bench-scale le fait)"
@@ -27,6 +30,12 @@ for n in $SIZES; do
     case "$n" in ''|*[!0-9]*) die "BENCH_SCALE_ROWS : « $n » n'est pas un entier" ;; esac
     bench_data "$n"
 done
+# the same month at every size: the smallest set's (its referential files are the same
+# at every size, and its month, 2023-01, is beyond every set's 24 months)
+smallest=$(printf '%s\n' $SIZES | sort -n | head -1)
+bench_data "$smallest"
+MONTH_FILE=$DATA/month.csv
+MONTH_LINES=$(($(wc -l <"$MONTH_FILE") - 1))
 
 trap 'cluster_stop' EXIT
 trap 'exit 130' INT TERM
@@ -37,8 +46,10 @@ IMPORT_OPTS=
 "$CLAUSE" import --help 2>&1 | grep -q -- --sans-attribution && IMPORT_OPTS=--sans-attribution
 
 out=$VAR/scale.tsv
-printf '# title: commit %s, %s, %s CPU, %s runs, %s\n' "${BENCH_COMMIT:-$(git_commit)}" "$(date -u +%Y-%m-%d)" "$(nproc)" "$RUNS" \
-    "$([ "$DURABLE" = true ] && echo 'durable cluster' || echo 'CLAUSE_PG_FAST=1 (no fsync)')" >"$out"
+printf '# title: commit %s, %s, %s CPU, %s runs, %s; month_attribution: a %s-line month\n' \
+    "${BENCH_COMMIT:-$(git_commit)}" "$(date -u +%Y-%m-%d)" "$(nproc)" "$RUNS" \
+    "$([ "$DURABLE" = true ] && echo 'durable cluster' || echo 'CLAUSE_PG_FAST=1 (no fsync)')" \
+    "$MONTH_LINES" >"$out"
 for n in $SIZES; do
     bench_data "$n"
     for s in $STAGES rss_import; do eval "S_$s=''"; done
@@ -49,6 +60,9 @@ for n in $SIZES; do
         if reset_schema && import_timed "$DATA/heures.csv" import "" "$IMPORT_OPTS"; then
             attribute_timed attribute
             if timed "$CLAUSE" report progress >/dev/null 2>>"$LOG"; then add report_progress "$LAST_S"; fi
+            if import_timed "$MONTH_FILE" import_month -v && [ -n "$(last_attribution_s)" ]; then
+                add month_attribution "$(last_attribution_s)"
+            fi
         else
             say "bench-scale: l'import de $n lignes a échoué (voir $LOG)"
         fi

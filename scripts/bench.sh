@@ -250,6 +250,12 @@ import_timed() {
     return 0
 }
 
+# The attribution step of the last import_timed run with -v, as clause printed it
+# ("attribution et validation 0,29 s": French decimals) in seconds, or nothing.
+last_attribution_s() {
+    sed -n 's/.*attribution et validation \([0-9]*\)[,.]\([0-9]*\) s.*/\1.\2/p' "$VAR/last.err" | tail -1
+}
+
 attribute_timed() {
     if timed clause_cmd attribute; then add "$1" "$LAST_S"
     else reason "$1" "clause attribute a échoué (voir $LOG)"; return 1
@@ -482,8 +488,7 @@ main() {
                 measure_reports
                 if import_timed "$DATA/month.csv" import_month -v; then
                     # the attribution of the month, as the import itself measured it (-v)
-                    # (French decimals: 0,29 -> 0.29)
-                    incr=$(sed -n 's/.*attribution et validation \([0-9]*\)[,.]\([0-9]*\) s.*/\1.\2/p' "$VAR/last.err" | tail -1)
+                    incr=$(last_attribution_s)
                     if [ -n "$incr" ]; then
                         add attribute_incr "$incr"
                         say "  month import $(median import_month) s, of which attribution $incr s"
