@@ -551,6 +551,16 @@ db_query_value(Db *db, const char *sql, int nparams, const char *const *params,
 	return true;
 }
 
+/* The fuzzed imports run as a user that owns no table: no bulk path, no trigger switched off. */
+bool
+db_table_owned(Db *db, const char *regclass, bool *owned)
+{
+	(void) db;
+	(void) regclass;
+	*owned = false;
+	return true;
+}
+
 const char *
 db_row_value(const DbRow *row, int column)
 {
