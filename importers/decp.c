@@ -15,6 +15,7 @@
 #include "decode.h"
 #include "decp.h"
 #include "decp_record.h"
+#include "format.h"
 #include "json_scan.h"
 #include "log.h"
 #include "strbuf.h"
@@ -490,17 +491,26 @@ decp_log_summary(const DecpImport *imp)
 	const DecpCounts *c = &imp->counts;
 
 	if (imp->rejected > imp->reported)
-		log_warn("%s : … et %lld autres marchés rejetés (clause report rejets)", imp->name,
-				 imp->rejected - imp->reported);
-	log_info("%s : ignorés : %lld sans considération sociale, %lld contrats de concession, "
-			 "%lld doublons (dernière occurrence retenue)", imp->name, c->ignored_no_social,
-			 c->ignored_concessions, c->duplicates);
+	{
+		long long more = imp->rejected - imp->reported;
+
+		log_warn("%s : … et %lld autre%s marché%s rejeté%s (clause report rejets)", imp->name,
+				 more, fr_s(more), fr_s(more), fr_s(more));
+	}
+	log_info("%s : ignorés : %lld sans considération sociale, %lld contrat%s de concession, "
+			 "%lld doublon%s (dernière occurrence retenue)", imp->name, c->ignored_no_social,
+			 c->ignored_concessions, fr_s(c->ignored_concessions),
+			 c->duplicates, fr_s(c->duplicates));
 	if (c->titulaires_skipped > 0)
-		log_notice("%s : %lld titulaires non identifiés par un SIRET valide, non retenus", imp->name,
-				   c->titulaires_skipped);
+	{
+		const char *s = fr_s(c->titulaires_skipped);
+
+		log_notice("%s : %lld titulaire%s non identifié%s par un SIRET valide, non retenu%s",
+				   imp->name, c->titulaires_skipped, s, s, s);
+	}
 	if (c->without_duration > 0)
-		log_info("%s : %lld marchés sans dureeMois valide (date de fin = date de notification)",
-				 imp->name, c->without_duration);
+		log_info("%s : %lld marché%s sans dureeMois valide (date de fin = date de notification)",
+				 imp->name, c->without_duration, fr_s(c->without_duration));
 }
 
 ImportStatus
@@ -542,8 +552,9 @@ import_decp_file(Db *db, const char *path, bool strict, int max_reported, Import
 		if (status == IMPORT_LOADED && result->rows_rejected > 0)
 		{
 			if (strict)
-				log_error("%s : %lld marchés rejetés et --strict : fichier refusé en entier, "
-						  "rien n'a été chargé", imp->name, result->rows_rejected);
+				log_error("%s : %lld marché%s rejeté%s et --strict : fichier refusé en entier, "
+						  "rien n'a été chargé", imp->name, result->rows_rejected,
+						  fr_s(result->rows_rejected), fr_s(result->rows_rejected));
 			status = strict ? IMPORT_FILE_REJECTED : IMPORT_ROWS_REJECTED;
 		}
 

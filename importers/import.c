@@ -232,8 +232,12 @@ import_read_header(ImportState *state, const CsvRecord *record)
 					 state->display_name, record->line, name, kind->name);
 	}
 	if (unknown > 10)
-		log_warn("%s:%d : … et %d autres colonnes inconnues, ignorées", state->display_name,
-				 record->line, unknown - 10);
+	{
+		const char *s = fr_s(unknown - 10);
+
+		log_warn("%s:%d : … et %d autre%s colonne%s inconnue%s, ignorée%s", state->display_name,
+				 record->line, unknown - 10, s, s, s, s);
+	}
 
 	bool ok = true;
 
@@ -394,8 +398,12 @@ import_report_rejects(Db *db, const char *file, long long lot_id, long long tota
 				  import_print_reject, &printer, NULL))
 		return false;
 	if (total > printer.printed)
-		log_warn("%s : … et %lld autres lignes rejetées (clause report rejets --lot %lld)",
-				 file, total - printer.printed, lot_id);
+	{
+		const char *s = fr_s(total - printer.printed);
+
+		log_warn("%s : … et %lld autre%s ligne%s rejetée%s (clause report rejets --lot %lld)",
+				 file, total - printer.printed, s, s, s, lot_id);
+	}
 	return true;
 }
 
@@ -652,7 +660,12 @@ import_stream(Db *db, const ImportOptions *options, ImportState *state, long lon
 		db_copy_abort(db, "import interrompu");
 	}
 	if (state->blank_rows > 0)
-		log_info("%s : %lld lignes vides ignorées", state->display_name, state->blank_rows);
+	{
+		const char *s = fr_s(state->blank_rows);
+
+		log_info("%s : %lld ligne%s vide%s ignorée%s", state->display_name, state->blank_rows,
+				 s, s, s);
+	}
 	return status;
 }
 
@@ -830,8 +843,9 @@ import_file(Db *db, const ImportOptions *options, ImportResult *result)
 			status = IMPORT_DATABASE_ERROR;
 		else if (options->strict)
 		{
-			log_error("%s : %lld lignes rejetées et --strict : fichier refusé en entier, "
-					  "rien n'a été chargé", display_name, result->rows_rejected);
+			log_error("%s : %lld ligne%s rejetée%s et --strict : fichier refusé en entier, "
+					  "rien n'a été chargé", display_name, result->rows_rejected,
+					  fr_s(result->rows_rejected), fr_s(result->rows_rejected));
 			status = IMPORT_FILE_REJECTED;
 		}
 		else

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "format.h"
 #include "log.h"
 #include "normalize.h"
 #include "profile.h"
@@ -370,8 +371,10 @@ profile_mapper_finish(ProfileMapper *mapper)
 	const KindSpec *kind = mapper->profile->kind;
 
 	if (mapper->title_rows + mapper->total_rows > 0)
-		log_info("profil %s : %lld lignes de titre et %lld lignes de total ignorées",
-				 mapper->profile->name, mapper->title_rows, mapper->total_rows);
+		log_info("profil %s : %lld ligne%s de titre et %lld ligne%s de total ignorée%s",
+				 mapper->profile->name, mapper->title_rows, fr_s(mapper->title_rows),
+				 mapper->total_rows, fr_s(mapper->total_rows),
+				 fr_s(mapper->title_rows + mapper->total_rows));
 	for (int g = 0; g < mapper->ngroups; g++)
 	{
 		ProfileGroup *group = &mapper->groups[g];

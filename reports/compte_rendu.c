@@ -84,9 +84,9 @@ compte_rendu_write(Db *db, const char *dir, const BatchOutcome *outcomes, int co
 	localtime_r(&now, &local);
 	strftime(when, sizeof(when), "%d/%m/%Y %H:%M", &local);
 	fprintf(out, "Compte rendu du traitement de %s, le %s\n\n", dir, when);
-	fprintf(out, "Fichiers (%d traités", count);
+	fprintf(out, "Fichiers (%d traité%s", count, fr_s(count));
 	if (skipped > 0)
-		fprintf(out, ", %d laissés dans la boîte : nom non conforme", skipped);
+		fprintf(out, ", %d laissé%s dans la boîte : nom non conforme", skipped, fr_s(skipped));
 	fprintf(out, ")\n");
 
 	strbuf_puts(&lots, "{");

@@ -166,6 +166,10 @@ decp_plie_exists(Db *db, const char *plie, bool *exists)
 	return ok;
 }
 
+/* Why a DECP marché without opération belongs to no PLIE (v_decp_localisation). */
+#define UNLOCATED_WHY "(lieu d'exécution qui n'est ni une commune ni un code postal d'une " \
+	"seule commune ou d'un seul PLIE, commune de l'acheteur inconnue)"
+
 bool
 decp_a_suivre_write(Db *db, const char *plie, bool csv, FILE *out, long long *count)
 {
@@ -205,12 +209,16 @@ decp_a_suivre_write(Db *db, const char *plie, bool csv, FILE *out, long long *co
 	*count = writer.rows;
 	if (ok)
 	{
-		log_notice("%s : %lld marchés DECP à suivre (sans opération)", name, writer.rows);
-		if (strcmp(unlocated, "0") != 0)
-			log_notice("%s marchés DECP sans opération ne sont pas localisés (lieu d'exécution qui "
-					   "n'est ni une commune ni un code postal d'une seule commune ou d'un seul PLIE, "
-					   "commune de l'acheteur inconnue) : ils ne figurent dans le rapport d'aucun PLIE",
-					   unlocated);
+		long long lost = strtoll(unlocated, NULL, 10);
+
+		log_notice("%s : %lld marché%s DECP à suivre (sans opération)", name, writer.rows,
+				   fr_s(writer.rows));
+		if (lost == 1)
+			log_notice("1 marché DECP sans opération n'est pas localisé " UNLOCATED_WHY
+					   " : il ne figure dans le rapport d'aucun PLIE");
+		else if (lost > 1)
+			log_notice("%lld marchés DECP sans opération ne sont pas localisés " UNLOCATED_WHY
+					   " : ils ne figurent dans le rapport d'aucun PLIE", lost);
 	}
 	return ok && !ferror(out);
 }

@@ -167,3 +167,9 @@ format_write_padded(FILE *out, const char *text, int width, bool right)
 		for (int i = chars; i < width; i++)
 			fputc(' ', out);
 }
+
+const char *
+fr_s(long long count)
+{
+	return count >= 2 || count <= -2 ? "s" : "";
+}

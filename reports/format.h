@@ -35,6 +35,13 @@ void format_fr_month(const char *month, char *out, size_t outsize);
 /* AAAA-MM to the short month name: "janv.", "févr.", … */
 void format_fr_month_short(const char *month, char *out, size_t outsize);
 
+/*
+ * The French plural ending of a count: "" for 0 and 1, "s" from 2 up, for words whose
+ * plural adds an s: printf("%lld ligne%s lue%s", n, fr_s(n), fr_s(n)) gives "1 ligne
+ * lue", "0 ligne lue", "3 lignes lues".
+ */
+const char *fr_s(long long count);
+
 /* Width of UTF-8 text in characters (not bytes), for aligned terminal tables. */
 int format_text_width(const char *text);
 

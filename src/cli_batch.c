@@ -16,6 +16,7 @@
 #include "cli.h"
 #include "compte_rendu.h"
 #include "exitcodes.h"
+#include "format.h"
 #include "inbox.h"
 #include "log.h"
 #include "profile.h"
@@ -227,7 +228,8 @@ batch_run(int argc, char **argv)
 	if (!ok && exit_code == EXIT_CODE_OK)
 		exit_code = EXIT_CODE_DATABASE;
 	if (count < inbox.count)
-		log_notice("%d fichiers restent dans la boîte (--max-fichiers %d)", inbox.count - count, max_files);
+		log_notice("%d fichier%s reste%s dans la boîte (--max-fichiers %d)", inbox.count - count,
+				   fr_s(inbox.count - count), inbox.count - count > 1 ? "nt" : "", max_files);
 
 	free(outcomes);
 	inbox_free(&inbox);

@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "exitcodes.h"
+#include "format.h"
 #include "format_csv.h"
 #include "log.h"
 #include "pseudonym.h"
@@ -113,7 +114,8 @@ export_participants_run(int argc, char **argv)
 	if (out && !cli_close_output(out, output))
 		ok = false;
 	if (ok)
-		log_notice("%lld participants exportés%s", state.rows, pseudonymise ? " (pseudonymisés)" : "");
+		log_notice("%lld participant%s exporté%s%s", state.rows, fr_s(state.rows), fr_s(state.rows),
+				   pseudonymise ? (state.rows > 1 ? " (pseudonymisés)" : " (pseudonymisé)") : "");
 	session_close(&session);
 	return ok ? EXIT_CODE_OK : EXIT_CODE_DATABASE;
 }

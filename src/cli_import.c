@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "decp.h"
 #include "exitcodes.h"
+#include "format.h"
 #include "import.h"
 #include "kinds.h"
 #include "log.h"
@@ -44,9 +45,12 @@ print_import_summary(const char *path, ImportStatus status, const ImportResult *
 		printf("%s : déjà importé (lot n° %lld du %s), rien à faire\n", name,
 			   result->lot_id, result->previous_date);
 	else if (status == IMPORT_LOADED || status == IMPORT_ROWS_REJECTED)
-		printf("%s : lot n° %lld : %lld lignes lues, %lld chargées, %lld inchangées, %lld rejetées\n",
-			   name, result->lot_id, result->rows_read, result->rows_loaded,
-			   result->rows_unchanged, result->rows_rejected);
+		printf("%s : lot n° %lld : %lld ligne%s lue%s, %lld chargée%s, %lld inchangée%s, "
+			   "%lld rejetée%s\n", name, result->lot_id,
+			   result->rows_read, fr_s(result->rows_read), fr_s(result->rows_read),
+			   result->rows_loaded, fr_s(result->rows_loaded),
+			   result->rows_unchanged, fr_s(result->rows_unchanged),
+			   result->rows_rejected, fr_s(result->rows_rejected));
 	else if (status == IMPORT_FILE_REJECTED)
 		printf("%s : fichier refusé, rien n'a été chargé\n", name);
 	free(copy);
@@ -72,11 +76,16 @@ import_decp_run(const ImportOptions *import, int first, int argc, char **argv)
 		const char *name = copy ? basename(copy) : argv[i];
 
 		if (status == IMPORT_LOADED || status == IMPORT_ROWS_REJECTED)
-			printf("%s : lot n° %lld : %lld marchés lus, %lld chargés, %lld inchangés, %lld rejetés ; "
-				   "ignorés : %lld sans considération sociale, %lld contrats de concession, %lld doublons\n",
-				   name, result.lot_id, result.rows_read, result.rows_loaded, result.rows_unchanged,
-				   result.rows_rejected, counts.ignored_no_social, counts.ignored_concessions,
-				   counts.duplicates);
+			printf("%s : lot n° %lld : %lld marché%s lu%s, %lld chargé%s, %lld inchangé%s, "
+				   "%lld rejeté%s ; ignorés : %lld sans considération sociale, "
+				   "%lld contrat%s de concession, %lld doublon%s\n", name, result.lot_id,
+				   result.rows_read, fr_s(result.rows_read), fr_s(result.rows_read),
+				   result.rows_loaded, fr_s(result.rows_loaded),
+				   result.rows_unchanged, fr_s(result.rows_unchanged),
+				   result.rows_rejected, fr_s(result.rows_rejected),
+				   counts.ignored_no_social,
+				   counts.ignored_concessions, fr_s(counts.ignored_concessions),
+				   counts.duplicates, fr_s(counts.duplicates));
 		else
 			print_import_summary(argv[i], status, &result);
 		free(copy);

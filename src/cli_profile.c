@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "exitcodes.h"
+#include "format.h"
 #include "json_reader.h"
 #include "log.h"
 #include "participant_index.h"
@@ -152,9 +153,11 @@ profile_check_run(int argc, char **argv)
 		csv_reader_close(&reader);
 	}
 	ok = ok && profile_mapper_finish(&mapper);
-	printf("%lld lignes de données : %lld valides, %lld rejetées ; %lld lignes de titre et "
-		   "%lld de total ignorées (rien n'a été écrit)\n", state.rows, state.valid, state.rejected,
-		   mapper.title_rows, mapper.total_rows);
+	printf("%lld ligne%s de données : %lld valide%s, %lld rejetée%s ; %lld ligne%s de titre et "
+		   "%lld de total ignorée%s (rien n'a été écrit)\n", state.rows, fr_s(state.rows),
+		   state.valid, fr_s(state.valid), state.rejected, fr_s(state.rejected),
+		   mapper.title_rows, fr_s(mapper.title_rows), mapper.total_rows,
+		   fr_s(mapper.title_rows + mapper.total_rows));
 
 	profile_mapper_free(&mapper);
 	participant_index_free(&index);

@@ -11,6 +11,7 @@
 #include "../reports/decp.h"
 #include "cli.h"
 #include "exitcodes.h"
+#include "format.h"
 #include "format_csv.h"
 #include "format_html.h"
 #include "format_xlsx.h"
@@ -570,19 +571,19 @@ table_report_run(const char *command, TableKind kind, int argc, char **argv)
 
 		ok = lines_write(&session.db, &filter, opts.format, out, &count);
 		if (ok)
-			log_notice("%lld lignes", count);
+			log_notice("%lld ligne%s", count, fr_s(count));
 	}
 	else if (ok && kind == TABLE_REJECTS)
 	{
 		ok = rejects_write(&session.db, opts.lot, opts.format, out, &count);
 		if (ok)
-			log_notice("%lld lignes rejetées", count);
+			log_notice("%lld ligne%s rejetée%s", count, fr_s(count), fr_s(count));
 	}
 	else if (ok && kind == TABLE_HISTORY)
 	{
 		ok = history_write(&session.db, opts.participant, opts.marche, opts.format, out, &count);
 		if (ok)
-			log_notice("%lld valeurs", count);
+			log_notice("%lld valeur%s", count, fr_s(count));
 	}
 	else if (ok && kind == TABLE_DECP)
 		ok = decp_a_suivre_write(&session.db, opts.plie, opts.format == LINES_CSV, out, &count);

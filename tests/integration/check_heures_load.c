@@ -266,6 +266,8 @@ START_TEST(test_new_month_attribution_equals_whole)
 	ck_assert_int_eq(testdb_run_output("-v import heures " TMP "/autumn.csv", out, sizeof(out)), 0);
 	ck_assert_msg(strstr(out, "(mois nouveaux)") != NULL, "%s", out);
 	assert_french_timings(out);
+	/* French agreement: 0 and 1 singular */
+	ck_assert_msg(strstr(out, " : 3 lignes lues, 3 chargées, 0 inchangée, 0 rejetée\n") != NULL, "%s", out);
 	ck_assert_str_eq(testdb_text(KEPT_SQL), testdb_text(SUMMED_SQL));
 	ck_assert_int_gt(testdb_count("SELECT count(*) FROM fiche_heures_mois WHERE mois = '2021-09-01'"), 0);
 	snprintf(attribution, sizeof(attribution), "%s", testdb_text(ATTRIBUTION_SQL));

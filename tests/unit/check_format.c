@@ -163,6 +163,21 @@ START_TEST(test_csv_number)
 }
 END_TEST
 
+/* French agreement: singular for 0 and 1, plural from 2. */
+START_TEST(test_fr_plural)
+{
+	char out[64];
+
+	ck_assert_str_eq(fr_s(0), "");
+	ck_assert_str_eq(fr_s(1), "");
+	ck_assert_str_eq(fr_s(2), "s");
+	ck_assert_str_eq(fr_s(41666), "s");
+	ck_assert_str_eq(fr_s(-3), "s");
+	snprintf(out, sizeof(out), "%d ligne%s lue%s, %d rejetée%s", 1, fr_s(1), fr_s(1), 7, fr_s(7));
+	ck_assert_str_eq(out, "1 ligne lue, 7 rejetées");
+}
+END_TEST
+
 /* A small buffer truncates, always NUL-terminated, never overflows. */
 START_TEST(test_truncation)
 {
@@ -197,6 +212,7 @@ format_suite(void)
 	tcase_add_loop_test(tc, test_fr_date, 0, NCASES(date_cases));
 	tcase_add_loop_test(tc, test_csv_number, 0, NCASES(csv_number_cases));
 	tcase_add_test(tc, test_truncation);
+	tcase_add_test(tc, test_fr_plural);
 	suite_add_tcase(s, tc);
 	return s;
 }
