@@ -9,6 +9,7 @@
 #include "attribute.h"
 #include "cli.h"
 #include "exitcodes.h"
+#include "format.h"
 #include "log.h"
 #include "validate.h"
 
@@ -153,12 +154,23 @@ fiche_etp_run(int argc, char **argv)
 	return ok ? EXIT_CODE_OK : EXIT_CODE_DATABASE;
 }
 
+/* One status of the attribution: "  credite   1 234 567 lignes   12 345 678,50 heures". */
 static bool
 print_reason_count(void *context, const DbRow *row)
 {
+	long long lines = strtoll(db_row_value(row, 1), NULL, 10);
+	double total = strtod(db_row_value(row, 2), NULL);
+	char count[32];
+	char hours[40];
+
 	(void) context;
-	printf("  %-22s %8s lignes %12s heures\n", db_row_value(row, 0), db_row_value(row, 1),
-		   db_row_value(row, 2));
+	format_fr_number(lines, 0, count, sizeof(count));
+	format_fr_number(total, 2, hours, sizeof(hours));
+	printf("  %-22s ", db_row_value(row, 0));
+	format_write_padded(stdout, count, 10, true);
+	printf(" ligne%s ", fr_s(lines));
+	format_write_padded(stdout, hours, 15, true);
+	printf(" heure%s\n", total >= 2 ? "s" : "");
 	return true;
 }
 

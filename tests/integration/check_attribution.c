@@ -8,6 +8,7 @@
 #include <string.h>
 #include <stdlib.h>
 
+#include "format.h"
 #include "testdb.h"
 
 #define RULES "tests/data/rules"
@@ -207,6 +208,29 @@ START_TEST(test_attribution_follows_referential_changes)
 }
 END_TEST
 
+/* clause attribute ends with its counts by status, in French: "1 234,50 heures". */
+START_TEST(test_attribute_summary_in_french)
+{
+	char out[4096];
+	char hours[40];
+	char expected[96];
+	long long credited;
+
+	load_rules();
+	ck_assert_int_eq(testdb_run_output("attribute", out, sizeof(out)), 0);
+	credited = testdb_count("SELECT count(*) FROM v_ligne WHERE credite");
+	format_fr_number(testdb_number("SELECT sum(heures_total) FROM v_ligne WHERE credite"), 2,
+					 hours, sizeof(hours));
+	ck_assert_int_gt(credited, 1);
+	ck_assert_msg(strchr(hours, ',') != NULL, "%s", hours);
+	snprintf(expected, sizeof(expected), " %lld lignes ", credited);
+	ck_assert_msg(strstr(out, "credite ") != NULL && strstr(out, expected) != NULL, "%s", out);
+	snprintf(expected, sizeof(expected), " %s heures\n", hours);
+	ck_assert_msg(strstr(out, expected) != NULL, "%s", out);
+	ck_assert_msg(strstr(out, ".") == NULL, "decimal point in: %s", out);
+}
+END_TEST
+
 START_TEST(test_non_credited_lines_report)
 {
 	load_rules();
@@ -247,6 +271,7 @@ attribution_suite(void)
 	tcase_add_test(rules, test_target_per_etp);
 	tcase_add_test(rules, test_attribution_follows_referential_changes);
 	tcase_add_test(rules, test_non_credited_lines_report);
+	tcase_add_test(rules, test_attribute_summary_in_french);
 	suite_add_tcase(suite, rules);
 	return suite;
 }
