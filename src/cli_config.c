@@ -13,11 +13,23 @@
 #include "log.h"
 #include "validate.h"
 
+/* A setting's canonical value ("0.5") as the user writes it ("0,5"). */
+static void
+french_value(const char *canonical, char *out, size_t size)
+{
+	format_fr_number_max(strtod(canonical, NULL), 6, out, size);
+}
+
 static bool
 print_setting(void *context, const DbRow *row)
 {
+	char value[48];
+
 	(void) context;
-	printf("%-24s %10s   %s\n", db_row_value(row, 0), db_row_value(row, 1), db_row_value(row, 2));
+	french_value(db_row_value(row, 1), value, sizeof(value));
+	printf("%-24s ", db_row_value(row, 0));
+	format_write_padded(stdout, value, 10, true);
+	printf("   %s\n", db_row_value(row, 2));
 	return true;
 }
 
@@ -86,12 +98,19 @@ config_set_run(int argc, char **argv)
 	ok = ok && db_query_value(&session.db, "SELECT estimer_heures_prevues()", 0, NULL,
 							  changed, sizeof(changed), NULL) &&
 		attribute_in_transaction(&session.db) && db_commit(&session.db);
-	if (ok && strcmp(changed, "0") != 0)
-		log_notice("%s marchés aux heures prévues estimées ré-estimés", changed);
+	long long reestimated = strtoll(changed, NULL, 10);
+	char shown[48];
+
+	if (ok && reestimated > 0)
+		log_notice("%lld marché%s aux heures prévues estimées ré-estimé%s", reestimated,
+				   fr_s(reestimated), fr_s(reestimated));
 	if (!ok)
 		db_rollback(&session.db);
 	else
-		printf("%s = %s\n", argv[1], value);
+	{
+		french_value(value, shown, sizeof(shown));
+		printf("%s = %s\n", argv[1], shown);
+	}
 	session_close(&session);
 	return ok ? EXIT_CODE_OK : EXIT_CODE_DATABASE;
 }
@@ -150,7 +169,12 @@ fiche_etp_run(int argc, char **argv)
 	if (ok && affected == 0)
 		return cli_usage_error(command, "fiche inconnue « %s » (voir clause fiche list)", argv[1]);
 	if (ok)
-		printf("fiche %s : %s ETP déclarés\n", argv[1], value);
+	{
+		char shown[48];
+
+		french_value(value, shown, sizeof(shown));
+		printf("fiche %s : %s ETP déclaré%s\n", argv[1], shown, strtod(value, NULL) >= 2 ? "s" : "");
+	}
 	return ok ? EXIT_CODE_OK : EXIT_CODE_DATABASE;
 }
 

@@ -173,6 +173,13 @@ START_TEST(test_ceiling_is_configurable)
 	ck_assert_int_eq(testdb_run("config set plafond_mensuel_heures 150"), 0);
 	/* P4 February (200 h), P3 April (160 h) and P1 May (220 h) are now held back */
 	ck_assert_int_eq(testdb_count("SELECT count(*) FROM v_ligne WHERE motif = 'depassement_plafond'"), 5);
+	/* values shown as the user writes them */
+	char out[4096];
+
+	ck_assert_int_eq(testdb_run_output("config set part_main_oeuvre 0,4", out, sizeof(out)), 0);
+	ck_assert_msg(strstr(out, "part_main_oeuvre = 0,4\n") != NULL, "%s", out);
+	ck_assert_int_eq(testdb_run_output("config list", out, sizeof(out)), 0);
+	ck_assert_msg(strstr(out, " 0,4 ") != NULL && strstr(out, " 1 607 ") != NULL, "%s", out);
 	ck_assert_int_eq(testdb_run("config set plafond_inconnu 3"), 1);
 	ck_assert_int_eq(testdb_run("config set plafond_mensuel_heures -3"), 1);
 }
@@ -183,7 +190,10 @@ START_TEST(test_target_per_etp)
 	load_rules();
 	ck_assert_double_eq_tol(testdb_number("SELECT cible_effective FROM progression_fiche(2021, '2021-12-31') "
 										  "WHERE fiche = 'S3' AND cle = 'heures'"), 30000, 1e-9);
-	ck_assert_int_eq(testdb_run("fiche etp S3 1,5"), 0);
+	char out[4096];
+
+	ck_assert_int_eq(testdb_run_output("fiche etp S3 1,5", out, sizeof(out)), 0);
+	ck_assert_msg(strstr(out, "fiche S3 : 1,5 ETP déclaré\n") != NULL, "%s", out);
 	ck_assert_double_eq_tol(testdb_number("SELECT cible_effective FROM progression_fiche(2021, '2021-12-31') "
 										  "WHERE fiche = 'S3' AND cle = 'heures'"), 45000, 1e-9);
 	ck_assert_double_eq_tol(testdb_number("SELECT cible_effective FROM progression_fiche(2021, '2021-12-31') "
