@@ -2,6 +2,8 @@
  * libpq wrapper: connections, parameterised queries, COPY streaming.
  * Every PGresult is checked and cleared here; errors are logged once, here.
  */
+#include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +12,7 @@
 
 #include "db.h"
 #include "log.h"
+#include "progress_line.h"
 
 static void
 db_notice_processor(void *arg, const char *message)
@@ -101,6 +104,59 @@ db_exec(Db *db, const char *sql)
 	else
 		db->sqlstate[0] = '\0';
 	PQclear(res);
+	return ok;
+}
+
+/* Waits for the server's next result, redrawing the elapsed time twice a second. */
+static bool
+db_wait_result(Db *db, ProgressLine *line)
+{
+	struct pollfd socket = {.fd = PQsocket(db->conn), .events = POLLIN};
+
+	while (PQisBusy(db->conn))
+	{
+		if ((poll(&socket, 1, 500) < 0 && errno != EINTR) || !PQconsumeInput(db->conn))
+			return false;
+		progress_line_elapsed(line);
+	}
+	return true;
+}
+
+bool
+db_exec_watched(Db *db, const char *sql, const char *label)
+{
+	ProgressLine line;
+	bool ok = true;
+	PGresult *res;
+
+	if (!PQsendQuery(db->conn, sql))
+	{
+		log_error("requête refusée : %s", PQerrorMessage(db->conn));
+		return false;
+	}
+	progress_line_start(&line, label);
+	/* one result per statement; all are read, so that the connection is free after */
+	while (db_wait_result(db, &line) && (res = PQgetResult(db->conn)) != NULL)
+	{
+		ExecStatusType status = PQresultStatus(res);
+
+		if (ok && status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
+		{
+			progress_line_finish(&line);
+			db_report_result_error(db, res, "requête refusée");
+			ok = false;
+		}
+		PQclear(res);
+	}
+	progress_line_finish(&line);
+	if (PQisBusy(db->conn))
+	{
+		/* the wait itself failed: the connection is lost */
+		log_error("requête interrompue : %s", PQerrorMessage(db->conn));
+		return false;
+	}
+	if (ok)
+		db->sqlstate[0] = '\0';
 	return ok;
 }
 

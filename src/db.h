@@ -32,6 +32,12 @@ void db_close(Db *db);
 /* Runs one or several statements with no parameters and no rows wanted. */
 bool db_exec(Db *db, const char *sql);
 
+/*
+ * Like db_exec, for a script that may run long: on a terminal, label and the elapsed
+ * seconds are shown meanwhile. Stops at the first statement that fails, as db_exec.
+ */
+bool db_exec_watched(Db *db, const char *sql, const char *label);
+
 /* Runs several statements; copies the first value of the last one's result into out. */
 bool db_exec_value(Db *db, const char *sql, char *out, size_t outsize);
 

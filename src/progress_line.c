@@ -49,6 +49,26 @@ progress_line_update(ProgressLine *line, long long rows, long long done_bytes,
 }
 
 void
+progress_line_elapsed(ProgressLine *line)
+{
+	if (!line->enabled)
+		return;
+
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+
+	double elapsed = seconds_between(&line->start, &now);
+
+	if (elapsed < 2.0 || seconds_between(&line->last, &now) < 0.5)
+		return;
+	line->last = now;
+	line->shown = true;
+	fprintf(stderr, "\r%s : %.0f s   ", line->label, elapsed);
+	fflush(stderr);
+}
+
+void
 progress_line_finish(ProgressLine *line)
 {
 	if (line->shown)

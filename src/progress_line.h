@@ -23,6 +23,10 @@ void progress_line_start(ProgressLine *line, const char *label);
 void progress_line_update(ProgressLine *line, long long rows, long long done_bytes,
 						  long long total_bytes);
 
+/* For work that counts nothing the client sees (one long SQL script): the elapsed
+ * seconds, "attribution des heures : 12 s", on the same rules of redrawing. */
+void progress_line_elapsed(ProgressLine *line);
+
 /* Clears the line if it was drawn. */
 void progress_line_finish(ProgressLine *line);
 

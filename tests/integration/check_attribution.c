@@ -218,6 +218,26 @@ START_TEST(test_attribution_follows_referential_changes)
 }
 END_TEST
 
+/*
+ * The whole attribution runs through db_exec_watched (a ticker on a terminal): it must
+ * stop at the first failing statement, say why, and leave the connection usable.
+ */
+START_TEST(test_watched_script_stops_at_first_error)
+{
+	ck_assert(db_exec(testdb(), "CREATE TEMP TABLE watched (n int)"));
+	ck_assert(!db_exec_watched(testdb(), "INSERT INTO watched VALUES (1); SELECT 1 / 0; "
+							   "INSERT INTO watched VALUES (2)", "essai"));
+	ck_assert_str_eq(testdb()->sqlstate, "22012");
+	/* one transaction for the whole string: nothing stays */
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM watched"), 0);
+	ck_assert(db_exec_watched(testdb(), "INSERT INTO watched VALUES (3); SELECT pg_sleep(0.1); "
+							  "INSERT INTO watched VALUES (4)", "essai"));
+	ck_assert_str_eq(testdb()->sqlstate, "");
+	ck_assert_int_eq(testdb_count("SELECT sum(n) FROM watched"), 7);
+	ck_assert(db_exec(testdb(), "DROP TABLE watched"));
+}
+END_TEST
+
 /* clause attribute ends with its counts by status, in French: "1 234,50 heures". */
 START_TEST(test_attribute_summary_in_french)
 {
@@ -282,6 +302,7 @@ attribution_suite(void)
 	tcase_add_test(rules, test_attribution_follows_referential_changes);
 	tcase_add_test(rules, test_non_credited_lines_report);
 	tcase_add_test(rules, test_attribute_summary_in_french);
+	tcase_add_test(rules, test_watched_script_stops_at_first_error);
 	suite_add_tcase(suite, rules);
 	return suite;
 }
