@@ -261,6 +261,8 @@ const Command COMMAND_ATTRIBUTE = {
 	"depassement_plafond ; rattache chaque heure créditée à son marché, son opération,\n"
 	"son donneur d'ordre, son PLIE et sa fiche. Recalcule toutes les lignes, y compris\n"
 	"celles des lots importés avec --sans-attribution, et les heures créditées par fiche\n"
-	"et par mois que lit clause report progress.\n",
+	"et par mois que lit clause report progress.\n"
+	"Affiche ensuite, par statut, le nombre de lignes et d'heures ; sur un terminal,\n"
+	"les secondes écoulées pendant le calcul.\n",
 	attribute_run_command, NULL
 };

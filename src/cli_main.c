@@ -41,9 +41,14 @@ print_help(const Command *command, const char *path)
 	printf("%s — %s\n\nUsage : %s\n", path, command->summary, command->usage);
 	if (command->subcommands)
 	{
+		int width = 12;			/* the names' column, as wide as the longest */
+
+		for (const Command *const *sub = command->subcommands; *sub; sub++)
+			if ((int) strlen((*sub)->name) > width)
+				width = (int) strlen((*sub)->name);
 		printf("\nCommandes :\n");
 		for (const Command *const *sub = command->subcommands; *sub; sub++)
-			printf("  %-12s %s\n", (*sub)->name, (*sub)->summary);
+			printf("  %-*s %s\n", width, (*sub)->name, (*sub)->summary);
 		printf("\n« %s COMMANDE --help » décrit chaque commande.\n", path);
 	}
 	if (command->help)
