@@ -24,23 +24,34 @@ progress_line_start(ProgressLine *line, const char *label)
 	line->last = line->start;
 }
 
+/*
+ * Whether to draw now: on a terminal, after the first two seconds, at most twice a
+ * second. When it says yes, elapsed holds the seconds since the start.
+ */
+static bool
+progress_line_due(ProgressLine *line, double *elapsed)
+{
+	struct timespec now;
+
+	if (!line->enabled)
+		return false;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	*elapsed = seconds_between(&line->start, &now);
+	if (*elapsed < 2.0 || seconds_between(&line->last, &now) < 0.5)
+		return false;
+	line->last = now;
+	line->shown = true;
+	return true;
+}
+
 void
 progress_line_update(ProgressLine *line, long long rows, long long done_bytes,
 					 long long total_bytes)
 {
-	if (!line->enabled || (rows & 4095) != 0)
+	double elapsed;
+
+	if ((rows & 4095) != 0 || !progress_line_due(line, &elapsed))
 		return;
-
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-
-	double elapsed = seconds_between(&line->start, &now);
-
-	if (elapsed < 2.0 || seconds_between(&line->last, &now) < 0.5)
-		return;
-	line->last = now;
-	line->shown = true;
 	fprintf(stderr, "\r%s : %lld lignes, %.0f lignes/s", line->label, rows, (double) rows / elapsed);
 	if (total_bytes > 0)
 		fprintf(stderr, ", %.0f %%", 100.0 * (double) done_bytes / (double) total_bytes);
@@ -51,19 +62,10 @@ progress_line_update(ProgressLine *line, long long rows, long long done_bytes,
 void
 progress_line_elapsed(ProgressLine *line)
 {
-	if (!line->enabled)
+	double elapsed;
+
+	if (!progress_line_due(line, &elapsed))
 		return;
-
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-
-	double elapsed = seconds_between(&line->start, &now);
-
-	if (elapsed < 2.0 || seconds_between(&line->last, &now) < 0.5)
-		return;
-	line->last = now;
-	line->shown = true;
 	fprintf(stderr, "\r%s : %.0f s   ", line->label, elapsed);
 	fflush(stderr);
 }
