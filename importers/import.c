@@ -748,7 +748,6 @@ import_merge(Db *db, const KindSpec *kind, ImportState *state, ImportResult *res
 					5, params, NULL, NULL, NULL);
 }
 
-
 /*
  * New hours change only the participant-months they touch; any referential change may
  * change every line's status (eligibility, periods, fiches): then attribute whole.

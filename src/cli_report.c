@@ -288,10 +288,18 @@ report_warn_pending(Db *db)
 {
 	char count[32] = "0";
 
-	if (db_query_value(db, "SELECT count(*) FROM lot_import WHERE a_attribuer", 0, NULL,
-					   count, sizeof(count), NULL) && strcmp(count, "0") != 0)
-		log_warn("%s lot(s) importé(s) sans attribution ne sont pas encore dans ces chiffres "
-				 "(clause attribute les attribue)", count);
+	if (!db_query_value(db, "SELECT count(*) FROM lot_import WHERE a_attribuer", 0, NULL,
+						count, sizeof(count), NULL))
+		return;
+
+	long long pending = strtoll(count, NULL, 10);
+
+	if (pending == 1)
+		log_warn("1 lot importé sans attribution n'est pas encore dans ces chiffres "
+				 "(clause attribute l'attribue)");
+	else if (pending > 1)
+		log_warn("%lld lots importés sans attribution ne sont pas encore dans ces chiffres "
+				 "(clause attribute les attribue)", pending);
 }
 
 /*

@@ -152,7 +152,7 @@ START_TEST(test_deferred_attribution_caught_up)
 	char out[8192];
 
 	ck_assert_int_eq(testdb_run_output("report progress", out, sizeof(out)), 0);
-	ck_assert_msg(strstr(out, "1 lot(s) importé(s) sans attribution") != NULL, "%s", out);
+	ck_assert_msg(strstr(out, "1 lot importé sans attribution n'est pas encore") != NULL, "%s", out);
 	/* the next import attributes its own lines and the waiting ones */
 	ck_assert_int_eq(testdb_run("import heures " RULES "/heures_lot2_correctif.csv"), 0);
 	ck_assert_int_eq(testdb_count("SELECT count(*) FROM lot_import WHERE a_attribuer"), 0);
