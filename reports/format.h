@@ -38,7 +38,7 @@ void format_fr_month_short(const char *month, char *out, size_t outsize);
 /*
  * The French plural ending of a count: "" for 0 and 1, "s" from 2 up, for words whose
  * plural adds an s: printf("%lld ligne%s lue%s", n, fr_s(n), fr_s(n)) gives "1 ligne
- * lue", "0 ligne lue", "3 lignes lues".
+ * lue", "0 ligne lue", "3 lignes lues". For a decimal, pass its whole part (1,5 heure).
  */
 const char *fr_s(long long count);
 

@@ -173,7 +173,7 @@ fiche_etp_run(int argc, char **argv)
 		char shown[48];
 
 		french_value(value, shown, sizeof(shown));
-		printf("fiche %s : %s ETP déclaré%s\n", argv[1], shown, strtod(value, NULL) >= 2 ? "s" : "");
+		printf("fiche %s : %s ETP déclaré%s\n", argv[1], shown, fr_s((long long) strtod(value, NULL)));
 	}
 	return ok ? EXIT_CODE_OK : EXIT_CODE_DATABASE;
 }
@@ -194,7 +194,7 @@ print_reason_count(void *context, const DbRow *row)
 	format_write_padded(stdout, count, 10, true);
 	printf(" ligne%s ", fr_s(lines));
 	format_write_padded(stdout, hours, 15, true);
-	printf(" heure%s\n", total >= 2 ? "s" : "");
+	printf(" heure%s\n", fr_s((long long) total));	/* 1,5 heure, 2 heures */
 	return true;
 }
 
