@@ -28,7 +28,7 @@ SQL_FILES  = $(shell find sql -name '*.sql' | LC_ALL=C sort)
 UNIT_TESTS = $(patsubst tests/unit/%.c,tests/bin/%,$(sort $(wildcard tests/unit/check_*.c)))
 INTEGRATION_TESTS = $(patsubst tests/integration/%.c,tests/bin/%,$(sort $(wildcard tests/integration/check_*.c)))
 
-.PHONY: all deps demo test test-unit tests-build sample clean
+.PHONY: all deps demo test test-unit tests-build sample clean check
 
 all: bin/clause
 
@@ -72,6 +72,14 @@ demo: deps
 test: deps
 	@$(MAKE) --no-print-directory tests-build
 	@sh scripts/run-tests.sh $(UNIT_TESTS) -- $(INTEGRATION_TESTS)
+
+# One suite by name, e.g. `make check SUITE=attribution` (an integration suite gets its own
+# throwaway cluster, as in `make test`).
+check: deps
+	@test -n "$(SUITE)" || { echo "usage : make check SUITE=nom (ex. attribution, import, format)"; exit 1; }
+	@$(MAKE) --no-print-directory bin/clause build/gen_data tests/bin/check_$(SUITE)
+	@if [ -f tests/unit/check_$(SUITE).c ]; then sh scripts/run-tests.sh tests/bin/check_$(SUITE) --; \
+	 else sh scripts/run-tests.sh -- tests/bin/check_$(SUITE); fi
 
 test-unit: deps
 	@$(MAKE) --no-print-directory $(UNIT_TESTS)

@@ -46,7 +46,7 @@ $(ASAN_DIR)/tests/bin/check_%: tests/integration/check_%.c tests/integration/tes
 	$(CC) $(ASAN_CFLAGS) -Itests -Itests/integration -o $@ $^ $(CHECK_LIBS) $(LIBS)
 
 asan-build: deps
-	@$(MAKE) --no-print-directory $(ASAN_DIR)/bin/clause $(ASAN_UNIT_TESTS) $(ASAN_INTEGRATION_TESTS)
+	@$(MAKE) --no-print-directory build/gen_data $(ASAN_DIR)/bin/clause $(ASAN_UNIT_TESTS) $(ASAN_INTEGRATION_TESTS)
 
 test-asan: asan-build
 	@rm -rf $(ASAN_DIR)/logs && mkdir -p $(ASAN_DIR)/logs

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Runs every test: the unit suites alone, then the integration suites and the CLI tests
+# Runs every test: the unit suites alone, then the integration suites
 # against a throwaway PostgreSQL cluster started here (initdb --nosync, fsync off, unix
 # socket in a temporary folder), stopped and removed at the end whatever happens.
 # Usage: scripts/run-tests.sh UNIT_SUITE... -- INTEGRATION_SUITE...
@@ -54,9 +54,6 @@ if ! "$CLAUSE_BIN" db start; then
 fi
 
 for suite in $integration; do run "$suite"; done
-for script in tests/cli/*.sh; do
-    [ -f "$script" ] && run sh "$script"
-done
 
 echo
 if [ "$failed" -gt 0 ]; then
