@@ -1,6 +1,6 @@
 /*
- * Column specifications of the canonical file kinds (DOMAIN.md and issue #2's
- * table), and the validation of one field or one row against them.
+ * Column specifications of the canonical file kinds (the kinds table of the README),
+ * and the validation of one field or one row against them.
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,6 +1,8 @@
 /*
- * Where hours are attributed: this file drives sql/attribution.sql. The rules live
- * in that SQL, set-based; this file only runs it under a lock and a transaction.
+ * Where hours are attributed: this file drives the attribution scripts (sql/attribution.sql
+ * whole, sql/attribution_lots.sql and sql/attribution_mois_nouveaux.sql for new batches).
+ * The rules live in sql/views/05_attribution.sql, set-based; this file only chooses the
+ * script and runs it under a lock and a transaction.
  */
 #include <string.h>
 
