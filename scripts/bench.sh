@@ -14,6 +14,10 @@
 #   month        clause import heures of the 2023-01 batch into the loaded set;
 #                attribute_incr_s is the attribution step of that import (the participant-
 #                months it touched), as `clause -v import` reports it
+#   inbox        clause batch of a monthly box on top of the loaded set: the participants
+#                file with 2 % of its rows changed, the marchés file with 1 % changed and
+#                the 2023-02 hours (1/24 of the rows); inbox_month_4x_s the same box on
+#                top of 4 x ROWS lines (1 run)
 #   memory       peak RSS of clause import (/usr/bin/time) at ROWS and at 4 x ROWS
 # Prints one table (seconds, rows/s, ratio to raw), the targets met or not, the change
 # against the last recorded run of another commit (REGRESSION past +15 %), and appends
@@ -97,7 +101,36 @@ bench_data() {
         awk -F';' -v OFS=';' 'NR == 1 { print; next } $4 == "2022-12" { $4 = "2023-01"; print }' \
             "$dir/heures.csv" >"$dir/month.csv.tmp" && mv "$dir/month.csv.tmp" "$dir/month.csv"
     fi
+    [ -s "$dir/inbox/heures_2023-02.csv" ] || inbox_files "$dir"
     DATA=$dir
+}
+
+# inbox_files DIR: DIR/inbox/, a facilitateur's month as it comes: every participant again
+# with one row in 50 changed (QPV flipped, a change of address), every marché again with
+# one in 100 changed (10 more heures prévues), and the 2023-02 hours (the 2022-12 rows).
+inbox_files() {
+    mkdir -p "$1/inbox"
+    awk -F';' -v OFS=';' 'NR > 1 && NR % 50 == 0 { $7 = ($7 == "oui" ? "non" : "oui") } { print }' \
+        "$1/participants.csv" >"$1/inbox/participants_2023-02.csv"
+    awk -F';' -v OFS=';' 'NR > 1 && NR % 100 == 0 { $10 = $10 + 10 } { print }' \
+        "$1/marches.csv" >"$1/inbox/marches_2023-02.csv"
+    awk -F';' -v OFS=';' 'NR == 1 { print; next } $4 == "2022-12" { $4 = "2023-02"; print }' \
+        "$1/heures.csv" >"$1/inbox/heures_2023-02.csv"
+}
+
+# inbox_timed NAME: clause batch of a copy of DATA/inbox, timed; samples NAME. Exit 2 (rows
+# rejected) still counts.
+inbox_timed() {
+    box=$VAR/inbox
+    rm -rf "$box" && mkdir -p "$box" && cp "$DATA"/inbox/*.csv "$box"/ || return 1
+    checkpoint
+    timed "$CLAUSE" batch "$box" >>"$LOG" 2>&1
+    rc=$?
+    if [ $rc -ne 0 ] && [ $rc -ne 2 ]; then
+        reason "$1" "clause batch de la boîte du mois : code $rc (voir $LOG)"
+        return 1
+    fi
+    add "$1" "$LAST_S"
 }
 
 clause_cmd() { "$CLAUSE" "$@" >>"$LOG" 2>&1; }
@@ -325,11 +358,11 @@ compare_previous() {
     field() { printf '%s\n' "$2" | sed -n "s/.*\"$1\":\([^,}]*\).*/\1/p" | tr -d '"'; }
     echo
     echo "against the last run of another commit ($(field commit "$prev"), $(field date "$prev")):"
-    for k in raw_s import_s attribute_s import_attribue_s attribute_incr_s report_progress_s \
+    for k in raw_s import_s attribute_s import_attribue_s attribute_incr_s inbox_month_s report_progress_s \
              report_impact_s pgloader_s rss_import_mb; do
         case $k in
             raw_s) now=$RAW ;; import_s) now=$IMPORT ;; attribute_s) now=$ATTR ;;
-            import_attribue_s) now=$IMPORT_ATTR ;; attribute_incr_s) now=$INCR ;;
+            import_attribue_s) now=$IMPORT_ATTR ;; attribute_incr_s) now=$INCR ;; inbox_month_s) now=$INBOX ;;
             report_progress_s) now=$PROG ;; report_impact_s) now=$IMPACT ;;
             pgloader_s) now=$PGL ;; rss_import_mb) now=$RSS ;;
         esac
@@ -355,7 +388,9 @@ report() {
     PGL=$(median pgloader)
     RSS=$(maximum rss_import)
     RSS4=$(maximum rss_import_4x)
-    for k in raw import import_attribue attribute import_month attribute_incr report_progress report_impact pgloader import_4x; do
+    INBOX=$(median inbox_month)
+    INBOX4=$(median inbox_month_4x)
+    for k in raw import import_attribue attribute import_month attribute_incr inbox_month report_progress report_impact pgloader import_4x inbox_month_4x; do
         [ -z "$(samples "$k")" ] && ! has_reason "$k" && reason "$k" "aucune mesure (une étape précédente a échoué, voir $LOG)"
     done
     DATE=$(date -u +%Y-%m-%dT%H:%M:%SZ)
@@ -380,6 +415,8 @@ report() {
     print_row "import with its attribution" import_attribue
     print_row "import of the month (1/24 rows)" import_month
     print_row "attribute after the month" attribute_incr
+    print_row "monthly inbox (clause batch)" inbox_month
+    print_row "monthly inbox on 4x lines" inbox_month_4x
     print_row "report progress" report_progress
     print_row "report impact${DONNEUR:+ --donneur $DONNEUR}" report_impact
     print_row "pgloader" pgloader
@@ -392,6 +429,10 @@ report() {
     target "import <= 1.5 x raw" "$(fmt_ratio "$IMPORT" "$RAW")" 1.5
     target "attribute (full) <= 1.0 x raw" "$(fmt_ratio "$ATTR" "$RAW")" 1.0
     target "attribute after a month <= 0.15 x raw" "$(fmt_ratio "$INCR" "$RAW")" 0.15
+    target "monthly inbox <= 0.15 x raw" "$(fmt_ratio "$INBOX" "$RAW")" 0.15
+    GROWTH=$(awk -v a="$INBOX" -v b="$INBOX4" 'BEGIN { if (a == "null" || b == "null" || a + 0 == 0) print "-";
+        else printf "%.0f", 100 * (b - a) / a }')
+    target "monthly inbox grows < 20 % from 1x to 4x (%)" "$GROWTH" 19.999
     target "report progress <= 0.1 x raw" "$(fmt_ratio "$PROG" "$RAW")" 0.1
     target "import >= 10 x faster than pgloader (pgloader/import)" "$(fmt_ratio "$PGL" "$IMPORT")" 10 ge
     target "import peak RSS < 64 MB at $ROWS rows (MB)" "$RSS" 63.999
@@ -427,6 +468,7 @@ report() {
             "$(json_num "$PROG")" "$(json_num "$IMPACT")" "$(json_num "$PGL")"
         printf ',"rss_import_mb":%s,"rss_import_4x_mb":%s' "$(json_num "$RSS")" "$(json_num "$RSS4")"
         printf ',"import_attribue_s":%s' "$(json_num "$IMPORT_ATTR")"
+        printf ',"inbox_month_s":%s,"inbox_month_4x_s":%s' "$(json_num "$INBOX")" "$(json_num "$INBOX4")"
         printf ',"import_month_s":%s,"runs":%s,"durable":%s,"pg_version":%s,"cpu":%s,"notes":%s' \
             "$(json_num "$MONTH")" "$RUNS" "$DURABLE" "$(json_str "$PG_VERSION")" "$(json_str "$CPU")" \
             "$(json_str "$notes")"
@@ -495,6 +537,7 @@ main() {
                     else
                         reason attribute_incr "durée d'attribution absente de la sortie de clause -v import"
                     fi
+                    inbox_timed inbox_month && say "  monthly inbox $LAST_S s"
                 fi
             fi
         else
@@ -512,13 +555,22 @@ main() {
         DATA_SAVED=$DATA
         DATA=$DATA4
         if reset_schema; then
-            import_timed "$DATA/heures.csv" import_4x "" "$IMPORT_OPTS" && say "  import 4x $LAST_S s"
+            if import_timed "$DATA/heures.csv" import_4x "" "$IMPORT_OPTS"; then
+                say "  import 4x $LAST_S s"
+                # the same monthly box on top of four times the history
+                if clause_cmd -q attribute && import_timed "$DATA/month.csv" import_month_4x; then
+                    inbox_timed inbox_month_4x && say "  monthly inbox 4x $LAST_S s"
+                else
+                    reason inbox_month_4x "attribution ou import du mois à 4x impossible (voir $LOG)"
+                fi
+            fi
         else
             reason import_4x "remise à zéro du schéma impossible (voir $LOG)"
         fi
         DATA=$DATA_SAVED
     else
         reason import_4x "désactivé (BENCH_RSS_4X=0)"
+        reason inbox_month_4x "désactivé (BENCH_RSS_4X=0)"
     fi
     report
 }
