@@ -685,15 +685,38 @@ import_counts_callback(void *context, const DbRow *row)
 	return true;
 }
 
+/*
+ * Tells the merge which columns the file has (clause.colonnes, "a,b,c"): a column it
+ * lacks leaves the stored value alone (DOMAIN.md rule 10), an empty cell clears it.
+ */
+static bool
+import_set_present_columns(Db *db, const ImportState *state)
+{
+	StrBuf names = {0};
+	bool ok = strbuf_puts(&names, "");
+
+	for (int i = 0; ok && i < state->kind->ncolumns; i++)
+		if (state->map[i] >= 0)
+			ok = strbuf_printf(&names, "%s%s", names.len ? "," : "", state->kind->columns[i].name);
+
+	const char *params[] = {names.data};
+
+	ok = ok && db_query(db, "SELECT set_config('clause.colonnes', $1, true)", 1, params,
+						NULL, NULL, NULL);
+	strbuf_free(&names);
+	return ok;
+}
+
 /* Runs the kind's merge SQL over the stage; fills the result's counts. */
 static bool
-import_merge_stage(Db *db, const KindSpec *kind, ImportResult *result)
+import_merge_stage(Db *db, const ImportState *state, ImportResult *result)
 {
-	const char *merge = sql_embedded_get(kind->merge_sql);
+	const char *merge = sql_embedded_get(state->kind->merge_sql);
 	char changed[32];
 	MergeCounts counts = {0};
 
-	if (merge == NULL || !db_exec_value(db, merge, changed, sizeof(changed)) ||
+	if (merge == NULL || !import_set_present_columns(db, state) ||
+		!db_exec_value(db, merge, changed, sizeof(changed)) ||
 		!db_query(db, "SELECT count(*) FILTER (WHERE motif IS NULL), "
 				  "count(*) FILTER (WHERE motif IS NOT NULL) FROM stage",
 				  0, NULL, import_counts_callback, &counts, NULL))
@@ -723,10 +746,10 @@ import_merge_heures(Db *db, ImportState *state, ImportResult *result)
 
 /* Merges the batch and records its counts. */
 static bool
-import_merge(Db *db, const KindSpec *kind, ImportState *state, ImportResult *result)
+import_merge(Db *db, ImportState *state, ImportResult *result)
 {
 	if (!(state->direct ? import_merge_heures(db, state, result)
-		  : import_merge_stage(db, kind, result)))
+		  : import_merge_stage(db, state, result)))
 		return false;
 	result->rows_read = state->rows_read;
 	result->header_line = state->header_line;
@@ -755,6 +778,9 @@ import_merge(Db *db, const KindSpec *kind, ImportState *state, ImportResult *res
 static bool
 import_attribute(Db *db, const KindSpec *kind, const ImportResult *result)
 {
+	/* contracts change no line's status: hours are credited by the rules alone */
+	if (strcmp(kind->name, "contrats") == 0)
+		return true;
 	if (strcmp(kind->name, "heures") == 0)
 		return attribute_lots_in_transaction(db, &result->lot_id, 1);
 	return attribute_in_transaction(db);
@@ -827,7 +853,7 @@ import_file(Db *db, const ImportOptions *options, ImportResult *result)
 
 	double streamed = import_now();
 
-	if (status == IMPORT_LOADED && !import_merge(db, kind, &state, result))
+	if (status == IMPORT_LOADED && !import_merge(db, &state, result))
 		status = IMPORT_DATABASE_ERROR;
 
 	double merged = import_now();

@@ -2,6 +2,7 @@
  * Column specifications of the canonical file kinds (the kinds table of the README),
  * and the validation of one field or one row against them.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,10 @@ static const char *const CONTRATS[] = {
 };
 static const char *const MODALITES[] = {
 	"embauche_directe", "mise_a_disposition", "sous_traitance", "co_traitance", "formation", NULL
+};
+static const char *const MOTIFS_FIN[] = {
+	"terme", "embauche_cdi", "embauche_cdd", "formation", "demission", "licenciement",
+	"rupture_periode_essai", "autre", NULL
 };
 
 static const ColumnSpec DONNEUR_COLUMNS[] = {
@@ -100,6 +105,20 @@ static const ColumnSpec HEURES_COLUMNS[] = {
 	{"modalite", COLUMN_ENUM, true, MODALITES, NULL},
 };
 
+/* Identity: participant, employer, type, start date (DOMAIN.md "Contracts"). */
+static const ColumnSpec CONTRAT_COLUMNS[] = {
+	{"participant_id", COLUMN_ID, true, NULL, NULL},
+	{"employeur_siret", COLUMN_SIRET, true, NULL, NULL},
+	{"marche_id", COLUMN_ID, true, NULL, NULL},
+	{"type_contrat", COLUMN_ENUM, true, CONTRATS, NULL},
+	{"date_debut", COLUMN_DATE, true, NULL, NULL},
+	{"date_fin_prevue", COLUMN_DATE, false, NULL, NULL},
+	{"date_fin", COLUMN_DATE, false, NULL, NULL},
+	{"heures_hebdo", COLUMN_HOURS, false, NULL, NULL},
+	{"metier", COLUMN_TEXT, false, NULL, NULL},
+	{"motif_fin", COLUMN_ENUM, false, MOTIFS_FIN, NULL},
+};
+
 /* date_fin before date_debut cannot be true (columns given by index). */
 static bool
 check_period(char *const *values, int debut, int fin, int *column, char *err)
@@ -160,6 +179,48 @@ check_heures_row(char *const *values, int *column, char *err)
 	return true;
 }
 
+/* A ROME code is a letter and four digits (F1703); anything else is the job in words. */
+static void
+normalize_rome_code(char *metier)
+{
+	if (metier == NULL || strlen(metier) != 5 || !isalpha((unsigned char) metier[0]))
+		return;
+	for (int i = 1; i < 5; i++)
+		if (!isdigit((unsigned char) metier[i]))
+			return;
+	metier[0] = (char) toupper((unsigned char) metier[0]);
+}
+
+/*
+ * Both ends no earlier than the start; weekly hours within the legal maximum of 48
+ * (code du travail, L3121-20), beyond which a weekly figure cannot be true.
+ */
+static bool
+check_contrat_row(char *const *values, int *column, char *err)
+{
+	if (!check_period(values, 4, 5, column, err) || !check_period(values, 4, 6, column, err))
+		return false;
+	if (values[7] && validate_canonical_decimal(values[7]) > 48)
+	{
+		char shown[32];
+
+		format_fr_number_max(validate_canonical_decimal(values[7]), 2, shown, sizeof(shown));
+		*column = 7;
+		snprintf(err, VALIDATE_ERR_SIZE,
+				 "%s heures par semaine dépassent la durée maximale de 48 heures", shown);
+		return false;
+	}
+	if (values[7] && validate_canonical_decimal(values[7]) <= 0)
+	{
+		*column = 7;
+		snprintf(err, VALIDATE_ERR_SIZE, "heures hebdomadaires nulles : laissez la case vide "
+				 "si elles ne sont pas connues");
+		return false;
+	}
+	normalize_rome_code(values[8]);
+	return true;
+}
+
 #define KIND(name, label, columns, check) \
 	{ name, label, columns, (int) (sizeof(columns) / sizeof(columns[0])), "merge/" name ".sql", check }
 
@@ -170,6 +231,7 @@ static const KindSpec KINDS[] = {
 	KIND("marches", "marchés", MARCHE_COLUMNS, check_marche_row),
 	KIND("participants", "participants", PARTICIPANT_COLUMNS, NULL),
 	KIND("conventions", "conventions", CONVENTION_COLUMNS, check_convention_row),
+	KIND("contrats", "contrats de travail", CONTRAT_COLUMNS, check_contrat_row),
 	/* no stage, no merge script: importers/heures_load.c */
 	{"heures", "heures", HEURES_COLUMNS, (int) (sizeof(HEURES_COLUMNS) / sizeof(HEURES_COLUMNS[0])),
 	 NULL, check_heures_row},
@@ -187,7 +249,7 @@ kind_find(const char *name)
 const char *
 kind_names(void)
 {
-	return "donneurs, entreprises, operations, marches, participants, conventions, heures";
+	return "donneurs, entreprises, operations, marches, participants, conventions, heures, contrats";
 }
 
 bool

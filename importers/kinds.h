@@ -1,6 +1,6 @@
 /*
  * The canonical file kinds (donneurs, operations, marches, entreprises,
- * participants, conventions, heures): their columns, value types and checks.
+ * participants, conventions, heures, contrats): their columns, value types and checks.
  */
 #ifndef CLAUSE_KINDS_H
 #define CLAUSE_KINDS_H

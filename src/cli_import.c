@@ -220,6 +220,9 @@ const Command COMMAND_IMPORT = {
 	"import", "importe des fichiers (un lot par fichier)",
 	"clause import [--strict] [--sans-attribution] [--profile NOM] [--format csv|json] NATURE FICHIER...",
 	"Natures : donneurs, entreprises, operations, marches, participants, conventions, heures,\n"
+	"contrats (contrats de travail : participant, employeur, marché, type, début, fin prévue,\n"
+	"fin réelle, heures hebdomadaires, métier, motif de fin ; mis à jour par clé participant,\n"
+	"employeur, type et date de début),\n"
 	"decp (données essentielles de la commande publique, JSON 2019 ou 2022 : les marchés\n"
 	"avec clause sociale, critère social ou marché réservé ; voir importers/README-decp.md).\n"
 	"Fichiers CSV, séparateur ; ou , (détecté), UTF-8 avec ou sans BOM ou Windows-1252\n"
