@@ -8,10 +8,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "exitcodes.h"
 #include "log.h"
+#include "safe_file.h"
 
 CliOptions cli_options = {0};
 
@@ -83,11 +85,7 @@ cli_open_output(const char *path)
 	if (path == NULL || strcmp(path, "-") == 0)
 		return stdout;
 
-	FILE *out = fopen(path, "w");
-
-	if (out == NULL)
-		log_error("impossible d'écrire %s : %s", path, log_strerror(errno));
-	return out;
+	return safe_file_open_write(path);
 }
 
 bool
@@ -170,6 +168,8 @@ main(int argc, char **argv)
 {
 	bool help = false;
 
+	/* reports, exports, rejected rows and var/ hold personal data: readable by us only */
+	umask(077);
 	if (!parse_common_flags(&argc, argv, &help))
 		return cli_usage_error("clause", "--db attend une chaîne de connexion");
 	apply_verbosity();
