@@ -110,6 +110,34 @@ cli_getopt_reset(void)
 }
 
 /*
+ * Keeps a copy of --db's value and, when it holds a password (or does not parse),
+ * overwrites it in argv: the kernel shows that memory as /proc/PID/cmdline, which
+ * `ps` lets every local user read for the whole run.
+ */
+static const char *
+cli_take_conninfo(char *value)
+{
+	char *copy = strdup(value);	/* lives as long as the process */
+	char shown[4096], password[1024];
+	size_t len = strlen(value);
+
+	if (copy == NULL)
+		return value;
+	if (db_conninfo_split(value, shown, sizeof(shown), password, sizeof(password)) &&
+		password[0] == '\0')
+		return copy;
+	if (strlen(shown) <= len && password[0])
+	{
+		memset(value, ' ', len);
+		memcpy(value, shown, strlen(shown));
+	}
+	else
+		memset(value, '*', len);
+	explicit_bzero(password, sizeof(password));
+	return copy;
+}
+
+/*
  * Removes the common flags from argv wherever they stand, so that every command
  * sees only its own options. Returns false on a malformed common flag.
  */
@@ -140,10 +168,10 @@ parse_common_flags(int *argc, char **argv, bool *help)
 		{
 			if (i + 1 >= *argc)
 				return false;
-			cli_options.conninfo = argv[++i];
+			cli_options.conninfo = cli_take_conninfo(argv[++i]);
 		}
 		else if (strncmp(arg, "--db=", 5) == 0)
-			cli_options.conninfo = arg + 5;
+			cli_options.conninfo = cli_take_conninfo(argv[i] + 5);
 		else
 			argv[out++] = argv[i];
 	}
