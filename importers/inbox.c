@@ -16,6 +16,7 @@
 #include "inbox.h"
 #include "kinds.h"
 #include "log.h"
+#include "safe_file.h"
 #include "strbuf.h"
 
 static const char *const KIND_ORDER[] = {
@@ -100,6 +101,61 @@ inbox_add(Inbox *inbox, const char *dir, const char *name, const char *kind, con
 	return true;
 }
 
+bool
+inbox_profile_name_ok(const char *profile)
+{
+	if (profile[0] == '\0' || profile[0] == '.' || strstr(profile, "..") != NULL)
+		return false;
+	for (const char *p = profile; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+			  *p == '-' || *p == '_' || *p == '.'))
+			return false;
+	return true;
+}
+
+/* Notes an entry refused for safety; it stays in the box, named in the compte-rendu. */
+static bool
+inbox_refuse(Inbox *inbox, const char *name, const char *reason)
+{
+	InboxRefusal *refused = realloc(inbox->refused, sizeof(InboxRefusal) * (size_t) (inbox->nrefused + 1));
+
+	if (refused == NULL)
+	{
+		log_error("mémoire insuffisante");
+		return false;
+	}
+	inbox->refused = refused;
+	snprintf(refused[inbox->nrefused].name, sizeof(refused[0].name), "%s", name);
+	refused[inbox->nrefused].reason = reason;
+	inbox->nrefused++;
+	log_warn("%s : %s", name, reason);
+	return true;
+}
+
+/*
+ * Checks an entry before it is listed: a link or anything but a regular file is
+ * refused (lstat: a link in a shared box could point at any file root may read).
+ * Sets *usable; false only when out of memory.
+ */
+static bool
+inbox_check_entry(Inbox *inbox, const char *dir, const char *name, bool *usable)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	*usable = false;
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		return true;			/* traites/ and other folders: not files of the month */
+
+	const char *reason = safe_file_refusal(path);
+
+	if (reason)
+		return inbox_refuse(inbox, name, reason);
+	*usable = true;
+	return true;
+}
+
 static int
 inbox_compare(const void *a, const void *b)
 {
@@ -145,6 +201,14 @@ inbox_read_manifest(const char *dir, const char *path, Inbox *inbox)
 		const cJSON *profile = cJSON_GetObjectItemCaseSensitive(entry, "profil");
 
 		index++;
+		if (cJSON_IsString(profile) && !inbox_profile_name_ok(profile->valuestring))
+		{
+			ok = inbox_refuse(inbox, cJSON_IsString(name) ? name->valuestring : "manifest.json",
+							  "« profil » doit être le nom d'un profil de profiles/, pas un chemin : refusé");
+			if (!ok)
+				break;
+			continue;
+		}
 		if (!cJSON_IsString(name) || !cJSON_IsString(kind) || kind_order(kind->valuestring) < 0 ||
 			strchr(name->valuestring, '/') || (profile && !cJSON_IsString(profile)))
 		{
@@ -153,8 +217,12 @@ inbox_read_manifest(const char *dir, const char *path, Inbox *inbox)
 			inbox->skipped++;
 			continue;
 		}
-		ok = inbox_add(inbox, dir, name->valuestring, kind->valuestring,
-					   profile ? profile->valuestring : NULL);
+		bool usable = false;
+
+		ok = inbox_check_entry(inbox, dir, name->valuestring, &usable);
+		if (ok && usable)
+			ok = inbox_add(inbox, dir, name->valuestring, kind->valuestring,
+						   profile ? profile->valuestring : NULL);
 		if (!ok)
 			break;
 	}
@@ -169,8 +237,15 @@ inbox_scan(const char *dir, Inbox *inbox)
 	struct stat st;
 
 	snprintf(manifest, sizeof(manifest), "%s/manifest.json", dir);
-	if (stat(manifest, &st) == 0)
+	if (lstat(manifest, &st) == 0)
 	{
+		const char *reason = safe_file_refusal(manifest);
+
+		if (reason)
+		{
+			log_error("%s : %s", manifest, reason);
+			return false;
+		}
 		if (!inbox_read_manifest(dir, manifest, inbox))
 			return false;
 	}
@@ -186,11 +261,28 @@ inbox_scan(const char *dir, Inbox *inbox)
 		}
 		while ((entry = readdir(folder)) != NULL)
 		{
-			char path[PATH_MAX], kind[32], profile[128];
+			char kind[32], profile[128];
+			bool usable = false;
 
-			snprintf(path, sizeof(path), "%s/%s", dir, entry->d_name);
-			if (inbox_is_own_file(entry->d_name) || stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+			if (inbox_is_own_file(entry->d_name))
 				continue;
+			if (!inbox_check_entry(inbox, dir, entry->d_name, &usable))
+			{
+				closedir(folder);
+				return false;
+			}
+			if (!usable)
+				continue;
+			if (inbox_parse_name(entry->d_name, kind, sizeof(kind), profile, sizeof(profile)) &&
+				profile[0] && !inbox_profile_name_ok(profile))
+			{
+				if (!inbox_refuse(inbox, entry->d_name, "le profil du nom n'est pas un nom de profiles/ : refusé"))
+				{
+					closedir(folder);
+					return false;
+				}
+				continue;
+			}
 			if (!inbox_parse_name(entry->d_name, kind, sizeof(kind), profile, sizeof(profile)))
 			{
 				log_warn("%s : nom non conforme, fichier laissé dans la boîte "
@@ -214,5 +306,6 @@ void
 inbox_free(Inbox *inbox)
 {
 	free(inbox->files);
+	free(inbox->refused);
 	memset(inbox, 0, sizeof(*inbox));
 }

@@ -135,3 +135,13 @@ compte_rendu_write(Db *db, const char *dir, const BatchOutcome *outcomes, int co
 	strbuf_free(&lots);
 	return ok && !ferror(out);
 }
+
+void
+compte_rendu_write_refused(const Inbox *inbox, FILE *out)
+{
+	if (inbox->nrefused == 0)
+		return;
+	fprintf(out, "\nEntrées refusées, laissées dans la boîte sans être lues (%d)\n", inbox->nrefused);
+	for (int i = 0; i < inbox->nrefused; i++)
+		fprintf(out, "  %s : %s\n", inbox->refused[i].name, inbox->refused[i].reason);
+}

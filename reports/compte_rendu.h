@@ -26,4 +26,7 @@ typedef struct BatchOutcome
 bool compte_rendu_write(Db *db, const char *dir, const BatchOutcome *outcomes, int count,
 						int skipped, FILE *out);
 
+/* Appends the entries refused for safety (links, devices, profile paths) and why. */
+void compte_rendu_write_refused(const Inbox *inbox, FILE *out);
+
 #endif

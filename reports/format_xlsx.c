@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <xlsxwriter.h>
 
@@ -65,6 +66,15 @@ static lxw_workbook *
 xlsx_open(const char *path, const char *title, const char *subject)
 {
 	lxw_workbook_options options = {.constant_memory = LXW_FALSE, .tmpdir = NULL};
+	struct stat st;
+
+	/* libxlsxwriter opens the file itself: refuse a link standing there beforehand */
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+	{
+		log_error("%s est un lien symbolique : clause n'écrit pas à travers un lien", path);
+		return NULL;
+	}
+
 	lxw_workbook *book = workbook_new_opt(path, &options);
 
 	if (book == NULL)

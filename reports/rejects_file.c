@@ -9,6 +9,7 @@
 #include "decode.h"
 #include "log.h"
 #include "rejects_file.h"
+#include "safe_file.h"
 #include "strbuf.h"
 
 typedef struct RejectsWriter
@@ -125,12 +126,11 @@ rejects_file_write(Db *db, const char *source_path, const ImportResult *result,
 	RejectsWriter writer = {.result = result, .newline = "\n"};
 	char lot[32];
 
-	writer.out = fopen(out_path, "wb");
-	if (writer.out == NULL)
-	{
-		log_error("impossible d'écrire %s : %s", out_path, log_strerror(errno));
+	SafeFile file = {0};
+
+	if (!safe_file_begin(&file, out_path))
 		return false;
-	}
+	writer.out = file.out;
 
 	bool ok;
 
@@ -151,10 +151,10 @@ rejects_file_write(Db *db, const char *source_path, const ImportResult *result,
 						rejects_row, &writer, NULL);
 	strbuf_free(&writer.line);
 	strbuf_free(&writer.encoded);
-	if (fclose(writer.out) != 0)
+	if (!ok)
 	{
-		log_error("impossible d'écrire %s : %s", out_path, log_strerror(errno));
+		safe_file_abort(&file);
 		return false;
 	}
-	return ok;
+	return safe_file_commit(&file);
 }

@@ -5,6 +5,7 @@
  * Interrupted, it leaves each file loaded or not; run again, it completes the rest.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@
 #include "log.h"
 #include "profile.h"
 #include "rejects_file.h"
+#include "safe_file.h"
 
 /* Moves a processed file into DIR/traites/, never overwriting an earlier one. */
 static bool
@@ -30,14 +32,12 @@ batch_move(const char *dir, const InboxFile *file, char *moved_path, size_t size
 
 	if (!str_format(done_dir, sizeof(done_dir), "%s/traites", dir))
 		return false;
-	if (mkdir(done_dir, 0755) != 0 && errno != EEXIST)
-	{
-		log_error("impossible de créer %s : %s", done_dir, log_strerror(errno));
+	/* a traites/ that is a link would move the file wherever it points */
+	if (!safe_file_make_dir(done_dir))
 		return false;
-	}
 	if (!str_format(moved_path, size, "%s/%s", done_dir, file->name))
 		return false;
-	for (int n = 2; access(moved_path, F_OK) == 0 && n < 1000; n++)
+	for (int n = 2; faccessat(AT_FDCWD, moved_path, F_OK, AT_SYMLINK_NOFOLLOW) == 0 && n < 1000; n++)
 		if (!str_format(moved_path, size, "%s/%s.%d", done_dir, file->name, n))
 			return false;
 	if (rename(file->path, moved_path) != 0)
@@ -155,8 +155,12 @@ batch_run(int argc, char **argv)
 	{
 		/* keep the last compte-rendu: it describes the last files received */
 		printf("%s : aucun fichier à traiter\n", dir);
+		compte_rendu_write_refused(&inbox, stdout);
+
+		int code = inbox.skipped > 0 || inbox.nrefused > 0 ? EXIT_CODE_REJECTED : EXIT_CODE_OK;
+
 		inbox_free(&inbox);
-		return inbox.skipped > 0 ? EXIT_CODE_REJECTED : EXIT_CODE_OK;
+		return code;
 	}
 
 	Session session = {0};
@@ -169,7 +173,7 @@ batch_run(int argc, char **argv)
 
 	int count = max_files >= 0 && max_files < inbox.count ? max_files : inbox.count;
 	BatchOutcome *outcomes = calloc((size_t) (count ? count : 1), sizeof(BatchOutcome));
-	int exit_code = inbox.skipped > 0 ? EXIT_CODE_REJECTED : EXIT_CODE_OK;
+	int exit_code = inbox.skipped > 0 || inbox.nrefused > 0 ? EXIT_CODE_REJECTED : EXIT_CODE_OK;
 	int done = 0;
 
 	for (int i = 0; outcomes && i < count; i++)
@@ -201,7 +205,7 @@ batch_run(int argc, char **argv)
 			char done_dir[PATH_MAX];
 
 			snprintf(done_dir, sizeof(done_dir), "%s/traites", dir);
-			if ((mkdir(done_dir, 0755) != 0 && errno != EEXIST) ||
+			if (!safe_file_make_dir(done_dir) ||
 				!rejects_file_write(&session.db, file->path, &outcome->result, outcome->rejects_path))
 				outcome->rejects_path[0] = '\0';
 		}
@@ -214,12 +218,14 @@ batch_run(int argc, char **argv)
 	{
 		char report_path[PATH_MAX];
 
-		FILE *out = str_format(report_path, sizeof(report_path), "%s/compte-rendu.txt", dir)
-			? fopen(report_path, "w") : NULL;
+		SafeFile report = {0};
 
-		ok = out != NULL && compte_rendu_write(&session.db, dir, outcomes, done, inbox.skipped, out);
-		if (out && fclose(out) != 0)
-			ok = false;
+		ok = str_format(report_path, sizeof(report_path), "%s/compte-rendu.txt", dir) &&
+			safe_file_begin(&report, report_path) &&
+			compte_rendu_write(&session.db, dir, outcomes, done, inbox.skipped, report.out);
+		if (ok)
+			compte_rendu_write_refused(&inbox, report.out);
+		ok = ok ? safe_file_commit(&report) : (safe_file_abort(&report), false);
 		if (ok)
 			printf("compte rendu : %s\n", report_path);
 		else

@@ -78,6 +78,8 @@ db_status_run(int argc, char **argv)
 	bool running = cluster_is_running(&cluster);
 
 	printf("base embarquée : %s\n", cluster.pgdata);
+	if (cluster.relocated)
+		printf("(le dossier du projet est fermé à l'utilisateur du serveur : la base vit hors du projet)\n");
 	printf("état : %s\n", !cluster_is_initialized(&cluster) ? "non créée (créée au premier usage)"
 		   : running ? "démarrée" : "arrêtée");
 	printf("socket : %s\nprogrammes du serveur : %s\n", cluster.socket_dir, cluster.bindir);
@@ -104,13 +106,17 @@ db_migrate_run(int argc, char **argv)
 	return ok ? EXIT_CODE_OK : EXIT_CODE_DATABASE;
 }
 
+/*
+ * Hands the session to psql. The password of --db never goes to psql's arguments
+ * (every local user may read them): psql finds it in its own environment, which only
+ * the same OS user can read. Arguments after « psql » go to psql.
+ */
 static int
 db_psql_run(int argc, char **argv)
 {
 	char conninfo[PATH_MAX * 2];
+	char password[1024] = "";
 
-	(void) argc;
-	(void) argv;
 	if (session_uses_embedded(cli_options.conninfo))
 	{
 		Session session = {0};
@@ -120,12 +126,33 @@ db_psql_run(int argc, char **argv)
 		session_close(&session);
 		cluster_conninfo(&session.cluster, CLUSTER_DATABASE, conninfo, sizeof(conninfo));
 	}
-	else
-		snprintf(conninfo, sizeof(conninfo), "%s", cli_options.conninfo ? cli_options.conninfo : "");
-
+	else if (cli_options.conninfo == NULL)
+		conninfo[0] = '\0';
+	else if (!db_conninfo_split(cli_options.conninfo, conninfo, sizeof(conninfo),
+								password, sizeof(password)))
+	{
+		db_conninfo_valid(cli_options.conninfo);	/* says why, without the string */
+		return EXIT_CODE_USAGE;
+	}
+	if (password[0])
+		setenv("PGPASSWORD", password, 1);
+	explicit_bzero(password, sizeof(password));
 	setenv("PGOPTIONS", "-c search_path=clause,public", 0);
-	execlp("psql", "psql", conninfo, (char *) NULL);
+
+	char **args = calloc((size_t) argc + 3, sizeof(char *));
+	int n = 0;
+
+	if (args == NULL)
+		return EXIT_CODE_INTERNAL;
+	args[n++] = "psql";
+	args[n++] = conninfo;
+	for (int i = 1; i < argc; i++)
+		if (i > 1 || strcmp(argv[i], "--") != 0)
+			args[n++] = argv[i];
+	args[n] = NULL;
+	execvp("psql", args);
 	log_error("impossible de lancer psql : %s (paquet postgresql-client)", log_strerror(errno));
+	free(args);
 	return EXIT_CODE_INTERNAL;
 }
 
@@ -150,7 +177,9 @@ static const Command DB_MIGRATE = {
 	db_migrate_run, NULL
 };
 static const Command DB_PSQL = {
-	"psql", "ouvre psql sur la base de clause", "clause db psql", NULL, db_psql_run, NULL
+	"psql", "ouvre psql sur la base de clause", "clause db psql [-- ARGUMENTS DE PSQL]",
+	"Le mot de passe de --db n'est jamais passé en argument à psql (que tout utilisateur\n"
+	"local peut lire) : psql le reçoit par son environnement.\n", db_psql_run, NULL
 };
 
 static const Command *const DB_SUBCOMMANDS[] = {

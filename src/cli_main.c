@@ -8,10 +8,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "exitcodes.h"
 #include "log.h"
+#include "safe_file.h"
 
 CliOptions cli_options = {0};
 
@@ -83,11 +85,7 @@ cli_open_output(const char *path)
 	if (path == NULL || strcmp(path, "-") == 0)
 		return stdout;
 
-	FILE *out = fopen(path, "w");
-
-	if (out == NULL)
-		log_error("impossible d'écrire %s : %s", path, log_strerror(errno));
-	return out;
+	return safe_file_open_write(path);
 }
 
 bool
@@ -109,6 +107,34 @@ cli_getopt_reset(void)
 {
 	optind = 0;					/* glibc: 0 re-initialises getopt completely */
 	opterr = 0;
+}
+
+/*
+ * Keeps a copy of --db's value and, when it holds a password (or does not parse),
+ * overwrites it in argv: the kernel shows that memory as /proc/PID/cmdline, which
+ * `ps` lets every local user read for the whole run.
+ */
+static const char *
+cli_take_conninfo(char *value)
+{
+	char *copy = strdup(value);	/* lives as long as the process */
+	char shown[4096], password[1024];
+	size_t len = strlen(value);
+
+	if (copy == NULL)
+		return value;
+	if (db_conninfo_split(value, shown, sizeof(shown), password, sizeof(password)) &&
+		password[0] == '\0')
+		return copy;
+	if (strlen(shown) <= len && password[0])
+	{
+		memset(value, ' ', len);
+		memcpy(value, shown, strlen(shown));
+	}
+	else
+		memset(value, '*', len);
+	explicit_bzero(password, sizeof(password));
+	return copy;
 }
 
 /*
@@ -142,10 +168,10 @@ parse_common_flags(int *argc, char **argv, bool *help)
 		{
 			if (i + 1 >= *argc)
 				return false;
-			cli_options.conninfo = argv[++i];
+			cli_options.conninfo = cli_take_conninfo(argv[++i]);
 		}
 		else if (strncmp(arg, "--db=", 5) == 0)
-			cli_options.conninfo = arg + 5;
+			cli_options.conninfo = cli_take_conninfo(argv[i] + 5);
 		else
 			argv[out++] = argv[i];
 	}
@@ -170,6 +196,8 @@ main(int argc, char **argv)
 {
 	bool help = false;
 
+	/* reports, exports, rejected rows and var/ hold personal data: readable by us only */
+	umask(077);
 	if (!parse_common_flags(&argc, argv, &help))
 		return cli_usage_error("clause", "--db attend une chaîne de connexion");
 	apply_verbosity();

@@ -3,12 +3,14 @@
  * row-level security (sql/migrations/0005_acces.sql): a donneur d'ordre sees its own
  * marchés and aggregated impact, a facilitateur the data of its PLIE.
  */
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
 #include "exitcodes.h"
 #include "log.h"
+#include "password_input.h"
 
 static bool
 value_exists(Db *db, const char *sql, const char *value, bool *exists)
@@ -26,7 +28,7 @@ value_exists(Db *db, const char *sql, const char *value, bool *exists)
 /* Creates the login role (or reuses it), puts it in its group, records what it may see. */
 static int
 role_grant(const char *command, const char *group, const char *donneur, const char *plie,
-		   const char *role)
+		   const char *role, const char *password)
 {
 	Session session = {0};
 	bool exists = false;
@@ -79,6 +81,7 @@ role_grant(const char *command, const char *group, const char *donneur, const ch
 	ok = ok && db_query(db, "INSERT INTO acces_role (role, donneur_id, plie) VALUES ($1, $2, $3) "
 						"ON CONFLICT (role) DO UPDATE SET donneur_id = EXCLUDED.donneur_id, "
 						"plie = EXCLUDED.plie", 3, params, NULL, NULL, NULL) &&
+		(password == NULL || db_set_role_password(db, role, password)) &&
 		db_commit(db);
 	if (!ok)
 		db_rollback(db);
@@ -95,20 +98,64 @@ role_grant(const char *command, const char *group, const char *donneur, const ch
 	return ok ? EXIT_CODE_OK : EXIT_CODE_DATABASE;
 }
 
+/*
+ * Parses « [--mot-de-passe | --mot-de-passe-fichier F] OWNER ROLE » and grants; the
+ * password is read from the terminal or a file, never from the command line.
+ */
+static int
+role_grant_run(int argc, char **argv, const char *command, const char *group, bool donneur)
+{
+	static const struct option options[] = {
+		{"mot-de-passe", no_argument, NULL, 'p'},
+		{"mot-de-passe-fichier", required_argument, NULL, 'f'},
+		{NULL, 0, NULL, 0}
+	};
+	bool ask = false;
+	const char *file = NULL;
+	int opt;
+
+	cli_getopt_reset();
+	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1)
+	{
+		if (opt == 'p')
+			ask = true;
+		else if (opt == 'f')
+			file = optarg;
+		else
+			return cli_usage_error(command, "option inconnue « %s »", argv[optind - 1]);
+	}
+	if (argc - optind != 2)
+		return cli_usage_error(command, donneur ? "précisez le donneur d'ordre et le rôle"
+							   : "précisez le PLIE et le rôle");
+
+	const char *owner = argv[optind];
+	const char *role = argv[optind + 1];
+	char password[1024];
+
+	if ((ask || file) && !(file ? password_read_file(file, password, sizeof(password))
+						   : password_read_tty(role, password, sizeof(password))))
+	{
+		explicit_bzero(password, sizeof(password));
+		return EXIT_CODE_USAGE;
+	}
+
+	int code = role_grant(command, group, donneur ? owner : NULL, donneur ? NULL : owner, role,
+						  ask || file ? password : NULL);
+
+	explicit_bzero(password, sizeof(password));
+	return code;
+}
+
 static int
 role_donneur_run(int argc, char **argv)
 {
-	if (argc != 3)
-		return cli_usage_error("clause role donneur", "précisez le donneur d'ordre et le rôle");
-	return role_grant("clause role donneur", "clause_donneurs", argv[1], NULL, argv[2]);
+	return role_grant_run(argc, argv, "clause role donneur", "clause_donneurs", true);
 }
 
 static int
 role_facilitateur_run(int argc, char **argv)
 {
-	if (argc != 3)
-		return cli_usage_error("clause role facilitateur", "précisez le PLIE et le rôle");
-	return role_grant("clause role facilitateur", "clause_facilitateurs", NULL, argv[1], argv[2]);
+	return role_grant_run(argc, argv, "clause role facilitateur", "clause_facilitateurs", false);
 }
 
 static bool
@@ -140,17 +187,29 @@ role_list_run(int argc, char **argv)
 
 static const Command ROLE_DONNEUR = {
 	"donneur", "crée ou autorise le rôle d'un donneur d'ordre (ses marchés, son impact agrégé)",
-	"clause role donneur DONNEUR_ID ROLE",
+	"clause role donneur [--mot-de-passe | --mot-de-passe-fichier F] DONNEUR_ID ROLE",
 	"Le rôle lit ses lignes de donneur, operation et marche, et son tableau d'impact agrégé\n"
 	"et masqué : SELECT * FROM clause.mon_impact(); jamais un participant, ni les données\n"
-	"d'un autre donneur d'ordre (sécurité au niveau des lignes de PostgreSQL).\n",
+	"d'un autre donneur d'ordre (sécurité au niveau des lignes de PostgreSQL).\n"
+	"\nOptions :\n"
+	"  --mot-de-passe             demande le mot de passe du rôle au terminal (sans écho)\n"
+	"  --mot-de-passe-fichier F   le lit sur la première ligne de F (- : l'entrée standard)\n"
+	"Sans mot de passe, le rôle ne peut pas se connecter à la base embarquée : seul son\n"
+	"propriétaire y entre sans mot de passe (authentification peer). Le mot de passe n'est\n"
+	"jamais pris sur la ligne de commande, que tout utilisateur local peut lire.\n",
 	role_donneur_run, NULL
 };
 static const Command ROLE_FACILITATEUR = {
 	"facilitateur", "crée ou autorise le rôle d'un facilitateur (les données de son PLIE)",
-	"clause role facilitateur PLIE ROLE",
+	"clause role facilitateur [--mot-de-passe | --mot-de-passe-fichier F] PLIE ROLE",
 	"Le rôle lit les opérations suivies par le PLIE (fiche nommée ou territoire), leurs\n"
-	"marchés, lignes d'heures et participants, et les conventions du PLIE.\n",
+	"marchés, lignes d'heures et participants, et les conventions du PLIE.\n"
+	"\nOptions :\n"
+	"  --mot-de-passe             demande le mot de passe du rôle au terminal (sans écho)\n"
+	"  --mot-de-passe-fichier F   le lit sur la première ligne de F (- : l'entrée standard)\n"
+	"Sans mot de passe, le rôle ne peut pas se connecter à la base embarquée : seul son\n"
+	"propriétaire y entre sans mot de passe (authentification peer). Le mot de passe n'est\n"
+	"jamais pris sur la ligne de commande, que tout utilisateur local peut lire.\n",
 	role_facilitateur_run, NULL
 };
 static const Command ROLE_LIST = {

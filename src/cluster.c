@@ -1,7 +1,8 @@
 /*
- * Embedded PostgreSQL: a throwaway cluster under var/pg with its socket in
- * var/run and no TCP port. The server refuses to run as root, so when we are
- * root the server programs run as the system user "clause" (created if missing).
+ * Embedded PostgreSQL: a cluster under var/pg with its socket in var/run and no TCP
+ * port. The server refuses to run as root, so when we are root the server programs
+ * run as the system user "clause" (created if missing), or as the owner of an
+ * existing cluster. Peer authentication only (cluster_auth.c): no trust.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "checksum.h"
 #include "cluster.h"
 #include "db.h"
 #include "log.h"
@@ -120,8 +122,14 @@ cluster_find_user(Cluster *cluster)
 		return true;
 	}
 
-	struct passwd *pw = getpwnam(CLUSTER_SYSTEM_USER);
+	struct stat st;
+	struct passwd *pw = NULL;
 
+	/* a cluster made by an ordinary user keeps running as that user */
+	if (stat(cluster->pgdata, &st) == 0 && st.st_uid != 0)
+		pw = getpwuid(st.st_uid);
+	if (pw == NULL)
+		pw = getpwnam(CLUSTER_SYSTEM_USER);
 	if (pw == NULL)
 	{
 		log_info("création de l'utilisateur système « %s » pour le serveur PostgreSQL",
@@ -146,7 +154,7 @@ cluster_find_user(Cluster *cluster)
 	return true;
 }
 
-/* Creates dir (mode 0700 or 0755) owned by the server's user. */
+/* Creates dir (mode 0700) owned by the server's user. */
 static bool
 cluster_make_dir(const Cluster *cluster, const char *dir, mode_t mode)
 {
@@ -164,16 +172,97 @@ cluster_make_dir(const Cluster *cluster, const char *dir, mode_t mode)
 	return true;
 }
 
-bool
-cluster_setup(Cluster *cluster, const char *var_dir)
+static bool
+cluster_set_paths(Cluster *cluster, const char *var_dir)
 {
 	snprintf(cluster->var_dir, sizeof(cluster->var_dir), "%s", var_dir);
 	return path_join(cluster->pgdata, sizeof(cluster->pgdata), var_dir, "pg") &&
 		path_join(cluster->socket_dir, sizeof(cluster->socket_dir), var_dir, "run") &&
 		path_join(cluster->log_file, sizeof(cluster->log_file), var_dir, "postgresql.log") &&
-		path_join(cluster->lock_file, sizeof(cluster->lock_file), var_dir, "cluster.lock") &&
-		cluster_find_bindir(cluster) &&
-		cluster_find_user(cluster);
+		path_join(cluster->lock_file, sizeof(cluster->lock_file), var_dir, "cluster.lock");
+}
+
+/* Whether the server's user can search dir (and so every folder above it). */
+static bool
+cluster_user_can_enter(const Cluster *cluster, const char *dir)
+{
+	fflush(stdout);
+	fflush(stderr);
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return true;			/* let initdb say what is wrong */
+	if (pid == 0)
+	{
+		if (setgroups(0, NULL) != 0 || setgid(cluster->gid) != 0 || setuid(cluster->uid) != 0)
+			_exit(2);
+		_exit(access(dir, X_OK) == 0 ? 0 : 1);
+	}
+
+	int status = 0;
+
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return true;
+	return !(WIFEXITED(status) && WEXITSTATUS(status) == 1);
+}
+
+/*
+ * A project cloned under a folder closed to the server's user (root's 0700 home):
+ * the cluster goes to CLUSTER_RELOCATED_ROOT/<first 16 hex digits of SHA-256(var_dir)>,
+ * one per project folder, owned by the server's user, 0700.
+ */
+static bool
+cluster_relocate(Cluster *cluster, const char *var_dir)
+{
+	char parent[PATH_MAX], hash[CHECKSUM_HEX_SIZE], dir[PATH_MAX];
+
+	snprintf(parent, sizeof(parent), "%s", var_dir);
+
+	char *slash = strrchr(parent, '/');
+
+	if (slash == NULL || slash == parent)
+		return true;
+	*slash = '\0';
+	if (cluster_user_can_enter(cluster, parent))
+		return true;
+	if (!checksum_sha256(var_dir, strlen(var_dir), hash))
+		return false;
+	hash[16] = '\0';
+	if (!path_join(dir, sizeof(dir), CLUSTER_RELOCATED_ROOT, hash))
+		return false;
+	if (mkdir(CLUSTER_RELOCATED_ROOT, 0700) != 0 && errno != EEXIST)
+	{
+		log_error("%s est fermé à l'utilisateur %s et %s ne peut être créé : %s "
+				  "(choisissez un dossier avec CLAUSE_VAR)", parent, CLUSTER_SYSTEM_USER,
+				  CLUSTER_RELOCATED_ROOT, log_strerror(errno));
+		return false;
+	}
+	if (!cluster_make_dir(cluster, CLUSTER_RELOCATED_ROOT, 0700) ||
+		!cluster_set_paths(cluster, dir))
+		return false;
+	cluster->relocated = true;
+	log_info("%s est fermé à l'utilisateur du serveur : la base embarquée vit dans %s", parent, dir);
+	return true;
+}
+
+bool
+cluster_setup(Cluster *cluster, const char *var_dir, bool may_relocate)
+{
+	if (!cluster_set_paths(cluster, var_dir) || !cluster_find_bindir(cluster) ||
+		!cluster_find_user(cluster))
+		return false;
+	if (!may_relocate || !cluster->switch_user)
+		return true;
+
+	/* the owner of a cluster left here keeps it here */
+	Cluster here = *cluster;
+
+	if (!cluster_relocate(cluster, var_dir))
+		return false;
+	if (cluster->relocated && !cluster_is_initialized(cluster) && cluster_is_initialized(&here))
+		*cluster = here;
+	return true;
 }
 
 /*
@@ -227,6 +316,16 @@ cluster_run(const Cluster *cluster, const char *program, char *const argv[],
 				close(fd);
 			}
 		}
+		/* no PGPASSWORD, PGOPTIONS or anything of ours for the server to inherit */
+		const char *tz = getenv("TZ");
+		char tz_copy[128] = "";
+
+		if (tz)
+			snprintf(tz_copy, sizeof(tz_copy), "%s", tz);
+		clearenv();
+		setenv("PATH", "/usr/local/bin:/usr/bin:/bin", 1);
+		if (tz_copy[0])
+			setenv("TZ", tz_copy, 1);
 		umask(077);
 		execv(path, argv);
 		fprintf(stderr, "clause: impossible de lancer %s : %s\n", path, log_strerror(errno));
@@ -313,6 +412,7 @@ cluster_write_config(const Cluster *cluster)
 		fputc(*p, out);
 	}
 	fputs("'\n", out);
+	fputs("unix_socket_permissions = 0700\n", out);
 	fputs("port = " CLUSTER_PORT "\n", out);
 	fputs("max_connections = 40\n", out);
 	fputs("shared_buffers = 256MB\nmax_wal_size = 2GB\n", out);
@@ -335,14 +435,14 @@ static bool
 cluster_initdb(Cluster *cluster)
 {
 	log_notice("création de la base embarquée dans %s", cluster->pgdata);
-	if (!cluster_make_dir(cluster, cluster->var_dir, 0755) ||
+	if (!cluster_make_dir(cluster, cluster->var_dir, 0700) ||
 		!cluster_make_dir(cluster, cluster->pgdata, 0700) ||
-		!cluster_make_dir(cluster, cluster->socket_dir, 0755))
+		!cluster_make_dir(cluster, cluster->socket_dir, 0700))
 		return false;
 
 	const char *fast = getenv("CLAUSE_PG_FAST");
 	char *argv[] = {"initdb", "-D", cluster->pgdata, "-U", CLUSTER_SYSTEM_USER,
-		"-A", "trust", "-E", "UTF8", "--no-locale",
+		"--auth-local=peer", "--auth-host=reject", "-E", "UTF8", "--no-locale",
 		(fast && strcmp(fast, "1") == 0) ? "--nosync" : NULL, NULL};
 
 	if (cluster_run(cluster, "initdb", argv, true) != 0)
@@ -358,7 +458,7 @@ static bool
 cluster_start(Cluster *cluster)
 {
 	/* The socket dir may have been removed, or var/ copied from elsewhere. */
-	if (!cluster_make_dir(cluster, cluster->socket_dir, 0755))
+	if (!cluster_make_dir(cluster, cluster->socket_dir, 0700))
 		return false;
 
 	/*
@@ -368,7 +468,7 @@ cluster_start(Cluster *cluster)
 	 * start, clusters made by earlier versions get it too.
 	 */
 	char *argv[] = {"pg_ctl", "-D", cluster->pgdata, "-l", cluster->log_file,
-		"-o", "-c wal_level=minimal -c max_wal_senders=0",
+		"-o", "-c wal_level=minimal -c max_wal_senders=0 -c unix_socket_permissions=0700",
 		"-w", "-t", "120", "start", NULL};
 
 	log_info("démarrage du serveur PostgreSQL embarqué");
@@ -410,15 +510,37 @@ cluster_create_database(const Cluster *cluster)
 	return ok;
 }
 
+/* Re-reads pg_hba.conf and pg_ident.conf in a running server. */
+static bool
+cluster_reload(Cluster *cluster)
+{
+	char *argv[] = {"pg_ctl", "-D", cluster->pgdata, "reload", NULL};
+
+	log_notice("base embarquée : accès fermés (authentification peer, mots de passe), "
+			   "configuration relue");
+	if (cluster_run(cluster, "pg_ctl", argv, true) != 0)
+	{
+		log_error("le serveur embarqué n'a pas relu sa configuration");
+		cluster_print_log_tail(cluster);
+		return false;
+	}
+	return true;
+}
+
 bool
 cluster_ensure_running(Cluster *cluster)
 {
-	if (!cluster_make_dir(cluster, cluster->var_dir, 0755))
+	if (!cluster_make_dir(cluster, cluster->var_dir, 0700))
 		return false;
 
-	/* Two clause processes may start at once: one initialises and starts. */
-	int lock = open(cluster->lock_file, O_RDWR | O_CREAT, 0644);
+	/*
+	 * Two clause processes may start at once: one initialises and starts. The lock is
+	 * ours alone (0600): anyone able to open it could block every command.
+	 */
+	int lock = open(cluster->lock_file, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 
+	if (lock >= 0)
+		(void) fchmod(lock, 0600);
 	if (lock < 0 || flock(lock, LOCK_EX) != 0)
 	{
 		log_error("verrou %s impossible : %s", cluster->lock_file, log_strerror(errno));
@@ -429,10 +551,16 @@ cluster_ensure_running(Cluster *cluster)
 
 	bool ok = true;
 
+	bool changed = false;
+
 	if (!cluster_is_initialized(cluster))
 		ok = cluster_initdb(cluster);
+	/* also closes a cluster made by an earlier release (trust, 0755), keeping its data */
+	ok = ok && cluster_auth_secure(cluster, &changed);
 	if (ok && !cluster_is_running(cluster))
 		ok = cluster_start(cluster);
+	else if (ok && changed)
+		ok = cluster_reload(cluster);
 	if (ok)
 		ok = cluster_create_database(cluster);
 

@@ -12,6 +12,8 @@
 #define CLUSTER_SYSTEM_USER "clause"
 #define CLUSTER_DATABASE "clause"
 #define CLUSTER_PORT "5432"
+/* Where the cluster lives when the server's user cannot enter the project folder. */
+#define CLUSTER_RELOCATED_ROOT "/var/lib/clause"
 
 typedef struct Cluster
 {
@@ -21,18 +23,31 @@ typedef struct Cluster
 	char log_file[PATH_MAX];
 	char lock_file[PATH_MAX];
 	char bindir[PATH_MAX];
-	bool switch_user;			/* run server programs as CLUSTER_SYSTEM_USER */
+	bool switch_user;			/* run server programs as another user (root is refused) */
+	bool relocated;				/* under CLUSTER_RELOCATED_ROOT: the project is closed to it */
 	uid_t uid;
 	gid_t gid;
 } Cluster;
 
-bool cluster_setup(Cluster *cluster, const char *var_dir);
+/*
+ * Paths, server programs and server user of the cluster under var_dir. When
+ * may_relocate and the server's user cannot reach var_dir (a clone under root's
+ * 0700 home), the cluster goes to CLUSTER_RELOCATED_ROOT/<hash of var_dir>.
+ */
+bool cluster_setup(Cluster *cluster, const char *var_dir, bool may_relocate);
 bool cluster_is_initialized(const Cluster *cluster);
 bool cluster_is_running(const Cluster *cluster);
 
 /* Initialises on first use, starts when stopped, creates the database. */
 bool cluster_ensure_running(Cluster *cluster);
 bool cluster_stop(Cluster *cluster);
+
+/*
+ * Closes an existing cluster (cluster_auth.c): pg_hba.conf and pg_ident.conf as clause
+ * wants them (no trust), var/ and the socket dir 0700, the lock and log 0600. Sets
+ * *changed when a configuration file was rewritten (the server must reload it).
+ */
+bool cluster_auth_secure(const Cluster *cluster, bool *changed);
 
 void cluster_conninfo(const Cluster *cluster, const char *dbname,
 					  char *out, size_t outsize);

@@ -57,11 +57,93 @@ db_report_result_error(Db *db, const PGresult *res, const char *what)
 }
 
 bool
+db_conninfo_valid(const char *conninfo)
+{
+	char *error = NULL;
+	PQconninfoOption *options = PQconninfoParse(conninfo ? conninfo : "", &error);
+
+	/* libpq's message quotes the faulty part, which may be the password: not shown */
+	if (options == NULL)
+		log_error("chaîne de connexion (--db) mal formée : vérifiez sa syntaxe "
+				  "(clé=valeur ou postgresql://…) ; elle n'est pas recopiée ici car elle "
+				  "peut contenir un mot de passe");
+	if (error)
+		PQfreemem(error);
+	if (options)
+		PQconninfoFree(options);
+	return options != NULL;
+}
+
+/* Appends key='value' with ' and \ escaped, as libpq reads it. */
+static bool
+conninfo_append(char *out, size_t outsize, size_t *len, const char *key, const char *value)
+{
+	int n = snprintf(out + *len, outsize - *len, "%s%s='", *len ? " " : "", key);
+
+	if (n < 0 || (size_t) n >= outsize - *len)
+		return false;
+	*len += (size_t) n;
+	for (const char *p = value; *p; p++)
+	{
+		if (*len + 3 >= outsize)
+			return false;
+		if (*p == '\'' || *p == '\\')
+			out[(*len)++] = '\\';
+		out[(*len)++] = *p;
+	}
+	if (*len + 2 >= outsize)
+		return false;
+	out[(*len)++] = '\'';
+	out[*len] = '\0';
+	return true;
+}
+
+bool
+db_conninfo_split(const char *conninfo, char *out, size_t outsize,
+				  char *password, size_t password_size)
+{
+	char *error = NULL;
+	PQconninfoOption *options = PQconninfoParse(conninfo ? conninfo : "", &error);
+	size_t len = 0;
+	bool ok = options != NULL && outsize > 0 && password_size > 0;
+
+	if (error)
+		PQfreemem(error);
+	if (outsize > 0)
+		out[0] = '\0';
+	if (password_size > 0)
+		password[0] = '\0';
+	for (PQconninfoOption *option = options; ok && option->keyword; option++)
+	{
+		if (option->val == NULL)
+			continue;
+		if (strcmp(option->keyword, "password") == 0)
+		{
+			int n = snprintf(password, password_size, "%s", option->val);
+
+			ok = n >= 0 && (size_t) n < password_size;
+		}
+		else
+			ok = conninfo_append(out, outsize, &len, option->keyword, option->val);
+	}
+	if (options)
+		PQconninfoFree(options);
+	return ok;
+}
+
+bool
 db_connect(Db *db, const char *conninfo)
 {
+	db->sqlstate[0] = '\0';
+	if (!db_conninfo_valid(conninfo))
+	{
+		snprintf(db->sqlstate, sizeof(db->sqlstate), "08001");
+		db->conn = NULL;
+		return false;
+	}
+
 	PGconn *conn = PQconnectdb(conninfo ? conninfo : "");
 
-	db->sqlstate[0] = '\0';
 	if (PQstatus(conn) != CONNECTION_OK)
 	{
 		/* libpq's message never contains the password */
@@ -388,6 +470,50 @@ db_quote_identifier(Db *db, const char *identifier)
 		log_error("identifiant invalide « %s » : %s", identifier,
 				  PQerrorMessage(db->conn));
 	return quoted;
+}
+
+bool
+db_set_role_password(Db *db, const char *role, const char *password)
+{
+	char *verifier = PQencryptPasswordConn(db->conn, password, role, "scram-sha-256");
+
+	if (verifier == NULL)
+	{
+		log_error("chiffrement du mot de passe impossible : %s", PQerrorMessage(db->conn));
+		return false;
+	}
+
+	char *quoted_role = PQescapeIdentifier(db->conn, role, strlen(role));
+	char *quoted_verifier = PQescapeLiteral(db->conn, verifier, strlen(verifier));
+	bool ok = false;
+
+	/*
+	 * ALTER ROLE takes no parameter. The statement holds only the role name quoted by
+	 * libpq and the SCRAM verifier computed here: the password itself never reaches the
+	 * server, nor its log.
+	 */
+	if (quoted_role && quoted_verifier)
+	{
+		size_t size = strlen(quoted_role) + strlen(quoted_verifier) + 32;
+		char *sql = malloc(size);
+
+		if (sql)
+		{
+			snprintf(sql, size, "ALTER ROLE %s PASSWORD %s", quoted_role, quoted_verifier);
+			ok = db_exec(db, sql);
+			explicit_bzero(sql, size);
+			free(sql);
+		}
+	}
+	else
+		log_error("rôle ou mot de passe invalide : %s", PQerrorMessage(db->conn));
+	if (quoted_role)
+		PQfreemem(quoted_role);
+	if (quoted_verifier)
+		PQfreemem(quoted_verifier);
+	explicit_bzero(verifier, strlen(verifier));
+	PQfreemem(verifier);
+	return ok;
 }
 
 void

@@ -27,6 +27,19 @@ typedef struct DbRow
 typedef bool (*DbRowCallback) (void *context, const DbRow *row);
 
 bool db_connect(Db *db, const char *conninfo);
+
+/* Whether conninfo parses; when not, says so without showing any part of it. */
+bool db_conninfo_valid(const char *conninfo);
+
+/*
+ * Splits a conninfo (key=value or URI) into a password-free key='value' string and
+ * its password ("" when none). False when it does not parse or does not fit.
+ */
+bool db_conninfo_split(const char *conninfo, char *out, size_t outsize,
+					   char *password, size_t password_size);
+
+/* Sets a login role's password, sent as a SCRAM-SHA-256 verifier computed here. */
+bool db_set_role_password(Db *db, const char *role, const char *password);
 void db_close(Db *db);
 
 /* Runs one or several statements with no parameters and no rows wanted. */

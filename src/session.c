@@ -84,8 +84,11 @@ session_cluster(Cluster *cluster)
 {
 	char var_dir[PATH_MAX];
 
+	const char *env = getenv("CLAUSE_VAR");
+
+	/* CLAUSE_VAR is the operator's choice: used as it is, never moved */
 	return session_var_dir(var_dir, sizeof(var_dir)) &&
-		cluster_setup(cluster, var_dir);
+		cluster_setup(cluster, var_dir, !(env && *env));
 }
 
 bool

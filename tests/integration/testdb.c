@@ -132,15 +132,27 @@ testdb_run_output(const char *command_line, char *out, size_t outsize)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+const Cluster *
+testdb_cluster(void)
+{
+	return &session.cluster;
+}
+
 bool
 testdb_connect_as(const char *role, Db *db)
 {
 	char conninfo[8192];
+	char password[128];
 
+	/* only the owner role enters by peer authentication: other roles need a password */
+	snprintf(password, sizeof(password), "test-%s-pw", role);
+	ck_assert_msg(db_set_role_password(&session.db, role, password), "mot de passe de %s", role);
 	cluster_conninfo(&session.cluster, CLUSTER_DATABASE, conninfo, sizeof(conninfo));
 	/* a keyword given twice: the last one wins */
 	strncat(conninfo, " user=", sizeof(conninfo) - strlen(conninfo) - 1);
 	strncat(conninfo, role, sizeof(conninfo) - strlen(conninfo) - 1);
+	strncat(conninfo, " password=", sizeof(conninfo) - strlen(conninfo) - 1);
+	strncat(conninfo, password, sizeof(conninfo) - strlen(conninfo) - 1);
 	return db_connect(db, conninfo);
 }
 

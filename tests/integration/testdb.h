@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "cluster.h"
 #include "db.h"
 #include "import.h"
 
@@ -41,7 +42,11 @@ int testdb_run_output(const char *command_line, char *out, size_t outsize);
 /* The clause binary the tests run ($CLAUSE_BIN or bin/clause). */
 const char *testdb_clause_bin(void);
 
-/* Connects to the test database as another role (for access tests). */
+/* The embedded test cluster (paths of its var/, socket and data). */
+const Cluster *testdb_cluster(void);
+
+/* Connects to the test database as another role (for access tests): sets the role's
+ * password first, as only the owner role enters without one. */
 bool testdb_connect_as(const char *role, Db *db);
 
 /*
