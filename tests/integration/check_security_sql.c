@@ -1,0 +1,181 @@
+/*
+ * Safe on a shared machine, the SQL and output half (issue #12): formulas neutralised in
+ * CSV, log lines that input cannot forge, pinned search_path, row-level security of
+ * facilitateurs, and the role command.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "format_csv.h"
+#include "log.h"
+#include "rejects_file.h"
+#include "testdb.h"
+
+#define RULES "tests/data/rules"
+#define REPORTS_TMP "tests/tmp"
+
+/* What a CSV writer printed for one value, in a static buffer. */
+static const char *
+csv_output(void (*write)(FILE *, const char *, bool), const char *value)
+{
+	static char text[256];
+	FILE *out = tmpfile();
+	size_t n;
+
+	ck_assert_ptr_nonnull(out);
+	write(out, value, true);
+	rewind(out);
+	n = fread(text, 1, sizeof(text) - 1, out);
+	text[n] = '\0';
+	fclose(out);
+	return text;
+}
+
+typedef struct CsvCase
+{
+	const char *value;
+	bool numeric;				/* written by csv_write_numeric_text, else as text */
+	const char *expected;
+} CsvCase;
+
+static const CsvCase CSV_CASES[] = {
+	/* text cells a spreadsheet would run: an apostrophe first */
+	{"=HYPERLINK(\"http://x\";\"y\")", false, "\"'=HYPERLINK(\"\"http://x\"\";\"\"y\"\")\""},
+	{"=1+1", false, "'=1+1"},
+	{"+33 5 56", false, "'+33 5 56"},
+	{"-2+3", false, "'-2+3"},
+	{"@SUM(A1)", false, "'@SUM(A1)"},
+	{"\tcmd", false, "'\tcmd"},
+	{"\rcmd", false, "\"'\rcmd\""},
+	/* ordinary text untouched, including a formula sign further in */
+	{"Propreté des quais", false, "Propreté des quais"},
+	{"a=b", false, "a=b"},
+	{"", false, ""},
+	/* numbers clause writes as numbers stay numbers, negative ones too */
+	{"-12.50", true, "-12,50"},
+	{"-3", true, "-3"},
+	{"42", true, "42"},
+	/* a "numeric" column holding text is text */
+	{"-inf", true, "'-inf"},
+	{"=1+1", true, "'=1+1"},
+};
+
+START_TEST(test_csv_cells_neutralised)
+{
+	const CsvCase *c = &CSV_CASES[_i];
+
+	ck_assert_str_eq(csv_output(c->numeric ? csv_write_numeric_text : csv_write_field, c->value),
+					 c->expected);
+}
+END_TEST
+
+static const char *
+csv_number_output(double value)
+{
+	static char text[64];
+	FILE *out = tmpfile();
+	size_t n;
+
+	ck_assert_ptr_nonnull(out);
+	csv_write_number(out, value, 2, true);
+	rewind(out);
+	n = fread(text, 1, sizeof(text) - 1, out);
+	text[n] = '\0';
+	fclose(out);
+	return text;
+}
+
+START_TEST(test_csv_negative_number)
+{
+	ck_assert_str_eq(csv_number_output(-7.25), "-7,25");
+}
+END_TEST
+
+/* An opération named like a formula comes out as text in the CSV tableau d'impact. */
+START_TEST(test_impact_csv_formula_name)
+{
+	testdb_import_referential(RULES);
+	ck_assert_int_eq(testdb_import("heures", RULES "/heures_lot1.csv", false, NULL), IMPORT_ROWS_REJECTED);
+	ck_assert(db_exec(testdb(), "UPDATE operation SET nom = '=HYPERLINK(\"http://evil\",\"x\")' "
+					  "WHERE id = 'OP-BDX-2'"));
+	ck_assert(db_exec(testdb(), "UPDATE marche SET intitule = '@SUM(1+1)' WHERE id = 'M2'"));
+	ck_assert_int_eq(testdb_run("report impact --donneur BM --format csv -o " REPORTS_TMP "/impact-formule.csv"), 0);
+
+	char *csv = testdb_read_file(REPORTS_TMP "/impact-formule.csv", NULL);
+
+	ck_assert_ptr_nonnull(strstr(csv, ";\"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\";"));
+	ck_assert_ptr_null(strstr(csv, ";=HYPERLINK"));
+	ck_assert_ptr_null(strstr(csv, ";\"=HYPERLINK"));
+	free(csv);
+}
+END_TEST
+
+/* A rejected row sent back for correction: its formula cells are neutralised too. */
+START_TEST(test_rejects_csv_formula)
+{
+	FILE *in = fopen(REPORTS_TMP "/participants-formule.csv", "w");
+
+	ck_assert_ptr_nonnull(in);
+	fputs("id,nom,prenom,date_naissance,sexe,commune_insee,qpv,criteres,date_eligibilite\n"
+		  "=cmd|' /C calc'!A0,\"@Martin\",Léa,pas-une-date,F,33063,oui,rsa,2021-01-10\n", in);
+	fclose(in);
+	ImportResult result = {0};
+
+	ck_assert_int_eq(testdb_import("participants", REPORTS_TMP "/participants-formule.csv", false, &result),
+					 IMPORT_ROWS_REJECTED);
+	ck_assert(rejects_file_write(testdb(), REPORTS_TMP "/participants-formule.csv", &result,
+								 REPORTS_TMP "/rejets-formule.csv"));
+
+	char *csv = testdb_read_file(REPORTS_TMP "/rejets-formule.csv", NULL);
+
+	ck_assert_ptr_nonnull(csv);
+	ck_assert_ptr_nonnull(strstr(csv, "\n'=cmd|' /C calc'!A0,'@Martin,Léa,"));
+	ck_assert_ptr_null(strstr(csv, "\n=cmd"));
+	free(csv);
+}
+END_TEST
+
+/* A file name with a line break cannot forge a line of the log. */
+START_TEST(test_log_escapes_newlines)
+{
+	char output[4096];
+
+	ck_assert_int_ne(testdb_run_output("import heures \"$(printf '" REPORTS_TMP "/absent\\nclause: erreur : forgée.csv')\"",
+									   output, sizeof(output)), 0);
+	ck_assert_ptr_nonnull(strstr(output, "absent\\nclause: erreur : forgée.csv"));
+	ck_assert_ptr_null(strstr(output, "\nclause: erreur : forgée"));
+}
+END_TEST
+
+static Suite *
+security_sql_suite(void)
+{
+	Suite *suite = suite_create("security_sql");
+	TCase *tc = tcase_create("outputs");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_checked_fixture(tc, testdb_setup, testdb_teardown);
+	tcase_add_loop_test(tc, test_csv_cells_neutralised, 0, sizeof(CSV_CASES) / sizeof(CSV_CASES[0]));
+	tcase_add_test(tc, test_csv_negative_number);
+	tcase_add_test(tc, test_impact_csv_formula_name);
+	tcase_add_test(tc, test_rejects_csv_formula);
+	tcase_add_test(tc, test_log_escapes_newlines);
+	suite_add_tcase(suite, tc);
+	return suite;
+}
+
+int
+main(void)
+{
+	SRunner *runner = srunner_create(security_sql_suite());
+
+	srunner_run_all(runner, CK_NORMAL);
+
+	int failed = srunner_ntests_failed(runner);
+
+	srunner_free(runner);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
