@@ -123,7 +123,7 @@ db_psql_run(int argc, char **argv)
 	else
 		snprintf(conninfo, sizeof(conninfo), "%s", cli_options.conninfo ? cli_options.conninfo : "");
 
-	setenv("PGOPTIONS", "-c search_path=clause,public", 0);
+	setenv("PGOPTIONS", "-c search_path=clause,pg_temp", 0);
 	execlp("psql", "psql", conninfo, (char *) NULL);
 	log_error("impossible de lancer psql : %s (paquet postgresql-client)", log_strerror(errno));
 	return EXIT_CODE_INTERNAL;

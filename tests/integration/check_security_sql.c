@@ -11,6 +11,7 @@
 
 #include "format_csv.h"
 #include "log.h"
+#include "migrate.h"
 #include "rejects_file.h"
 #include "testdb.h"
 
@@ -150,6 +151,85 @@ START_TEST(test_log_escapes_newlines)
 }
 END_TEST
 
+/* Every function of the schema runs with search_path = clause, pg_temp. */
+START_TEST(test_functions_pin_search_path)
+{
+	ck_assert_int_ge(testdb_count("SELECT count(*) FROM pg_proc WHERE pronamespace = 'clause'::regnamespace"), 15);
+	ck_assert_str_eq(testdb_text("SELECT coalesce(string_agg(proname, ','), 'aucune') FROM pg_proc "
+								 "WHERE pronamespace = 'clause'::regnamespace AND prokind IN ('f', 'p') "
+								 "AND NOT coalesce(proconfig @> ARRAY['search_path=clause, pg_temp'], false)"),
+					 "aucune");
+}
+END_TEST
+
+/* A session of clause does not search public. */
+START_TEST(test_session_without_public)
+{
+	char output[4096];
+
+	ck_assert(db_exec(testdb(), "CREATE TABLE IF NOT EXISTS public.chemin (valeur text)"));
+	ck_assert(db_exec(testdb(), "TRUNCATE public.chemin"));
+	ck_assert(db_exec(testdb(), "CREATE OR REPLACE FUNCTION public.clause_chemin() RETURNS trigger "
+					  "LANGUAGE plpgsql AS $$ BEGIN INSERT INTO public.chemin "
+					  "VALUES (current_setting('search_path')); RETURN NULL; END $$"));
+	ck_assert(db_exec(testdb(), "CREATE TRIGGER chemin AFTER INSERT ON clause.lot_import "
+					  "FOR EACH STATEMENT EXECUTE FUNCTION public.clause_chemin()"));
+	ck_assert_int_eq(testdb_run_output("import donneurs " RULES "/donneurs.csv", output, sizeof(output)), 0);
+	ck_assert_str_eq(testdb_text("SELECT string_agg(DISTINCT valeur, '|') FROM public.chemin"), "clause, pg_temp");
+	ck_assert(db_exec(testdb(), "DROP FUNCTION public.clause_chemin() CASCADE; DROP TABLE public.chemin"));
+}
+END_TEST
+
+/*
+ * The attack of the issue: on a server whose public schema is writable (PostgreSQL 14
+ * and before, simulated by a grant), a reader's role plants public.to_char(date, text),
+ * a better match than pg_catalog's to_char(timestamptz, text) for the month labels of
+ * impact(), to make itself superuser when the operator reports. It gains nothing.
+ */
+START_TEST(test_planted_function_never_runs)
+{
+	testdb_import_referential(RULES);
+	ck_assert_int_eq(testdb_import("heures", RULES "/heures_lot1.csv", false, NULL), IMPORT_ROWS_REJECTED);
+	ck_assert_int_eq(testdb_run("role donneur BM test_role_planteur"), 0);
+	ck_assert(db_exec(testdb(), "GRANT CREATE ON SCHEMA public TO test_role_planteur"));
+
+	Db db = {0};
+
+	ck_assert(testdb_connect_as("test_role_planteur", &db));
+	ck_assert(db_exec(&db, "CREATE OR REPLACE FUNCTION public.to_char(date, text) RETURNS text "
+					  "LANGUAGE plpgsql AS $$ BEGIN ALTER ROLE test_role_planteur SUPERUSER; "
+					  "RETURN '2021-01'; END $$"));
+	ck_assert(db_exec(&db, "CREATE OR REPLACE FUNCTION public.date_trunc(text, date) RETURNS date "
+					  "LANGUAGE plpgsql AS $$ BEGIN ALTER ROLE test_role_planteur SUPERUSER; "
+					  "RETURN $2; END $$"));
+	db_close(&db);
+
+	ck_assert_int_eq(testdb_run("report impact --donneur BM -o " REPORTS_TMP "/impact-piege.txt"), 0);
+	ck_assert_int_eq(testdb_run("report impact --donneur BM --format csv -o " REPORTS_TMP "/impact-piege.csv"), 0);
+	ck_assert_int_eq(testdb_run("report suivi --plie bordeaux --mois 2021-03 -o " REPORTS_TMP "/suivi-piege.txt"), 0);
+	ck_assert_int_eq(testdb_run("attribute"), 0);
+	ck_assert_str_eq(testdb_text("SELECT rolsuper::text FROM pg_roles WHERE rolname = 'test_role_planteur'"), "false");
+	/* the trap was armed: a session searching public (as clause's did) springs it */
+	ck_assert(db_exec(testdb(), "SET search_path = clause, public"));
+	ck_assert_str_eq(testdb_text("SELECT to_char(date '2021-03-01', 'YYYY-MM')"), "2021-01");
+	ck_assert_str_eq(testdb_text("SELECT rolsuper::text FROM pg_roles WHERE rolname = 'test_role_planteur'"), "true");
+	ck_assert(db_exec(testdb(), "ALTER ROLE test_role_planteur NOSUPERUSER"));
+	ck_assert(db_exec(testdb(), "DROP FUNCTION public.to_char(date, text); DROP FUNCTION public.date_trunc(text, date); "
+					  "REVOKE CREATE ON SCHEMA public FROM test_role_planteur"));
+}
+END_TEST
+
+/* Migrating takes away the right of everyone to create in public (when it may). */
+START_TEST(test_public_not_writable)
+{
+	ck_assert(db_exec(testdb(), "GRANT CREATE ON SCHEMA public TO PUBLIC"));
+	ck_assert_str_eq(testdb_text("SELECT has_schema_privilege('public', 'public', 'CREATE')::text"), "true");
+	ck_assert(db_exec(testdb(), "DELETE FROM clause.schema_migration WHERE nom LIKE 'migrations/0035%'"));
+	ck_assert(migrate_apply(testdb(), false));
+	ck_assert_str_eq(testdb_text("SELECT has_schema_privilege('public', 'public', 'CREATE')::text"), "false");
+}
+END_TEST
+
 static Suite *
 security_sql_suite(void)
 {
@@ -163,6 +243,15 @@ security_sql_suite(void)
 	tcase_add_test(tc, test_impact_csv_formula_name);
 	tcase_add_test(tc, test_rejects_csv_formula);
 	tcase_add_test(tc, test_log_escapes_newlines);
+	suite_add_tcase(suite, tc);
+
+	tc = tcase_create("search_path");
+	tcase_set_timeout(tc, 60);
+	tcase_add_checked_fixture(tc, testdb_setup, testdb_teardown);
+	tcase_add_test(tc, test_functions_pin_search_path);
+	tcase_add_test(tc, test_session_without_public);
+	tcase_add_test(tc, test_planted_function_never_runs);
+	tcase_add_test(tc, test_public_not_writable);
 	suite_add_tcase(suite, tc);
 	return suite;
 }
