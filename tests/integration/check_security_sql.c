@@ -230,6 +230,130 @@ START_TEST(test_public_not_writable)
 }
 END_TEST
 
+/* The first value of a query run as a role, or "ERREUR <sqlstate>". */
+static const char *
+as_role(const char *role, const char *sql)
+{
+	static char value[1024];
+	Db db = {0};
+	bool isnull = true;
+
+	ck_assert_msg(testdb_connect_as(role, &db), "connexion en %s impossible", role);
+	if (!db_query_value(&db, sql, 0, NULL, value, sizeof(value), &isnull))
+		snprintf(value, sizeof(value), "ERREUR %s", db.sqlstate);
+	else if (isnull)
+		snprintf(value, sizeof(value), "(null)");
+	db_close(&db);
+	return value;
+}
+
+static void
+write_file(const char *path, const char *text)
+{
+	FILE *out = fopen(path, "w");
+
+	ck_assert_ptr_nonnull(out);
+	fputs(text, out);
+	ck_assert_int_eq(fclose(out), 0);
+}
+
+/*
+ * The rules data set, plus what belongs to Grand Périgueux only: an entreprise imported
+ * alone (attributaire of M4, OP-GP-1 names fiche GP2) and a file of hours on M4 alone.
+ */
+static void
+load_two_plies(void)
+{
+	testdb_import_referential(RULES);
+	ck_assert_int_eq(testdb_import("heures", RULES "/heures_lot1.csv", false, NULL), IMPORT_ROWS_REJECTED);
+	write_file(REPORTS_TMP "/entreprise-gp.csv", "siret;raison_sociale;type\n24300009000007;Voirie du Périgord;entreprise\n");
+	ck_assert_int_eq(testdb_import("entreprises", REPORTS_TMP "/entreprise-gp.csv", false, NULL), IMPORT_LOADED);
+	ck_assert(db_exec(testdb(), "UPDATE marche SET attributaire_siret = '24300009000007' WHERE id = 'M4'"));
+	write_file(REPORTS_TMP "/heures-gp.csv", "participant_id;employeur_siret;marche_id;mois;heures;heures_formation;"
+			   "type_contrat;modalite\nP4;24300009000007;M4;2021-07;10;0;cddi;embauche_directe\n");
+	ck_assert_int_eq(testdb_import("heures", REPORTS_TMP "/heures-gp.csv", false, NULL), IMPORT_LOADED);
+	ck_assert_int_eq(testdb_run("role facilitateur bordeaux test_role_fac_bdx"), 0);
+	ck_assert_int_eq(testdb_run("role facilitateur grand_perigueux test_role_fac_gp"), 0);
+}
+
+typedef struct ReaderCase
+{
+	const char *role;
+	const char *sql;
+	const char *expected;
+} ReaderCase;
+
+static const ReaderCase RLS_CASES[] = {
+	/* Bordeaux: its three entreprises (attributaires of M1, M2, M6, employers, SIAE of C2) */
+	{"test_role_fac_bdx", "SELECT string_agg(siret, ',' ORDER BY siret) FROM clause.entreprise",
+	 "33100001000016,33100002000015,33100003000014"},
+	{"test_role_fac_bdx", "SELECT count(*) FROM clause.entreprise WHERE raison_sociale LIKE 'Voirie%'", "0"},
+	/* Grand Périgueux: M4's new attributaire and employer, M5's attributaire; not the ETTI */
+	{"test_role_fac_gp", "SELECT string_agg(siret, ',' ORDER BY siret) FROM clause.entreprise",
+	 "24300009000007,33100001000016,33100002000015"},
+	/* batches: the referential files and lot 1 hold rows of both PLIEs; the two files
+	 * of Grand Périgueux only are not Bordeaux's */
+	{"test_role_fac_bdx", "SELECT string_agg(fichier, ',' ORDER BY fichier) FROM clause.lot_import "
+	 "WHERE fichier LIKE '%gp.csv'", "(null)"},
+	{"test_role_fac_bdx", "SELECT count(*) FROM clause.lot_import", "7"},
+	{"test_role_fac_gp", "SELECT string_agg(fichier, ',' ORDER BY fichier) FROM clause.lot_import "
+	 "WHERE fichier LIKE '%gp.csv'", "entreprise-gp.csv,heures-gp.csv"},
+	/* the facilitateur's views still show its lines with their batch: lot 1's lines
+	 * 2, 3, 12, 13, 16 and 17 on M1 (the others on M1 were rejected) */
+	{"test_role_fac_bdx", "SELECT count(*) FROM clause.v_ligne WHERE marche_id = 'M1'", "6"},
+};
+
+START_TEST(test_facilitateur_rows)
+{
+	const ReaderCase *c = &RLS_CASES[_i];
+
+	load_two_plies();
+	ck_assert_str_eq(as_role(c->role, c->sql), c->expected);
+}
+END_TEST
+
+/* Moving a role between the two kinds takes it out of the former group. */
+START_TEST(test_role_moves_between_groups)
+{
+	char output[4096];
+	static const char *const member_of =
+		"SELECT string_agg(g.rolname, ',' ORDER BY g.rolname) FROM pg_auth_members m "
+		"JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles r ON r.oid = m.member "
+		"WHERE r.rolname = 'test_role_mobile'";
+
+	testdb_import_referential(RULES);
+	ck_assert_int_eq(testdb_run("role facilitateur bordeaux test_role_mobile"), 0);
+	ck_assert_str_eq(testdb_text(member_of), "clause_facilitateurs");
+	ck_assert_int_eq(testdb_run_output("role donneur BM test_role_mobile", output, sizeof(output)), 0);
+	ck_assert_ptr_nonnull(strstr(output, "retiré du groupe clause_facilitateurs"));
+	ck_assert_str_eq(testdb_text(member_of), "clause_donneurs");
+	ck_assert_str_eq(as_role("test_role_mobile", "SELECT count(*) FROM clause.participant"), "ERREUR 42501");
+	ck_assert_int_eq(testdb_run("role facilitateur bordeaux test_role_mobile"), 0);
+	ck_assert_str_eq(testdb_text(member_of), "clause_facilitateurs");
+	ck_assert_str_eq(as_role("test_role_mobile", "SELECT count(*) FROM clause.mon_impact()"), "ERREUR 42501");
+}
+END_TEST
+
+/* role list: every reader role, its group and scope, and the odd ones flagged. */
+START_TEST(test_role_list)
+{
+	char output[8192];
+
+	testdb_import_referential(RULES);
+	ck_assert_int_eq(testdb_run("role donneur BM test_role_liste_bm"), 0);
+	ck_assert_int_eq(testdb_run("role facilitateur bordeaux test_role_liste_fac"), 0);
+	/* a role put in a group by hand, outside clause role */
+	ck_assert(db_exec(testdb(), "DROP ROLE IF EXISTS test_role_liste_main"));
+	ck_assert(db_exec(testdb(), "CREATE ROLE test_role_liste_main LOGIN IN ROLE clause_donneurs, clause_facilitateurs"));
+	ck_assert_int_eq(testdb_run_output("role list", output, sizeof(output)), 0);
+	ck_assert_ptr_nonnull(strstr(output, "périmètre"));
+	ck_assert_ptr_nonnull(strstr(output, "test_role_liste_bm       donneur        donneur BM"));
+	ck_assert_ptr_nonnull(strstr(output, "test_role_liste_fac      facilitateur   PLIE bordeaux"));
+	ck_assert_ptr_nonnull(strstr(output, "test_role_liste_main     les deux !     aucun (ne voit rien)"));
+	ck_assert(db_exec(testdb(), "DROP ROLE test_role_liste_main"));
+}
+END_TEST
+
 static Suite *
 security_sql_suite(void)
 {
@@ -252,6 +376,14 @@ security_sql_suite(void)
 	tcase_add_test(tc, test_session_without_public);
 	tcase_add_test(tc, test_planted_function_never_runs);
 	tcase_add_test(tc, test_public_not_writable);
+	suite_add_tcase(suite, tc);
+
+	tc = tcase_create("readers");
+	tcase_set_timeout(tc, 60);
+	tcase_add_checked_fixture(tc, testdb_setup, testdb_teardown);
+	tcase_add_loop_test(tc, test_facilitateur_rows, 0, sizeof(RLS_CASES) / sizeof(RLS_CASES[0]));
+	tcase_add_test(tc, test_role_moves_between_groups);
+	tcase_add_test(tc, test_role_list);
 	suite_add_tcase(suite, tc);
 	return suite;
 }
