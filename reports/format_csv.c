@@ -15,8 +15,9 @@ csv_write_bom(FILE *out)
 	fputs("\xEF\xBB\xBF", out);
 }
 
-void
-csv_write_field(FILE *out, const char *value, bool first)
+/* Writes one cell as is, quoted when it holds a separator, a quote or a line break. */
+static void
+csv_write_raw(FILE *out, const char *value, bool first)
 {
 	if (!first)
 		fputc(';', out);
@@ -35,13 +36,76 @@ csv_write_field(FILE *out, const char *value, bool first)
 	fputc('"', out);
 }
 
+bool
+csv_text_needs_neutralising(const char *value)
+{
+	return value[0] != '\0' && strchr("=+-@\t\r", value[0]) != NULL;
+}
+
+/*
+ * A text cell: one that starts with = + - @, a tab or a carriage return would be read
+ * by a spreadsheet as a formula (an opération named =HYPERLINK(…) runs in Excel), so it
+ * gets a leading apostrophe, which spreadsheets take as "this is text".
+ */
+void
+csv_write_field(FILE *out, const char *value, bool first)
+{
+	if (!csv_text_needs_neutralising(value))
+	{
+		csv_write_raw(out, value, first);
+		return;
+	}
+
+	size_t length = strlen(value);
+	char *text = malloc(length + 2);
+
+	if (text == NULL)
+	{
+		/* out of memory: drop the cell's content rather than write a formula */
+		csv_write_raw(out, "'", first);
+		return;
+	}
+	text[0] = '\'';
+	memcpy(text + 1, value, length + 1);
+	csv_write_raw(out, text, first);
+	free(text);
+}
+
 void
 csv_write_number(FILE *out, double value, int max_decimals, bool first)
 {
 	char number[64];
 
 	format_csv_number_max(value, max_decimals, number, sizeof(number));
-	csv_write_field(out, number, first);
+	csv_write_raw(out, number, first);
+}
+
+void
+csv_write_numeric_text(FILE *out, const char *value, bool first)
+{
+	char *end = NULL;
+
+	if (value[0] == '\0' || strlen(value) >= 64)
+	{
+		csv_write_field(out, value, first);
+		return;
+	}
+	(void) strtod(value, &end);
+	if (end == NULL || *end != '\0' || strpbrk(value, "eEnNiI") != NULL)
+	{
+		/* not a plain decimal number as PostgreSQL prints it: text */
+		csv_write_field(out, value, first);
+		return;
+	}
+
+	char number[64];
+
+	snprintf(number, sizeof(number), "%s", value);
+	char *point = strchr(number, '.');
+
+	if (point)
+		*point = ',';
+	csv_write_raw(out, number, first);
 }
 
 void

@@ -27,8 +27,14 @@ bool suivi_write_csv(const SuiviReport *report, FILE *out);
 
 /* Low-level helpers, shared by the other CSV reports. */
 void csv_write_bom(FILE *out);
+/* A text cell; one a spreadsheet would take for a formula (= + - @ tab CR first) is
+ * prefixed with an apostrophe. */
 void csv_write_field(FILE *out, const char *value, bool first);
+bool csv_text_needs_neutralising(const char *value);
+/* A number, written as a number even when negative. */
 void csv_write_number(FILE *out, double value, int max_decimals, bool first);
+/* A number as PostgreSQL prints it ("-12.50"), with a decimal comma; text otherwise. */
+void csv_write_numeric_text(FILE *out, const char *value, bool first);
 void csv_end_row(FILE *out);
 
 #endif

@@ -47,14 +47,8 @@ table_write_row(TableWriter *table, const char *const *values)
 		{
 			if (i > 0)
 				fputc(';', table->out);
-			if (table->numeric && table->numeric[i] && strchr(values[i], '.'))
-			{
-				char number[64];
-
-				snprintf(number, sizeof(number), "%s", values[i]);
-				*strchr(number, '.') = ',';
-				fputs(number, table->out);
-			}
+			if (table->numeric && table->numeric[i])
+				csv_write_numeric_text(table->out, values[i], true);
 			else
 				csv_write_field(table->out, values[i], true);
 		}

@@ -21,9 +21,29 @@ typedef struct RejectsWriter
 	StrBuf encoded;
 } RejectsWriter;
 
+/* A cell starting like a formula (= + - @ tab CR) would run in a spreadsheet. */
+static bool
+starts_like_formula(char c)
+{
+	return c != '\0' && strchr("=+-@\t\r", c) != NULL;
+}
+
 static void
 append_field(StrBuf *line, const char *value, char delimiter)
 {
+	if (starts_like_formula(value[0]))
+	{
+		/* quoted, with the apostrophe spreadsheets read as "text" */
+		strbuf_puts(line, "\"'");
+		for (const char *p = value; *p; p++)
+		{
+			if (*p == '"')
+				strbuf_putc(line, '"');
+			strbuf_putc(line, *p);
+		}
+		strbuf_putc(line, '"');
+		return;
+	}
 	if (strchr(value, delimiter) == NULL && strchr(value, '"') == NULL && strchr(value, '\n') == NULL)
 	{
 		strbuf_puts(line, value);
@@ -37,6 +57,46 @@ append_field(StrBuf *line, const char *value, char delimiter)
 		strbuf_putc(line, *p);
 	}
 	strbuf_putc(line, '"');
+}
+
+/*
+ * Appends a row as sent, cell by cell in its delimiter and quoting, with an apostrophe
+ * before the content of each cell that starts like a formula: the rows come back to be
+ * corrected, and whoever opens the file in a spreadsheet must not run what a sender wrote.
+ */
+static void
+append_raw_row(StrBuf *line, const char *row, char delimiter)
+{
+	bool cell_start = true;
+	bool quoted = false;
+
+	for (const char *p = row; *p; p++)
+	{
+		if (cell_start)
+		{
+			cell_start = false;
+			if (*p == '"')
+			{
+				quoted = true;
+				strbuf_putc(line, *p);
+				if (starts_like_formula(p[1]))
+					strbuf_putc(line, '\'');
+				continue;
+			}
+			if (starts_like_formula(*p))
+				strbuf_putc(line, '\'');
+		}
+		if (*p == '"' && quoted)
+		{
+			if (p[1] == '"')
+				strbuf_putc(line, *p++);	/* an escaped quote, still inside */
+			else
+				quoted = false;
+		}
+		else if (*p == delimiter && !quoted)
+			cell_start = true;
+		strbuf_putc(line, *p);
+	}
 }
 
 /* Writes a UTF-8 line in the source's encoding. */
@@ -70,7 +130,7 @@ rejects_row(void *context, const DbRow *row)
 	else
 	{
 		/* the row as sent, already in the file's delimiter and quoting */
-		strbuf_puts(&writer->line, db_row_value(row, 0));
+		append_raw_row(&writer->line, db_row_value(row, 0), delimiter);
 		strbuf_printf(&writer->line, "%c%s%c", delimiter, db_row_value(row, 1), delimiter);
 		append_field(&writer->line, db_row_value(row, 2), delimiter);
 		strbuf_putc(&writer->line, delimiter);

@@ -9,7 +9,7 @@
 -- Run by hand: BEGIN; \i sql/bulk/attribution_index_off.sql \i sql/attribution.sql
 --              \i sql/bulk/attribution_index_on.sql
 --              SELECT clause.recalcule_fiche_heures_mois(NULL); COMMIT;
-SET LOCAL search_path = clause, public;
+SET LOCAL search_path = clause, pg_temp;
 -- the window functions sort every line: in memory rather than on disk
 SET LOCAL work_mem = '256MB';
 -- a million rows through simple expressions: compiling them costs more than it saves

@@ -10,7 +10,7 @@
 -- did not touch (a participant of month A in month B) is harmless: same rules, same result.
 -- Run by hand: BEGIN; SELECT set_config('clause.attribution_lots', '12', true);
 --              \i sql/attribution_lots.sql COMMIT;
-SET LOCAL search_path = clause, public;
+SET LOCAL search_path = clause, pg_temp;
 SET LOCAL jit = off;   -- compiling costs more than these small queries run
 
 CREATE TEMP TABLE perimetre ON COMMIT DROP AS

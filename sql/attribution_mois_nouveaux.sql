@@ -8,7 +8,7 @@
 -- index on mois.
 -- Run by hand: BEGIN; SELECT set_config('clause.attribution_lots', '12', true);
 --              \i sql/attribution_mois_nouveaux.sql COMMIT;
-SET LOCAL search_path = clause, public;
+SET LOCAL search_path = clause, pg_temp;
 SET LOCAL jit = off;   -- compiling costs more than these small queries run
 
 CREATE TEMP TABLE mois_nouveaux ON COMMIT DROP AS

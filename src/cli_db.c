@@ -137,7 +137,7 @@ db_psql_run(int argc, char **argv)
 	if (password[0])
 		setenv("PGPASSWORD", password, 1);
 	explicit_bzero(password, sizeof(password));
-	setenv("PGOPTIONS", "-c search_path=clause,public", 0);
+	setenv("PGOPTIONS", "-c search_path=clause,pg_temp", 0);
 
 	char **args = calloc((size_t) argc + 3, sizeof(char *));
 	int n = 0;

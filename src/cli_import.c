@@ -3,6 +3,7 @@
  */
 #include <getopt.h>
 #include <libgen.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,7 +40,8 @@ static void
 print_import_summary(const char *path, ImportStatus status, const ImportResult *result)
 {
 	char *copy = strdup(path);
-	const char *name = copy ? basename(copy) : path;
+	char printable[PATH_MAX];
+	const char *name = log_printable(copy ? basename(copy) : path, printable, sizeof(printable));
 
 	if (status == IMPORT_ALREADY_DONE)
 		printf("%s : déjà importé (lot n° %lld du %s), rien à faire\n", name,
@@ -73,7 +75,8 @@ import_decp_run(const ImportOptions *import, int first, int argc, char **argv)
 											   import->max_reported, &result, &counts);
 		int code = import_status_exit_code(status);
 		char *copy = strdup(argv[i]);
-		const char *name = copy ? basename(copy) : argv[i];
+		char printable[PATH_MAX];
+		const char *name = log_printable(copy ? basename(copy) : argv[i], printable, sizeof(printable));
 
 		if (status == IMPORT_LOADED || status == IMPORT_ROWS_REJECTED)
 			printf("%s : lot n° %lld : %lld marché%s lu%s, %lld chargé%s, %lld inchangé%s, "

@@ -25,6 +25,41 @@ value_exists(Db *db, const char *sql, const char *value, bool *exists)
 	return true;
 }
 
+static const char *
+role_other_group(const char *group)
+{
+	return strcmp(group, "clause_donneurs") == 0 ? "clause_facilitateurs" : "clause_donneurs";
+}
+
+/*
+ * A role moved from facilitateur to donneur d'ordre (or back) leaves its former group:
+ * otherwise it would keep reading what the former group may read.
+ */
+static bool
+role_leave_other_group(Db *db, const char *group, const char *role, const char *quoted_role,
+					   bool *left)
+{
+	const char *other = role_other_group(group);
+	const char *params[] = {other, role};
+	char found[8];
+	bool isnull = true;
+
+	*left = false;
+	if (!db_query_value(db, "SELECT 1 FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid "
+						"JOIN pg_roles r ON r.oid = m.member WHERE g.rolname = $1 AND r.rolname = $2",
+						2, params, found, sizeof(found), &isnull))
+		return false;
+	if (isnull)
+		return true;
+
+	char sql[512];
+
+	/* the group is one of our two fixed names; the role is quoted by libpq */
+	snprintf(sql, sizeof(sql), "REVOKE %s FROM %s", other, quoted_role);
+	*left = db_exec(db, sql);
+	return *left;
+}
+
 /* Creates the login role (or reuses it), puts it in its group, records what it may see. */
 static int
 role_grant(const char *command, const char *group, const char *donneur, const char *plie,
@@ -32,6 +67,7 @@ role_grant(const char *command, const char *group, const char *donneur, const ch
 {
 	Session session = {0};
 	bool exists = false;
+	bool left_other = false;
 
 	if (!cli_open_session(&session))
 		return EXIT_CODE_DATABASE;
@@ -78,6 +114,7 @@ role_grant(const char *command, const char *group, const char *donneur, const ch
 		snprintf(sql, sizeof(sql), "GRANT %s TO %s", quoted_group, quoted);
 		ok = db_exec(db, sql);
 	}
+	ok = ok && role_leave_other_group(db, group, role, quoted, &left_other);
 	ok = ok && db_query(db, "INSERT INTO acces_role (role, donneur_id, plie) VALUES ($1, $2, $3) "
 						"ON CONFLICT (role) DO UPDATE SET donneur_id = EXCLUDED.donneur_id, "
 						"plie = EXCLUDED.plie", 3, params, NULL, NULL, NULL) &&
@@ -86,10 +123,14 @@ role_grant(const char *command, const char *group, const char *donneur, const ch
 	if (!ok)
 		db_rollback(db);
 	else
+	{
 		printf("rôle %s : %s %s%s\n", role, donneur ? "donneur d'ordre" : "facilitateur du PLIE",
 			   donneur ? donneur : plie,
 			   role_exists ? " (rôle existant)" : " (créé, sans mot de passe : ALTER ROLE … PASSWORD "
 			   "pour une connexion hors socket locale)");
+		if (left_other)
+			printf("rôle %s : retiré du groupe %s\n", role, role_other_group(group));
+	}
 	if (quoted)
 		db_free(quoted);
 	if (quoted_group)
@@ -161,26 +202,54 @@ role_facilitateur_run(int argc, char **argv)
 static bool
 print_role(void *context, const DbRow *row)
 {
-	(void) context;
-	printf("%-24s %-14s %s\n", db_row_value(row, 0), db_row_value(row, 1), db_row_value(row, 2));
+	int *count = context;
+
+	if ((*count)++ == 0)
+		printf("%-24s %-14s %-24s %s\n", "rôle", "groupe", "périmètre", "connexion");
+	printf("%-24s %-14s %-24s %s\n", db_row_value(row, 0), db_row_value(row, 1), db_row_value(row, 2),
+		   db_row_value(row, 3));
 	return true;
 }
+
+/*
+ * Every role that may read: the members of the two groups and the roles recorded in
+ * acces_role, with their group (a role in both, or in none, is shown as such) and scope.
+ */
+static const char ROLE_LIST_SQL[] =
+	"WITH membre AS ("
+	" SELECT r.rolname::text AS role,"
+	"  bool_or(g.rolname = 'clause_donneurs') AS donneur,"
+	"  bool_or(g.rolname = 'clause_facilitateurs') AS facilitateur"
+	" FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles r ON r.oid = m.member"
+	" WHERE g.rolname IN ('clause_donneurs', 'clause_facilitateurs') GROUP BY r.rolname),"
+	" tous AS ("
+	" SELECT coalesce(a.role::text, m.role) AS role, a.donneur_id, a.plie,"
+	"  coalesce(m.donneur, false) AS donneur, coalesce(m.facilitateur, false) AS facilitateur"
+	" FROM acces_role a FULL JOIN membre m ON m.role = a.role::text)"
+	" SELECT t.role,"
+	"  CASE WHEN t.donneur AND t.facilitateur THEN 'les deux !'"
+	"   WHEN t.donneur THEN 'donneur' WHEN t.facilitateur THEN 'facilitateur' ELSE 'aucun' END,"
+	"  CASE WHEN t.donneur_id IS NOT NULL THEN 'donneur ' || t.donneur_id"
+	"   WHEN t.plie IS NOT NULL THEN 'PLIE ' || t.plie ELSE 'aucun (ne voit rien)' END,"
+	"  CASE WHEN r.oid IS NULL THEN 'rôle supprimé' WHEN r.rolcanlogin THEN 'oui' ELSE 'non' END"
+	" FROM tous t LEFT JOIN pg_roles r ON r.rolname = t.role"
+	" ORDER BY t.role";
 
 static int
 role_list_run(int argc, char **argv)
 {
 	Session session = {0};
+	int count = 0;
 
 	if (argc > 1)
 		return cli_usage_error("clause role list", "argument inattendu « %s »", argv[1]);
 	if (!cli_open_session(&session))
 		return EXIT_CODE_DATABASE;
 
-	bool ok = db_query(&session.db,
-					   "SELECT role, CASE WHEN donneur_id IS NOT NULL THEN 'donneur' ELSE 'facilitateur' END, "
-					   "coalesce(donneur_id, plie) FROM acces_role ORDER BY role", 0, NULL,
-					   print_role, NULL, NULL);
+	bool ok = db_query(&session.db, ROLE_LIST_SQL, 0, NULL, print_role, &count, NULL);
 
+	if (ok && count == 0)
+		printf("aucun rôle de lecteur (voir clause role donneur|facilitateur)\n");
 	session_close(&session);
 	return ok ? EXIT_CODE_OK : EXIT_CODE_DATABASE;
 }
@@ -213,7 +282,11 @@ static const Command ROLE_FACILITATEUR = {
 	role_facilitateur_run, NULL
 };
 static const Command ROLE_LIST = {
-	"list", "rôles de lecteurs et ce qu'ils voient", "clause role list", NULL, role_list_run, NULL
+	"list", "rôles de lecteurs et ce qu'ils voient", "clause role list",
+	"Chaque rôle membre de clause_donneurs ou de clause_facilitateurs, ou enregistré par\n"
+	"clause role : son groupe, son périmètre (donneur d'ordre ou PLIE) et s'il peut se\n"
+	"connecter. Un rôle dans les deux groupes, ou dans aucun, est signalé.\n",
+	role_list_run, NULL
 };
 static const Command *const ROLE_SUBCOMMANDS[] = {&ROLE_DONNEUR, &ROLE_FACILITATEUR, &ROLE_LIST, NULL};
 

@@ -159,7 +159,7 @@ db_connect(Db *db, const char *conninfo)
 	log_debug("connecté à %s", db->description);
 
 	/* Fixed session settings: our own schema first, ISO dates, UTF-8. */
-	return db_exec(db, "SET search_path = clause, public; "
+	return db_exec(db, "SET search_path = clause, pg_temp; "
 				   "SET client_encoding = 'UTF8'; SET DateStyle = 'ISO, YMD'; "
 				   "SET client_min_messages = warning; "
 				   /* JIT compiling costs more than our queries gain from it */

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <string.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "log.h"
 
@@ -31,20 +32,91 @@ log_get_level(void)
 	return current_level;
 }
 
+/*
+ * Writes a message on one line: a line break or another control character inside it
+ * (a file or opération named "x\nclause: erreur : …") is shown escaped, so that no input
+ * can forge a line of the log or drive the terminal. Trailing line breaks (libpq ends its
+ * messages with one) are dropped.
+ */
+static void
+log_write_escaped(const char *text, size_t length)
+{
+	while (length > 0 && (text[length - 1] == '\n' || text[length - 1] == '\r'))
+		length--;
+	for (size_t i = 0; i < length; i++)
+	{
+		unsigned char c = (unsigned char) text[i];
+
+		if (c == '\n')
+			fputs("\\n", stderr);
+		else if (c == '\r')
+			fputs("\\r", stderr);
+		else if ((c < 0x20 && c != '\t') || c == 0x7f)
+			fprintf(stderr, "\\x%02x", c);
+		else
+			fputc(c, stderr);
+	}
+}
+
+const char *
+log_printable(const char *text, char *buffer, size_t size)
+{
+	size_t used = 0;
+
+	if (size == 0)
+		return "";
+	for (const char *p = text; *p && used + 5 < size; p++)
+	{
+		unsigned char c = (unsigned char) *p;
+
+		if (c == '\n')
+			used += (size_t) snprintf(buffer + used, size - used, "\\n");
+		else if (c == '\r')
+			used += (size_t) snprintf(buffer + used, size - used, "\\r");
+		else if ((c < 0x20 && c != '\t') || c == 0x7f)
+			used += (size_t) snprintf(buffer + used, size - used, "\\x%02x", c);
+		else
+			buffer[used++] = (char) c;
+	}
+	buffer[used] = '\0';
+	return buffer;
+}
+
 void
 log_message(LogLevel level, const char *fmt, ...)
 {
 	va_list args;
+	char buffer[2048];
+	char *text = buffer;
 
 	if (level < current_level)
 		return;
 
+	va_start(args, fmt);
+	int length = vsnprintf(buffer, sizeof(buffer), fmt, args);
+
+	va_end(args);
+	if (length < 0)
+		return;
+	if ((size_t) length >= sizeof(buffer))
+	{
+		text = malloc((size_t) length + 1);
+		if (text == NULL)
+			text = buffer;		/* the message, cut */
+		else
+		{
+			va_start(args, fmt);
+			vsnprintf(text, (size_t) length + 1, fmt, args);
+			va_end(args);
+		}
+	}
+
 	fputs("clause: ", stderr);
 	fputs(level_prefix[level], stderr);
-	va_start(args, fmt);
-	vfprintf(stderr, fmt, args);
-	va_end(args);
+	log_write_escaped(text, text == buffer ? strlen(buffer) : (size_t) length);
 	fputc('\n', stderr);
+	if (text != buffer)
+		free(text);
 }
 
 const char *

@@ -5,6 +5,8 @@
 #ifndef CLAUSE_LOG_H
 #define CLAUSE_LOG_H
 
+#include <stddef.h>
+
 typedef enum
 {
 	LOG_LEVEL_DEBUG = 0,
@@ -22,6 +24,10 @@ void log_message(LogLevel level, const char *fmt, ...)
 
 /* French text for the system errors users meet (missing file, permission…). */
 const char *log_strerror(int errnum);
+
+/* TEXT with its line breaks and control characters escaped (\n, \r, \xNN), for a name
+ * printed on one line of output; cut to fit BUFFER, which it returns. */
+const char *log_printable(const char *text, char *buffer, size_t size);
 
 #define log_debug(...) log_message(LOG_LEVEL_DEBUG, __VA_ARGS__)
 #define log_info(...) log_message(LOG_LEVEL_INFO, __VA_ARGS__)

@@ -39,7 +39,7 @@ migration_run(Db *db, const char *name, const char *text, const char *sha)
 	if (!db_begin(db))
 		return false;
 	if (!db_exec(db, text) ||
-		!db_exec(db, "SET search_path = clause, public") ||
+		!db_exec(db, "SET search_path = clause, pg_temp") ||
 		!db_query(db,
 				  "INSERT INTO clause.schema_migration (nom, sha256) VALUES ($1, $2) "
 				  "ON CONFLICT (nom) DO UPDATE SET sha256 = EXCLUDED.sha256, applique_le = now()",

@@ -2,7 +2,7 @@
 -- each (same definitions as sql/migrations/0001_schema.sql), and the new blocks
 -- summarised in the block-range indexes (0.3 s a million lines; until then every search
 -- through them reads all the new blocks).
-SET LOCAL search_path = clause, public;
+SET LOCAL search_path = clause, pg_temp;
 SET LOCAL maintenance_work_mem = '256MB';
 ALTER TABLE ligne_heures ADD CONSTRAINT ligne_heures_pkey PRIMARY KEY (id);
 CREATE INDEX ligne_heures_participant_mois_idx ON ligne_heures (participant_id, mois);

@@ -1,6 +1,6 @@
 -- Views and report functions of clause: every figure of a report is read here.
 -- Re-created by `clause db migrate` whenever a file of sql/views/ changes; anyone can query them in psql.
-SET search_path = clause, public;
+SET search_path = clause, pg_temp;
 
 DROP VIEW IF EXISTS v_fiche_unique, v_fiche_operation, v_ligne, v_fiche_heures_mois CASCADE;
 DROP FUNCTION IF EXISTS progression_fiche(integer, date) CASCADE;

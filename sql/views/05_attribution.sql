@@ -3,7 +3,7 @@
 -- sql/attribution.sql stores it whole; sql/attribution_lots.sql recomputes only the
 -- participant-months a batch touched (every rule is decided within a participant-month,
 -- so a condition on participant_id and mois is pushed below the window functions).
-SET search_path = clause, public;
+SET search_path = clause, pg_temp;
 
 DROP VIEW IF EXISTS v_attribution_calcul CASCADE;
 DROP FUNCTION IF EXISTS recalcule_fiche_heures_mois(date[]);

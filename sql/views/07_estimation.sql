@@ -2,7 +2,7 @@
 -- amount: montant HT × part_main_oeuvre × taux_insertion ÷ cout_horaire_charge (settings;
 -- 1,000,000 € × 50 % × 5 % ÷ 30 €/h ≈ 833 h). Used by sql/merge/marches.sql, and after a
 -- change of one of these settings to re-estimate the marchés marked as estimated.
-SET search_path = clause, public;
+SET search_path = clause, pg_temp;
 
 DROP FUNCTION IF EXISTS heures_prevues_estimation(numeric) CASCADE;
 DROP FUNCTION IF EXISTS estimer_heures_prevues() CASCADE;

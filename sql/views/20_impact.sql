@@ -1,6 +1,6 @@
 -- The tableau d'impact of a donneur d'ordre (clause report impact): every figure, one row
 -- per group and indicator, already masked. Try: SELECT * FROM clause.impact('BM') WHERE niveau = 'total';
-SET search_path = clause, public;
+SET search_path = clause, pg_temp;
 
 DROP VIEW IF EXISTS v_impact_ligne CASCADE;
 DROP FUNCTION IF EXISTS impact(text, text, date, date) CASCADE;

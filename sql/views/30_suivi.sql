@@ -1,6 +1,6 @@
 -- The facilitateur's monthly sheet (clause report suivi): what to chase this month in a
 -- PLIE. Try: SELECT * FROM clause.suivi_echeances('bordeaux', '2021-10-01');
-SET search_path = clause, public;
+SET search_path = clause, pg_temp;
 
 DROP VIEW IF EXISTS v_marche_plie CASCADE;
 DROP FUNCTION IF EXISTS suivi_echeances(text, date) CASCADE;

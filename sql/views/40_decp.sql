@@ -1,7 +1,7 @@
 -- DECP marchés: the merge of an imported DECP file (run by importers/decp.c on its stage),
 -- where each DECP marché is executed, and which ones no opération follows yet.
 -- Rules and fields: importers/README-decp.md. Re-created with the other view files.
-SET search_path = clause, public;
+SET search_path = clause, pg_temp;
 
 DROP VIEW IF EXISTS v_decp_a_suivre, v_decp_localisation CASCADE;
 DROP FUNCTION IF EXISTS decp_fusionner(bigint) CASCADE;

@@ -2,7 +2,7 @@
 -- survey), for every PLIE or one (clause report observatoire). Already masked.
 -- Try: SELECT * FROM clause.observatoire(2021);
 --      SELECT * FROM clause.observatoire_repartition(2021, 'bordeaux') WHERE dimension = 'age';
-SET search_path = clause, public;
+SET search_path = clause, pg_temp;
 
 DROP VIEW IF EXISTS v_observatoire_ligne CASCADE;
 DROP FUNCTION IF EXISTS observatoire(integer, text) CASCADE;

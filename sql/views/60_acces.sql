@@ -2,7 +2,7 @@
 -- sql/migrations/0005_acces.sql): what they may call, re-granted whenever the views are
 -- re-created. Every view runs with the reader's rights (security_invoker), so row-level
 -- security applies through it: a view never shows a reader more than its tables would.
-SET search_path = clause, public;
+SET search_path = clause, pg_temp;
 
 DROP FUNCTION IF EXISTS mon_impact(text, date, date) CASCADE;
 
