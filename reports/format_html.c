@@ -177,7 +177,7 @@ impact_cards(FILE *out, const ImpactReport *report, const ImpactGroup *total)
 		else if (i == 3)
 			fputs("personnes distinctes", out);
 		else
-			fputs("participant × employeur × type", out);
+			fputs("reçus, sinon participant × employeur × type", out);
 		fputs("</div></div>\n", out);
 	}
 	fputs("</div>\n", out);
@@ -477,7 +477,7 @@ observatoire_write_html(const ObservatoireReport *report, const ReportSources *s
 		else if (strcmp(figure->key, "participants") == 0)
 			fputs("personnes distinctes", out);
 		else if (strcmp(figure->key, "contrats") == 0)
-			fputs("participant × employeur × type", out);
+			fputs("reçus, sinon participant × employeur × type", out);
 		else if (strcmp(figure->key, "donneurs") == 0)
 			fputs("maîtres d'ouvrage", out);
 		else if (strcmp(figure->key, "marches") == 0)
@@ -543,7 +543,7 @@ suivi_write_html(const SuiviReport *report, const ReportSources *sources, FILE *
 	fputs("<header>\n<h1>Suivi mensuel du facilitateur</h1>\n<p class=\"meta\"><strong>", out);
 	html_escape(out, report->plie_nom);
 	fprintf(out, "</strong> — %s</p>\n<p class=\"meta\">Extraction du %s</p>\n</header>\n", month, extracted);
-	for (int s = 0; s < SUIVI_SECTIONS; s++)
+	for (int s = 0; s < report->nsections; s++)
 	{
 		const SuiviSection *section = &report->sections[s];
 

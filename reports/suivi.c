@@ -169,7 +169,14 @@ suivi_load(Db *db, const char *plie, const char *month, SuiviReport *report, boo
 		return false;
 	}
 	snprintf(report->plie_nom, sizeof(report->plie_nom), "%s", name);
-	for (int s = 0; s < SUIVI_SECTIONS; s++)
+
+	char any[8];
+
+	/* without any contract sent, the sheet is what it was: no two empty sections */
+	if (!db_query_value(db, "SELECT EXISTS (SELECT 1 FROM contrat)", 0, NULL, any, sizeof(any), NULL))
+		return false;
+	report->nsections = any[0] == 't' ? SUIVI_SECTIONS : SUIVI_SECTIONS - 2;
+	for (int s = 0; s < report->nsections; s++)
 		if (!db_query(db, SECTIONS[s].sql, 2, params, suivi_row, &report->sections[s], NULL))
 			return false;
 	return true;
@@ -258,7 +265,7 @@ suivi_write_text(const SuiviReport *report, FILE *out)
 
 	format_fr_month(report->month, month, sizeof(month));
 	fprintf(out, "Suivi mensuel du facilitateur — %s — %s\n", report->plie_nom, month);
-	for (int s = 0; s < SUIVI_SECTIONS; s++)
+	for (int s = 0; s < report->nsections; s++)
 		write_section_text(&report->sections[s], out);
 	return !ferror(out);
 }
@@ -271,7 +278,7 @@ suivi_write_json(const SuiviReport *report, FILE *out)
 	cJSON_AddStringToObject(root, "rapport", "suivi");
 	cJSON_AddStringToObject(root, "plie", report->plie);
 	cJSON_AddStringToObject(root, "mois", report->month);
-	for (int s = 0; s < SUIVI_SECTIONS; s++)
+	for (int s = 0; s < report->nsections; s++)
 	{
 		const SuiviSection *section = &report->sections[s];
 		cJSON *rows = cJSON_AddArrayToObject(root, section->key);

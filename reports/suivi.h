@@ -33,6 +33,7 @@ typedef struct SuiviReport
 	char plie_nom[128];
 	char month[8];				/* AAAA-MM */
 	SuiviSection sections[SUIVI_SECTIONS];
+	int nsections;				/* the contract sections (last two) only once contracts were sent */
 } SuiviReport;
 
 /* *unknown is set when the PLIE does not exist. */

@@ -213,6 +213,17 @@ START_TEST(test_hours_outside_contracts)
 	ck_assert_int_eq(testdb_run_output("report suivi --plie bordeaux --mois 2021-11", out, sizeof(out)), 0);
 	ck_assert_msg(strstr(out, "Heures hors contrat connu") && strstr(out, "heures_2021.csv"), "%s", out);
 	ck_assert_msg(strstr(out, "Contrats sans heures") && strstr(out, "Q4"), "%s", out);
+	/* every format writes the two sections, the workbook as two more sheets */
+	ck_assert_int_eq(testdb_run("report suivi --plie bordeaux --mois 2021-11 --format xlsx "
+								"-o tests/tmp/suivi-contrats.xlsx"), 0);
+	testdb_assert_xlsx_sheets("tests/tmp/suivi-contrats.xlsx",
+							  (const char *const[]) {"Hors contrat", "Contrats sans heures", NULL});
+	ck_assert_int_eq(testdb_run_output("report suivi --plie bordeaux --mois 2021-11 --format json", out, sizeof(out)), 0);
+	ck_assert_msg(strstr(out, "\"heures_hors_contrat\"") && strstr(out, "\"contrats_sans_heures\""), "%s", out);
+	ck_assert_int_eq(testdb_run("report suivi --plie bordeaux --mois 2021-11 --format html "
+								"-o tests/tmp/suivi-contrats.html"), 0);
+	ck_assert_int_eq(testdb_run("report impact --donneur BM --format xlsx -o tests/tmp/impact-contrats.xlsx"), 0);
+	ck_assert_int_eq(testdb_run("report impact --donneur BM --format html -o tests/tmp/impact-contrats.html"), 0);
 }
 END_TEST
 
@@ -233,6 +244,32 @@ START_TEST(test_compte_rendu_hours_outside_contracts)
 	ck_assert_msg(strstr(text, "heures_2021-12.csv:2  Q5") != NULL, "%s", text);
 	ck_assert_msg(strstr(text, "heures_2021-12.csv:3") == NULL, "%s", text);
 	free(text);
+}
+END_TEST
+
+/*
+ * The observatoire of 2021 for Bordeaux: the seven contracts sent (all on its marchés, all
+ * overlapping 2021) and the four inferred; Q3's CDI hours at SGB on MX1 fall within c7, so
+ * that pair counts through c7 (before: 9 contracts, all inferred).
+ */
+START_TEST(test_observatoire_contracts)
+{
+	load_contrats_impact();
+	ck_assert_str_eq(testdb_text("SELECT string_agg(cle || '=' || valeur, ' ' ORDER BY rang) FROM observatoire(2021, 'bordeaux') "
+								 "WHERE cle IN ('contrats', 'contrats_deduits', 'sorties_emploi_durable', 'duree_moins_1_mois', "
+								 "'duree_de_1_a_6_mois', 'duree_6_mois_plus', 'fin_embauche_cdi', 'fin_en_cours')"),
+					 "contrats=11 contrats_deduits=4 sorties_emploi_durable=2 duree_moins_1_mois=2 "
+					 "duree_de_1_a_6_mois=3 duree_6_mois_plus=2 fin_embauche_cdi=1 fin_en_cours=3");
+	/* another PLIE: no contract sent there, nothing new */
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM observatoire(2021, 'agenais') WHERE rang > 9"), 0);
+}
+END_TEST
+
+START_TEST(test_observatoire_without_contracts_unchanged)
+{
+	testdb_load_reports();
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM observatoire(2021, 'bordeaux') WHERE rang > 9"), 0);
+	ck_assert_str_eq(testdb_text("SELECT valeur FROM observatoire(2021, 'bordeaux') WHERE cle = 'contrats'"), "9");
 }
 END_TEST
 
@@ -260,6 +297,8 @@ contrats_suite(void)
 	tcase_add_test(reports, test_impact_without_contracts_unchanged);
 	tcase_add_test(reports, test_hours_outside_contracts);
 	tcase_add_test(reports, test_compte_rendu_hours_outside_contracts);
+	tcase_add_test(reports, test_observatoire_contracts);
+	tcase_add_test(reports, test_observatoire_without_contracts_unchanged);
 	suite_add_tcase(suite, reports);
 	return suite;
 }
