@@ -98,9 +98,12 @@ mapper_header(ProfileMapper *mapper, const CsvRecord *header)
 	char *names[PROFILE_MAX_COLUMNS];
 	size_t lengths[PROFILE_MAX_COLUMNS];
 
+	/* an optional column the profile does not map is absent from the file: stored values stay */
 	for (int i = 0; i < kind->ncolumns; i++)
 	{
-		names[i] = (char *) kind->columns[i].name;
+		bool absent = !kind->columns[i].required && !profile->fields[i].used;
+
+		names[i] = (char *) (absent ? "" : kind->columns[i].name);
 		lengths[i] = strlen(names[i]);
 	}
 

@@ -72,6 +72,40 @@ print_marche(void *context, const DbRow *row)
 	return true;
 }
 
+static bool
+print_hors_contrat(void *context, const DbRow *row)
+{
+	FILE *out = context;
+	char hours[32];
+
+	format_fr_number(strtod(db_row_value(row, 4), NULL), 2, hours, sizeof(hours));
+	fprintf(out, "  %s:%s  %-12s %-14s %-8s %s  %10s h\n", db_row_value(row, 0), db_row_value(row, 1),
+			db_row_value(row, 2), db_row_value(row, 3), db_row_value(row, 5), db_row_value(row, 6), hours);
+	return true;
+}
+
+/*
+ * Lines of these batches credited although no contract sent by their employer covers the
+ * month (DOMAIN.md "Contracts"): said only when there are some.
+ */
+static bool
+compte_rendu_hors_contrat(Db *db, const char *const *params, FILE *out)
+{
+	char count[32];
+
+	if (!db_query_value(db, "SELECT count(*) FROM v_heures_hors_contrat WHERE lot_id = ANY($1::bigint[])",
+						1, params, count, sizeof(count), NULL))
+		return false;
+	if (strcmp(count, "0") == 0)
+		return true;
+	fprintf(out, "\nHeures hors contrat connu (créditées ; aucun contrat reçu de l'employeur ne couvre le mois)\n");
+	return db_query(db, "SELECT b.fichier, h.ligne, h.participant_id, h.employeur_siret, h.heures_total, "
+					"h.marche_id, to_char(h.mois, 'YYYY-MM') "
+					"FROM v_heures_hors_contrat h JOIN lot_import b ON b.id = h.lot_id "
+					"WHERE h.lot_id = ANY($1::bigint[]) ORDER BY b.id, h.ligne",
+					1, params, print_hors_contrat, out, NULL);
+}
+
 bool
 compte_rendu_write(Db *db, const char *dir, const BatchOutcome *outcomes, int count,
 				   int skipped, FILE *out)
@@ -132,6 +166,7 @@ compte_rendu_write(Db *db, const char *dir, const BatchOutcome *outcomes, int co
 						"LEFT JOIN v_ligne v ON v.marche_id = r.marche_id AND v.credite AND v.mois <= r.mois "
 						"GROUP BY r.mois, r.marche_id, m.heures_prevues ORDER BY r.mois, r.marche_id",
 						1, params, print_marche, out, NULL);
+	ok = ok && compte_rendu_hors_contrat(db, params, out);
 	strbuf_free(&lots);
 	return ok && !ferror(out);
 }

@@ -285,7 +285,7 @@ suivi_union_columns(const SuiviReport *report, const char **names, const char **
 {
 	int count = 0;
 
-	for (int s = 0; s < SUIVI_SECTIONS; s++)
+	for (int s = 0; s < report->nsections; s++)
 		for (int c = 0; c < report->sections[s].ncolumns; c++)
 		{
 			const char *name = report->sections[s].columns[c];
@@ -316,7 +316,7 @@ suivi_write_csv(const SuiviReport *report, FILE *out)
 	for (int k = 0; k < ncolumns; k++)
 		csv_write_field(out, headers[k], false);
 	csv_end_row(out);
-	for (int s = 0; s < SUIVI_SECTIONS; s++)
+	for (int s = 0; s < report->nsections; s++)
 	{
 		const SuiviSection *section = &report->sections[s];
 

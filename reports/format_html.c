@@ -177,7 +177,7 @@ impact_cards(FILE *out, const ImpactReport *report, const ImpactGroup *total)
 		else if (i == 3)
 			fputs("personnes distinctes", out);
 		else
-			fputs("participant × employeur × type", out);
+			fputs("reçus, sinon participant × employeur × type", out);
 		fputs("</div></div>\n", out);
 	}
 	fputs("</div>\n", out);
@@ -193,7 +193,8 @@ impact_rubrique_table(FILE *out, const ImpactReport *report, const ImpactGroup *
 		fputs("<th class=\"n\">Contrats</th><th class=\"n\">Heures</th></tr>\n", out);
 	else
 		fprintf(out, "<th class=\"n\">%s</th></tr>\n",
-				strcmp(rubrique, "modalites") == 0 ? "Heures" : "Participants");
+				strcmp(rubrique, "modalites") == 0 ? "Heures" :
+				strncmp(rubrique, "contrats_", 9) == 0 ? "Contrats" : "Participants");
 	for (int i = 0; i < group->count; i++)
 	{
 		const ImpactValue *value = &group->values[i];
@@ -237,6 +238,16 @@ impact_month_chart(FILE *out, const ImpactGroup *group, const char *title)
 		svg_month_bars(out, months, values, count, title);
 }
 
+/* The group has values of that rubrique (contracts by length and end: only when sent). */
+static bool
+impact_has_rubrique(const ImpactGroup *group, const char *rubrique)
+{
+	for (int i = 0; i < group->count; i++)
+		if (strcmp(group->values[i].rubrique, rubrique) == 0)
+			return true;
+	return false;
+}
+
 /* One group: its profile, criteria, contracts, modalités and months. */
 static void
 impact_group_detail(FILE *out, const ImpactReport *report, const ImpactGroup *group, bool chart)
@@ -250,6 +261,10 @@ impact_group_detail(FILE *out, const ImpactReport *report, const ImpactGroup *gr
 	fputs("</div>\n<div>\n", out);
 	impact_rubrique_table(out, report, group, "criteres");
 	impact_rubrique_table(out, report, group, "contrats");
+	if (impact_has_rubrique(group, "contrats_duree"))
+		impact_rubrique_table(out, report, group, "contrats_duree");
+	if (impact_has_rubrique(group, "contrats_fin"))
+		impact_rubrique_table(out, report, group, "contrats_fin");
 	fputs("</div>\n</div>\n", out);
 	if (!chart)
 	{
@@ -462,7 +477,7 @@ observatoire_write_html(const ObservatoireReport *report, const ReportSources *s
 		else if (strcmp(figure->key, "participants") == 0)
 			fputs("personnes distinctes", out);
 		else if (strcmp(figure->key, "contrats") == 0)
-			fputs("participant × employeur × type", out);
+			fputs("reçus, sinon participant × employeur × type", out);
 		else if (strcmp(figure->key, "donneurs") == 0)
 			fputs("maîtres d'ouvrage", out);
 		else if (strcmp(figure->key, "marches") == 0)
@@ -528,7 +543,7 @@ suivi_write_html(const SuiviReport *report, const ReportSources *sources, FILE *
 	fputs("<header>\n<h1>Suivi mensuel du facilitateur</h1>\n<p class=\"meta\"><strong>", out);
 	html_escape(out, report->plie_nom);
 	fprintf(out, "</strong> — %s</p>\n<p class=\"meta\">Extraction du %s</p>\n</header>\n", month, extracted);
-	for (int s = 0; s < SUIVI_SECTIONS; s++)
+	for (int s = 0; s < report->nsections; s++)
 	{
 		const SuiviSection *section = &report->sections[s];
 

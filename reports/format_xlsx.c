@@ -610,7 +610,8 @@ bool
 suivi_write_xlsx(const SuiviReport *report, const ReportSources *sources, const char *path)
 {
 	static const char *const sheet_names[SUIVI_SECTIONS] = {
-		"Échéances", "Marchés muets", "Non éligibles", "Non comptabilisées"
+		"Échéances", "Marchés muets", "Non éligibles", "Non comptabilisées", "Hors contrat",
+		"Contrats sans heures"
 	};
 	char title[256], subtitle[256], month[32], extracted[16];
 	lxw_workbook *book;
@@ -625,7 +626,7 @@ suivi_write_xlsx(const SuiviReport *report, const ReportSources *sources, const 
 	if (book == NULL)
 		return false;
 	xlsx_styles(book, &styles);
-	for (int s = 0; s < SUIVI_SECTIONS; s++)
+	for (int s = 0; s < report->nsections; s++)
 	{
 		const SuiviSection *section = &report->sections[s];
 		lxw_worksheet *sheet = workbook_add_worksheet(book, sheet_names[s]);

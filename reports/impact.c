@@ -231,6 +231,8 @@ impact_rubrique_title(const char *rubrique)
 		{"profil", "Profil des participants (âge à la première heure)"},
 		{"criteres", "Critères d'éligibilité (participants)"},
 		{"contrats", "Types de contrat (contrats, heures)"},
+		{"contrats_duree", "Durée des contrats reçus (fin réelle, sinon prévue)"},
+		{"contrats_fin", "Fin des contrats reçus"},
 		{"modalites", "Modalités (heures)"},
 		{"mois", "Heures par mois"},
 	};

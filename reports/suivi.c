@@ -45,6 +45,22 @@ static const char *const MOTIFS_HEADERS[] = {
 };
 static const bool MOTIFS_NUMERIC[] = {false, true, true, true, true};
 
+static const char *const HORS_CONTRAT_COLUMNS[] = {
+	"participant_id", "employeur", "marche_id", "mois", "heures", "fichier", "ligne"
+};
+static const char *const HORS_CONTRAT_HEADERS[] = {
+	"Participant", "Employeur", "Marché", "Mois", "Heures", "Fichier", "Ligne"
+};
+static const bool HORS_CONTRAT_NUMERIC[] = {false, false, false, false, true, false, true};
+
+static const char *const SANS_HEURES_COLUMNS[] = {
+	"participant_id", "employeur", "marche_id", "type_contrat", "date_debut", "fin", "fichier", "ligne"
+};
+static const char *const SANS_HEURES_HEADERS[] = {
+	"Participant", "Employeur", "Marché", "Type", "Début", "Fin", "Fichier", "Ligne"
+};
+static const bool SANS_HEURES_NUMERIC[] = {false, false, false, false, false, false, false, true};
+
 static const struct
 {
 	const char *key;
@@ -73,6 +89,15 @@ static const struct
 		"SELECT motif, lignes_mois, heures_mois, lignes_annee, heures_annee "
 		"FROM suivi_non_comptabilisees($1, $2::date)",
 	5, MOTIFS_COLUMNS, MOTIFS_HEADERS, MOTIFS_NUMERIC},
+	{"heures_hors_contrat", "Heures hors contrat connu (créditées, mais aucun contrat reçu ne couvre le mois)",
+		"SELECT participant_id, employeur, marche_id, to_char(mois, 'YYYY-MM'), heures, fichier, ligne "
+		"FROM suivi_hors_contrat($1, $2::date)",
+	7, HORS_CONTRAT_COLUMNS, HORS_CONTRAT_HEADERS, HORS_CONTRAT_NUMERIC},
+	{"contrats_sans_heures", "Contrats sans heures (aucune heure créditée dans leurs mois)",
+		"SELECT participant_id, employeur, marche_id, type_contrat, to_char(date_debut, 'YYYY-MM-DD'), "
+		"coalesce(to_char(fin, 'YYYY-MM-DD'), ''), fichier, ligne "
+		"FROM suivi_contrats_sans_heures($1, $2::date)",
+	8, SANS_HEURES_COLUMNS, SANS_HEURES_HEADERS, SANS_HEURES_NUMERIC},
 };
 
 static bool
@@ -144,7 +169,14 @@ suivi_load(Db *db, const char *plie, const char *month, SuiviReport *report, boo
 		return false;
 	}
 	snprintf(report->plie_nom, sizeof(report->plie_nom), "%s", name);
-	for (int s = 0; s < SUIVI_SECTIONS; s++)
+
+	char any[8];
+
+	/* without any contract sent, the sheet is what it was: no two empty sections */
+	if (!db_query_value(db, "SELECT EXISTS (SELECT 1 FROM contrat)", 0, NULL, any, sizeof(any), NULL))
+		return false;
+	report->nsections = any[0] == 't' ? SUIVI_SECTIONS : SUIVI_SECTIONS - 2;
+	for (int s = 0; s < report->nsections; s++)
 		if (!db_query(db, SECTIONS[s].sql, 2, params, suivi_row, &report->sections[s], NULL))
 			return false;
 	return true;
@@ -233,7 +265,7 @@ suivi_write_text(const SuiviReport *report, FILE *out)
 
 	format_fr_month(report->month, month, sizeof(month));
 	fprintf(out, "Suivi mensuel du facilitateur — %s — %s\n", report->plie_nom, month);
-	for (int s = 0; s < SUIVI_SECTIONS; s++)
+	for (int s = 0; s < report->nsections; s++)
 		write_section_text(&report->sections[s], out);
 	return !ferror(out);
 }
@@ -246,7 +278,7 @@ suivi_write_json(const SuiviReport *report, FILE *out)
 	cJSON_AddStringToObject(root, "rapport", "suivi");
 	cJSON_AddStringToObject(root, "plie", report->plie);
 	cJSON_AddStringToObject(root, "mois", report->month);
-	for (int s = 0; s < SUIVI_SECTIONS; s++)
+	for (int s = 0; s < report->nsections; s++)
 	{
 		const SuiviSection *section = &report->sections[s];
 		cJSON *rows = cJSON_AddArrayToObject(root, section->key);

@@ -1,6 +1,7 @@
 /*
  * The facilitateur's monthly sheet (clause report suivi): marchés ending with hours due,
- * silent marchés, participants without eligibility, lines not credited by reason.
+ * silent marchés, participants without eligibility, lines not credited by reason, hours
+ * outside every known contract and contracts with no hours.
  */
 #ifndef CLAUSE_SUIVI_H
 #define CLAUSE_SUIVI_H
@@ -10,7 +11,7 @@
 
 #include "db.h"
 
-#define SUIVI_SECTIONS 4
+#define SUIVI_SECTIONS 6
 #define SUIVI_MAX_COLUMNS 10
 
 typedef struct SuiviSection
@@ -32,6 +33,7 @@ typedef struct SuiviReport
 	char plie_nom[128];
 	char month[8];				/* AAAA-MM */
 	SuiviSection sections[SUIVI_SECTIONS];
+	int nsections;				/* the contract sections (last two) only once contracts were sent */
 } SuiviReport;
 
 /* *unknown is set when the PLIE does not exist. */

@@ -1,7 +1,7 @@
 #!/bin/sh
 # The main job on the bundled sample year (data/sample/): starts the embedded database,
-# imports the referential files then the monthly timesheets, attributes the hours and
-# writes the reports under reports/out/. Running it again changes no figure: every file
+# imports the referential files, the contracts, then the monthly timesheets, attributes
+# the hours and writes the reports under reports/out/. Running it again changes no figure: every file
 # already imported is a no-op.
 set -u
 cd "$(dirname "$0")/.." || exit 1
@@ -25,6 +25,12 @@ echo "== Référentiel"
 for kind in donneurs entreprises operations marches participants conventions; do
     import "$kind" "data/sample/$kind.csv"
 done
+
+# Contracts as two employers send them: the ETTI's mission export (Windows-1252, its own
+# column names, people found by name) through its profile, and the EI's canonical file.
+echo "== Contrats de travail (ETTI et EI)"
+import contrats --profile etti-idees-bordeaux-contrats data/sample/contrats_2021_etti-idees-bordeaux.csv
+import contrats data/sample/contrats_2021_elan-batiment.csv
 
 echo "== Heures mensuelles"
 for file in $(ls data/sample/heures_*.csv | LC_ALL=C sort); do

@@ -1717,6 +1717,261 @@ static bool sample_write_conventions(const Model *md, const char *dir)
 	return out_close(&out);
 }
 
+/* ------------------------------------------------------------------ contracts */
+
+/*
+ * The contracts two employers send (DOMAIN.md "Contracts"): the ETTI Id'ees Intérim
+ * Bordeaux (its mission export, through a profile) and the EI Élan Bâtiment Insertion
+ * (canonical CSV). One contract per assignment of theirs; two assignments of a
+ * participant starting the same month make one contract. Dates, ends and reasons are
+ * drawn from their own generator, so that the timesheets stay as they were.
+ */
+enum { MF_TERME, MF_CDI, MF_CDD, MF_FORMATION, MF_DEMISSION, MF_LICENCIEMENT, MF_RUPTURE,
+	   MF_AUTRE, MF_COUNT };
+static const char *const MOTIFS_FIN[] = {"terme", "embauche_cdi", "embauche_cdd", "formation",
+										 "demission", "licenciement", "rupture_periode_essai",
+										 "autre"};
+/* the ETTI's words for them, mapped back by its profile */
+static const char *const MOTIFS_ETTI[] = {"Fin de mission", "Embauche CDI", "Embauche CDD",
+										  "Entrée en formation", "Démission", "Licenciement",
+										  "Rupture période d'essai", "Autre"};
+
+typedef struct Contrat {
+	int p, e, m, contrat;
+	int t0, t1;      /* model months covered */
+	int debut, fin_prevue, fin; /* yyyymmdd; fin 0 = still running */
+	int motif;       /* MF_*, when fin */
+	int hebdo;       /* weekly hours */
+} Contrat;
+
+#define S_MAX_CONTRATS 600
+
+typedef struct Contrats {
+	Contrat c[S_MAX_CONTRATS];
+	int n;
+} Contrats;
+
+/* Days since 0000-03-01 (for lengths in days). */
+static long date_days(int ymd)
+{
+	long y = ymd / 10000, m = ymd / 100 % 100, d = ymd % 100;
+	if (m <= 2) {
+		y--;
+		m += 12;
+	}
+	return 365 * y + y / 4 - y / 100 + y / 400 + (153 * (m - 3) + 2) / 5 + d;
+}
+
+/* The same day k months later, clamped to the month's end (as PostgreSQL adds an interval). */
+static int date_add_months(int ymd, int k)
+{
+	int mi = month_of_date(ymd) + k;
+	int d = ymd % 100, last = date_days_in_month(mi / 12, mi % 12 + 1);
+	return date_make(mi / 12, mi % 12 + 1, d < last ? d : last);
+}
+
+static int motif_draw(Rng *rng, bool etti)
+{
+	static const int etti_weights[MF_COUNT] = {60, 10, 8, 7, 5, 0, 0, 10};
+	static const int ei_weights[MF_COUNT] = {45, 12, 10, 13, 8, 2, 5, 5};
+	const int *w = etti ? etti_weights : ei_weights;
+	int r = rng_below(rng, 100);
+	for (int k = 0; k < MF_COUNT; k++) {
+		if (r < w[k])
+			return k;
+		r -= w[k];
+	}
+	return MF_AUTRE;
+}
+
+static void contrats_build(const Model *md, Contrats *cs)
+{
+	Rng rng = {.state = 0x2021C0A7ULL};
+	int etti = ent_find("IDBX"), ei = ent_find("ELANB");
+	cs->n = 0;
+	for (int i = 0; i < md->nassigns; i++) {
+		const Assign *a = &md->assigns[i];
+		if (a->e != etti && a->e != ei)
+			continue;
+		Contrat *same = NULL;
+		for (int k = 0; k < cs->n && same == NULL; k++)
+			if (cs->c[k].p == a->p && cs->c[k].e == a->e && cs->c[k].t0 == a->t0)
+				same = &cs->c[k];
+		if (same != NULL) {
+			if (a->t1 > same->t1)
+				same->t1 = a->t1;
+			continue;
+		}
+		if (cs->n >= S_MAX_CONTRATS) {
+			fprintf(stderr, "gen_data: internal: too many contracts\n");
+			exit(EXIT_INTERNAL);
+		}
+		cs->c[cs->n++] = (Contrat){.p = a->p, .e = a->e, .m = a->m, .t0 = a->t0, .t1 = a->t1,
+								   .contrat = a->e == etti ? CT_CTT : CT_CDDI};
+	}
+	for (int k = 0; k < cs->n; k++) {
+		Contrat *c = &cs->c[k];
+		bool is_etti = c->e == etti;
+		c->debut = month_first_day(S_MI0 + c->t0) + rng_below(&rng, 5);
+		c->hebdo = is_etti ? 35 : (rng_below(&rng, 2) ? 26 : 24);
+		if (c->t1 < S_NT - 1) {
+			/* ended within the year, a few days before the month's end at most */
+			c->fin = month_last_day(S_MI0 + c->t1) - rng_below(&rng, 4);
+			c->fin_prevue = month_last_day(S_MI0 + c->t1 + rng_below(&rng, 3));
+			c->motif = motif_draw(&rng, is_etti);
+		} else
+			c->fin_prevue = month_last_day(S_MI0 + c->t1 + 1 + rng_below(&rng, 4));
+	}
+}
+
+/* Every participant of the ETTI's export is found by name: no two share name and birth. */
+static bool contrats_names_unique(const Model *md, const Contrats *cs)
+{
+	for (int k = 0; k < cs->n; k++)
+		for (int q = 0; q < S_NP; q++) {
+			const Participant *a = &md->parts[cs->c[k].p], *b = &md->parts[q];
+			if (q != cs->c[k].p && a->naissance == b->naissance && strcmp(a->nom, b->nom) == 0 &&
+				strcmp(a->prenom, b->prenom) == 0) {
+				fprintf(stderr, "gen_data: check: homonyms %s and %s\n", a->id, b->id);
+				return false;
+			}
+		}
+	return true;
+}
+
+static const char *metier_of(const Contrat *c, bool etti)
+{
+	static const char *const ETTI_JOBS[] = {"Manœuvre gros œuvre", "Aide-maçon", "Ouvrier VRD",
+											"Agent d'entretien", "Peintre en bâtiment"};
+	static const char *const ROME[] = {"F1703", "F1704", "F1606", "F1702", "K2204"};
+	return etti ? ETTI_JOBS[c->p % COUNT_OF(ETTI_JOBS)] : ROME[c->p % COUNT_OF(ROME)];
+}
+
+/* The ETTI's mission export: Windows-1252, CRLF, its own column names, no SIRET, no id. */
+static bool contrats_write_etti(const Model *md, const Contrats *cs, const char *dir, int *rows)
+{
+	int etti = ent_find("IDBX");
+	Out out;
+	if (!out_open(&out, dir, "contrats_2021_etti-idees-bordeaux.csv", ';', true, true, false))
+		return false;
+	out_header(&out, "Nom;Prénom;Né(e) le;N° mission;Réf. marché;Type de contrat;Début mission;"
+					 "Fin prévue;Fin réelle;Durée hebdo;Qualification;Motif de fin");
+	*rows = 0;
+	for (int k = 0; k < cs->n; k++) {
+		const Contrat *c = &cs->c[k];
+		const Participant *p = &md->parts[c->p];
+		char date[16];
+		if (c->e != etti)
+			continue;
+		out_field(&out, p->nom);
+		out_field(&out, p->prenom);
+		date_format_fr(date, sizeof(date), p->naissance);
+		out_field(&out, date);
+		out_fieldf(&out, "M-21%04d", k + 1);
+		out_field(&out, md->marches[c->m].id);
+		out_field(&out, "Mission");
+		date_format_fr(date, sizeof(date), c->debut);
+		out_field(&out, date);
+		date_format_fr(date, sizeof(date), c->fin_prevue);
+		out_field(&out, date);
+		if (c->fin)
+			date_format_fr(date, sizeof(date), c->fin);
+		out_field(&out, c->fin ? date : "");
+		out_fieldf(&out, "%d,00", c->hebdo);
+		out_field(&out, metier_of(c, true));
+		out_field(&out, c->fin ? MOTIFS_ETTI[c->motif] : "");
+		out_row_end(&out);
+		(*rows)++;
+	}
+	return out_close(&out);
+}
+
+/* The EI's export: the canonical columns, UTF-8, jobs as ROME codes. */
+static bool contrats_write_ei(const Model *md, const Contrats *cs, const char *dir, int *rows)
+{
+	int ei = ent_find("ELANB");
+	Out out;
+	if (!out_open(&out, dir, "contrats_2021_elan-batiment.csv", ';', false, false, false))
+		return false;
+	out_header(&out, "participant_id;employeur_siret;marche_id;type_contrat;date_debut;"
+					 "date_fin_prevue;date_fin;heures_hebdo;metier;motif_fin");
+	*rows = 0;
+	for (int k = 0; k < cs->n; k++) {
+		const Contrat *c = &cs->c[k];
+		char date[16];
+		if (c->e != ei)
+			continue;
+		out_field(&out, md->parts[c->p].id);
+		out_field(&out, md->sirets[c->e]);
+		out_field(&out, md->marches[c->m].id);
+		out_field(&out, CONTRATS[c->contrat]);
+		date_format_iso(date, sizeof(date), c->debut);
+		out_field(&out, date);
+		date_format_iso(date, sizeof(date), c->fin_prevue);
+		out_field(&out, date);
+		if (c->fin)
+			date_format_iso(date, sizeof(date), c->fin);
+		out_field(&out, c->fin ? date : "");
+		out_fieldf(&out, "%d", c->hebdo);
+		out_field(&out, metier_of(c, false));
+		out_field(&out, c->fin ? MOTIFS_FIN[c->motif] : "");
+		out_row_end(&out);
+		(*rows)++;
+	}
+	return out_close(&out);
+}
+
+typedef struct ContratFigures {
+	int known, inferred, inferred_with_zero, durable;
+	int duree[4];        /* moins_1_mois, de_1_a_6_mois, 6_mois_plus, inconnue */
+	int fin[MF_COUNT + 1]; /* by motif, then en_cours */
+} ContratFigures;
+
+/*
+ * The contract figures of the observatoire of 2021 (every PLIE), from the model: the
+ * contracts overlapping 2021, and for participant × employer pairs with no contract the
+ * distinct participant × employer × type of the credited lines of 2021 with hours.
+ */
+static void contrats_figures(const Model *md, const Contrats *cs, ContratFigures *f)
+{
+	memset(f, 0, sizeof(*f));
+	for (int k = 0; k < cs->n; k++) {
+		const Contrat *c = &cs->c[k];
+		int end = c->fin ? c->fin : c->fin_prevue;
+		if (end < 20210101)
+			continue;
+		f->known++;
+		long stop = date_days(end) + 1;
+		f->duree[stop < date_days(date_add_months(c->debut, 1)) ? 0
+				 : stop < date_days(date_add_months(c->debut, 6)) ? 1 : 2]++;
+		f->fin[c->fin ? c->motif : MF_COUNT]++;
+		if (c->fin && c->motif == MF_CDI)
+			f->durable++;
+	}
+	static bool seen[S_NP][COUNT_OF(ENTREPRISES)][CT_AUTRE + 1];
+	static bool seen_zero[S_NP][COUNT_OF(ENTREPRISES)][CT_AUTRE + 1];
+	memset(seen, 0, sizeof(seen));
+	memset(seen_zero, 0, sizeof(seen_zero));
+	for (int i = 0; i < md->nlines; i++) {
+		const Line *l = &md->lines[i];
+		bool known = false;
+		if (l->dup || l->status != ST_CREDITED || l->t < 1)
+			continue;
+		for (int k = 0; k < cs->n && !known; k++)
+			known = cs->c[k].p == l->p && cs->c[k].e == l->e;
+		if (known)
+			continue;
+		if (!seen_zero[l->p][l->e][l->contrat]) {
+			seen_zero[l->p][l->e][l->contrat] = true;
+			f->inferred_with_zero++;
+		}
+		if (l->h + l->hf > 0 && !seen[l->p][l->e][l->contrat]) {
+			seen[l->p][l->e][l->contrat] = true;
+			f->inferred++;
+		}
+	}
+}
+
 typedef struct Shape {
 	char name[48];
 	char delim;
@@ -1857,7 +2112,7 @@ static int conventions_in_force_2021(const char *plie)
 }
 
 /* Writes the expected figures, sorted, from the model. */
-static bool sample_write_expected(const Model *md, const char *path)
+static bool sample_write_expected(const Model *md, const Contrats *cs, const char *path)
 {
 	enum { MAXL = 160 };
 	static char store[MAXL][96];
@@ -1907,6 +2162,20 @@ static bool sample_write_expected(const Model *md, const char *path)
 		EXP("rejects\t%s\t%d", s.name, md->rejects_batch[b]);
 	}
 	EXP("hours\ttotal_credited\t%lld.%02lld", md->total_credited / 100, md->total_credited % 100);
+	ContratFigures cf;
+	contrats_figures(md, cs, &cf);
+	static const char *const DUREES[] = {"moins_1_mois", "de_1_a_6_mois", "6_mois_plus", "inconnue"};
+	EXP("contracts\tcontrats\t%d", cf.known + cf.inferred);
+	EXP("contracts\tcontrats_deduits\t%d", cf.inferred);
+	EXP("contracts\tsorties_emploi_durable\t%d", cf.durable);
+	for (int k = 0; k < COUNT_OF(DUREES); k++)
+		EXP("contracts\tduree_%s\t%d", DUREES[k], cf.duree[k]);
+	for (int k = 0; k < MF_COUNT; k++)
+		EXP("contracts\tfin_%s\t%d", MOTIFS_FIN[k], cf.fin[k]);
+	EXP("contracts\tfin_en_cours\t%d", cf.fin[MF_COUNT]);
+	EXP("contracts\tfin_non_renseigne\t%d", 0);
+	EXP("rejects\tcontrats_2021_etti-idees-bordeaux.csv\t%d", 0);
+	EXP("rejects\tcontrats_2021_elan-batiment.csv\t%d", 0);
 #undef EXP
 	qsort(lines, (size_t) n, sizeof(char *), str_cmp);
 	FILE *f = fopen(path, "wb");
@@ -2006,6 +2275,21 @@ static int sample_run(const char *dir, const char *expected)
 		shape_of_batch(md->bad[j].batch, &s);
 		printf("  bad row  %s line %d: %s\n", s.name, md->bad[j].line, md->bad[j].what);
 	}
+	static Contrats contrats;
+	int etti_rows = 0, ei_rows = 0;
+	contrats_build(md, &contrats);
+	if (!contrats_names_unique(md, &contrats) ||
+		!contrats_write_etti(md, &contrats, dir, &etti_rows) ||
+		!contrats_write_ei(md, &contrats, dir, &ei_rows))
+		return EXIT_INTERNAL;
+	printf("  %-30s %5d rows\n", "contrats_2021_etti-idees-bordeaux.csv", etti_rows);
+	printf("  %-30s %5d rows\n", "contrats_2021_elan-batiment.csv", ei_rows);
+	{
+		ContratFigures cf;
+		contrats_figures(md, &contrats, &cf);
+		printf("  contracts 2021: %d sent, %d inferred (%d counting zero-hour lines)\n", cf.known,
+			   cf.inferred, cf.inferred_with_zero);
+	}
 	for (int s = 0; s < ST_COUNT; s++)
 		printf("  lines %-20s %5d\n", STATUS_NAMES[s], md->status_count[s]);
 	printf("  credited hours %lld.%02lld\n", md->total_credited / 100, md->total_credited % 100);
@@ -2018,7 +2302,7 @@ static int sample_run(const char *dir, const char *expected)
 			if (!dir_make_all(parent))
 				return EXIT_INTERNAL;
 		}
-		if (!sample_write_expected(md, expected))
+		if (!sample_write_expected(md, &contrats, expected))
 			return EXIT_INTERNAL;
 		printf("expected figures in %s\n", expected);
 	}

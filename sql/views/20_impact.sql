@@ -8,12 +8,16 @@ DROP FUNCTION IF EXISTS impact_sources(text, text, date, date) CASCADE;
 
 -- Credited lines with what the tableau d'impact groups and counts them by: opération,
 -- marché, entreprise attributaire, and the participant's profile (never their name).
+-- contrat_connu: the participant and employer have contracts sent (kind contrats), which
+-- are counted instead of contracts inferred from these lines.
 CREATE VIEW v_impact_ligne AS
 SELECT o.donneur_id, o.id AS operation_id, m.id AS marche_id, m.attributaire_siret,
        l.participant_id, l.employeur_siret, l.mois, l.heures, l.heures_formation,
        l.heures + l.heures_formation AS heures_total, l.type_contrat,
        CASE WHEN l.modalite = 'co_traitance' THEN 'sous_traitance' ELSE l.modalite END AS modalite,
-       p.sexe, p.qpv, p.criteres, p.date_naissance
+       p.sexe, p.qpv, p.criteres, p.date_naissance,
+       EXISTS (SELECT 1 FROM contrat c WHERE c.participant_id = l.participant_id
+                                         AND c.employeur_siret = l.employeur_siret) AS contrat_connu
 FROM ligne_heures l
 JOIN attribution a ON a.ligne_id = l.id AND a.motif IS NULL
 JOIN marche m ON m.id = l.marche_id
@@ -27,6 +31,12 @@ JOIN participant p ON p.id = l.participant_id;
 -- participant's age band is their age at their first credited hour in the group.
 -- Counts of people (personnes) from 1 to seuil_masquage - 1 come back as valeur NULL
 -- and masque true; 0 is shown (no one to re-identify).
+-- Contracts: those sent (kind contrats) that overlap the months asked, on a marché of the
+-- group or with credited hours on one in their months; plus, for a participant and
+-- employer with none sent, those inferred as today (distinct participant, employer, type
+-- over the credited lines). When contracts were sent for the donneur, every group also
+-- gets how many were inferred, the sorties vers l'emploi durable and the sent contracts
+-- by length and by how they ended.
 CREATE FUNCTION impact(p_donneur text, p_operation text DEFAULT NULL,
                        p_debut date DEFAULT NULL, p_fin date DEFAULT NULL)
 RETURNS TABLE (niveau text, niveau_rang integer, groupe_id text, groupe_libelle text,
@@ -79,8 +89,36 @@ personne AS (        -- participants of each group in the period, profile at fir
 heures AS (
     SELECT niveau, groupe_id, sum(heures) AS travaillees, sum(heures_formation) AS formation,
            sum(heures_total) AS total,
-           count(DISTINCT (participant_id, employeur_siret, type_contrat)) AS contrats
+           count(DISTINCT (participant_id, employeur_siret, type_contrat))
+               FILTER (WHERE NOT contrat_connu) AS contrats_deduits
     FROM lignes GROUP BY niveau, groupe_id),
+connus AS (          -- contracts sent overlapping the months asked, in each group of their
+                     -- marché and of the marchés where they have credited hours
+    SELECT k.niveau, k.groupe_id, c.*
+    FROM (SELECT g.niveau, g.groupe_id, c.id
+          FROM membre g JOIN clause.contrat c ON c.marche_id = g.marche_id
+          UNION
+          SELECT l.niveau, l.groupe_id, c.id
+          FROM lignes l
+          JOIN clause.contrat c ON c.participant_id = l.participant_id AND c.employeur_siret = l.employeur_siret
+                               AND l.mois >= date_trunc('month', c.date_debut)
+                               AND l.mois <= coalesce(c.date_fin, c.date_fin_prevue, 'infinity')
+          WHERE l.contrat_connu) k
+    JOIN clause.v_contrat_compte c ON c.id = k.id
+    WHERE (p_fin IS NULL OR c.date_debut <= (p_fin + interval '1 month - 1 day')::date)
+      AND (p_debut IS NULL OR coalesce(c.fin, 'infinity') >= p_debut)),
+contrats_connus AS (
+    SELECT niveau, groupe_id, count(*) AS contrats, count(*) FILTER (WHERE emploi_durable) AS durables
+    FROM connus GROUP BY niveau, groupe_id),
+connus_par_type AS (
+    SELECT niveau, groupe_id, type_contrat AS code, count(*) AS contrats
+    FROM connus GROUP BY niveau, groupe_id, type_contrat),
+connus_par_categorie AS (
+    SELECT niveau, groupe_id, 'duree_' || duree AS cle, count(*) AS contrats
+    FROM connus GROUP BY niveau, groupe_id, duree
+    UNION ALL
+    SELECT niveau, groupe_id, 'fin_' || fin_motif, count(*)
+    FROM connus GROUP BY niveau, groupe_id, fin_motif),
 profil AS (
     SELECT niveau, groupe_id, count(*) AS participants,
            count(*) FILTER (WHERE sexe = 'F') AS femmes,
@@ -101,7 +139,8 @@ par_critere AS (
     GROUP BY niveau, groupe_id, code),
 par_contrat AS (
     SELECT niveau, groupe_id, type_contrat AS code,
-           count(DISTINCT (participant_id, employeur_siret)) AS contrats, sum(heures_total) AS heures
+           count(DISTINCT (participant_id, employeur_siret)) FILTER (WHERE NOT contrat_connu) AS contrats,
+           sum(heures_total) AS heures
     FROM lignes GROUP BY niveau, groupe_id, type_contrat),
 par_modalite AS (
     SELECT niveau, groupe_id, modalite AS code, sum(heures_total) AS heures
@@ -122,6 +161,21 @@ type_contrat(code, rang, libelle) AS (VALUES
     ('cdi', 1, 'CDI'), ('cdd', 2, 'CDD'), ('cddi', 3, 'CDDI (SIAE)'),
     ('ctt', 4, 'Contrat de travail temporaire'), ('apprentissage', 5, 'Apprentissage'),
     ('professionnalisation', 6, 'Contrat de professionnalisation'), ('autre', 7, 'Autre contrat')),
+categorie_contrat(rubrique, rang, cle, libelle) AS (VALUES
+    ('contrats_duree', 1, 'duree_moins_1_mois', 'Moins d''un mois'),
+    ('contrats_duree', 2, 'duree_de_1_a_6_mois', 'De 1 à 6 mois'),
+    ('contrats_duree', 3, 'duree_6_mois_plus', '6 mois et plus'),
+    ('contrats_duree', 4, 'duree_inconnue', 'Durée inconnue (ni fin ni fin prévue)'),
+    ('contrats_fin', 1, 'fin_terme', 'Arrivés à terme'),
+    ('contrats_fin', 2, 'fin_embauche_cdi', 'Embauche en CDI'),
+    ('contrats_fin', 3, 'fin_embauche_cdd', 'Embauche en CDD'),
+    ('contrats_fin', 4, 'fin_formation', 'Entrée en formation'),
+    ('contrats_fin', 5, 'fin_demission', 'Démission'),
+    ('contrats_fin', 6, 'fin_licenciement', 'Licenciement'),
+    ('contrats_fin', 7, 'fin_rupture_periode_essai', 'Rupture de la période d''essai'),
+    ('contrats_fin', 8, 'fin_autre', 'Autre fin'),
+    ('contrats_fin', 9, 'fin_non_renseigne', 'Fin sans motif renseigné'),
+    ('contrats_fin', 10, 'fin_en_cours', 'En cours (pas de fin réelle connue)')),
 modalite(code, rang, libelle) AS (VALUES
     ('embauche_directe', 1, 'Embauche directe'), ('mise_a_disposition', 2, 'Mise à disposition'),
     ('sous_traitance', 3, 'Sous-traitance / co-traitance'), ('formation', 4, 'Formation')),
@@ -132,6 +186,7 @@ valeur AS (
     LEFT JOIN prevu pv ON pv.niveau = g.niveau AND pv.groupe_id = g.groupe_id
     LEFT JOIN heures h ON h.niveau = g.niveau AND h.groupe_id = g.groupe_id
     LEFT JOIN profil p ON p.niveau = g.niveau AND p.groupe_id = g.groupe_id
+    LEFT JOIN contrats_connus cc ON cc.niveau = g.niveau AND cc.groupe_id = g.groupe_id
     CROSS JOIN prm
     CROSS JOIN LATERAL (VALUES
         ('heures', 1, 'heures_prevues', 'Heures prévues', 'heures', pv.heures_prevues, false),
@@ -143,7 +198,8 @@ valeur AS (
         ('heures', 6, 'etp', 'Équivalents temps plein (ETP)', 'etp',
          round(coalesce(h.total, 0) / prm.heures_par_etp, 2), false),
         ('personnes', 1, 'participants', 'Participants', 'personnes', coalesce(p.participants, 0), true),
-        ('personnes', 2, 'contrats', 'Contrats', 'contrats', coalesce(h.contrats, 0), true),
+        ('personnes', 2, 'contrats', 'Contrats', 'contrats',
+         coalesce(cc.contrats, 0) + coalesce(h.contrats_deduits, 0), true),
         ('profil', 1, 'femmes', 'Femmes', 'personnes', coalesce(p.femmes, 0), true),
         ('profil', 2, 'hommes', 'Hommes', 'personnes', coalesce(p.hommes, 0), true),
         ('profil', 3, 'age_moins_26', 'Moins de 26 ans', 'personnes', coalesce(p.moins_26, 0), true),
@@ -152,15 +208,36 @@ valeur AS (
         ('profil', 6, 'qpv', 'Résidents d''un QPV', 'personnes', coalesce(p.qpv, 0), true))
         AS v(rubrique, rang, cle, libelle, unite, valeur, personnes)
     UNION ALL
+    -- only when contracts were sent for the donneur (every group alike, for the sheets'
+    -- columns): without any, every contract is inferred, as before
+    SELECT g.niveau, g.groupe_id, 'personnes', x.rang, x.cle, x.libelle, 'contrats', x.valeur, true
+    FROM groupe g
+    LEFT JOIN contrats_connus cc ON cc.niveau = g.niveau AND cc.groupe_id = g.groupe_id
+    LEFT JOIN heures h ON h.niveau = g.niveau AND h.groupe_id = g.groupe_id
+    CROSS JOIN LATERAL (VALUES
+        (3, 'contrats_deduits', 'dont contrats déduits des heures (aucun contrat reçu)',
+         coalesce(h.contrats_deduits, 0)),
+        (4, 'sorties_emploi_durable', 'Sorties vers l''emploi durable (CDI, CDD de 6 mois et plus)',
+         coalesce(cc.durables, 0))) AS x(rang, cle, libelle, valeur)
+    WHERE EXISTS (SELECT 1 FROM contrats_connus WHERE niveau = 'total')
+    UNION ALL
+    SELECT g.niveau, g.groupe_id, k.rubrique, k.rang, k.cle, k.libelle, 'contrats',
+           coalesce(pk.contrats, 0), true
+    FROM groupe g CROSS JOIN categorie_contrat k
+    LEFT JOIN connus_par_categorie pk ON pk.niveau = g.niveau AND pk.groupe_id = g.groupe_id
+                                     AND pk.cle = k.cle
+    WHERE EXISTS (SELECT 1 FROM contrats_connus WHERE niveau = 'total')
+    UNION ALL
     SELECT g.niveau, g.groupe_id, 'criteres', c.rang, 'critere_' || c.code, c.libelle, 'personnes',
            coalesce(pc.personnes, 0), true
     FROM groupe g CROSS JOIN critere c
     LEFT JOIN par_critere pc ON pc.niveau = g.niveau AND pc.groupe_id = g.groupe_id AND pc.code = c.code
     UNION ALL
     SELECT g.niveau, g.groupe_id, 'contrats', 2 * t.rang - 1, 'contrats_' || t.code, t.libelle, 'contrats',
-           coalesce(pt.contrats, 0), true
+           coalesce(pt.contrats, 0) + coalesce(ct.contrats, 0), true
     FROM groupe g CROSS JOIN type_contrat t
     LEFT JOIN par_contrat pt ON pt.niveau = g.niveau AND pt.groupe_id = g.groupe_id AND pt.code = t.code
+    LEFT JOIN connus_par_type ct ON ct.niveau = g.niveau AND ct.groupe_id = g.groupe_id AND ct.code = t.code
     UNION ALL
     SELECT g.niveau, g.groupe_id, 'contrats', 2 * t.rang, 'heures_' || t.code, t.libelle, 'heures',
            coalesce(pt.heures, 0), false
@@ -184,7 +261,8 @@ FROM groupe g
 JOIN valeur v ON v.niveau = g.niveau AND v.groupe_id = g.groupe_id
 CROSS JOIN prm
 ORDER BY g.niveau_rang, g.groupe_id,
-         array_position(ARRAY['heures', 'personnes', 'profil', 'criteres', 'contrats', 'modalites', 'mois'],
+         array_position(ARRAY['heures', 'personnes', 'profil', 'criteres', 'contrats', 'contrats_duree',
+                              'contrats_fin', 'modalites', 'mois'],
                         v.rubrique),
          v.rang
 $$;
@@ -214,7 +292,8 @@ lots AS (
     UNION SELECT operation_lot_id FROM marches
     UNION SELECT d.lot_id FROM clause.donneur d WHERE d.id = p_donneur
     UNION SELECT e.lot_id FROM clause.entreprise e WHERE e.siret IN (SELECT attributaire_siret FROM marches)
-    UNION SELECT p.lot_id FROM clause.participant p WHERE p.id IN (SELECT participant_id FROM lignes))
+    UNION SELECT p.lot_id FROM clause.participant p WHERE p.id IN (SELECT participant_id FROM lignes)
+    UNION SELECT c.lot_id FROM clause.contrat c WHERE c.marche_id IN (SELECT id FROM marches))
 SELECT b.id, b.nature, b.fichier, b.importe_le, b.sha256::text
 FROM clause.lot_import b
 WHERE b.id IN (SELECT lot_id FROM lots)

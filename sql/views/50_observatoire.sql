@@ -16,7 +16,9 @@ SELECT extract(year FROM l.mois)::integer AS annee, l.mois, a.plie, o.donneur_id
        l.heures, l.heures_formation, l.heures + l.heures_formation AS heures_total,
        l.type_contrat,
        CASE WHEN l.modalite = 'co_traitance' THEN 'sous_traitance' ELSE l.modalite END AS modalite,
-       p.sexe, p.criteres, p.date_naissance
+       p.sexe, p.criteres, p.date_naissance,
+       EXISTS (SELECT 1 FROM contrat c WHERE c.participant_id = l.participant_id
+                                         AND c.employeur_siret = l.employeur_siret) AS contrat_connu
 FROM ligne_heures l
 JOIN attribution a ON a.ligne_id = l.id AND a.motif IS NULL
 JOIN marche m ON m.id = l.marche_id
@@ -26,7 +28,11 @@ JOIN participant p ON p.id = l.participant_id;
 -- The key figures of year p_annee, for the PLIE p_plie or all (NULL):
 --   heures: credited hours (worked + training) of the months of the year;
 --   etp: heures ÷ heures_par_etp;
---   participants: distinct people; contrats: distinct participant × employer × contract type;
+--   participants: distinct people; contrats: the contracts sent (kind contrats) that
+--     overlap the year, on a marché of the scope or with credited hours in it, plus for a
+--     participant and employer with none sent distinct participant × employer × type;
+--     when any was sent, also how many were inferred, the sorties vers l'emploi durable
+--     and the contracts sent by length and by end (rangs 10 to 25);
 --   donneurs: donneurs d'ordre with credited hours in the year;
 --   marches: marchés whose execution period overlaps the year (with p_plie: those the
 --     PLIE follows that year, v_marche_plie);
@@ -49,9 +55,43 @@ h AS (
     SELECT coalesce(sum(heures_total), 0) AS total, coalesce(sum(heures), 0) AS travaillees,
            coalesce(sum(heures_formation), 0) AS formation,
            count(DISTINCT participant_id) AS participants,
-           count(DISTINCT (participant_id, employeur_siret, type_contrat)) AS contrats,
+           count(DISTINCT (participant_id, employeur_siret, type_contrat))
+               FILTER (WHERE NOT contrat_connu) AS contrats_deduits,
            count(DISTINCT donneur_id) AS donneurs
     FROM lignes),
+connus AS (
+    SELECT c.*
+    FROM clause.v_contrat_compte c
+    WHERE c.date_debut <= make_date(p_annee, 12, 31)
+      AND coalesce(c.fin, 'infinity') >= make_date(p_annee, 1, 1)
+      AND (p_plie IS NULL
+           OR EXISTS (SELECT 1 FROM clause.v_marche_plie mp
+                      WHERE mp.marche_id = c.marche_id AND mp.annee = p_annee AND mp.plie = p_plie)
+           OR EXISTS (SELECT 1 FROM lignes l
+                      WHERE l.participant_id = c.participant_id AND l.employeur_siret = c.employeur_siret
+                        AND l.mois >= date_trunc('month', c.date_debut)
+                        AND l.mois <= coalesce(c.fin, 'infinity')))),
+cn AS (
+    SELECT count(*) AS contrats, count(*) FILTER (WHERE emploi_durable) AS durables FROM connus),
+categorie_contrat(rang, cle, libelle) AS (VALUES
+    (12, 'duree_moins_1_mois', 'Contrats reçus de moins d''un mois'),
+    (13, 'duree_de_1_a_6_mois', 'Contrats reçus de 1 à 6 mois'),
+    (14, 'duree_6_mois_plus', 'Contrats reçus de 6 mois et plus'),
+    (15, 'duree_inconnue', 'Contrats reçus de durée inconnue (ni fin ni fin prévue)'),
+    (16, 'fin_terme', 'Contrats arrivés à terme'),
+    (17, 'fin_embauche_cdi', 'Contrats finis par une embauche en CDI'),
+    (18, 'fin_embauche_cdd', 'Contrats finis par une embauche en CDD'),
+    (19, 'fin_formation', 'Contrats finis par une entrée en formation'),
+    (20, 'fin_demission', 'Contrats finis par une démission'),
+    (21, 'fin_licenciement', 'Contrats finis par un licenciement'),
+    (22, 'fin_rupture_periode_essai', 'Contrats finis par une rupture de la période d''essai'),
+    (23, 'fin_autre', 'Contrats finis pour une autre raison'),
+    (24, 'fin_non_renseigne', 'Contrats finis sans motif renseigné'),
+    (25, 'fin_en_cours', 'Contrats en cours (pas de fin réelle connue)')),
+par_categorie AS (
+    SELECT 'duree_' || duree AS cle, count(*) AS contrats FROM connus GROUP BY duree
+    UNION ALL
+    SELECT 'fin_' || fin_motif, count(*) FROM connus GROUP BY fin_motif),
 mc AS (
     SELECT count(*) AS marches
     FROM clause.marche m
@@ -65,18 +105,33 @@ fac AS (
     WHERE f.annee = p_annee AND f.clause_insertion AND (p_plie IS NULL OR f.plie = p_plie)),
 v AS (
     SELECT x.*
-    FROM h CROSS JOIN mc CROSS JOIN fac CROSS JOIN prm
+    FROM h CROSS JOIN mc CROSS JOIN fac CROSS JOIN prm CROSS JOIN cn
     CROSS JOIN LATERAL (VALUES
         (1, 'heures', 'Heures d''insertion réalisées', 'heures', h.total, false),
         (2, 'heures_travaillees', 'dont heures travaillées', 'heures', h.travaillees, false),
         (3, 'heures_formation', 'dont heures de formation', 'heures', h.formation, false),
         (4, 'etp', 'Équivalents temps plein (ETP)', 'etp', round(h.total / prm.heures_par_etp, 2), false),
         (5, 'participants', 'Participants', 'personnes', h.participants::numeric, true),
-        (6, 'contrats', 'Contrats', 'contrats', h.contrats::numeric, true),
+        (6, 'contrats', 'Contrats', 'contrats', (cn.contrats + h.contrats_deduits)::numeric, true),
         (7, 'donneurs', 'Donneurs d''ordre avec des heures dans l''année', 'donneurs', h.donneurs::numeric, false),
         (8, 'marches', 'Marchés clausés actifs dans l''année', 'marches', mc.marches::numeric, false),
         (9, 'facilitateurs', 'Facilitateurs (ETP déclarés)', 'etp', fac.etp, false))
-        AS x(rang, cle, libelle, unite, valeur, personnes))
+        AS x(rang, cle, libelle, unite, valeur, personnes)
+    UNION ALL
+    -- only when contracts were sent in the scope: without any, every contract is inferred
+    SELECT x.*
+    FROM h CROSS JOIN cn
+    CROSS JOIN LATERAL (VALUES
+        (10, 'contrats_deduits', 'dont contrats déduits des heures (aucun contrat reçu)', 'contrats',
+         h.contrats_deduits::numeric, true),
+        (11, 'sorties_emploi_durable', 'Sorties vers l''emploi durable (CDI, CDD de 6 mois et plus)',
+         'contrats', cn.durables::numeric, true)) AS x(rang, cle, libelle, unite, valeur, personnes)
+    WHERE cn.contrats > 0
+    UNION ALL
+    SELECT k.rang, k.cle, k.libelle, 'contrats', coalesce(pk.contrats, 0)::numeric, true
+    FROM cn CROSS JOIN categorie_contrat k
+    LEFT JOIN par_categorie pk ON pk.cle = k.cle
+    WHERE cn.contrats > 0)
 SELECT v.rang, v.cle, v.libelle, v.unite,
        CASE WHEN v.personnes AND v.valeur > 0 AND v.valeur < prm.seuil THEN NULL ELSE v.valeur END,
        v.personnes,

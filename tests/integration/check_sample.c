@@ -19,7 +19,8 @@ compare_names(const void *a, const void *b)
 	return strcmp(*(const char *const *) a, *(const char *const *) b);
 }
 
-/* Loads the sample as make demo does: referential files, then hours in name order. */
+/* Loads the sample as make demo does: referential files, contracts (the ETTI's through its
+ * profile), then hours in name order. */
 static void
 load_sample(void)
 {
@@ -36,6 +37,14 @@ load_sample(void)
 	closedir(dir);
 	qsort(names, (size_t) count, sizeof(char *), compare_names);
 	ck_assert_int_ge(count, 13);
+
+	int etti = testdb_run("import contrats --profile profiles/etti-idees-bordeaux-contrats.json "
+						  SAMPLE "/contrats_2021_etti-idees-bordeaux.csv");
+
+	ck_assert_msg(etti == 0, "contrats de l'ETTI : code %d", etti);
+	ImportStatus ei = testdb_import("contrats", SAMPLE "/contrats_2021_elan-batiment.csv", false, NULL);
+
+	ck_assert_msg(ei == IMPORT_LOADED || ei == IMPORT_ALREADY_DONE, "contrats de l'EI : statut %d", ei);
 	for (int i = 0; i < count; i++)
 	{
 		char path[512];
@@ -84,6 +93,8 @@ START_TEST(test_sample_matches_independent_figures)
 
 	ck_assert_int_gt(count, 50);
 	load_sample();
+	/* the contract figures are compared whole: no count masked */
+	ck_assert_int_eq(testdb_run("config set seuil_masquage 1"), 0);
 	for (int i = 0; i < count; i++)
 	{
 		const Expected *row = &rows[i];
@@ -112,6 +123,9 @@ START_TEST(test_sample_matches_independent_figures)
 					 "WHERE b.fichier = '%s'", row->key);
 		else if (strcmp(row->section, "hours") == 0)
 			snprintf(sql, sizeof(sql), "SELECT sum(heures_total) FROM v_ligne WHERE credite");
+		else if (strcmp(row->section, "contracts") == 0)	/* observatoire 2021, every PLIE */
+			snprintf(sql, sizeof(sql), "SELECT coalesce(valeur, -1) FROM observatoire(2021) WHERE cle = '%s'",
+					 row->key);
 		else
 			ck_abort_msg("section inconnue %s", row->section);
 
@@ -137,7 +151,7 @@ START_TEST(test_sample_reload_changes_nothing)
 	load_sample();
 	ck_assert_str_eq(testdb_text("SELECT count(*) || ' ' || sum(heures_total) || ' ' || count(*) FILTER (WHERE credite) "
 								 "FROM v_ligne"), before);
-	ck_assert_int_eq(testdb_count("SELECT count(*) FROM lot_import"), 20);
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM lot_import"), 22);
 }
 END_TEST
 
