@@ -12,6 +12,7 @@
 
 #define SUIVI_SECTIONS 4
 #define SUIVI_MAX_COLUMNS 10
+#define SUIVI_MAX_NOTES 8
 
 typedef struct SuiviSection
 {
@@ -32,6 +33,9 @@ typedef struct SuiviReport
 	char plie_nom[128];
 	char month[8];				/* AAAA-MM */
 	SuiviSection sections[SUIVI_SECTIONS];
+	/* territory carried from an earlier year, hours no fiche takes (DOMAIN.md, "Years") */
+	char notes[SUIVI_MAX_NOTES][384];
+	int nnotes;
 } SuiviReport;
 
 /* *unknown is set when the PLIE does not exist. */
