@@ -20,8 +20,8 @@
 #include "strbuf.h"
 
 static const char *const KIND_ORDER[] = {
-	"donneurs", "entreprises", "operations", "marches", "participants", "conventions", "contrats",
-	"heures", NULL
+	"territoires", "fiches", "donneurs", "entreprises", "operations", "marches", "participants",
+	"conventions", "contrats", "heures", NULL
 };
 
 static int

@@ -94,6 +94,37 @@ static const ColumnSpec CONVENTION_COLUMNS[] = {
 	{"date_fin", COLUMN_DATE, true, NULL, NULL},
 };
 
+static const char *const INDICATEURS[] = {
+	"heures", "marches", "operations", "chantiers", "conventions", "marches_reserves",
+	"operations_hors_btp", NULL
+};
+
+/* One row per indicator of a fiche (DOMAIN.md, "Years"); the fiche columns repeat. */
+static const ColumnSpec FICHE_COLUMNS[] = {
+	{"plie", COLUMN_ID, true, NULL, NULL},
+	{"code", COLUMN_ID, true, NULL, NULL},
+	{"titre", COLUMN_TEXT, true, NULL, NULL},
+	{"date_debut", COLUMN_DATE, true, NULL, NULL},
+	{"date_fin", COLUMN_DATE, true, NULL, NULL},
+	{"clause_insertion", COLUMN_YES_NO, true, NULL, NULL},
+	{"indicateur", COLUMN_ENUM, false, INDICATEURS, NULL},
+	{"libelle", COLUMN_TEXT, true, NULL, NULL},
+	{"cible", COLUMN_AMOUNT, true, NULL, NULL},
+	{"par_etp", COLUMN_YES_NO, false, NULL, "false"},
+	{"unite", COLUMN_TEXT, false, NULL, NULL},
+	{"a_minima", COLUMN_YES_NO, false, NULL, "false"},
+};
+
+/* The communes of a PLIE's territory from a year on. */
+static const ColumnSpec TERRITOIRE_COLUMNS[] = {
+	{"plie", COLUMN_ID, true, NULL, NULL},
+	{"annee", COLUMN_ID, true, NULL, NULL},
+	{"code_insee", COLUMN_INSEE, true, NULL, NULL},
+	{"commune", COLUMN_TEXT, true, NULL, NULL},
+	{"plie_nom", COLUMN_TEXT, false, NULL, NULL},
+	{"confirme", COLUMN_YES_NO, false, NULL, "true"},
+};
+
 static const ColumnSpec HEURES_COLUMNS[] = {
 	{"participant_id", COLUMN_ID, true, NULL, NULL},
 	{"employeur_siret", COLUMN_SIRET, true, NULL, NULL},
@@ -154,6 +185,29 @@ check_convention_row(char *const *values, int *column, char *err)
 		}
 	}
 	return check_period(values, 4, 5, column, err);
+}
+
+static bool
+check_fiche_row(char *const *values, int *column, char *err)
+{
+	return check_period(values, 3, 4, column, err);
+}
+
+/* A year from 2000 to 2100, as plie_commune.annee accepts. */
+static bool
+check_territoire_row(char *const *values, int *column, char *err)
+{
+	const char *year = values[1];
+	char *end = NULL;
+	long number = strtol(year, &end, 10);
+
+	if (end == year || *end != '\0' || number < 2000 || number > 2100)
+	{
+		*column = 1;
+		snprintf(err, VALIDATE_ERR_SIZE, "année invalide « %.20s » (attendu AAAA, de 2000 à 2100)", year);
+		return false;
+	}
+	return true;
 }
 
 /* More hours than the month has cannot be true (DOMAIN.md rule 1). */
@@ -232,6 +286,8 @@ static const KindSpec KINDS[] = {
 	KIND("participants", "participants", PARTICIPANT_COLUMNS, NULL),
 	KIND("conventions", "conventions", CONVENTION_COLUMNS, check_convention_row),
 	KIND("contrats", "contrats de travail", CONTRAT_COLUMNS, check_contrat_row),
+	KIND("fiches", "fiches opération", FICHE_COLUMNS, check_fiche_row),
+	KIND("territoires", "territoires des PLIE", TERRITOIRE_COLUMNS, check_territoire_row),
 	/* no stage, no merge script: importers/heures_load.c */
 	{"heures", "heures", HEURES_COLUMNS, (int) (sizeof(HEURES_COLUMNS) / sizeof(HEURES_COLUMNS[0])),
 	 NULL, check_heures_row},
@@ -249,7 +305,8 @@ kind_find(const char *name)
 const char *
 kind_names(void)
 {
-	return "donneurs, entreprises, operations, marches, participants, conventions, heures, contrats";
+	return "donneurs, entreprises, operations, marches, participants, conventions, heures, contrats, "
+		"fiches, territoires";
 }
 
 bool

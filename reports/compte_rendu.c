@@ -106,6 +106,25 @@ compte_rendu_hors_contrat(Db *db, const char *const *params, FILE *out)
 					1, params, print_hors_contrat, out, NULL);
 }
 
+typedef struct FallbackPrinter
+{
+	FILE *out;
+	int printed;
+} FallbackPrinter;
+
+/* "  bordeaux : territoire 2022 non chargé, celui de 2021 s'applique". */
+static bool
+print_fallback(void *context, const DbRow *row)
+{
+	FallbackPrinter *printer = context;
+
+	if (printer->printed++ == 0)
+		fprintf(printer->out, "\nTerritoires des mois reçus (clause import territoires)\n");
+	fprintf(printer->out, "  %s : territoire %s non chargé, celui de %s s'applique\n",
+			db_row_value(row, 0), db_row_value(row, 1), db_row_value(row, 2));
+	return true;
+}
+
 bool
 compte_rendu_write(Db *db, const char *dir, const BatchOutcome *outcomes, int count,
 				   int skipped, FILE *out)
@@ -147,6 +166,7 @@ compte_rendu_write(Db *db, const char *dir, const BatchOutcome *outcomes, int co
 	strbuf_puts(&lots, "}");
 
 	const char *params[] = {lots.data};
+	FallbackPrinter fallback = {.out = out};
 	bool ok = true;
 
 	fprintf(out, "\nLignes non comptabilisées de ces lots, par motif\n");
@@ -167,6 +187,15 @@ compte_rendu_write(Db *db, const char *dir, const BatchOutcome *outcomes, int co
 						"GROUP BY r.mois, r.marche_id, m.heures_prevues ORDER BY r.mois, r.marche_id",
 						1, params, print_marche, out, NULL);
 	ok = ok && compte_rendu_hors_contrat(db, params, out);
+	/* a received month of a year whose territory was never loaded: say which year serves */
+	ok = ok && db_query(db,
+						"SELECT r.plie, y.annee, r.annee_territoire "
+						"FROM (SELECT generate_series(extract(year FROM min(mois_min))::integer, "
+						"                             extract(year FROM max(mois_max))::integer) AS annee "
+						"      FROM lot_import WHERE id = ANY($1::bigint[])) y "
+						"CROSS JOIN LATERAL territoire_repli(y.annee) r "
+						"ORDER BY y.annee, r.plie",
+						1, params, print_fallback, &fallback, NULL);
 	strbuf_free(&lots);
 	return ok && !ferror(out);
 }

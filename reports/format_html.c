@@ -543,6 +543,12 @@ suivi_write_html(const SuiviReport *report, const ReportSources *sources, FILE *
 	fputs("<header>\n<h1>Suivi mensuel du facilitateur</h1>\n<p class=\"meta\"><strong>", out);
 	html_escape(out, report->plie_nom);
 	fprintf(out, "</strong> — %s</p>\n<p class=\"meta\">Extraction du %s</p>\n</header>\n", month, extracted);
+	for (int n = 0; n < report->nnotes; n++)
+	{
+		fputs("<p class=\"note\">", out);
+		html_escape(out, report->notes[n]);
+		fputs("</p>\n", out);
+	}
 	for (int s = 0; s < report->nsections; s++)
 	{
 		const SuiviSection *section = &report->sections[s];

@@ -463,7 +463,7 @@ progress_write_xlsx(const ProgressReport *report, const ReportSources *sources, 
 		lxw_row_t row = (lxw_row_t) (HEADER_ROW + 1 + i);
 		char label[32];
 
-		if (i == 0 || strcmp(report->months[i - 1].fiche, month->fiche) != 0)
+		if (i == 0 || report->months[i - 1].fiche_id != month->fiche_id)
 			cumulated = 0;
 		cumulated += month->hours;
 		format_fr_month(month->month, label, sizeof(label));

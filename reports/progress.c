@@ -83,6 +83,7 @@ progress_row(void *context, const DbRow *row)
 	snprintf(item->period_start, sizeof(item->period_start), "%s", db_row_value(row, 17));
 	snprintf(item->period_end, sizeof(item->period_end), "%s", db_row_value(row, 18));
 	snprintf(item->as_of, sizeof(item->as_of), "%s", db_row_value(row, 19));
+	item->fiche_id = (int) strtol(db_row_value(row, 20), NULL, 10);
 	return true;
 }
 
@@ -111,6 +112,54 @@ progress_month_row(void *context, const DbRow *row)
 	snprintf(month->fiche, sizeof(month->fiche), "%s", db_row_value(row, 0));
 	snprintf(month->month, sizeof(month->month), "%s", db_row_value(row, 1));
 	month->hours = number_or_zero(row, 2);
+	month->fiche_id = (int) strtol(db_row_value(row, 3), NULL, 10);
+	return true;
+}
+
+/* Grows an array of items of size bytes by one; NULL when out of memory. */
+static void *
+progress_grow(void **array, int *count, size_t size)
+{
+	char *grown = realloc(*array, size * (size_t) (*count + 1));
+
+	if (grown == NULL)
+	{
+		log_error("mémoire insuffisante");
+		return NULL;
+	}
+	*array = grown;
+	memset(grown + size * (size_t) *count, 0, size);
+	return grown + size * (size_t) (*count)++;
+}
+
+static bool
+progress_orphan_row(void *context, const DbRow *row)
+{
+	ProgressReport *report = context;
+	ProgressOrphan *orphan = progress_grow((void **) &report->orphans, &report->norphans,
+										   sizeof(*orphan));
+
+	if (orphan == NULL)
+		return false;
+	snprintf(orphan->plie, sizeof(orphan->plie), "%s", db_row_value(row, 0));
+	snprintf(orphan->reason, sizeof(orphan->reason), "%s", db_row_value(row, 1));
+	orphan->operations = strtoll(db_row_value(row, 2), NULL, 10);
+	orphan->lines = strtoll(db_row_value(row, 3), NULL, 10);
+	orphan->hours = number_or_zero(row, 4);
+	return true;
+}
+
+static bool
+progress_fallback_row(void *context, const DbRow *row)
+{
+	ProgressReport *report = context;
+	ProgressFallback *fallback = progress_grow((void **) &report->fallbacks, &report->nfallbacks,
+											   sizeof(*fallback));
+
+	if (fallback == NULL)
+		return false;
+	snprintf(fallback->plie, sizeof(fallback->plie), "%s", db_row_value(row, 0));
+	fallback->territory_year = (int) strtol(db_row_value(row, 1), NULL, 10);
 	return true;
 }
 
@@ -125,23 +174,32 @@ progress_load(Db *db, int year, const char *plie, const char *as_of,
 	snprintf(report->as_of, sizeof(report->as_of), "%s", as_of);
 
 	const char *params[] = {year_text, as_of, plie};
+	const char *year_plie[] = {year_text, plie};
 
 	return db_query(db,
 					"SELECT fiche, plie, titre, rang, coalesce(cle, ''), libelle, unite, cible, par_etp, etp, "
 					"etp_declare, cible_effective, suivi, realise, attendu, projection, taux, "
-					"date_debut, date_fin, date_calcul "
+					"date_debut, date_fin, date_calcul, fiche_id "
 					"FROM progression_fiche($1::integer, $2::date) "
 					"WHERE $3::text IS NULL OR plie = $3 "
-					"ORDER BY plie, fiche, rang",
+					"ORDER BY plie, fiche, date_debut, rang",
 					3, params, progress_row, report, NULL) &&
 		db_query(db,
-				 "SELECT h.fiche, to_char(h.mois, 'YYYY-MM'), h.heures_total "
-				 "FROM v_fiche_heures_mois h JOIN fiche f ON f.code = h.fiche "
-				 "WHERE f.annee = $1::integer AND f.clause_insertion "
+				 "SELECT h.fiche, to_char(h.mois, 'YYYY-MM'), h.heures_total, f.id "
+				 "FROM v_fiche_heures_mois h JOIN fiche f ON f.id = h.fiche_id "
+				 "WHERE f.date_debut <= make_date($1::integer, 12, 31) "
+				 "  AND f.date_fin >= make_date($1::integer, 1, 1) AND f.clause_insertion "
 				 "  AND h.mois <= least(greatest($2::date, f.date_debut - 1), f.date_fin) "
 				 "  AND ($3::text IS NULL OR f.plie = $3) "
-				 "ORDER BY f.plie, h.fiche, h.mois",
-				 3, params, progress_month_row, report, NULL);
+				 "ORDER BY f.plie, h.fiche, f.date_debut, h.mois",
+				 3, params, progress_month_row, report, NULL) &&
+		db_query(db,
+				 "SELECT plie, motif, operations, lignes, heures "
+				 "FROM heures_sans_fiche(make_date($1::integer, 1, 1), "
+				 "                       least($2::date, make_date($1::integer, 12, 31)), $3)",
+				 3, params, progress_orphan_row, report, NULL) &&
+		db_query(db, "SELECT plie, annee_territoire FROM territoire_repli($1::integer, $2)",
+				 2, year_plie, progress_fallback_row, report, NULL);
 }
 
 void
@@ -149,7 +207,33 @@ progress_free(ProgressReport *report)
 {
 	free(report->items);
 	free(report->months);
+	free(report->orphans);
+	free(report->fallbacks);
 	memset(report, 0, sizeof(*report));
+}
+
+/* Hours no fiche takes and territories carried from an earlier year (DOMAIN.md, "Years"). */
+static void
+progress_write_text_notes(const ProgressReport *report, FILE *out)
+{
+	if (report->nfallbacks > 0)
+		fprintf(out, "\nTerritoires %d non chargés (clause import territoires) : celui d'une année "
+				"antérieure s'applique\n", report->year);
+	for (int i = 0; i < report->nfallbacks; i++)
+		fprintf(out, "  %s : territoire de %d\n", report->fallbacks[i].plie,
+				report->fallbacks[i].territory_year);
+	if (report->norphans > 0)
+		fprintf(out, "\nHeures créditées sans fiche\n");
+	for (int i = 0; i < report->norphans; i++)
+	{
+		const ProgressOrphan *orphan = &report->orphans[i];
+		char hours[32];
+
+		format_fr_number_trim(orphan->hours, 1, hours, sizeof(hours));
+		fprintf(out, "  %s : %s h, %lld ligne%s, %lld opération%s — %s\n", orphan->plie, hours,
+				orphan->lines, fr_s(orphan->lines), orphan->operations, fr_s(orphan->operations),
+				orphan->reason);
+	}
 }
 
 static void
@@ -174,7 +258,7 @@ progress_write_text(const ProgressReport *report, FILE *out)
 	for (int i = 0; i < report->count; i++)
 	{
 		const ProgressIndicator *item = &report->items[i];
-		bool first = i == 0 || strcmp(report->items[i - 1].fiche, item->fiche) != 0;
+		bool first = i == 0 || report->items[i - 1].fiche_id != item->fiche_id;
 
 		if (first)
 			print_fiche_heading(item, out);
@@ -184,8 +268,8 @@ progress_write_text(const ProgressReport *report, FILE *out)
 		format_fr_number_trim(item->target, 1, target, sizeof(target));
 		if (!item->tracked)
 		{
-			fprintf(out, "  %-34.34s %12s   non suivi par clause (%s)\n",
-					item->label, target, item->unit);
+			fprintf(out, "  %-34.34s %12s   non suivi par clause%s%s%s\n", item->label, target,
+					item->unit[0] ? " (" : "", item->unit, item->unit[0] ? ")" : "");
 			continue;
 		}
 		format_fr_number_trim(item->realised, 1, realised, sizeof(realised));
@@ -215,6 +299,7 @@ progress_write_text(const ProgressReport *report, FILE *out)
 					item->etp_declared ? "" : " : ETP non déclaré, 1 par défaut — clause fiche etp");
 		}
 	}
+	progress_write_text_notes(report, out);
 	fprintf(out, "\nRéalisé : heures créditées (travaillées + formation) des mois commencés à la date ;\n"
 			"comptes : actifs entre le début de la période et la date. Attendu : cible au prorata\n"
 			"des jours écoulés. Projection : heures au rythme actuel jusqu'à la fin de la période ;\n"
@@ -267,6 +352,35 @@ progress_indicator_json(const ProgressIndicator *item)
 	return indicator;
 }
 
+static void
+progress_json_notes(const ProgressReport *report, cJSON *root)
+{
+	cJSON *orphans = cJSON_CreateArray();
+	cJSON *fallbacks = cJSON_CreateArray();
+
+	for (int i = 0; i < report->norphans; i++)
+	{
+		cJSON *orphan = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(orphan, "plie", report->orphans[i].plie);
+		cJSON_AddStringToObject(orphan, "motif", report->orphans[i].reason);
+		cJSON_AddNumberToObject(orphan, "operations", (double) report->orphans[i].operations);
+		cJSON_AddNumberToObject(orphan, "lignes", (double) report->orphans[i].lines);
+		cJSON_AddNumberToObject(orphan, "heures", report->orphans[i].hours);
+		cJSON_AddItemToArray(orphans, orphan);
+	}
+	for (int i = 0; i < report->nfallbacks; i++)
+	{
+		cJSON *fallback = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(fallback, "plie", report->fallbacks[i].plie);
+		cJSON_AddNumberToObject(fallback, "annee_territoire", report->fallbacks[i].territory_year);
+		cJSON_AddItemToArray(fallbacks, fallback);
+	}
+	cJSON_AddItemToObject(root, "heures_sans_fiche", orphans);
+	cJSON_AddItemToObject(root, "territoires_reportes", fallbacks);
+}
+
 bool
 progress_write_json(const ProgressReport *report, FILE *out)
 {
@@ -282,7 +396,7 @@ progress_write_json(const ProgressReport *report, FILE *out)
 	{
 		const ProgressIndicator *item = &report->items[i];
 
-		if (i == 0 || strcmp(report->items[i - 1].fiche, item->fiche) != 0)
+		if (i == 0 || report->items[i - 1].fiche_id != item->fiche_id)
 		{
 			fiche = progress_fiche_json(item);
 			cJSON_AddItemToArray(fiches, fiche);
@@ -290,5 +404,6 @@ progress_write_json(const ProgressReport *report, FILE *out)
 		cJSON_AddItemToArray(cJSON_GetObjectItem(fiche, item->tracked ? "indicators" : "non_suivis"),
 							 progress_indicator_json(item));
 	}
+	progress_json_notes(report, root);
 	return report_json_write(root, out);
 }

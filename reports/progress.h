@@ -12,6 +12,7 @@
 
 typedef struct ProgressIndicator
 {
+	int fiche_id;				/* fiche.id: one code may have several periods */
 	char fiche[16];
 	char plie[32];
 	char titre[256];
@@ -37,10 +38,28 @@ typedef struct ProgressIndicator
 /* Credited hours of a fiche in one month (v_fiche_heures_mois), for the curves. */
 typedef struct ProgressMonth
 {
+	int fiche_id;
 	char fiche[16];
 	char month[8];				/* AAAA-MM */
 	double hours;
 } ProgressMonth;
+
+/* Credited hours in a PLIE that no fiche takes, with the reason (heures_sans_fiche()). */
+typedef struct ProgressOrphan
+{
+	char plie[32];
+	char reason[320];
+	long long operations;
+	long long lines;
+	double hours;
+} ProgressOrphan;
+
+/* A PLIE whose territory of the year is an earlier year's (territoire_repli()). */
+typedef struct ProgressFallback
+{
+	char plie[32];
+	int territory_year;
+} ProgressFallback;
 
 typedef struct ProgressReport
 {
@@ -52,6 +71,10 @@ typedef struct ProgressReport
 	ProgressMonth *months;		/* by fiche then month, months begun at the date */
 	int nmonths;
 	int months_capacity;
+	ProgressOrphan *orphans;	/* hours of the year no fiche takes, by PLIE */
+	int norphans;
+	ProgressFallback *fallbacks;
+	int nfallbacks;
 } ProgressReport;
 
 /* plie may be NULL for all; as_of is AAAA-MM-JJ. */

@@ -47,7 +47,7 @@ progress_hours_chart(FILE *out, const ProgressReport *report, const ProgressIndi
 		char start[8];
 
 		snprintf(start, sizeof(start), "%.7s", hours->period_start);
-		if (strcmp(month->fiche, hours->fiche) != 0)
+		if (month->fiche_id != hours->fiche_id)
 			continue;
 
 		int index = months_between(start, month->month) - 1;
@@ -198,7 +198,7 @@ progress_write_html(const ProgressReport *report, const ReportSources *sources, 
 	{
 		int end = first + 1;
 
-		while (end < report->count && strcmp(report->items[end].fiche, report->items[first].fiche) == 0)
+		while (end < report->count && report->items[end].fiche_id == report->items[first].fiche_id)
 			end++;
 		progress_fiche_section(out, report, first, end);
 		first = end;

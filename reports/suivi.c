@@ -135,6 +135,16 @@ suivi_row(void *context, const DbRow *row)
 	return true;
 }
 
+static bool
+suivi_note_row(void *context, const DbRow *row)
+{
+	SuiviReport *report = context;
+
+	if (report->nnotes < SUIVI_MAX_NOTES)
+		snprintf(report->notes[report->nnotes++], sizeof(report->notes[0]), "%s", db_row_value(row, 0));
+	return true;
+}
+
 bool
 suivi_load(Db *db, const char *plie, const char *month, SuiviReport *report, bool *unknown)
 {
@@ -179,7 +189,17 @@ suivi_load(Db *db, const char *plie, const char *month, SuiviReport *report, boo
 	for (int s = 0; s < report->nsections; s++)
 		if (!db_query(db, SECTIONS[s].sql, 2, params, suivi_row, &report->sections[s], NULL))
 			return false;
-	return true;
+	return db_query(db,
+					"SELECT 'Territoire ' || extract(year FROM $2::date) || ' non chargé (clause import "
+					"territoires) : celui de ' || annee_territoire || ' s''applique.' "
+					"FROM territoire_repli(extract(year FROM $2::date)::integer, $1)",
+					2, params, suivi_note_row, report, NULL) &&
+		db_query(db,
+				 "SELECT 'Heures créditées sans fiche depuis janvier : ' "
+				 "       || replace(trim_scale(heures)::text, '.', ',') || ' h, ' || lignes || ' ligne' "
+				 "       || CASE WHEN lignes > 1 THEN 's' ELSE '' END || ' — ' || motif || '.' "
+				 "FROM heures_sans_fiche(date_trunc('year', $2::date)::date, $2::date, $1)",
+				 2, params, suivi_note_row, report, NULL);
 }
 
 void
@@ -265,6 +285,8 @@ suivi_write_text(const SuiviReport *report, FILE *out)
 
 	format_fr_month(report->month, month, sizeof(month));
 	fprintf(out, "Suivi mensuel du facilitateur — %s — %s\n", report->plie_nom, month);
+	for (int n = 0; n < report->nnotes; n++)
+		fprintf(out, "%s%s\n", n == 0 ? "\n" : "", report->notes[n]);
 	for (int s = 0; s < report->nsections; s++)
 		write_section_text(&report->sections[s], out);
 	return !ferror(out);
@@ -278,6 +300,11 @@ suivi_write_json(const SuiviReport *report, FILE *out)
 	cJSON_AddStringToObject(root, "rapport", "suivi");
 	cJSON_AddStringToObject(root, "plie", report->plie);
 	cJSON_AddStringToObject(root, "mois", report->month);
+
+	cJSON *notes = cJSON_AddArrayToObject(root, "remarques");
+
+	for (int n = 0; n < report->nnotes; n++)
+		cJSON_AddItemToArray(notes, cJSON_CreateString(report->notes[n]));
 	for (int s = 0; s < report->nsections; s++)
 	{
 		const SuiviSection *section = &report->sections[s];

@@ -13,6 +13,7 @@
 
 #define SUIVI_SECTIONS 6
 #define SUIVI_MAX_COLUMNS 10
+#define SUIVI_MAX_NOTES 8
 
 typedef struct SuiviSection
 {
@@ -34,6 +35,9 @@ typedef struct SuiviReport
 	char month[8];				/* AAAA-MM */
 	SuiviSection sections[SUIVI_SECTIONS];
 	int nsections;				/* the contract sections (last two) only once contracts were sent */
+	/* territory carried from an earlier year, hours no fiche takes (DOMAIN.md, "Years") */
+	char notes[SUIVI_MAX_NOTES][384];
+	int nnotes;
 } SuiviReport;
 
 /* *unknown is set when the PLIE does not exist. */

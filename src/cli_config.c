@@ -1,6 +1,6 @@
 /*
- * clause config list|set, clause fiche list|etp, clause attribute: the settings
- * stored in the database, and the recomputation of attribution they trigger.
+ * clause config list|set, clause attribute: the settings stored in the database,
+ * and the recomputation of attribution they trigger.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -115,69 +115,6 @@ config_set_run(int argc, char **argv)
 	return ok ? EXIT_CODE_OK : EXIT_CODE_DATABASE;
 }
 
-static bool
-print_fiche(void *context, const DbRow *row)
-{
-	(void) context;
-	printf("%-5s %-16s %-8s %s%s%s\n", db_row_value(row, 0), db_row_value(row, 1),
-		   db_row_value(row, 2), db_row_value(row, 3),
-		   db_row_isnull(row, 4) ? "" : "  — ETP déclarés : ",
-		   db_row_isnull(row, 4) ? "" : db_row_value(row, 4));
-	return true;
-}
-
-static int
-fiche_list_run(int argc, char **argv)
-{
-	Session session = {0};
-
-	if (argc > 1)
-		return cli_usage_error("clause fiche list", "argument inattendu « %s »", argv[1]);
-	if (!cli_open_session(&session))
-		return EXIT_CODE_DATABASE;
-
-	bool ok = db_query(&session.db,
-					   "SELECT code, plie, annee, titre, etp_declares FROM fiche ORDER BY plie, code",
-					   0, NULL, print_fiche, NULL, NULL);
-
-	session_close(&session);
-	return ok ? EXIT_CODE_OK : EXIT_CODE_DATABASE;
-}
-
-static int
-fiche_etp_run(int argc, char **argv)
-{
-	const char *command = "clause fiche etp";
-	char value[64];
-
-	if (argc != 3)
-		return cli_usage_error(command, "précisez le code de la fiche et l'ETP (ex. S3 1,5)");
-	if (!parse_positive(argv[2], value, sizeof(value)))
-		return cli_usage_error(command, "l'ETP doit être un nombre positif, pas « %s »", argv[2]);
-
-	Session session = {0};
-
-	if (!cli_open_session(&session))
-		return EXIT_CODE_DATABASE;
-
-	const char *params[] = {argv[1], value};
-	long affected = 0;
-	bool ok = db_query(&session.db, "UPDATE fiche SET etp_declares = $2::numeric WHERE code = $1",
-					   2, params, NULL, NULL, &affected);
-
-	session_close(&session);
-	if (ok && affected == 0)
-		return cli_usage_error(command, "fiche inconnue « %s » (voir clause fiche list)", argv[1]);
-	if (ok)
-	{
-		char shown[48];
-
-		french_value(value, shown, sizeof(shown));
-		printf("fiche %s : %s ETP déclaré%s\n", argv[1], shown, fr_s((long long) strtod(value, NULL)));
-	}
-	return ok ? EXIT_CODE_OK : EXIT_CODE_DATABASE;
-}
-
 /* One status of the attribution: "  credite   1 234 567 lignes   12 345 678,50 heures". */
 static bool
 print_reason_count(void *context, const DbRow *row)
@@ -238,20 +175,6 @@ static const Command *const CONFIG_SUBCOMMANDS[] = {&CONFIG_LIST, &CONFIG_SET, N
 const Command COMMAND_CONFIG = {
 	"config", "paramètres de calcul (plafond mensuel, heures par ETP…)", "clause config COMMANDE",
 	NULL, NULL, CONFIG_SUBCOMMANDS
-};
-
-static const Command FICHE_LIST = {
-	"list", "fiches opération du catalogue", "clause fiche list", NULL, fiche_list_run, NULL
-};
-static const Command FICHE_ETP = {
-	"etp", "déclare l'ETP de facilitateur d'une fiche (cibles « par ETP »)",
-	"clause fiche etp CODE ETP", "Exemple : clause fiche etp S3 1,5\n", fiche_etp_run, NULL
-};
-static const Command *const FICHE_SUBCOMMANDS[] = {&FICHE_LIST, &FICHE_ETP, NULL};
-
-const Command COMMAND_FICHE = {
-	"fiche", "fiches opération des PLIE (catalogue 2021)", "clause fiche COMMANDE", NULL, NULL,
-	FICHE_SUBCOMMANDS
 };
 
 const Command COMMAND_ATTRIBUTE = {

@@ -42,20 +42,23 @@ SELECT c.id AS ligne_id,
        c.participant_id,
        c.mois,
        c.motif_final AS motif,
-       coalesce(fo.plie, pc.plie) AS plie,
-       -- rule 5: the fiche named by the opération, else the PLIE's single clause fiche
-       -- of that year; a month outside the fiche's period counts for no fiche
-       CASE WHEN f.code IS NOT NULL AND c.mois >= date_trunc('month', f.date_debut) AND c.mois <= f.date_fin
-            THEN f.code END AS fiche,
+       coalesce(fn.plie, cp.plie, t.plie) AS plie,
+       -- rule 5, by the month: the fiche of the code the opération names whose period holds
+       -- the month, else the single clause fiche of the PLIE whose territory holds the
+       -- commune that month (v_territoire) and whose period holds it; a month outside
+       -- every period counts for no fiche. Small tables, joined by equality (no per-line
+       -- subquery): (plie, fiche code) names one fiche in a month (0040).
+       coalesce(fn.code, fu.fiche) AS fiche,
        c.heures,
        c.heures_formation
 FROM capped c
 JOIN operation o ON o.id = c.operation_id   -- the marché's, carried from checked
-LEFT JOIN fiche fo ON fo.code = o.fiche
-LEFT JOIN plie_commune pc ON pc.code_insee = o.commune_insee
-                          AND pc.annee = extract(year FROM c.mois)::integer
-LEFT JOIN v_fiche_unique fu ON o.fiche IS NULL AND fu.plie = pc.plie AND fu.annee = pc.annee
-LEFT JOIN fiche f ON f.code = coalesce(o.fiche, fu.fiche);
+LEFT JOIN v_fiche_mois fn ON fn.code = o.fiche AND fn.mois = c.mois
+LEFT JOIN v_fiche_code_plie cp ON cp.code = o.fiche
+LEFT JOIN v_territoire t ON t.code_insee = o.commune_insee
+                        AND extract(year FROM c.mois)::integer BETWEEN t.annee_debut AND t.annee_fin
+LEFT JOIN v_fiche_clause_mois fu ON o.fiche IS NULL AND fu.plie = t.plie AND fu.mois = c.mois
+                                AND fu.nombre = 1;
 
 -- The credited hours by fiche and month (fiche_heures_mois) of the given months, or of all
 -- months when p_mois is NULL, summed again from the stored attribution: src/attribute.c
@@ -66,12 +69,11 @@ LEFT JOIN fiche f ON f.code = coalesce(o.fiche, fu.fiche);
 CREATE FUNCTION recalcule_fiche_heures_mois(p_mois date[]) RETURNS void LANGUAGE sql AS $$
 DELETE FROM clause.fiche_heures_mois WHERE p_mois IS NULL OR mois = ANY (p_mois);
 INSERT INTO clause.fiche_heures_mois (fiche, mois, plie, heures, heures_formation, lignes)
-SELECT a.fiche, l.mois, f.plie, sum(l.heures), sum(l.heures_formation), count(*)
+SELECT a.fiche, l.mois, a.plie, sum(l.heures), sum(l.heures_formation), count(*)
 FROM clause.attribution a
 JOIN clause.ligne_heures l ON l.id = a.ligne_id
-JOIN clause.fiche f ON f.code = a.fiche
-WHERE a.motif IS NULL AND (p_mois IS NULL OR l.mois = ANY (p_mois))
-GROUP BY a.fiche, l.mois, f.plie;
+WHERE a.motif IS NULL AND a.fiche IS NOT NULL AND (p_mois IS NULL OR l.mois = ANY (p_mois))
+GROUP BY a.fiche, l.mois, a.plie;
 $$;
 
 -- Whether another timesheet batch covers a month between the first and the last month of

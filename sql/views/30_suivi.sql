@@ -8,17 +8,18 @@ DROP FUNCTION IF EXISTS suivi_silencieux(text, date) CASCADE;
 DROP FUNCTION IF EXISTS suivi_non_eligibles(text, date) CASCADE;
 DROP FUNCTION IF EXISTS suivi_non_comptabilisees(text, date) CASCADE;
 
--- The PLIE that follows each marché in a year: the PLIE of the fiche its opération names,
--- else the PLIE whose territory holds the opération's commune that year.
+-- The PLIE that follows each marché in a year: the PLIE of the fiche code its opération
+-- names, else the PLIE whose territory holds the opération's commune that year (a
+-- territory holds until a later year replaces it: v_territoire).
 CREATE VIEW v_marche_plie AS
-SELECT m.id AS marche_id, y.annee, coalesce(f.plie, pc.plie) AS plie
+SELECT m.id AS marche_id, y.annee, coalesce(cp.plie, t.plie) AS plie
 FROM marche m
 JOIN operation o ON o.id = m.operation_id
 CROSS JOIN LATERAL generate_series(extract(year FROM m.date_debut)::integer,
                                    extract(year FROM m.date_fin)::integer) AS y(annee)
-LEFT JOIN fiche f ON f.code = o.fiche
-LEFT JOIN plie_commune pc ON pc.code_insee = o.commune_insee AND pc.annee = y.annee
-WHERE coalesce(f.plie, pc.plie) IS NOT NULL;
+LEFT JOIN v_fiche_code_plie cp ON cp.code = o.fiche
+LEFT JOIN v_territoire t ON t.code_insee = o.commune_insee AND y.annee BETWEEN t.annee_debut AND t.annee_fin
+WHERE coalesce(cp.plie, t.plie) IS NOT NULL;
 
 -- Marchés ending between the first day of p_mois and the end of the third month after
 -- it, with hours still due (heures prévues − credited hours to the end of p_mois),

@@ -36,7 +36,7 @@ JOIN participant p ON p.id = l.participant_id;
 --   donneurs: donneurs d'ordre with credited hours in the year;
 --   marches: marchés whose execution period overlaps the year (with p_plie: those the
 --     PLIE follows that year, v_marche_plie);
---   facilitateurs: ETP of facilitators declared on the clause fiches of the year
+--   facilitateurs: ETP of facilitators declared on the clause fiches whose period overlaps the year
 --     (clause fiche etp), valeur NULL when none is declared ("non déclaré").
 -- Counts of people (personnes) from 1 to seuil_masquage - 1 come back as valeur NULL and
 -- masque true.
@@ -102,7 +102,8 @@ mc AS (
 fac AS (
     SELECT sum(f.etp_declares) AS etp
     FROM clause.fiche f
-    WHERE f.annee = p_annee AND f.clause_insertion AND (p_plie IS NULL OR f.plie = p_plie)),
+    WHERE f.date_debut <= make_date(p_annee, 12, 31) AND f.date_fin >= make_date(p_annee, 1, 1)
+      AND f.clause_insertion AND (p_plie IS NULL OR f.plie = p_plie)),
 v AS (
     SELECT x.*
     FROM h CROSS JOIN mc CROSS JOIN fac CROSS JOIN prm CROSS JOIN cn

@@ -1,0 +1,363 @@
+/*
+ * Years as data (DOMAIN.md, "Years"; issue 14): fiches and territories loaded by
+ * clause import fiches|territoires, resolved by the month, against the hand-computed data
+ * set of tests/data/annees/ (its README explains every line and figure).
+ */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testdb.h"
+
+#define DATA "tests/data/annees"
+
+/* Referential files and the timesheets of late 2021 and early 2022. */
+static void
+load_year_data(void)
+{
+	ImportResult result = {0};
+
+	testdb_import_referential(DATA);
+	ck_assert_int_eq(testdb_import("heures", DATA "/heures.csv", false, &result), IMPORT_LOADED);
+	ck_assert_int_eq(result.rows_loaded, 11);
+}
+
+/* The 2022 territory and catalogue, in CSV (format 0) or JSON (format 1). */
+static void
+load_2022(int format)
+{
+	ImportResult result = {0};
+
+	ck_assert_int_eq(testdb_import("territoires", format ? DATA "/territoires-2022.json"
+								   : DATA "/territoires-2022.csv", false, &result), IMPORT_LOADED);
+	ck_assert_int_eq(result.rows_loaded, 3);
+	ck_assert_int_eq(testdb_import("fiches", format ? DATA "/fiches-2022.json"
+								   : DATA "/fiches-2022.csv", false, &result), IMPORT_LOADED);
+	ck_assert_int_eq(result.rows_read, 7);
+	ck_assert_int_eq(result.rows_loaded, 7);
+}
+
+/* motif/plie/fiche of the line of heures.csv at a line number. */
+static const char *
+line_status(int line)
+{
+	char sql[256];
+
+	snprintf(sql, sizeof(sql),
+			 "SELECT coalesce(motif, 'credite') || '/' || coalesce(plie, '-') || '/' || coalesce(fiche, '-') "
+			 "FROM v_ligne WHERE fichier = 'heures.csv' AND ligne = %d", line);
+	return testdb_text(sql);
+}
+
+/* A figure of progression_fiche(year, as_of) for a fiche code and indicator. */
+static double
+progress_figure(const char *column, int year, const char *as_of, const char *fiche, const char *key)
+{
+	char sql[512];
+
+	snprintf(sql, sizeof(sql), "SELECT %s FROM progression_fiche(%d, '%s') WHERE fiche = '%s' AND cle = '%s'",
+			 column, year, as_of, fiche, key);
+	return testdb_number(sql);
+}
+
+START_TEST(test_reference_files_are_the_2021_catalogue)
+{
+	ImportResult result = {0};
+	const char *catalogue =
+		"SELECT string_agg(f.plie || f.code || f.titre || f.date_debut || f.date_fin || f.clause_insertion "
+		"|| k.rang || coalesce(k.cle, '-') || k.libelle || k.cible || k.unite || k.a_minima || k.par_etp, "
+		"'|' ORDER BY f.plie, f.code, k.rang) FROM fiche f JOIN fiche_indicateur k ON k.fiche_id = f.id";
+	const char *territories =
+		"SELECT string_agg(plie || annee || code_insee || commune || confirme, '|' ORDER BY code_insee) "
+		"FROM plie_commune";
+	char *fiches_sql = strdup(testdb_text(catalogue));
+	char *communes_sql = strdup(testdb_text(territories));
+
+	ck_assert_ptr_nonnull(fiches_sql);
+	ck_assert_ptr_nonnull(communes_sql);
+	/* the data files, loaded into an empty catalogue, give back what migration 0002 wrote */
+	ck_assert(db_exec(testdb(), "DELETE FROM fiche_indicateur; DELETE FROM fiche; DELETE FROM plie_commune"));
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM fiche"), 0);
+	ck_assert_int_eq(testdb_import("territoires", "data/reference/territoires-plie-2021.csv", false, &result),
+					 IMPORT_LOADED);
+	ck_assert_int_eq(result.rows_loaded, 191);
+	ck_assert_int_eq(testdb_import("fiches", "data/reference/fiches-2021.csv", false, &result), IMPORT_LOADED);
+	ck_assert_int_eq(result.rows_loaded, 27);
+	ck_assert_str_eq(testdb_text(catalogue), fiches_sql);
+	ck_assert_str_eq(testdb_text(territories), communes_sql);
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM plie_commune WHERE NOT confirme"), 94);
+	ck_assert_str_eq(testdb_text("SELECT string_agg(k.cible || ' ' || k.unite || CASE WHEN k.par_etp THEN ' par ETP' "
+								 "ELSE '' END, ', ' ORDER BY k.rang) FROM fiche_indicateur k "
+								 "JOIN fiche f ON f.id = k.fiche_id WHERE f.code = 'S3'"),
+					 "30000 heures par ETP, 15 marchés par ETP");
+	free(fiches_sql);
+	free(communes_sql);
+}
+END_TEST
+
+typedef struct LineCase
+{
+	int line;
+	const char *before;			/* with the 2021 catalogue only */
+	const char *after;			/* once the 2022 territory and fiches are loaded */
+} LineCase;
+
+static const LineCase LINE_CASES[] = {
+	{2, "credite/-/-", "credite/-/-"},	/* Villeneuve-sur-Lot, 2021: in no territory */
+	{3, "credite/-/-", "credite/-/-"},
+	{4, "credite/-/-", "credite/agenais/A3"},	/* joins the Agenais in 2022 */
+	{5, "credite/-/-", "credite/agenais/A3"},
+	{6, "credite/agenais/A3", "credite/agenais/A3"},	/* Agen, 2021: A3 of 2021 */
+	{7, "credite/agenais/-", "credite/agenais/A3"},	/* 2021 territory carried; no 2022 fiche yet */
+	{8, "credite/bordeaux/B1", "credite/bordeaux/B1"},
+	{9, "credite/bordeaux/-", "credite/bordeaux/B1"},	/* names B1: the 2022–2023 one */
+	{10, "credite/-/-", "credite/marmandais/MA1"},	/* a PLIE created by the territory file */
+	{11, "credite/grand_perigueux/-", "credite/grand_perigueux/-"},	/* GP2 or GP4 */
+	{12, "credite/grand_perigueux/-", "credite/grand_perigueux/-"},	/* no GP fiche in 2022 */
+};
+
+START_TEST(test_lines_before_the_2022_catalogue)
+{
+	load_year_data();
+	ck_assert_str_eq(line_status(LINE_CASES[_i].line), LINE_CASES[_i].before);
+}
+END_TEST
+
+START_TEST(test_lines_after_the_2022_catalogue)
+{
+	load_year_data();
+	load_2022(_i % 2);
+	ck_assert_str_eq(line_status(LINE_CASES[_i / 2].line), LINE_CASES[_i / 2].after);
+}
+END_TEST
+
+START_TEST(test_catalogue_first_then_hours)
+{
+	/* the incremental attribution of the new months gives what a whole one gives */
+	testdb_import_referential(DATA);
+	load_2022(1);
+
+	ImportResult result = {0};
+
+	ck_assert_int_eq(testdb_import("heures", DATA "/heures.csv", false, &result), IMPORT_LOADED);
+
+	const char *snapshot = "SELECT string_agg(ligne_id || ':' || coalesce(plie, '-') || ':' || coalesce(fiche, '-'), ' ' "
+		"ORDER BY ligne_id) FROM attribution";
+	const char *sums = "SELECT string_agg(plie || fiche || mois || ':' || heures, ' ' ORDER BY plie, fiche, mois) "
+		"FROM fiche_heures_mois";
+	char before[1024], sums_before[1024];
+
+	snprintf(before, sizeof(before), "%s", testdb_text(snapshot));
+	snprintf(sums_before, sizeof(sums_before), "%s", testdb_text(sums));
+	ck_assert_int_eq(testdb_run("attribute"), 0);
+	ck_assert_str_eq(testdb_text(snapshot), before);
+	ck_assert_str_eq(testdb_text(sums), sums_before);
+	for (size_t i = 0; i < sizeof(LINE_CASES) / sizeof(LINE_CASES[0]); i++)
+		ck_assert_str_eq(line_status(LINE_CASES[i].line), LINE_CASES[i].after);
+}
+END_TEST
+
+START_TEST(test_progress_2022_and_two_year_fiche)
+{
+	load_year_data();
+	load_2022(0);
+	/* A3 2022: 50 + (60 + 10) on Villeneuve-sur-Lot, 80 on Agen */
+	ck_assert_double_eq_tol(progress_figure("realise", 2022, "2022-12-31", "A3", "heures"), 200, 1e-9);
+	ck_assert_double_eq_tol(progress_figure("attendu", 2022, "2022-12-31", "A3", "heures"), 45000, 1e-9);
+	/* marchés active in 2022 in the Agenais: M-VSL (to 30/06/2022) and M-AGEN */
+	ck_assert_double_eq_tol(progress_figure("realise", 2022, "2022-12-31", "A3", "marches"), 2, 1e-9);
+	/* A3 2021 keeps its figure: Agen's 100 h of December 2021 */
+	ck_assert_double_eq_tol(progress_figure("realise", 2021, "2021-12-31", "A3", "heures"), 100, 1e-9);
+	ck_assert_double_eq_tol(progress_figure("realise", 2021, "2021-12-31", "B1", "heures"), 20, 1e-9);
+	/* B1 over 2022–2023 (730 days): at the end of 2022, half the target is expected */
+	ck_assert_double_eq_tol(progress_figure("realise", 2022, "2022-12-31", "B1", "heures"), 25, 1e-9);
+	ck_assert_double_eq_tol(progress_figure("attendu", 2022, "2022-12-31", "B1", "heures"), 250000, 1e-9);
+	ck_assert_double_eq_tol(progress_figure("projection", 2022, "2022-12-31", "B1", "heures"), 50, 1e-9);
+	/* 30/06/2023: 365 + 181 = 546 days of 730: 500 000 × 546 / 730 = 373 972,60 */
+	ck_assert_double_eq_tol(progress_figure("attendu", 2023, "2023-06-30", "B1", "heures"), 373972.60, 1e-9);
+	ck_assert_double_eq_tol(progress_figure("attendu", 2023, "2023-06-30", "B1", "conventions"), 29.92, 1e-9);
+	/* C1 runs from 01/06/2021 to 30/06/2022: in force during the fiche */
+	ck_assert_double_eq_tol(progress_figure("realise", 2023, "2023-06-30", "B1", "conventions"), 1, 1e-9);
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM progression_fiche(2023, '2023-06-30')"), 3);
+
+	char out[8192];
+
+	ck_assert_int_eq(testdb_run_output("report progress --year 2022 --plie bordeaux --as-of 2022-12-31",
+									   out, sizeof(out)), 0);
+	ck_assert_msg(strstr(out, "B1 — bordeaux — Facilitateur Clauses d'Insertion FSE+") != NULL, "%s", out);
+	ck_assert_msg(strstr(out, "Heures d'insertion                      500 000           25    0,0 %      250 000           50")
+				  != NULL, "%s", out);
+	ck_assert_msg(strstr(out, "Sessions de sensibilisation") != NULL, "%s", out);
+	ck_assert_msg(strstr(out, "bordeaux : territoire de 2021") != NULL, "%s", out);
+}
+END_TEST
+
+START_TEST(test_hours_without_fiche)
+{
+	load_year_data();
+	/* before 2022 is loaded: Agen's 80 h of January 2022 (no A3 covers it), B1's 25 h */
+	ck_assert_str_eq(testdb_text("SELECT string_agg(plie || ' ' || heures || ' ' || motif, ' | ' ORDER BY plie) "
+								 "FROM heures_sans_fiche('2022-01-01', '2022-12-31')"),
+					 "agenais 80.00 aucune fiche clause du PLIE ne couvre le mois | "
+					 "bordeaux 25.00 la fiche B1 que nomme l'opération ne couvre pas le mois | "
+					 "grand_perigueux 12.00 aucune fiche clause du PLIE ne couvre le mois");
+	ck_assert_str_eq(testdb_text("SELECT string_agg(plie || ' ' || heures || ' ' || motif, ' | ') "
+								 "FROM heures_sans_fiche('2021-01-01', '2021-12-31')"),
+					 "grand_perigueux 15.00 opération sans fiche (PLIE du Grand Périgueux) : GP2 ou GP4 à choisir");
+	load_2022(1);
+	ck_assert_str_eq(testdb_text("SELECT string_agg(plie || ' ' || heures, ' | ') "
+								 "FROM heures_sans_fiche('2022-01-01', '2022-12-31')"),
+					 "grand_perigueux 12.00");
+
+	char out[8192];
+
+	ck_assert_int_eq(testdb_run_output("report suivi --plie grand_perigueux --mois 2022-03", out, sizeof(out)), 0);
+	ck_assert_msg(strstr(out, "Territoire 2022 non chargé (clause import territoires) : celui de 2021 s'applique.")
+				  != NULL, "%s", out);
+	ck_assert_msg(strstr(out, "Heures créditées sans fiche depuis janvier : 12 h, 1 ligne — aucune fiche clause "
+						 "du PLIE ne couvre le mois.") != NULL, "%s", out);
+	ck_assert_int_eq(testdb_run_output("report suivi --plie agenais --mois 2022-03", out, sizeof(out)), 0);
+	ck_assert_msg(strstr(out, "Territoire 2022") == NULL, "%s", out);
+	ck_assert_int_eq(testdb_run_output("report progress --year 2021 --plie grand_perigueux --as-of 2021-12-31",
+									   out, sizeof(out)), 0);
+	ck_assert_msg(strstr(out, "grand_perigueux : 15 h, 1 ligne, 1 opération — opération sans fiche "
+						 "(PLIE du Grand Périgueux) : GP2 ou GP4 à choisir") != NULL, "%s", out);
+}
+END_TEST
+
+START_TEST(test_territory_holds_until_replaced)
+{
+	load_year_data();
+	load_2022(0);
+	/* the Agenais's 2022 territory (Agen, Villeneuve-sur-Lot) holds in 2025; 2021's had 31 communes */
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM v_territoire WHERE plie = 'agenais' "
+								  "AND 2025 BETWEEN annee_debut AND annee_fin"), 2);
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM v_territoire WHERE plie = 'agenais' "
+								  "AND 2021 BETWEEN annee_debut AND annee_fin"), 31);
+	ck_assert_str_eq(testdb_text("SELECT string_agg(plie || ':' || annee_territoire, ' ') "
+								 "FROM territoire_repli(2022) WHERE plie IN ('agenais', 'bordeaux', 'marmandais')"),
+					 "bordeaux:2021");
+	ck_assert_str_eq(testdb_text("SELECT nom FROM plie WHERE code = 'marmandais'"), "PLIE du Marmandais");
+	/* a commune of another PLIE's year, and an unknown PLIE without a name: refused */
+	ck_assert(db_exec(testdb(), "SELECT 1"));
+
+	ImportResult result = {0};
+
+	ck_assert_int_eq(testdb_import("territoires", DATA "/territoires-conflit.csv", false, &result),
+					 IMPORT_ROWS_REJECTED);
+	ck_assert_int_eq(result.rows_rejected, 3);
+	ck_assert_int_eq(result.rows_loaded, 1);
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM rejet WHERE motif = "
+								  "'la commune 47001 est déjà dans le territoire 2022 de agenais'"), 1);
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM rejet WHERE motif LIKE 'PLIE inconnu « landes »%'"), 1);
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM rejet WHERE motif LIKE "
+								  "'territoire 2022 de sources non chargé : sa ligne 2 est rejetée'"), 1);
+	/* technowest 2023 replaces its 2021 territory from 2023 on */
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM v_territoire WHERE plie = 'technowest' "
+								  "AND 2023 BETWEEN annee_debut AND annee_fin"), 1);
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM v_territoire WHERE plie = 'technowest' "
+								  "AND 2022 BETWEEN annee_debut AND annee_fin"), 16);
+}
+END_TEST
+
+START_TEST(test_fiche_rows_rejected_together)
+{
+	ImportResult result = {0};
+
+	ck_assert_int_eq(testdb_import("fiches", DATA "/fiches-desaccord.csv", false, &result), IMPORT_ROWS_REJECTED);
+	ck_assert_int_eq(result.rows_read, 7);
+	ck_assert_int_eq(result.rows_loaded, 1);
+	ck_assert_int_eq(result.rows_rejected, 6);
+	ck_assert_str_eq(testdb_text("SELECT string_agg(ligne || ':' || colonne, ' ' ORDER BY ligne) FROM rejet"),
+					 "2:titre 3:titre 5:code 6:cible 7:date_debut 8:date_debut");
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM fiche WHERE code IN ('PS2', 'S3', 'S4') "
+								  "AND date_fin > '2021-12-31'"), 0);
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM fiche WHERE code = 'ET2'"), 2);
+}
+END_TEST
+
+START_TEST(test_import_again_updates_the_fiche)
+{
+	ImportResult result = {0};
+
+	load_2022(0);
+
+	long long id = testdb_count("SELECT id FROM fiche WHERE code = 'A3' AND date_debut = '2022-01-01'");
+
+	ck_assert_int_eq(testdb_import("fiches", DATA "/fiches-2022-maj.csv", false, &result), IMPORT_LOADED);
+	ck_assert_int_eq(result.rows_loaded, 2);	/* A3's two indicators; MA1 unchanged */
+	ck_assert_int_eq(result.rows_unchanged, 1);
+	ck_assert_int_eq(testdb_count("SELECT id FROM fiche WHERE code = 'A3' AND date_debut = '2022-01-01'"), id);
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM fiche WHERE code = 'A3'"), 2);
+	ck_assert_str_eq(testdb_text("SELECT string_agg(k.cle || '=' || k.cible, ' ' ORDER BY k.rang) "
+								 "FROM fiche_indicateur k WHERE k.fiche_id = (SELECT id FROM fiche "
+								 "WHERE code = 'A3' AND date_debut = '2022-01-01')"),
+					 "heures=46000 marches=32");
+	/* the 2021 fiche is untouched */
+	ck_assert_str_eq(testdb_text("SELECT string_agg(k.cle || '=' || k.cible, ' ' ORDER BY k.rang) "
+								 "FROM fiche_indicateur k JOIN fiche f ON f.id = k.fiche_id "
+								 "WHERE f.code = 'A3' AND f.date_debut = '2021-01-01'"),
+					 "marches=30 heures=40000");
+}
+END_TEST
+
+START_TEST(test_fiche_commands)
+{
+	char out[8192];
+
+	load_2022(0);
+	ck_assert_int_eq(testdb_run_output("fiche list --year 2022", out, sizeof(out)), 0);
+	ck_assert_msg(strstr(out, "B1    bordeaux         01/01/2022 – 31/12/2023  clause Facilitateur") != NULL,
+				  "%s", out);
+	ck_assert_msg(strstr(out, "2021 – ") == NULL, "%s", out);
+	ck_assert_int_eq(testdb_run_output("fiche show B1", out, sizeof(out)), 0);
+	ck_assert_msg(strstr(out, "période : 01/01/2021 – 31/12/2021") != NULL, "%s", out);
+	ck_assert_msg(strstr(out, "période : 01/01/2022 – 31/12/2023") != NULL, "%s", out);
+	ck_assert_msg(strstr(out, "source : fiches-2022.csv (lot 2, ligne 4)") != NULL, "%s", out);
+	ck_assert_msg(strstr(out, "non suivi par clause") != NULL, "%s", out);
+	ck_assert_int_eq(testdb_run("fiche show B1 --year 2030"), 1);
+	/* two B1: the year picks one */
+	ck_assert_int_eq(testdb_run_output("fiche etp B1 2", out, sizeof(out)), 1);
+	ck_assert_msg(strstr(out, "2 fiches B1 : précisez l'année (--year AAAA)") != NULL, "%s", out);
+	ck_assert_int_eq(testdb_run("fiche etp B1 2 --year 2023"), 0);
+	ck_assert_str_eq(testdb_text("SELECT string_agg(coalesce(etp_declares::text, '-'), ' ' ORDER BY date_debut) "
+								 "FROM fiche WHERE code = 'B1'"), "- 2");
+}
+END_TEST
+
+static Suite *
+annees_suite(void)
+{
+	Suite *suite = suite_create("annees");
+	TCase *tc = tcase_create("annees");
+	int lines = (int) (sizeof(LINE_CASES) / sizeof(LINE_CASES[0]));
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_checked_fixture(tc, testdb_setup, testdb_teardown);
+	tcase_add_test(tc, test_reference_files_are_the_2021_catalogue);
+	tcase_add_loop_test(tc, test_lines_before_the_2022_catalogue, 0, lines);
+	tcase_add_loop_test(tc, test_lines_after_the_2022_catalogue, 0, 2 * lines);
+	tcase_add_test(tc, test_catalogue_first_then_hours);
+	tcase_add_test(tc, test_progress_2022_and_two_year_fiche);
+	tcase_add_test(tc, test_hours_without_fiche);
+	tcase_add_test(tc, test_territory_holds_until_replaced);
+	tcase_add_test(tc, test_fiche_rows_rejected_together);
+	tcase_add_test(tc, test_import_again_updates_the_fiche);
+	tcase_add_test(tc, test_fiche_commands);
+	suite_add_tcase(suite, tc);
+	return suite;
+}
+
+int
+main(void)
+{
+	SRunner *runner = srunner_create(annees_suite());
+
+	srunner_run_all(runner, CK_NORMAL);
+
+	int failed = srunner_ntests_failed(runner);
+
+	srunner_free(runner);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
