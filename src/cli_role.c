@@ -83,7 +83,8 @@ role_grant(const char *command, const char *group, const char *donneur, const ch
 	if (!ok)
 		db_rollback(db);
 	else
-		printf("rôle %s : %s %s%s\n", role, donneur ? "donneur d'ordre" : "facilitateur du PLIE",
+		printf("rôle %s : %s %s%s\n", role, donneur ? "donneur d'ordre"
+			   : strcmp(group, "clause_directeurs") == 0 ? "directeur du PLIE" : "facilitateur du PLIE",
 			   donneur ? donneur : plie,
 			   role_exists ? " (rôle existant)" : " (créé, sans mot de passe : ALTER ROLE … PASSWORD "
 			   "pour une connexion hors socket locale)");
@@ -111,6 +112,14 @@ role_facilitateur_run(int argc, char **argv)
 	return role_grant("clause role facilitateur", "clause_facilitateurs", NULL, argv[1], argv[2]);
 }
 
+static int
+role_directeur_run(int argc, char **argv)
+{
+	if (argc != 3)
+		return cli_usage_error("clause role directeur", "précisez le PLIE et le rôle");
+	return role_grant("clause role directeur", "clause_directeurs", NULL, argv[1], argv[2]);
+}
+
 static bool
 print_role(void *context, const DbRow *row)
 {
@@ -130,7 +139,9 @@ role_list_run(int argc, char **argv)
 		return EXIT_CODE_DATABASE;
 
 	bool ok = db_query(&session.db,
-					   "SELECT role, CASE WHEN donneur_id IS NOT NULL THEN 'donneur' ELSE 'facilitateur' END, "
+					   "SELECT role, CASE WHEN donneur_id IS NOT NULL THEN 'donneur' "
+					   "WHEN pg_has_role(role, 'clause_directeurs', 'MEMBER') THEN 'directeur' "
+					   "ELSE 'facilitateur' END, "
 					   "coalesce(donneur_id, plie) FROM acces_role ORDER BY role", 0, NULL,
 					   print_role, NULL, NULL);
 
@@ -153,10 +164,18 @@ static const Command ROLE_FACILITATEUR = {
 	"marchés, lignes d'heures et participants, et les conventions du PLIE.\n",
 	role_facilitateur_run, NULL
 };
+static const Command ROLE_DIRECTEUR = {
+	"directeur", "crée ou autorise le rôle d'un directeur de PLIE (tableau de bord, observatoire)",
+	"clause role directeur PLIE ROLE",
+	"Le rôle lit ce que lisent les facilitateurs du PLIE ; dans clause serve, il ouvre le\n"
+	"tableau de bord des fiches et l'observatoire du PLIE.\n",
+	role_directeur_run, NULL
+};
 static const Command ROLE_LIST = {
 	"list", "rôles de lecteurs et ce qu'ils voient", "clause role list", NULL, role_list_run, NULL
 };
-static const Command *const ROLE_SUBCOMMANDS[] = {&ROLE_DONNEUR, &ROLE_FACILITATEUR, &ROLE_LIST, NULL};
+static const Command *const ROLE_SUBCOMMANDS[] = {&ROLE_DONNEUR, &ROLE_FACILITATEUR, &ROLE_DIRECTEUR, &ROLE_LIST,
+	NULL};
 
 const Command COMMAND_ROLE = {
 	"role", "accès des donneurs d'ordre et des facilitateurs (rôles PostgreSQL)",

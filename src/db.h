@@ -27,6 +27,13 @@ typedef struct DbRow
 typedef bool (*DbRowCallback) (void *context, const DbRow *row);
 
 bool db_connect(Db *db, const char *conninfo);
+
+/*
+ * Connects as user with password on the server conninfo names (its own user and
+ * password are overridden). A refused login is logged at debug level only: the caller
+ * decides what to say. The password is not kept.
+ */
+bool db_connect_as(Db *db, const char *conninfo, const char *user, const char *password);
 void db_close(Db *db);
 
 /* Runs one or several statements with no parameters and no rows wanted. */
