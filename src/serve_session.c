@@ -193,6 +193,7 @@ backoff_entry(Serve *serve, const char *prefix, const char *name, bool create)
 		free_slot = oldest;
 	memset(free_slot, 0, sizeof(*free_slot));
 	snprintf(free_slot->key, sizeof(free_slot->key), "%s", key);
+	free_slot->last = now;		/* not forgotten by the next look-up */
 	return free_slot;
 }
 
@@ -225,9 +226,9 @@ serve_backoff_failed(Serve *serve, const char *role, const char *address)
 
 		entry->failures++;
 		entry->last = now;
-		if (entry->failures >= BACKOFF_FREE_FAILURES)
+		if (entry->failures > BACKOFF_FREE_FAILURES)
 		{
-			int doublings = entry->failures - BACKOFF_FREE_FAILURES;
+			int doublings = entry->failures - BACKOFF_FREE_FAILURES - 1;
 
 			wait = doublings >= 10 ? BACKOFF_MAX_SECONDS : 1L << doublings;
 			if (wait > BACKOFF_MAX_SECONDS)
