@@ -4,10 +4,10 @@
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN     = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wformat=2
-PKGS     = libpq libcjson xlsxwriter
+PKGS     = libpq libcjson xlsxwriter libmicrohttpd
 INCLUDES = -Isrc -Iimporters -Ireports -Ibuild
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(INCLUDES) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lpq -lcjson -lxlsxwriter) -lcsv -lcrypto -lm
+LIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lpq -lcjson -lxlsxwriter -lmicrohttpd) -lcsv -lcrypto -lm
 CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lrt -lpthread) -lm
 
 # Pure modules: no database, unit-tested alone.

@@ -64,6 +64,37 @@ html_escape(FILE *out, const char *text)
 	svg_escape(out, text);
 }
 
+/* The navigation of clause serve's pages, set around a page by the server's thread. */
+static _Thread_local const char *html_nav;
+
+/* Forms and navigation of clause serve: fluid, for a phone too; only with a nav. */
+static const char HTML_WEB_STYLE[] =
+	"nav.web { display: flex; flex-wrap: wrap; gap: 6px 14px; align-items: center;"
+	" border-bottom: 1px solid #cfdde3; padding: 0 0 8px; margin-bottom: 12px; }\n"
+	"nav.web a { color: #1f6f8b; }\n"
+	"nav.web .who { color: #555; margin-right: auto; }\n"
+	"nav.web form { margin: 0; }\n"
+	"form.web { display: flex; flex-wrap: wrap; gap: 8px; align-items: end; margin: 10px 0; }\n"
+	"form.web label { display: flex; flex-direction: column; font-size: 12px; color: #555; }\n"
+	"input, button, select { font: inherit; padding: 6px 8px; max-width: 100%; }\n"
+	"button { background: #1f6f8b; color: #fff; border: 0; border-radius: 4px; }\n"
+	"pre { white-space: pre-wrap; overflow-x: auto; background: #f5f9fb; padding: 8px; font-size: 12px; }\n"
+	".message { border-left: 4px solid #b35c00; padding: 4px 10px; background: #fff6ec; }\n"
+	".scroll { overflow-x: auto; }\n"
+	"@media (max-width: 600px) { body { padding: 8px; } table { font-size: 11px; } }\n";
+
+void
+html_set_nav(const char *nav)
+{
+	html_nav = nav;
+}
+
+void
+html_close(FILE *out)
+{
+	fputs("</body>\n</html>\n", out);
+}
+
 void
 html_begin(FILE *out, const char *title)
 {
@@ -72,7 +103,11 @@ html_begin(FILE *out, const char *title)
 	html_escape(out, title);
 	fputs("</title>\n<style>\n", out);
 	fputs(HTML_STYLE, out);
+	if (html_nav)
+		fputs(HTML_WEB_STYLE, out);
 	fputs("</style>\n</head>\n<body>\n", out);
+	if (html_nav)
+		fputs(html_nav, out);
 }
 
 void

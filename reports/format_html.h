@@ -22,6 +22,13 @@ bool suivi_write_html(const SuiviReport *report, const ReportSources *sources, F
 /* Shared by the HTML writers. */
 void html_escape(FILE *out, const char *text);
 void html_begin(FILE *out, const char *title);
+/*
+ * clause serve: markup written right after <body> by every page begun on this thread
+ * (with the CSS of forms), or NULL for none; the caller keeps it alive meanwhile.
+ */
+void html_set_nav(const char *nav);
+/* Closes a page that has no sources footer. */
+void html_close(FILE *out);
 /* Footer with the extraction date and the source batches, then closes the document. */
 void html_end(FILE *out, const ReportSources *sources);
 

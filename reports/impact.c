@@ -148,11 +148,18 @@ impact_load(Db *db, const ImpactOptions *options, ImpactReport *report, bool *un
 	}
 
 	LoadContext load = {report, false};
-	bool ok = db_query(db,
-					   "SELECT niveau, groupe_id, groupe_libelle, coalesce(groupe_detail, ''), rubrique, cle, "
-					   "libelle, unite, valeur, masque "
-					   "FROM impact($1, $2, ($3 || '-01')::date, ($4 || '-01')::date)",
-					   4, params, impact_row, &load, NULL);
+	/* a donneur's role may not call impact(): its own figures come from mon_impact() */
+	bool ok = options->own
+		? db_query(db,
+				   "SELECT niveau, groupe_id, groupe_libelle, coalesce(groupe_detail, ''), rubrique, cle, "
+				   "libelle, unite, valeur, masque "
+				   "FROM mon_impact($1, ($2 || '-01')::date, ($3 || '-01')::date)",
+				   3, params + 1, impact_row, &load, NULL)
+		: db_query(db,
+				   "SELECT niveau, groupe_id, groupe_libelle, coalesce(groupe_detail, ''), rubrique, cle, "
+				   "libelle, unite, valeur, masque "
+				   "FROM impact($1, $2, ($3 || '-01')::date, ($4 || '-01')::date)",
+				   4, params, impact_row, &load, NULL);
 
 	return ok && !load.failed;
 }

@@ -55,6 +55,7 @@ typedef struct ImpactOptions
 	const char *operation;		/* NULL for all */
 	const char *from;			/* AAAA-MM or NULL */
 	const char *to;
+	bool own;					/* read as the donneur's own role: through mon_impact() */
 } ImpactOptions;
 
 /* Loads the report; *unknown is set when the donneur (or opération) does not exist. */

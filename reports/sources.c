@@ -57,6 +57,16 @@ sources_load_impact(Db *db, const char *donneur, const char *operation,
 }
 
 bool
+sources_load_own_impact(Db *db, ReportSources *sources)
+{
+	report_extraction_date(sources->extracted);
+	return db_query(db,
+					"SELECT lot_id, nature, fichier, to_char(importe_le, 'YYYY-MM-DD HH24:MI'), sha256 "
+					"FROM mes_sources_impact()",
+					0, NULL, source_row, sources, NULL);
+}
+
+bool
 sources_load_all(Db *db, ReportSources *sources)
 {
 	report_extraction_date(sources->extracted);

@@ -36,6 +36,8 @@ bool sources_load_impact(Db *db, const char *donneur, const char *operation,
 						 const char *from, const char *to, ReportSources *sources);
 
 /* Every batch imported (the progress of the fiches reads them all). */
+/* The batches of the connected donneur's own tableau d'impact (its role's view). */
+bool sources_load_own_impact(Db *db, ReportSources *sources);
 bool sources_load_all(Db *db, ReportSources *sources);
 
 void sources_free(ReportSources *sources);

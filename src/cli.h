@@ -40,6 +40,7 @@ extern const Command COMMAND_PROFILE;
 extern const Command COMMAND_BATCH;
 extern const Command COMMAND_ROLE;
 extern const Command COMMAND_EXPORT;
+extern const Command COMMAND_SERVE;
 extern const Command REPORT_DECP_A_SUIVRE;
 
 /* Prints one line and the hint to --help on stderr; returns EXIT_CODE_USAGE. */

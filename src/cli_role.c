@@ -28,6 +28,7 @@ value_exists(Db *db, const char *sql, const char *value, bool *exists)
 static const char *
 role_other_group(const char *group)
 {
+	/* a directeur is a facilitateur too (migration 0080): only the donneurs are apart */
 	return strcmp(group, "clause_donneurs") == 0 ? "clause_facilitateurs" : "clause_donneurs";
 }
 
@@ -124,7 +125,8 @@ role_grant(const char *command, const char *group, const char *donneur, const ch
 		db_rollback(db);
 	else
 	{
-		printf("rôle %s : %s %s%s\n", role, donneur ? "donneur d'ordre" : "facilitateur du PLIE",
+		printf("rôle %s : %s %s%s\n", role, donneur ? "donneur d'ordre"
+			   : strcmp(group, "clause_directeurs") == 0 ? "directeur du PLIE" : "facilitateur du PLIE",
 			   donneur ? donneur : plie,
 			   role_exists ? " (rôle existant)" : " (créé, sans mot de passe : ALTER ROLE … PASSWORD "
 			   "pour une connexion hors socket locale)");
@@ -199,6 +201,12 @@ role_facilitateur_run(int argc, char **argv)
 	return role_grant_run(argc, argv, "clause role facilitateur", "clause_facilitateurs", false);
 }
 
+static int
+role_directeur_run(int argc, char **argv)
+{
+	return role_grant_run(argc, argv, "clause role directeur", "clause_directeurs", false);
+}
+
 static bool
 print_role(void *context, const DbRow *row)
 {
@@ -219,16 +227,20 @@ static const char ROLE_LIST_SQL[] =
 	"WITH membre AS ("
 	" SELECT r.rolname::text AS role,"
 	"  bool_or(g.rolname = 'clause_donneurs') AS donneur,"
-	"  bool_or(g.rolname = 'clause_facilitateurs') AS facilitateur"
+	"  bool_or(g.rolname = 'clause_facilitateurs') AS facilitateur,"
+	"  bool_or(g.rolname = 'clause_directeurs') AS directeur"
 	" FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid JOIN pg_roles r ON r.oid = m.member"
-	" WHERE g.rolname IN ('clause_donneurs', 'clause_facilitateurs') GROUP BY r.rolname),"
+	" WHERE g.rolname IN ('clause_donneurs', 'clause_facilitateurs', 'clause_directeurs')"
+	" AND r.rolname <> 'clause_directeurs' GROUP BY r.rolname),"
 	" tous AS ("
 	" SELECT coalesce(a.role::text, m.role) AS role, a.donneur_id, a.plie,"
-	"  coalesce(m.donneur, false) AS donneur, coalesce(m.facilitateur, false) AS facilitateur"
+	"  coalesce(m.donneur, false) AS donneur, coalesce(m.facilitateur, false) AS facilitateur,"
+	"  coalesce(m.directeur, false) AS directeur"
 	" FROM acces_role a FULL JOIN membre m ON m.role = a.role::text)"
 	" SELECT t.role,"
-	"  CASE WHEN t.donneur AND t.facilitateur THEN 'les deux !'"
-	"   WHEN t.donneur THEN 'donneur' WHEN t.facilitateur THEN 'facilitateur' ELSE 'aucun' END,"
+	"  CASE WHEN t.donneur AND (t.facilitateur OR t.directeur) THEN 'les deux !'"
+	"   WHEN t.donneur THEN 'donneur' WHEN t.directeur THEN 'directeur'"
+	"   WHEN t.facilitateur THEN 'facilitateur' ELSE 'aucun' END,"
 	"  CASE WHEN t.donneur_id IS NOT NULL THEN 'donneur ' || t.donneur_id"
 	"   WHEN t.plie IS NOT NULL THEN 'PLIE ' || t.plie ELSE 'aucun (ne voit rien)' END,"
 	"  CASE WHEN r.oid IS NULL THEN 'rôle supprimé' WHEN r.rolcanlogin THEN 'oui' ELSE 'non' END"
@@ -281,6 +293,16 @@ static const Command ROLE_FACILITATEUR = {
 	"jamais pris sur la ligne de commande, que tout utilisateur local peut lire.\n",
 	role_facilitateur_run, NULL
 };
+static const Command ROLE_DIRECTEUR = {
+	"directeur", "crée ou autorise le rôle d'un directeur de PLIE (tableau de bord, observatoire)",
+	"clause role directeur [--mot-de-passe | --mot-de-passe-fichier F] PLIE ROLE",
+	"Le rôle lit ce que lisent les facilitateurs du PLIE ; dans clause serve, il ouvre le\n"
+	"tableau de bord des fiches et l'observatoire du PLIE.\n"
+	"\nOptions :\n"
+	"  --mot-de-passe             demande le mot de passe du rôle au terminal (sans écho)\n"
+	"  --mot-de-passe-fichier F   le lit sur la première ligne de F (- : l'entrée standard)\n",
+	role_directeur_run, NULL
+};
 static const Command ROLE_LIST = {
 	"list", "rôles de lecteurs et ce qu'ils voient", "clause role list",
 	"Chaque rôle membre de clause_donneurs ou de clause_facilitateurs, ou enregistré par\n"
@@ -288,7 +310,8 @@ static const Command ROLE_LIST = {
 	"connecter. Un rôle dans les deux groupes, ou dans aucun, est signalé.\n",
 	role_list_run, NULL
 };
-static const Command *const ROLE_SUBCOMMANDS[] = {&ROLE_DONNEUR, &ROLE_FACILITATEUR, &ROLE_LIST, NULL};
+static const Command *const ROLE_SUBCOMMANDS[] = {&ROLE_DONNEUR, &ROLE_FACILITATEUR, &ROLE_DIRECTEUR, &ROLE_LIST,
+	NULL};
 
 const Command COMMAND_ROLE = {
 	"role", "accès des donneurs d'ordre et des facilitateurs (rôles PostgreSQL)",

@@ -131,23 +131,18 @@ db_conninfo_split(const char *conninfo, char *out, size_t outsize,
 	return ok;
 }
 
-bool
-db_connect(Db *db, const char *conninfo)
+/* Takes a connection attempt: checks it, then sets the fixed session settings. */
+static bool
+db_adopt(Db *db, PGconn *conn, bool quiet)
 {
 	db->sqlstate[0] = '\0';
-	if (!db_conninfo_valid(conninfo))
-	{
-		snprintf(db->sqlstate, sizeof(db->sqlstate), "08001");
-		db->conn = NULL;
-		return false;
-	}
-
-	PGconn *conn = PQconnectdb(conninfo ? conninfo : "");
-
 	if (PQstatus(conn) != CONNECTION_OK)
 	{
 		/* libpq's message never contains the password */
-		log_error("connexion à PostgreSQL impossible : %s", PQerrorMessage(conn));
+		if (quiet)
+			log_debug("connexion à PostgreSQL impossible : %s", PQerrorMessage(conn));
+		else
+			log_error("connexion à PostgreSQL impossible : %s", PQerrorMessage(conn));
 		snprintf(db->sqlstate, sizeof(db->sqlstate), "08001");
 		PQfinish(conn);
 		db->conn = NULL;
@@ -164,6 +159,28 @@ db_connect(Db *db, const char *conninfo)
 				   "SET client_min_messages = warning; "
 				   /* JIT compiling costs more than our queries gain from it */
 				   "SET jit = off");
+}
+
+bool
+db_connect(Db *db, const char *conninfo)
+{
+	if (!db_conninfo_valid(conninfo))
+	{
+		snprintf(db->sqlstate, sizeof(db->sqlstate), "08001");
+		db->conn = NULL;
+		return false;
+	}
+	return db_adopt(db, PQconnectdb(conninfo ? conninfo : ""), false);
+}
+
+bool
+db_connect_as(Db *db, const char *conninfo, const char *user, const char *password)
+{
+	/* dbname is expanded as a connection string; the keywords after it override it */
+	const char *const keywords[] = {"dbname", "user", "password", "connect_timeout", NULL};
+	const char *const values[] = {conninfo ? conninfo : "", user, password, "10", NULL};
+
+	return db_adopt(db, PQconnectdbParams(keywords, values, 1), true);
 }
 
 void

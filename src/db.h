@@ -40,6 +40,13 @@ bool db_conninfo_split(const char *conninfo, char *out, size_t outsize,
 
 /* Sets a login role's password, sent as a SCRAM-SHA-256 verifier computed here. */
 bool db_set_role_password(Db *db, const char *role, const char *password);
+
+/*
+ * Connects as user with password on the server conninfo names (its own user and
+ * password are overridden). A refused login is logged at debug level only: the caller
+ * decides what to say. The password is not kept.
+ */
+bool db_connect_as(Db *db, const char *conninfo, const char *user, const char *password);
 void db_close(Db *db);
 
 /* Runs one or several statements with no parameters and no rows wanted. */

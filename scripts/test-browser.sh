@@ -1,0 +1,72 @@
+#!/bin/sh
+# clause serve in a real browser: a throwaway cluster with the sample year (without its
+# last month), the roles of a facilitateur, two donneurs and a director, `clause serve`
+# on 127.0.0.1 (a free port), then tests/browser/serve_browser.py with headless chromium.
+# Usage: scripts/test-browser.sh [--captures DIR]   (DIR: screenshots for the README)
+set -u
+cd "$(dirname "$0")/.." || exit 1
+clause=${CLAUSE_BIN:-bin/clause}
+
+tmp=$(mktemp -d /tmp/clause-browser.XXXXXX)
+chmod 755 "$tmp"
+CLAUSE_VAR="$tmp/var"
+CLAUSE_PG_FAST=1
+CLAUSE_HOME=$(pwd)
+export CLAUSE_VAR CLAUSE_PG_FAST CLAUSE_HOME
+unset PGHOST PGHOSTADDR PGDATABASE PGSERVICE PGPORT PGUSER
+server=""
+cleanup() {
+    [ -n "$server" ] && kill -TERM "$server" 2>/dev/null && wait "$server" 2>/dev/null
+    "$clause" -q db stop >/dev/null 2>&1
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+load() {
+    "$clause" -q import "$@" >/dev/null
+    status=$?
+    if [ "$status" -ne 0 ] && [ "$status" -ne 2 ]; then
+        echo "import de $* en échec (code $status)" >&2
+        exit 1
+    fi
+}
+
+"$clause" -q db start || exit 1
+for kind in donneurs entreprises operations marches participants conventions; do
+    load "$kind" "data/sample/$kind.csv"
+done
+for file in $(ls data/sample/heures_*.csv | LC_ALL=C sort | grep -v 2021-12); do
+    load heures "$file"
+done
+"$clause" -q role facilitateur bordeaux web_fac >/dev/null || exit 1
+"$clause" -q role donneur BM web_bm >/dev/null || exit 1
+"$clause" -q role donneur GP web_gp >/dev/null || exit 1
+"$clause" -q role directeur bordeaux web_dir >/dev/null || exit 1
+
+# the month the facilitateur uploads through the browser
+cp data/sample/heures_2021-12.csv "$tmp/heures_2021-12.csv"
+
+"$clause" serve --port 0 --boites "$tmp/boites" >"$tmp/serve.out" 2>"$tmp/serve.log" &
+server=$!
+port=""
+for _ in $(seq 1 100); do
+    port=$(sed -n 's|.*http://127\.0\.0\.1:\([0-9]*\)/.*|\1|p' "$tmp/serve.out")
+    [ -n "$port" ] && break
+    kill -0 "$server" 2>/dev/null || break
+    sleep 0.1
+done
+if [ -z "$port" ]; then
+    echo "clause serve n'a pas démarré :" >&2
+    cat "$tmp/serve.log" >&2
+    exit 1
+fi
+
+# Debian's python3, where python3-selenium is installed
+/usr/bin/python3 tests/browser/serve_browser.py "$port" "$tmp/heures_2021-12.csv" "$@"
+status=$?
+if [ "$status" -ne 0 ]; then
+    echo "== journal de clause serve" >&2
+    cat "$tmp/serve.log" >&2
+fi
+exit "$status"

@@ -1,0 +1,505 @@
+/*
+ * clause serve's handlers, driven over HTTP on 127.0.0.1 (an ephemeral port) by a small
+ * raw-socket client: login, session expiry, CSRF, upload limit and box, pages per group.
+ */
+#include <arpa/inet.h>
+#include <check.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "serve.h"
+#include "testdb.h"
+
+#define RULES "tests/data/rules"
+#define MAX_BODY 4096
+#define IDLE 600
+
+static Serve *server;
+static char boxes[256];
+
+typedef struct Response
+{
+	int status;
+	char headers[8192];
+	char *body;
+	size_t len;
+} Response;
+
+static void
+response_free(Response *r)
+{
+	free(r->body);
+	memset(r, 0, sizeof(*r));
+}
+
+/* One request on its own connection, read to the end; extra holds more header lines. */
+static void
+http(const char *method, const char *path, const char *cookie, const char *extra,
+	 const char *body, size_t body_len, Response *r)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in address = {.sin_family = AF_INET, .sin_port = htons((uint16_t) serve_port(server))};
+	char head[4096];
+
+	memset(r, 0, sizeof(*r));
+	inet_pton(AF_INET, "127.0.0.1", &address.sin_addr);
+	ck_assert_int_eq(connect(fd, (struct sockaddr *) &address, sizeof(address)), 0);
+	snprintf(head, sizeof(head), "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n%s%s%s%s"
+			 "Content-Length: %zu\r\n\r\n", method, path, cookie ? "Cookie: " : "", cookie ? cookie : "",
+			 cookie ? "\r\n" : "", extra ? extra : "", body_len);
+	ck_assert(write(fd, head, strlen(head)) == (ssize_t) strlen(head));
+	if (body_len > 0)
+		(void) write(fd, body, body_len);
+
+	size_t cap = 65536, len = 0;
+	char *all = malloc(cap + 1);
+	ssize_t n;
+
+	while ((n = read(fd, all + len, cap - len)) > 0)
+	{
+		len += (size_t) n;
+		if (len == cap)
+			all = realloc(all, (cap *= 2) + 1);
+	}
+	close(fd);
+	all[len] = '\0';
+	ck_assert_msg(sscanf(all, "HTTP/1.1 %d", &r->status) == 1, "pas de réponse HTTP : %s", all);
+
+	char *end = strstr(all, "\r\n\r\n");
+
+	ck_assert_ptr_nonnull(end);
+	snprintf(r->headers, sizeof(r->headers), "%.*s", (int) (end - all), all);
+	r->len = len - (size_t) (end + 4 - all);
+	r->body = malloc(r->len + 1);
+	memcpy(r->body, end + 4, r->len);
+	r->body[r->len] = '\0';
+	free(all);
+}
+
+/* The value of cookie NAME set by a response ("" when none). */
+static void
+set_cookie(const Response *r, const char *name, char *out, size_t size)
+{
+	char key[64];
+	const char *p;
+
+	snprintf(key, sizeof(key), "Set-Cookie: %s=", name);
+	out[0] = '\0';
+	if ((p = strstr(r->headers, key)) != NULL)
+		snprintf(out, size, "%.*s", (int) strcspn(p + strlen(key), ";\r"), p + strlen(key));
+}
+
+/* The CSRF token of the first form of a page. */
+static void
+page_token(const Response *r, char *out, size_t size)
+{
+	const char *p = strstr(r->body, "name=\"csrf\" value=\"");
+
+	ck_assert_msg(p != NULL, "pas de jeton dans la page");
+	p += strlen("name=\"csrf\" value=\"");
+	snprintf(out, size, "%.*s", (int) strcspn(p, "\""), p);
+}
+
+/* Posts the login form; returns the response (its session cookie in cookie when set). */
+static void
+login(const char *role, const char *password, Response *r, char *cookie, size_t size)
+{
+	Response form;
+	char login_cookie[100], token[100], header[256], body[512], session[100];
+
+	http("GET", "/connexion", NULL, NULL, NULL, 0, &form);
+	ck_assert_int_eq(form.status, 200);
+	set_cookie(&form, "clause_login", login_cookie, sizeof(login_cookie));
+	page_token(&form, token, sizeof(token));
+	response_free(&form);
+	snprintf(header, sizeof(header), "clause_login=%s", login_cookie);
+	snprintf(body, sizeof(body), "csrf=%s&role=%s&mot_de_passe=%s", token, role, password);
+	http("POST", "/connexion", header, "Content-Type: application/x-www-form-urlencoded\r\n",
+		 body, strlen(body), r);
+	set_cookie(r, "clause_session", session, sizeof(session));
+	if (cookie)
+		snprintf(cookie, size, "clause_session=%s", session);
+}
+
+static void
+logged_in(const char *role, char *cookie, size_t size)
+{
+	Response r;
+
+	login(role, "mot-de-passe", &r, cookie, size);
+	ck_assert_msg(r.status == 303, "connexion de %s : %d %s", role, r.status, r.body);
+	response_free(&r);
+}
+
+static void
+get(const char *path, const char *cookie, Response *r)
+{
+	http("GET", path, cookie, NULL, NULL, 0, r);
+}
+
+static void
+serve_setup(void)
+{
+	ServeConfig config;
+
+	testdb_setup();
+	testdb_import_referential(RULES);
+	ck_assert_int_eq(testdb_import("heures", RULES "/heures_lot1.csv", false, NULL), IMPORT_ROWS_REJECTED);
+	ck_assert_int_eq(testdb_run("role donneur BM web_t_bm"), 0);
+	ck_assert_int_eq(testdb_run("role donneur GP web_t_gp"), 0);
+	ck_assert_int_eq(testdb_run("role facilitateur bordeaux web_t_fac"), 0);
+	ck_assert_int_eq(testdb_run("role directeur bordeaux web_t_dir"), 0);
+	ck_assert(db_exec(testdb(), "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = "
+					  "'web_t_aucun') THEN CREATE ROLE web_t_aucun LOGIN; END IF; END $$"));
+
+	snprintf(boxes, sizeof(boxes), "tests/tmp/serve-boites-%d", (int) getpid());
+	serve_config_defaults(&config);
+	config.port = 0;
+	config.boxes_dir = boxes;
+	config.clause_bin = testdb_clause_bin();
+	config.max_body = MAX_BODY;
+	config.session_idle = IDLE;
+	server = serve_start(&config);
+	ck_assert_ptr_nonnull(server);
+	ck_assert_uint_gt(serve_port(server), 0);
+}
+
+static void
+serve_teardown(void)
+{
+	serve_stop(server);
+	server = NULL;
+	testdb_teardown();
+}
+
+START_TEST(test_login)
+{
+	Response r;
+	char cookie[128];
+
+	/* a donneur: a session cookie that scripts cannot read nor other sites send */
+	login("web_t_bm", "mot-de-passe", &r, cookie, sizeof(cookie));
+	ck_assert_int_eq(r.status, 303);
+	ck_assert_ptr_nonnull(strstr(r.headers, "Location: /\r"));
+	ck_assert_ptr_nonnull(strstr(r.headers, "; HttpOnly; SameSite=Strict"));
+	ck_assert_uint_eq(strlen(cookie), strlen("clause_session=") + 64);
+	response_free(&r);
+	get("/", cookie, &r);
+	ck_assert_int_eq(r.status, 303);
+	ck_assert_ptr_nonnull(strstr(r.headers, "Location: /impact/BM"));
+	response_free(&r);
+
+	/* a role that does not exist, one in no group: no session */
+	login("web_t_inconnu", "x", &r, cookie, sizeof(cookie));
+	ck_assert_int_eq(r.status, 401);
+	ck_assert_ptr_nonnull(strstr(r.body, "Rôle ou mot de passe incorrect"));
+	ck_assert_ptr_null(strstr(r.headers, "clause_session="));
+	response_free(&r);
+	login("web_t_aucun", "x", &r, cookie, sizeof(cookie));
+	ck_assert_int_eq(r.status, 403);
+	ck_assert_ptr_null(strstr(r.headers, "clause_session="));
+	response_free(&r);
+
+	/* the login form without its token */
+	http("POST", "/connexion", NULL, "Content-Type: application/x-www-form-urlencoded\r\n",
+		 "role=web_t_bm&mot_de_passe=x", 28, &r);
+	ck_assert_int_eq(r.status, 403);
+	ck_assert_ptr_null(strstr(r.headers, "clause_session="));
+	response_free(&r);
+
+	/* a page without a session goes to the login form */
+	get("/impact/BM", NULL, &r);
+	ck_assert_int_eq(r.status, 303);
+	ck_assert_ptr_nonnull(strstr(r.headers, "Location: /connexion"));
+	response_free(&r);
+}
+END_TEST
+
+START_TEST(test_login_backoff)
+{
+	Response r;
+	char cookie[128];
+
+	/* three free failures, then each failure makes this address wait */
+	for (int i = 0; i < 4; i++)
+	{
+		login("web_t_inconnu", "x", &r, cookie, sizeof(cookie));
+		ck_assert_int_eq(r.status, 401);
+		response_free(&r);
+	}
+	login("web_t_bm", "mot-de-passe", &r, cookie, sizeof(cookie));
+	ck_assert_int_eq(r.status, 429);
+	ck_assert_ptr_nonnull(strstr(r.body, "Trop de tentatives"));
+	response_free(&r);
+	serve_clock_shift(server, 3600);
+	logged_in("web_t_bm", cookie, sizeof(cookie));
+}
+END_TEST
+
+START_TEST(test_session_expiry)
+{
+	Response r;
+	char cookie[128];
+
+	logged_in("web_t_bm", cookie, sizeof(cookie));
+	get("/impact/BM", cookie, &r);
+	ck_assert_int_eq(r.status, 200);
+	response_free(&r);
+	serve_clock_shift(server, IDLE - 10);
+	get("/impact/BM", cookie, &r);
+	ck_assert_int_eq(r.status, 200);	/* each request keeps the session alive */
+	response_free(&r);
+	serve_clock_shift(server, IDLE + 1);
+	get("/impact/BM", cookie, &r);
+	ck_assert_int_eq(r.status, 303);
+	ck_assert_ptr_nonnull(strstr(r.headers, "Location: /connexion"));
+	response_free(&r);
+}
+END_TEST
+
+START_TEST(test_csrf_refused)
+{
+	Response r, page;
+	char cookie[128], token[128], body[256];
+
+	logged_in("web_t_fac", cookie, sizeof(cookie));
+	http("POST", "/deconnexion", cookie, "Content-Type: application/x-www-form-urlencoded\r\n",
+		 "csrf=0000", 9, &r);
+	ck_assert_int_eq(r.status, 403);
+	response_free(&r);
+	http("POST", "/boite/traiter", cookie, "Content-Type: application/x-www-form-urlencoded\r\n",
+		 "mois=2021-02", 12, &r);
+	ck_assert_int_eq(r.status, 403);
+	response_free(&r);
+
+	/* still logged in; with the page's token the logout goes through */
+	get("/boite", cookie, &page);
+	ck_assert_int_eq(page.status, 200);
+	page_token(&page, token, sizeof(token));
+	response_free(&page);
+	snprintf(body, sizeof(body), "csrf=%s", token);
+	http("POST", "/deconnexion", cookie, "Content-Type: application/x-www-form-urlencoded\r\n",
+		 body, strlen(body), &r);
+	ck_assert_int_eq(r.status, 303);
+	ck_assert_ptr_nonnull(strstr(r.headers, "Max-Age=0"));
+	response_free(&r);
+	get("/boite", cookie, &r);
+	ck_assert_int_eq(r.status, 303);
+	response_free(&r);
+}
+END_TEST
+
+/* A multipart body with the form's token, a month and one file. */
+static size_t
+upload_body(char *out, size_t size, const char *token, const char *name, const char *content)
+{
+	return (size_t) snprintf(out, size,
+							 "--XyZ\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n%s\r\n"
+							 "--XyZ\r\nContent-Disposition: form-data; name=\"mois\"\r\n\r\n2021-02\r\n"
+							 "--XyZ\r\nContent-Disposition: form-data; name=\"fichier\"; filename=\"%s\"\r\n"
+							 "Content-Type: text/csv\r\n\r\n%s\r\n--XyZ--\r\n", token, name, content);
+}
+
+START_TEST(test_upload)
+{
+	Response r, page;
+	char cookie[128], token[128], path[512];
+	static char body[2 * MAX_BODY];
+	size_t file_len = 0;
+	char *file = testdb_read_file(RULES "/heures_lot2_correctif.csv", &file_len);
+	struct stat st;
+	const char *multipart = "Content-Type: multipart/form-data; boundary=XyZ\r\n";
+
+	logged_in("web_t_fac", cookie, sizeof(cookie));
+	get("/boite", cookie, &page);
+	page_token(&page, token, sizeof(token));
+	response_free(&page);
+
+	/* over the limit: refused before the body, nothing in the box */
+	char big[MAX_BODY + 100];
+
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	http("POST", "/boite/depot", cookie, multipart, body,
+		 upload_body(body, sizeof(body), token, "heures_trop.csv", big), &r);
+	ck_assert_int_eq(r.status, 413);
+	response_free(&r);
+	snprintf(path, sizeof(path), "%s/bordeaux/2021-02/heures_trop.csv", boxes);
+	ck_assert_int_ne(lstat(path, &st), 0);
+
+	/* a bad token or a name with a path: refused */
+	http("POST", "/boite/depot", cookie, multipart, body,
+		 upload_body(body, sizeof(body), "0000", "heures_2021-02.csv", file), &r);
+	ck_assert_int_eq(r.status, 400);
+	response_free(&r);
+	http("POST", "/boite/depot", cookie, multipart, body,
+		 upload_body(body, sizeof(body), token, "../heures.sh", file), &r);
+	ck_assert_int_eq(r.status, 400);
+	response_free(&r);
+
+	/* within the limit: a private file in the PLIE's box of the month */
+	http("POST", "/boite/depot", cookie, multipart, body,
+		 upload_body(body, sizeof(body), token, "heures_2021-02.csv", file), &r);
+	ck_assert_msg(r.status == 303, "dépôt : %d %s", r.status, r.body);
+	response_free(&r);
+	snprintf(path, sizeof(path), "%s/bordeaux/2021-02/heures_2021-02.csv", boxes);
+	ck_assert_int_eq(lstat(path, &st), 0);
+	ck_assert(S_ISREG(st.st_mode));
+	ck_assert_int_eq(st.st_mode & 0777, 0600);
+	ck_assert_int_eq(st.st_size, (off_t) file_len);
+
+	/* the same name again waits for the first to be processed */
+	http("POST", "/boite/depot", cookie, multipart, body,
+		 upload_body(body, sizeof(body), token, "heures_2021-02.csv", file), &r);
+	ck_assert_int_eq(r.status, 400);
+	ck_assert_ptr_nonnull(strstr(r.body, "attend déjà"));
+	response_free(&r);
+
+	/* run: clause batch on the box, its compte-rendu shown and kept */
+	char form[256];
+
+	snprintf(form, sizeof(form), "csrf=%s&mois=2021-02", token);
+	http("POST", "/boite/traiter", cookie, "Content-Type: application/x-www-form-urlencoded\r\n",
+		 form, strlen(form), &r);
+	ck_assert_int_eq(r.status, 200);
+	ck_assert_ptr_nonnull(strstr(r.body, "<h2>Compte rendu</h2>"));
+	ck_assert_ptr_nonnull(strstr(r.body, "heures_2021-02.csv"));
+	response_free(&r);
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM lot_import WHERE fichier LIKE '%heures_2021-02.csv'"), 1);
+	get("/boite/2021-02/compte-rendu", cookie, &r);
+	ck_assert_int_eq(r.status, 200);
+	ck_assert_ptr_nonnull(strstr(r.body, "heures_2021-02.csv"));
+	response_free(&r);
+	free(file);
+}
+END_TEST
+
+START_TEST(test_pages_per_group)
+{
+	Response r;
+	char bm[128], fac[128], dir[128];
+
+	logged_in("web_t_bm", bm, sizeof(bm));
+	get("/impact/BM", bm, &r);
+	ck_assert_int_eq(r.status, 200);
+	ck_assert_ptr_nonnull(strstr(r.body, "Bordeaux Métropole"));
+	ck_assert_ptr_nonnull(strstr(r.body, "name=\"viewport\""));
+	ck_assert_ptr_null(strstr(r.body, "<script"));
+	response_free(&r);
+	/* another donneur's page, in any format, does not exist for this one */
+	get("/impact/GP", bm, &r);
+	ck_assert_int_eq(r.status, 404);
+	ck_assert_ptr_null(strstr(r.body, "Grand Périgueux"));
+	response_free(&r);
+	get("/impact/GP.csv", bm, &r);
+	ck_assert_int_eq(r.status, 404);
+	response_free(&r);
+	get("/impact/BM.csv", bm, &r);
+	ck_assert_int_eq(r.status, 200);
+	ck_assert_mem_eq(r.body, "\xEF\xBB\xBF", 3);
+	response_free(&r);
+	get("/impact/BM.xlsx", bm, &r);
+	ck_assert_int_eq(r.status, 200);
+	ck_assert_mem_eq(r.body, "PK", 2);
+	response_free(&r);
+	get("/boite", bm, &r);
+	ck_assert_int_eq(r.status, 404);
+	response_free(&r);
+
+	/* the facilitateur: its month, never a donneur's page nor the director's */
+	logged_in("web_t_fac", fac, sizeof(fac));
+	const char *fac_pages[] = {"/boite", "/suivi", "/lignes", "/lots"};
+
+	for (size_t i = 0; i < sizeof(fac_pages) / sizeof(fac_pages[0]); i++)
+	{
+		get(fac_pages[i], fac, &r);
+		ck_assert_msg(r.status == 200, "%s : %d", fac_pages[i], r.status);
+		response_free(&r);
+	}
+	get("/impact/BM", fac, &r);
+	ck_assert_int_eq(r.status, 404);
+	response_free(&r);
+	get("/avancement", fac, &r);
+	ck_assert_int_eq(r.status, 404);
+	response_free(&r);
+
+	/* the director: the fiche dashboard and the observatoire of its PLIE */
+	logged_in("web_t_dir", dir, sizeof(dir));
+	get("/avancement?annee=2021", dir, &r);
+	ck_assert_int_eq(r.status, 200);
+	ck_assert_ptr_nonnull(strstr(r.body, "<svg"));
+	response_free(&r);
+	get("/observatoire?annee=2021", dir, &r);
+	ck_assert_int_eq(r.status, 200);
+	response_free(&r);
+	get("/boite", dir, &r);
+	ck_assert_int_eq(r.status, 404);
+	response_free(&r);
+}
+END_TEST
+
+/* The request log names the role and the page, never the password. */
+START_TEST(test_log_without_secrets)
+{
+	char log_path[256];
+	Response r;
+	char cookie[128];
+
+	snprintf(log_path, sizeof(log_path), "tests/tmp/serve-log-%d.txt", (int) getpid());
+	ck_assert_ptr_nonnull(freopen(log_path, "w", stderr));
+	log_set_level(LOG_LEVEL_NOTICE);
+	login("web_t_bm", "Secr3t-Web-P4ss", &r, cookie, sizeof(cookie));
+	response_free(&r);
+	get("/impact/BM", cookie, &r);
+	response_free(&r);
+	fflush(stderr);
+
+	size_t len = 0;
+	char *text = testdb_read_file(log_path, &len);
+
+	ck_assert_ptr_nonnull(strstr(text, "POST /connexion 303 web_t_bm"));
+	ck_assert_ptr_nonnull(strstr(text, "GET /impact/BM 200 web_t_bm"));
+	ck_assert_ptr_null(strstr(text, "Secr3t-Web-P4ss"));
+	ck_assert_ptr_null(strstr(text, cookie + strlen("clause_session=")));
+	free(text);
+	unlink(log_path);
+}
+END_TEST
+
+static Suite *
+serve_suite(void)
+{
+	Suite *suite = suite_create("serve");
+	TCase *tc = tcase_create("handlers");
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_checked_fixture(tc, serve_setup, serve_teardown);
+	tcase_add_test(tc, test_login);
+	tcase_add_test(tc, test_login_backoff);
+	tcase_add_test(tc, test_session_expiry);
+	tcase_add_test(tc, test_csrf_refused);
+	tcase_add_test(tc, test_upload);
+	tcase_add_test(tc, test_pages_per_group);
+	tcase_add_test(tc, test_log_without_secrets);
+	suite_add_tcase(suite, tc);
+	return suite;
+}
+
+int
+main(void)
+{
+	SRunner *runner = srunner_create(serve_suite());
+
+	srunner_run_all(runner, CK_NORMAL);
+
+	int failed = srunner_ntests_failed(runner);
+
+	srunner_free(runner);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
