@@ -1,7 +1,7 @@
 -- Employment contracts as employers sent them (kind contrats, DOMAIN.md "Contracts"):
 -- what reports count of each, and the hours and contracts the facilitateur should look at.
 -- Try: SELECT * FROM clause.v_contrat_compte; SELECT * FROM clause.v_heures_hors_contrat;
-SET search_path = clause, public;
+SET search_path = clause, pg_temp;
 
 DROP VIEW IF EXISTS v_contrat_compte CASCADE;
 DROP VIEW IF EXISTS v_heures_hors_contrat CASCADE;

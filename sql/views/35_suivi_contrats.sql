@@ -1,7 +1,7 @@
 -- The facilitateur's monthly sheet, contracts part (clause report suivi): hours outside
 -- every known contract, and contracts with no hours. Try:
 -- SELECT * FROM clause.suivi_hors_contrat('bordeaux', '2021-10-01');
-SET search_path = clause, public;
+SET search_path = clause, pg_temp;
 
 DROP FUNCTION IF EXISTS suivi_hors_contrat(text, date) CASCADE;
 DROP FUNCTION IF EXISTS suivi_contrats_sans_heures(text, date) CASCADE;

@@ -30,7 +30,8 @@ BEGIN
     IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'clause_donneurs') THEN
         GRANT EXECUTE ON FUNCTION mon_impact(text, date, date) TO clause_donneurs;
         GRANT SELECT ON v_ligne, v_fiche_heures_mois, v_fiche_operation, v_fiche_mois,
-            v_fiche_clause_mois, v_fiche_code_plie, v_territoire
+            v_fiche_clause_mois, v_fiche_code_plie, v_territoire,
+            v_contrat_compte, v_heures_hors_contrat
             TO clause_facilitateurs;
     END IF;
 END $$;

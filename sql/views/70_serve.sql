@@ -2,7 +2,7 @@
 -- the batches behind the connected donneur's own tableau d'impact, for its page footer;
 -- and the views of the suivi and observatoire for the facilitateurs and directors (they
 -- run with the reader's rights, so row-level security still limits them to the PLIE).
-SET search_path = clause, public;
+SET search_path = clause, pg_temp;
 
 DROP FUNCTION IF EXISTS mes_sources_impact() CASCADE;
 

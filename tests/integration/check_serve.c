@@ -151,12 +151,21 @@ serve_setup(void)
 	testdb_setup();
 	testdb_import_referential(RULES);
 	ck_assert_int_eq(testdb_import("heures", RULES "/heures_lot1.csv", false, NULL), IMPORT_ROWS_REJECTED);
-	ck_assert_int_eq(testdb_run("role donneur BM web_t_bm"), 0);
-	ck_assert_int_eq(testdb_run("role donneur GP web_t_gp"), 0);
-	ck_assert_int_eq(testdb_run("role facilitateur bordeaux web_t_fac"), 0);
-	ck_assert_int_eq(testdb_run("role directeur bordeaux web_t_dir"), 0);
+	/* the embedded cluster lets readers in with their password only (scram) */
+	FILE *password = fopen("tests/tmp/serve-mot-de-passe", "w");
+
+	ck_assert_ptr_nonnull(password);
+	fputs("mot-de-passe\n", password);
+	fclose(password);
+	ck_assert_int_eq(testdb_run("role donneur --mot-de-passe-fichier tests/tmp/serve-mot-de-passe BM web_t_bm"), 0);
+	ck_assert_int_eq(testdb_run("role donneur --mot-de-passe-fichier tests/tmp/serve-mot-de-passe GP web_t_gp"), 0);
+	ck_assert_int_eq(testdb_run("role facilitateur --mot-de-passe-fichier tests/tmp/serve-mot-de-passe "
+								"bordeaux web_t_fac"), 0);
+	ck_assert_int_eq(testdb_run("role directeur --mot-de-passe-fichier tests/tmp/serve-mot-de-passe "
+								"bordeaux web_t_dir"), 0);
 	ck_assert(db_exec(testdb(), "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = "
 					  "'web_t_aucun') THEN CREATE ROLE web_t_aucun LOGIN; END IF; END $$"));
+	ck_assert(db_set_role_password(testdb(), "web_t_aucun", "x"));
 
 	snprintf(boxes, sizeof(boxes), "tests/tmp/serve-boites-%d", (int) getpid());
 	serve_config_defaults(&config);
@@ -195,7 +204,12 @@ START_TEST(test_login)
 	ck_assert_ptr_nonnull(strstr(r.headers, "Location: /impact/BM"));
 	response_free(&r);
 
-	/* a role that does not exist, one in no group: no session */
+	/* a wrong password, a role that does not exist, one in no group: no session */
+	login("web_t_bm", "faux", &r, cookie, sizeof(cookie));
+	ck_assert_int_eq(r.status, 401);
+	ck_assert_ptr_null(strstr(r.headers, "clause_session="));
+	response_free(&r);
+
 	login("web_t_inconnu", "x", &r, cookie, sizeof(cookie));
 	ck_assert_int_eq(r.status, 401);
 	ck_assert_ptr_nonnull(strstr(r.body, "Rôle ou mot de passe incorrect"));
@@ -454,6 +468,7 @@ START_TEST(test_log_without_secrets)
 	snprintf(log_path, sizeof(log_path), "tests/tmp/serve-log-%d.txt", (int) getpid());
 	ck_assert_ptr_nonnull(freopen(log_path, "w", stderr));
 	log_set_level(LOG_LEVEL_NOTICE);
+	ck_assert(db_set_role_password(testdb(), "web_t_bm", "Secr3t-Web-P4ss"));
 	login("web_t_bm", "Secr3t-Web-P4ss", &r, cookie, sizeof(cookie));
 	response_free(&r);
 	get("/impact/BM", cookie, &r);
