@@ -4,6 +4,7 @@
 # the hours and writes the reports under reports/out/. Running it again changes no figure: every file
 # already imported is a no-op.
 set -u
+umask 077	# the reports hold personal data: readable by their owner only
 cd "$(dirname "$0")/.." || exit 1
 clause=bin/clause
 out=reports/out

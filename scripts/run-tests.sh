@@ -3,6 +3,7 @@
 # against a throwaway PostgreSQL cluster started here (initdb --nosync, fsync off, unix
 # socket in a temporary folder), stopped and removed at the end whatever happens.
 # Usage: scripts/run-tests.sh UNIT_SUITE... -- INTEGRATION_SUITE...
+# (then every tests/shell/*.sh, with the same environment).
 # CLAUSE_BIN names the clause binary the tests run (default bin/clause; make test-asan
 # sets build-asan/bin/clause).
 set -u
@@ -54,6 +55,10 @@ if ! "$CLAUSE_BIN" db start; then
 fi
 
 for suite in $integration; do run "$suite"; done
+# Shell tests of what a C suite cannot do from inside one cluster (tests/shell/*.sh).
+for script in tests/shell/*.sh; do
+    [ -f "$script" ] && run sh "$script"
+done
 
 echo
 if [ "$failed" -gt 0 ]; then

@@ -1,12 +1,15 @@
 /*
- * clause db start|stop|status|migrate|psql: the embedded cluster and the schema.
+ * clause db start|stop|status|migrate|psql|sauvegarde|restaure: the embedded cluster,
+ * the schema and its backups.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "backup.h"
 #include "cli.h"
 #include "cluster.h"
 #include "exitcodes.h"
@@ -156,6 +159,52 @@ db_psql_run(int argc, char **argv)
 	return EXIT_CODE_INTERNAL;
 }
 
+static int
+db_sauvegarde_run(int argc, char **argv)
+{
+	char path[PATH_MAX];
+
+	if (argc > 2)
+		return cli_usage_error("clause db sauvegarde", "argument inattendu « %s »", argv[2]);
+	if (argc == 2)
+		snprintf(path, sizeof(path), "%s", argv[1]);
+	else
+	{
+		time_t now = time(NULL);
+		struct tm local;
+
+		localtime_r(&now, &local);
+		strftime(path, sizeof(path), "clause-%Y%m%d-%H%M%S.dump", &local);
+	}
+
+	Session session = {0};
+
+	if (!cli_open_session(&session))
+		return EXIT_CODE_DATABASE;
+
+	bool ok = backup_write(&session, cli_options.conninfo, path);
+
+	session_close(&session);
+	return ok ? EXIT_CODE_OK : EXIT_CODE_DATABASE;
+}
+
+static int
+db_restaure_run(int argc, char **argv)
+{
+	if (argc != 2)
+		return cli_usage_error("clause db restaure", "précisez le fichier de sauvegarde");
+
+	Session session = {0};
+
+	if (!cli_open_session(&session))
+		return EXIT_CODE_DATABASE;
+
+	bool ok = backup_restore(&session, cli_options.conninfo, argv[1]);
+
+	session_close(&session);
+	return ok ? EXIT_CODE_OK : EXIT_CODE_DATABASE;
+}
+
 static const Command DB_START = {
 	"start", "crée (au premier usage) et démarre la base embarquée", "clause db start",
 	"La base embarquée vit sous var/pg (ou $CLAUSE_VAR/pg), sans port TCP : sa socket\n"
@@ -182,8 +231,29 @@ static const Command DB_PSQL = {
 	"local peut lire) : psql le reçoit par son environnement.\n", db_psql_run, NULL
 };
 
+static const Command DB_SAUVEGARDE = {
+	"sauvegarde", "sauvegarde la base (pg_dump) avec ses chiffres de contrôle et son SHA-256",
+	"clause db sauvegarde [FICHIER]",
+	"Écrit FICHIER (par défaut clause-AAAAMMJJ-HHMMSS.dump dans le dossier courant) au\n"
+	"format personnalisé de pg_dump, lisible par vous seul (0600), jamais par-dessus une\n"
+	"sauvegarde existante ; puis FICHIER.controle, les chiffres comptés dans le même instantané\n"
+	"(lignes de chaque table, heures créditées de chaque fiche), et FICHIER.sha256, leurs\n"
+	"empreintes (vérifiables par « sha256sum -c FICHIER.sha256 »). Gardez les trois ensemble.\n",
+	db_sauvegarde_run, NULL
+};
+static const Command DB_RESTAURE = {
+	"restaure", "restaure une sauvegarde dans une base vide et vérifie ses chiffres",
+	"clause db restaure FICHIER",
+	"Vérifie FICHIER et FICHIER.controle contre FICHIER.sha256, restaure (pg_restore, en une\n"
+	"transaction) dans une base sans aucun lot importé, par exemple une nouvelle base\n"
+	"embarquée : CLAUSE_VAR=/nouveau/dossier clause db restaure FICHIER ; puis recompte\n"
+	"lignes et heures par fiche et les compare à FICHIER.controle. Les rôles de lecteurs\n"
+	"(clause role) sont à recréer : un rôle appartient au serveur, pas à la base.\n",
+	db_restaure_run, NULL
+};
+
 static const Command *const DB_SUBCOMMANDS[] = {
-	&DB_START, &DB_STOP, &DB_STATUS, &DB_MIGRATE, &DB_PSQL, NULL
+	&DB_START, &DB_STOP, &DB_STATUS, &DB_MIGRATE, &DB_PSQL, &DB_SAUVEGARDE, &DB_RESTAURE, NULL
 };
 
 const Command COMMAND_DB = {

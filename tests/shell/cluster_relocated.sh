@@ -1,0 +1,33 @@
+#!/bin/sh
+# A project under a folder the server's user cannot enter (root's 0700 home, the usual
+# place of a clone): the embedded cluster goes to /var/lib/clause/<hash>, clause says
+# where, and it works (issue #12). Run as root by scripts/run-tests.sh.
+set -u
+CLAUSE_BIN=${CLAUSE_BIN:-bin/clause}
+case "$CLAUSE_BIN" in /*) ;; *) CLAUSE_BIN=$(pwd)/$CLAUSE_BIN ;; esac
+fail() { echo "cluster_relocated: $*" >&2; exit 1; }
+[ "$(id -u)" -eq 0 ] || { echo "cluster_relocated: à lancer en root (comme make test en CI)" >&2; exit 1; }
+
+closed=$(mktemp -d /tmp/clause-closed.XXXXXX)	# 0700, like /root
+mkdir "$closed/projet" && ln -s "$(pwd)/profiles" "$closed/projet/profiles"
+CLAUSE_HOME=$closed/projet
+export CLAUSE_HOME
+unset CLAUSE_VAR
+relocated=""
+cleanup() {
+    "$CLAUSE_BIN" -q db stop >/dev/null 2>&1
+    [ -n "$relocated" ] && rm -rf "$relocated"
+    rm -rf "$closed"
+}
+trap cleanup EXIT
+
+runuser -u clause -- test -x "$closed" && fail "le dossier de test devrait être fermé à clause"
+out=$("$CLAUSE_BIN" db start 2>&1) || fail "démarrage : $out"
+status=$("$CLAUSE_BIN" db status) || fail "db status"
+relocated=$(printf '%s\n' "$status" | sed -n 's|^base embarquée : \(/var/lib/clause/[0-9a-f]\{16\}\)/pg$|\1|p')
+[ -n "$relocated" ] || fail "base attendue sous /var/lib/clause : $status"
+case "$out" in *"$relocated"*) ;; *) fail "clause ne dit pas où vit la base : $out" ;; esac
+[ "$(stat -c '%a %U' "$relocated")" = "700 clause" ] || fail "$(stat -c '%a %U' "$relocated")"
+"$CLAUSE_BIN" -q import donneurs tests/data/rules/donneurs.csv >/dev/null || fail "import"
+[ ! -e "$closed/projet/var/pg" ] || fail "un cluster dans le dossier fermé"
+echo "cluster_relocated: ok ($relocated)"
