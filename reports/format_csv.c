@@ -150,7 +150,7 @@ impact_write_csv(const ImpactReport *report, FILE *out)
 			{
 				char masked[16];
 
-				snprintf(masked, sizeof(masked), "< %d", report->threshold);
+				impact_masked_text(report, value, masked, sizeof(masked));
 				csv_write_field(out, masked, false);
 			}
 			else if (value->is_null)

@@ -422,7 +422,8 @@ impact_write_html(const ImpactReport *report, const ReportSources *sources, FILE
 	}
 	fprintf(out, "<p class=\"note\">Heures réalisées : heures créditées (travaillées + formation) ; "
 			"ETP = heures ÷ %s. Âge à la première heure sur le périmètre. Données agrégées : "
-			"aucun participant n'est nommé ; tout effectif de 1 à %d personnes est masqué (&lt; %d).</p>\n",
+			"aucun participant n'est nommé ; tout effectif de 1 à %d personnes est masqué (&lt; %d) ; "
+			"« secret » : masqué aussi, pour qu'aucun effectif masqué ne se déduise des autres.</p>\n",
 			etp, report->threshold - 1, report->threshold);
 	html_end(out, sources);
 	return !ferror(out);

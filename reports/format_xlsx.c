@@ -155,7 +155,7 @@ xlsx_write_value(lxw_worksheet *sheet, lxw_row_t row, lxw_col_t col, const XlsxS
 	{
 		char masked[16];
 
-		snprintf(masked, sizeof(masked), "< %d", report->threshold);
+		impact_masked_text(report, value, masked, sizeof(masked));
 		worksheet_write_string(sheet, row, col, masked, styles->masked);
 	}
 	else if (value->is_null)
@@ -367,7 +367,7 @@ impact_months_sheet(lxw_workbook *book, const XlsxStyles *styles, const ImpactRe
 bool
 impact_write_xlsx(const ImpactReport *report, const ReportSources *sources, const char *path)
 {
-	char title[512], subtitle[512], note[256], period[128], extracted[16];
+	char title[512], subtitle[512], note[384], period[128], extracted[16];
 	lxw_workbook *book;
 	XlsxStyles styles;
 
@@ -377,7 +377,8 @@ impact_write_xlsx(const ImpactReport *report, const ReportSources *sources, cons
 			 report->donneur, report->operation[0] ? ", opération " : "", report->operation);
 	snprintf(subtitle, sizeof(subtitle), "Période : %s — extraction du %s", period, extracted);
 	snprintf(note, sizeof(note),
-			 "Effectifs de 1 à %d personnes masqués (< %d). Heures réalisées = travaillées + formation.",
+			 "Effectifs de 1 à %d personnes masqués (< %d) ; « secret » : masqué aussi, pour qu'aucun "
+			 "effectif masqué ne se déduise des autres. Heures réalisées = travaillées + formation.",
 			 report->threshold - 1, report->threshold);
 
 	book = xlsx_open(path, title, "Tableau d'impact des clauses sociales");

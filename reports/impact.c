@@ -58,7 +58,7 @@ impact_add_value(ImpactGroup *group)
 }
 
 /* Columns: niveau, groupe_id, groupe_libelle, groupe_detail, rubrique, cle, libelle,
- * unite, valeur, masque. */
+ * unite, valeur, masque, secret. */
 static bool
 impact_row(void *context, const DbRow *row)
 {
@@ -89,6 +89,7 @@ impact_row(void *context, const DbRow *row)
 	value->is_null = db_row_isnull(row, 8);
 	value->value = value->is_null ? 0 : strtod(db_row_value(row, 8), NULL);
 	value->masked = db_row_value(row, 9)[0] == 't';
+	value->secret = db_row_value(row, 10)[0] == 't';
 	if (value->masked)
 		value->is_null = false;
 
@@ -152,12 +153,12 @@ impact_load(Db *db, const ImpactOptions *options, ImpactReport *report, bool *un
 	bool ok = options->own
 		? db_query(db,
 				   "SELECT niveau, groupe_id, groupe_libelle, coalesce(groupe_detail, ''), rubrique, cle, "
-				   "libelle, unite, valeur, masque "
+				   "libelle, unite, valeur, masque, secret "
 				   "FROM mon_impact($1, ($2 || '-01')::date, ($3 || '-01')::date)",
 				   3, params + 1, impact_row, &load, NULL)
 		: db_query(db,
 				   "SELECT niveau, groupe_id, groupe_libelle, coalesce(groupe_detail, ''), rubrique, cle, "
-				   "libelle, unite, valeur, masque "
+				   "libelle, unite, valeur, masque, secret "
 				   "FROM impact($1, $2, ($3 || '-01')::date, ($4 || '-01')::date)",
 				   4, params, impact_row, &load, NULL);
 
@@ -183,10 +184,19 @@ impact_value(const ImpactGroup *group, const char *key)
 }
 
 void
+impact_masked_text(const ImpactReport *report, const ImpactValue *value, char *out, size_t outsize)
+{
+	if (value->secret)
+		snprintf(out, outsize, "secret");
+	else
+		snprintf(out, outsize, "< %d", report->threshold);
+}
+
+void
 impact_value_text(const ImpactReport *report, const ImpactValue *value, char *out, size_t outsize)
 {
 	if (value->masked)
-		snprintf(out, outsize, "< %d", report->threshold);
+		impact_masked_text(report, value, out, outsize);
 	else if (value->is_null)
 		snprintf(out, outsize, "—");
 	else if (strcmp(value->unit, "ratio") == 0)
@@ -344,6 +354,7 @@ impact_write_text(const ImpactReport *report, FILE *out)
 	fprintf(out, "Heures réalisées : heures créditées (travaillées + formation) ; ETP = heures ÷ %s.\n", etp);
 	fprintf(out, "Effectifs de 1 à %d personnes masqués (< %d) ; aucun participant n'est nommé.\n",
 			report->threshold - 1, report->threshold);
+	fprintf(out, "« secret » : masqué aussi, pour qu'aucun effectif masqué ne se déduise des autres.\n");
 	if (report->count == 0)
 		fprintf(out, "\nAucun marché de ce donneur d'ordre sur cette période.\n");
 
@@ -386,6 +397,8 @@ impact_group_json(const ImpactGroup *group)
 		else
 			cJSON_AddNumberToObject(item, "valeur", value->value);
 		cJSON_AddBoolToObject(item, "masque", value->masked);
+		if (value->secret)
+			cJSON_AddBoolToObject(item, "secret", true);
 		cJSON_AddItemToArray(values, item);
 	}
 	return object;

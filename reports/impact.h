@@ -20,6 +20,8 @@ typedef struct ImpactValue
 	double value;
 	bool is_null;				/* no value (heures prévues unknown, rate of nothing) */
 	bool masked;				/* a count of people below the threshold: shown "< N" */
+	bool secret;				/* also masked, any number (a small group's breakdown, or hidden
+								 * so that a masked cell cannot be recomputed): "secret" */
 } ImpactValue;
 
 typedef struct ImpactGroup
@@ -63,6 +65,9 @@ bool impact_load(Db *db, const ImpactOptions *options, ImpactReport *report, boo
 void impact_free(ImpactReport *report);
 
 /* The value of a group for a key, or NULL. */
+/* A masked value as shown: "< N", or "secret" (see ImpactValue). */
+void impact_masked_text(const ImpactReport *report, const ImpactValue *value, char *out, size_t outsize);
+
 const ImpactValue *impact_value(const ImpactGroup *group, const char *key);
 
 /* The value as the reader sees it: "1 319", "73,3 %", "0,82", "< 3", "—". */

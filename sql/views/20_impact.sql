@@ -4,6 +4,7 @@ SET search_path = clause, pg_temp;
 
 DROP VIEW IF EXISTS v_impact_ligne CASCADE;
 DROP FUNCTION IF EXISTS impact(text, text, date, date) CASCADE;
+DROP FUNCTION IF EXISTS impact_calcul(text, text, date, date) CASCADE;
 DROP FUNCTION IF EXISTS impact_sources(text, text, date, date) CASCADE;
 
 -- Credited lines with what the tableau d'impact groups and counts them by: opération,
@@ -30,14 +31,15 @@ JOIN participant p ON p.id = l.participant_id;
 -- overlaps the months asked. Hours are the credited hours of the months asked; a
 -- participant's age band is their age at their first credited hour in the group.
 -- Counts of people (personnes) from 1 to seuil_masquage - 1 come back as valeur NULL
--- and masque true; 0 is shown (no one to re-identify).
+-- and masque true; 0 is shown (no one to re-identify). Reports read impact() (file
+-- 25_impact_masque.sql), which adds the masking that keeps these cells masked.
 -- Contracts: those sent (kind contrats) that overlap the months asked, on a marché of the
 -- group or with credited hours on one in their months; plus, for a participant and
 -- employer with none sent, those inferred as today (distinct participant, employer, type
 -- over the credited lines). When contracts were sent for the donneur, every group also
 -- gets how many were inferred, the sorties vers l'emploi durable and the sent contracts
 -- by length and by how they ended.
-CREATE FUNCTION impact(p_donneur text, p_operation text DEFAULT NULL,
+CREATE FUNCTION impact_calcul(p_donneur text, p_operation text DEFAULT NULL,
                        p_debut date DEFAULT NULL, p_fin date DEFAULT NULL)
 RETURNS TABLE (niveau text, niveau_rang integer, groupe_id text, groupe_libelle text,
                groupe_detail text, rubrique text, rang integer, cle text, libelle text,

@@ -48,7 +48,9 @@ static const ImpactCase IMPACT_CASES[] = {
 	{ALL, "total", "BM", "critere_qpv", 3},
 	{ALL, "total", "BM", "critere_rsa", MASKED},
 	{ALL, "total", "BM", "critere_ass", 0},		/* 0 is shown: no one to re-identify */
-	{ALL, "total", "BM", "contrats_cddi", 4},
+	/* 4 CDDI, but the four types masked add up to 8 - 4 = 4: all ones, so the CDDI are
+	 * secret too (secondary masking, 25_impact_masque.sql) */
+	{ALL, "total", "BM", "contrats_cddi", MASKED},
 	{ALL, "total", "BM", "heures_cddi", 545},
 	{ALL, "total", "BM", "contrats_cdi", MASKED},
 	{ALL, "total", "BM", "heures_cdi", 290},
@@ -66,7 +68,8 @@ static const ImpactCase IMPACT_CASES[] = {
 	{ALL, "operation", "OP-B", "hommes", MASKED},
 	/* marchés: Q6 is 25 at his first hour on MA1 (02/2021), 26 on MB1 (10/2021) */
 	{ALL, "marche", "MA1", "heures_realisees", 814},
-	{ALL, "marche", "MA1", "age_moins_26", 3},
+	/* 3, but MA1's two masked bands add up to 5 - 3 = 2: one each; so secret too */
+	{ALL, "marche", "MA1", "age_moins_26", MASKED},
 	{ALL, "marche", "MA2", "participants", MASKED},
 	{ALL, "marche", "MA2", "contrats", MASKED},
 	{ALL, "marche", "MA2", "heures_formation", 55},
@@ -121,8 +124,13 @@ START_TEST(test_impact_scope)
 	ck_assert_int_eq(testdb_count("SELECT count(DISTINCT niveau || groupe_id) FROM impact('BM', 'OP-B')"), 4);
 	/* no value is ever given for a masked cell */
 	ck_assert_int_eq(testdb_count("SELECT count(*) FROM impact('BM') WHERE masque AND valeur IS NOT NULL"), 0);
-	/* total: two age bands, six criteria (deld rsa aah rqth jeune senior), four contract types */
-	ck_assert_int_eq(testdb_count("SELECT count(*) FROM impact('BM') WHERE masque AND niveau = 'total'"), 12);
+	/* total: two age bands, six criteria (deld rsa aah rqth jeune senior), four contract
+	 * types, and the CDDI count that would give them away (secret) */
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM impact('BM') WHERE masque AND niveau = 'total'"), 13);
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM impact('BM') WHERE secret AND niveau = 'total'"), 1);
+	/* below the masking layer, the figures computed by hand */
+	ck_assert_int_eq(testdb_count("SELECT valeur FROM impact_calcul('BM') WHERE niveau = 'total' AND cle = 'contrats_cddi'"), 4);
+	ck_assert_int_eq(testdb_count("SELECT valeur FROM impact_calcul('BM') WHERE groupe_id = 'MA1' AND cle = 'age_moins_26'"), 3);
 	/* sources: the six referential files and the timesheet, not the conventions */
 	ck_assert_str_eq(testdb_text("SELECT string_agg(nature, ',' ORDER BY lot_id) FROM impact_sources('BM')"),
 					 "donneurs,entreprises,operations,marches,participants,heures");

@@ -1,0 +1,73 @@
+-- The tableau d'impact as reports and donneurs d'ordre read it: impact_calcul()
+-- (20_impact.sql, counts from 1 to seuil_masquage - 1 masked) plus the masking that keeps
+-- them masked (issue #12), in a layer of its own so that the figures can change below it:
+-- 1. a group whose participants are masked shows no breakdown at all: its profile,
+--    criteria, contracts, modalities and hours by month are secret, zeros included
+--    (femmes 0, two age bands 0 and QPV 0 named the sex and age of its one or two
+--    people, and their hours by month when they worked);
+-- 2. secondary suppression: in a breakdown that adds up to a total shown (femmes +
+--    hommes = participants, the three age bands = participants, contracts by type =
+--    contrats), a masked cell is never the only one hidden: the smallest other shown
+--    cell, not zero if possible, is secret too (participants 9 and hommes 8 gave
+--    femmes 1). The same when several masked cells could only be all ones or all
+--    seuil - 1 (12 - 6 - 4 = 2 with two bands masked: one each).
+-- A secret cell comes back as valeur NULL, masque true and secret true; reports show it
+-- as "secret", not "< seuil", since it may be any number.
+SET search_path = clause, pg_temp;
+
+DROP FUNCTION IF EXISTS impact(text, text, date, date) CASCADE;
+
+CREATE FUNCTION impact(p_donneur text, p_operation text DEFAULT NULL,
+                       p_debut date DEFAULT NULL, p_fin date DEFAULT NULL)
+RETURNS TABLE (niveau text, niveau_rang integer, groupe_id text, groupe_libelle text,
+               groupe_detail text, rubrique text, rang integer, cle text, libelle text,
+               unite text, valeur numeric, personnes boolean, masque boolean, secret boolean)
+LANGUAGE sql STABLE AS $$
+WITH brut AS (
+    SELECT c.*
+    FROM clause.impact_calcul(p_donneur, p_operation, p_debut, p_fin)
+         WITH ORDINALITY AS c(niveau, niveau_rang, groupe_id, groupe_libelle, groupe_detail,
+                              rubrique, rang, cle, libelle, unite, valeur, personnes, masque, ordre)),
+petit AS (           -- groups of 1 to seuil - 1 participants
+    SELECT b.niveau, b.groupe_id FROM brut b WHERE b.cle = 'participants' AND b.masque),
+cellule AS (         -- the breakdowns that add up to a total of their group
+    SELECT b.*,
+           CASE WHEN b.cle IN ('femmes', 'hommes') THEN 'sexe'
+                WHEN b.cle IN ('age_moins_26', 'age_26_49', 'age_50_plus') THEN 'age'
+                WHEN b.rubrique = 'contrats' AND b.unite = 'contrats' THEN 'contrat' END AS partition
+    FROM brut b),
+masquee AS (         -- breakdowns whose masked cells the others would give away: one
+                     -- masked cell (total minus the others), or several whose sum can only
+                     -- be made of ones, or only of seuil - 1 (each "< seuil" is 1 or more)
+    SELECT c.niveau, c.groupe_id, c.partition
+    FROM cellule c
+    JOIN brut t ON t.niveau = c.niveau AND t.groupe_id = c.groupe_id
+               AND t.cle = CASE c.partition WHEN 'contrat' THEN 'contrats' ELSE 'participants' END
+    CROSS JOIN (SELECT valeur AS seuil FROM clause.parametre WHERE cle = 'seuil_masquage') prm
+    WHERE c.partition IS NOT NULL AND NOT t.masque
+    GROUP BY c.niveau, c.groupe_id, c.partition, t.valeur, prm.seuil
+    HAVING count(*) FILTER (WHERE c.masque) = 1
+        OR (count(*) FILTER (WHERE c.masque) > 1
+            AND (t.valeur - coalesce(sum(c.valeur), 0) <= count(*) FILTER (WHERE c.masque)
+                 OR t.valeur - coalesce(sum(c.valeur), 0)
+                    >= count(*) FILTER (WHERE c.masque) * (prm.seuil - 1)))),
+seconde AS (         -- the smallest other shown cell of each, not zero if possible
+    SELECT DISTINCT ON (c.niveau, c.groupe_id, c.partition) c.niveau, c.groupe_id, c.cle
+    FROM cellule c
+    JOIN masquee m ON m.niveau = c.niveau AND m.groupe_id = c.groupe_id AND m.partition = c.partition
+    WHERE NOT c.masque
+    ORDER BY c.niveau, c.groupe_id, c.partition, c.valeur = 0, c.valeur, c.cle),
+decision AS (        -- joins, not a subquery per row: a national year has 10^5 rows
+    SELECT b.*,
+           (p.groupe_id IS NOT NULL
+            AND (b.rubrique IN ('profil', 'criteres', 'contrats', 'modalites', 'mois') OR b.cle = 'contrats'))
+           OR s.cle IS NOT NULL AS cache
+    FROM brut b
+    LEFT JOIN petit p ON p.niveau = b.niveau AND p.groupe_id = b.groupe_id
+    LEFT JOIN seconde s ON s.niveau = b.niveau AND s.groupe_id = b.groupe_id AND s.cle = b.cle)
+SELECT d.niveau, d.niveau_rang, d.groupe_id, d.groupe_libelle, d.groupe_detail, d.rubrique, d.rang,
+       d.cle, d.libelle, d.unite, CASE WHEN d.cache THEN NULL ELSE d.valeur END, d.personnes,
+       d.masque OR d.cache, d.cache
+FROM decision d
+ORDER BY d.ordre
+$$;
