@@ -219,7 +219,7 @@ valeur AS (
     CROSS JOIN LATERAL (VALUES
         (3, 'contrats_deduits', 'dont contrats déduits des heures (aucun contrat reçu)',
          coalesce(h.contrats_deduits, 0)),
-        (4, 'sorties_emploi_durable', 'Sorties vers l''emploi durable (CDI, CDD de 6 mois et plus)',
+        (4, 'sorties_emploi_durable', 'Sorties vers l''emploi durable (CDI, CDD ≥ 6 mois)',
          coalesce(cc.durables, 0))) AS x(rang, cle, libelle, valeur)
     WHERE EXISTS (SELECT 1 FROM contrats_connus WHERE niveau = 'total')
     UNION ALL

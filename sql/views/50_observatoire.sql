@@ -77,7 +77,7 @@ categorie_contrat(rang, cle, libelle) AS (VALUES
     (12, 'duree_moins_1_mois', 'Contrats reçus de moins d''un mois'),
     (13, 'duree_de_1_a_6_mois', 'Contrats reçus de 1 à 6 mois'),
     (14, 'duree_6_mois_plus', 'Contrats reçus de 6 mois et plus'),
-    (15, 'duree_inconnue', 'Contrats reçus de durée inconnue (ni fin ni fin prévue)'),
+    (15, 'duree_inconnue', 'Contrats reçus de durée inconnue (sans fin)'),
     (16, 'fin_terme', 'Contrats arrivés à terme'),
     (17, 'fin_embauche_cdi', 'Contrats finis par une embauche en CDI'),
     (18, 'fin_embauche_cdd', 'Contrats finis par une embauche en CDD'),
@@ -125,7 +125,7 @@ v AS (
     CROSS JOIN LATERAL (VALUES
         (10, 'contrats_deduits', 'dont contrats déduits des heures (aucun contrat reçu)', 'contrats',
          h.contrats_deduits::numeric, true),
-        (11, 'sorties_emploi_durable', 'Sorties vers l''emploi durable (CDI, CDD de 6 mois et plus)',
+        (11, 'sorties_emploi_durable', 'Sorties vers l''emploi durable (CDI, CDD ≥ 6 mois)',
          'contrats', cn.durables::numeric, true)) AS x(rang, cle, libelle, unite, valeur, personnes)
     WHERE cn.contrats > 0
     UNION ALL
