@@ -95,6 +95,17 @@ START_TEST(test_contrats_json)
 END_TEST
 
 
+/* Through a profile, an optional column the profile does not map is absent: kept as stored. */
+START_TEST(test_contrats_profile_leaves_unmapped_alone)
+{
+	load_contrats_lot1();
+	ck_assert_int_eq(testdb_run("import contrats --profile " DATA "/fin-de-mission.json " DATA "/fins-de-mission.csv"), 0);
+	ck_assert_str_eq(testdb_text("SELECT date_fin || ' ' || motif_fin || ' ' || date_fin_prevue || ' ' || heures_hebdo "
+								 "|| ' ' || metier FROM contrat WHERE participant_id = 'Q3' AND date_debut = '2021-01-04'"),
+					 "2021-01-22 embauche_cdi 2021-01-29 35.00 Manœuvre");
+}
+END_TEST
+
 /*
  * The report data set (tests/data/reports) with contracts_impact.csv: seven contracts sent,
  * by hand (DOMAIN.md "Contracts"; lengths from start to the real end, else the planned one):
@@ -285,6 +296,7 @@ contrats_suite(void)
 	tcase_add_test(tc, test_contrats_values_stored);
 	tcase_add_test(tc, test_contrats_later_file_updates);
 	tcase_add_test(tc, test_contrats_json);
+	tcase_add_test(tc, test_contrats_profile_leaves_unmapped_alone);
 	suite_add_tcase(suite, tc);
 
 	TCase *reports = tcase_create("reports");
