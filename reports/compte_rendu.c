@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "attendus.h"
 #include "compte_rendu.h"
 #include "format.h"
 #include "log.h"
@@ -33,21 +34,34 @@ status_label(ImportStatus status)
 	return "?";
 }
 
+/* A section's rows are written by a callback that counts them, so that an empty
+ * section says « aucune » rather than leaving a bare heading. */
+typedef struct SectionOut
+{
+	FILE *out;
+	long long rows;
+} SectionOut;
+
 static bool
 print_reason(void *context, const DbRow *row)
 {
-	FILE *out = context;
+	SectionOut *section = context;
+	long long lines = strtoll(db_row_value(row, 1), NULL, 10);
 	char hours[32];
 
 	format_fr_number(strtod(db_row_value(row, 2), NULL), 2, hours, sizeof(hours));
-	fprintf(out, "  %-22s %6s lignes %12s h\n", db_row_value(row, 0), db_row_value(row, 1), hours);
+	fputs("  ", section->out);
+	format_write_padded(section->out, db_row_value(row, 0), 22, false);
+	fprintf(section->out, " %6lld ligne%s %12s h\n", lines, fr_s(lines), hours);
+	section->rows++;
 	return true;
 }
 
 static bool
 print_marche(void *context, const DbRow *row)
 {
-	FILE *out = context;
+	SectionOut *section = context;
+	FILE *out = section->out;
 	char month[32], cumul[32], planned[32], rate[32];
 
 	format_fr_number(strtod(db_row_value(row, 2), NULL), 2, month, sizeof(month));
@@ -67,8 +81,10 @@ print_marche(void *context, const DbRow *row)
 		else
 			snprintf(rate, sizeof(rate), "—");
 	}
-	fprintf(out, "  %-7s  %-22s %12s %12s %10s %9s\n", db_row_value(row, 0), db_row_value(row, 1),
-			month, cumul, planned, rate);
+	fprintf(out, "  %-7s  ", db_row_value(row, 0));
+	format_write_padded(out, db_row_value(row, 1), 22, false);
+	fprintf(out, " %12s %12s %10s %9s\n", month, cumul, planned, rate);
+	section->rows++;
 	return true;
 }
 
@@ -167,12 +183,15 @@ compte_rendu_write(Db *db, const char *dir, const BatchOutcome *outcomes, int co
 
 	const char *params[] = {lots.data};
 	FallbackPrinter fallback = {.out = out};
+	SectionOut reasons = {out, 0}, marches = {out, 0};
 	bool ok = true;
 
 	fprintf(out, "\nLignes non comptabilisées de ces lots, par motif\n");
 	ok = db_query(db, "SELECT motif, count(*), sum(heures_total) FROM v_ligne "
 				  "WHERE lot_id = ANY($1::bigint[]) AND motif IS NOT NULL GROUP BY motif ORDER BY motif",
-				  1, params, print_reason, out, NULL);
+				  1, params, print_reason, &reasons, NULL);
+	if (ok && reasons.rows == 0)
+		fprintf(out, "  aucune\n");
 
 	fprintf(out, "\nHeures créditées dans les mois reçus, par marché (cumul à la fin du mois)\n");
 	fprintf(out, "  %-7s  %-22s %12s %12s %10s %9s\n", "mois", "marché", "ce mois", "cumul", "prévues", "taux");
@@ -185,7 +204,10 @@ compte_rendu_write(Db *db, const char *dir, const BatchOutcome *outcomes, int co
 						"FROM mois_recus r JOIN marche m ON m.id = r.marche_id "
 						"LEFT JOIN v_ligne v ON v.marche_id = r.marche_id AND v.credite AND v.mois <= r.mois "
 						"GROUP BY r.mois, r.marche_id, m.heures_prevues ORDER BY r.mois, r.marche_id",
-						1, params, print_marche, out, NULL);
+						1, params, print_marche, &marches, NULL);
+	if (ok && marches.rows == 0)
+		fprintf(out, "  aucune\n");
+
 	ok = ok && compte_rendu_hors_contrat(db, params, out);
 	/* a received month of a year whose territory was never loaded: say which year serves */
 	ok = ok && db_query(db,
@@ -196,6 +218,15 @@ compte_rendu_write(Db *db, const char *dir, const BatchOutcome *outcomes, int co
 						"CROSS JOIN LATERAL territoire_repli(y.annee) r "
 						"ORDER BY y.annee, r.plie",
 						1, params, print_fallback, &fallback, NULL);
+
+	/* who is still awaited for the latest month received */
+	char month[16] = "";
+	bool no_month = true;
+
+	ok = ok && db_query_value(db, "SELECT to_char(max(mois), 'YYYY-MM') FROM ligne_heures "
+							  "WHERE lot_id = ANY($1::bigint[])", 1, params, month, sizeof(month), &no_month);
+	if (ok && !no_month)
+		ok = attendus_write_compte_rendu(db, month, out);
 	strbuf_free(&lots);
 	return ok && !ferror(out);
 }

@@ -154,6 +154,17 @@ format_text_width(const char *text)
 	return chars;
 }
 
+int
+format_text_width_n(const char *text, size_t length)
+{
+	int chars = 0;
+
+	for (size_t i = 0; i < length && text[i]; i++)
+		if ((text[i] & 0xC0) != 0x80)
+			chars++;
+	return chars;
+}
+
 void
 format_write_padded(FILE *out, const char *text, int width, bool right)
 {
@@ -172,4 +183,59 @@ const char *
 fr_s(long long count)
 {
 	return count >= 2 || count <= -2 ? "s" : "";
+}
+
+size_t
+format_wrap_line(const char *text, int width, const char **next)
+{
+	size_t cut = 0;				/* bytes of the line: up to the last space that fits */
+	int chars = 0;
+	size_t i = 0;
+
+	while (text[i] != '\0')
+	{
+		if (text[i] == ' ')
+			cut = i;
+		if (chars == width)
+			break;
+		i++;
+		while ((text[i] & 0xC0) == 0x80)	/* the rest of a UTF-8 character */
+			i++;
+		chars++;
+	}
+	if (text[i] == '\0' || text[i] == ' ')
+		cut = i;				/* it all fits, or the break falls on a space */
+	else if (cut == 0)
+		cut = i;				/* one word longer than the line: cut it */
+	*next = text + cut;
+	while (**next == ' ')
+		(*next)++;
+	while (cut > 0 && text[cut - 1] == ' ')
+		cut--;
+	return cut;
+}
+
+const char *
+format_write_wrapped_first(FILE *out, const char *text, int width)
+{
+	const char *next;
+	size_t length = format_wrap_line(text, width, &next);
+	char line[512];
+
+	snprintf(line, sizeof(line), "%.*s", (int) length, text);
+	format_write_padded(out, line, width, false);
+	return next;
+}
+
+void
+format_write_wrapped_rest(FILE *out, const char *rest, int width, int indent)
+{
+	while (rest && *rest)
+	{
+		const char *next;
+		size_t length = format_wrap_line(rest, width, &next);
+
+		fprintf(out, "%*s%.*s\n", indent, "", (int) length, rest);
+		rest = next;
+	}
 }

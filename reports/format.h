@@ -45,7 +45,23 @@ const char *fr_s(long long count);
 /* Width of UTF-8 text in characters (not bytes), for aligned terminal tables. */
 int format_text_width(const char *text);
 
+/* Same, for the first length bytes of text. */
+int format_text_width_n(const char *text, size_t length);
+
 /* Writes text padded with spaces to width characters, right-aligned when asked. */
 void format_write_padded(FILE *out, const char *text, int width, bool right);
+
+/*
+ * Wrapping labels that must never be cut: the bytes of the first line of text at width
+ * characters (broken after the last word that fits, a word longer than the line cut),
+ * *next set to the start of the rest (spaces skipped, "" at the end).
+ */
+size_t format_wrap_line(const char *text, int width, const char **next);
+
+/* Writes the first line of text wrapped at width, padded to width; returns the rest. */
+const char *format_write_wrapped_first(FILE *out, const char *text, int width);
+
+/* Writes the rest of a wrapped text, one line each, after indent spaces. */
+void format_write_wrapped_rest(FILE *out, const char *rest, int width, int indent);
 
 #endif

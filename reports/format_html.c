@@ -381,7 +381,7 @@ impact_level_section(FILE *out, const ImpactReport *report, const char *level)
 bool
 impact_write_html(const ImpactReport *report, const ReportSources *sources, FILE *out)
 {
-	char title[512], period[128], extracted[16], etp[32];
+	char title[512], period[192], extracted[16], etp[32];
 	const ImpactGroup *total = NULL;
 
 	for (int g = 0; g < report->count && total == NULL; g++)

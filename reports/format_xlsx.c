@@ -30,6 +30,19 @@ typedef struct XlsxStyles
 	lxw_format *date;
 } XlsxStyles;
 
+/*
+ * Writes a number rounded to the precision it is shown with, so that a cell holds 0,81
+ * and never the binary noise of a sum (0.8100000000000001) that Excel would show.
+ */
+static void
+xlsx_number(lxw_worksheet *sheet, lxw_row_t row, lxw_col_t col, double value, lxw_format *format,
+			int decimals)
+{
+	double scale = pow(10, decimals);
+
+	worksheet_write_number(sheet, row, col, round(value * scale) / scale, format);
+}
+
 static void
 xlsx_styles(lxw_workbook *book, XlsxStyles *styles)
 {
@@ -132,7 +145,7 @@ xlsx_sources_sheet(lxw_workbook *book, const XlsxStyles *styles, const char *tit
 		const ReportSource *source = &sources->items[i];
 		lxw_row_t row = (lxw_row_t) (HEADER_ROW + 1 + i);
 
-		worksheet_write_number(sheet, row, 0, (double) source->lot, styles->count);
+		xlsx_number(sheet, row, 0, (double) source->lot, styles->count, 0);
 		worksheet_write_string(sheet, row, 1, source->nature, styles->text);
 		worksheet_write_string(sheet, row, 2, source->file, styles->text);
 		worksheet_write_string(sheet, row, 3, source->imported, styles->text);
@@ -161,15 +174,15 @@ xlsx_write_value(lxw_worksheet *sheet, lxw_row_t row, lxw_col_t col, const XlsxS
 	else if (value->is_null)
 		worksheet_write_blank(sheet, row, col, styles->text);
 	else if (strcmp(value->unit, "ratio") == 0)
-		worksheet_write_number(sheet, row, col, value->value, styles->percent);
+		xlsx_number(sheet, row, col, value->value, styles->percent, 4);
 	else if (strcmp(value->unit, "etp") == 0)
-		worksheet_write_number(sheet, row, col, value->value, styles->etp);
+		xlsx_number(sheet, row, col, value->value, styles->etp, 2);
 	else if (strcmp(value->unit, "heures") == 0)
-		worksheet_write_number(sheet, row, col, value->value,
+		xlsx_number(sheet, row, col, value->value,
 							   fabs(value->value - round(value->value)) < 1e-9 ?
-							   styles->hours : styles->hours_decimal);
+							   styles->hours : styles->hours_decimal, 2);
 	else
-		worksheet_write_number(sheet, row, col, value->value, styles->count);
+		xlsx_number(sheet, row, col, value->value, styles->count, 0);
 }
 
 static const char *
@@ -351,9 +364,9 @@ impact_months_sheet(lxw_workbook *book, const XlsxStyles *styles, const ImpactRe
 
 			snprintf(key, sizeof(key), "mois_%s", months[m]);
 			value = impact_value(group, key);
-			worksheet_write_number(sheet, row, (lxw_col_t) (3 + m), value ? value->value : 0,
+			xlsx_number(sheet, row, (lxw_col_t) (3 + m), value ? value->value : 0,
 								   value && fabs(value->value - round(value->value)) > 1e-9 ?
-								   styles->hours_decimal : styles->hours);
+								   styles->hours_decimal : styles->hours, 2);
 		}
 	}
 	worksheet_set_column(sheet, 0, 0, 22, NULL);
@@ -367,7 +380,7 @@ impact_months_sheet(lxw_workbook *book, const XlsxStyles *styles, const ImpactRe
 bool
 impact_write_xlsx(const ImpactReport *report, const ReportSources *sources, const char *path)
 {
-	char title[512], subtitle[512], note[384], period[128], extracted[16];
+	char title[512], subtitle[512], note[384], period[192], extracted[16];
 	lxw_workbook *book;
 	XlsxStyles styles;
 
@@ -430,17 +443,17 @@ progress_write_xlsx(const ProgressReport *report, const ReportSources *sources, 
 		worksheet_write_string(sheet, row, 1, item->plie, styles.text);
 		worksheet_write_string(sheet, row, 2, item->label, styles.text);
 		worksheet_write_string(sheet, row, 3, item->unit, styles.text);
-		worksheet_write_number(sheet, row, 4, item->target, styles.hours);
+		xlsx_number(sheet, row, 4, item->target, styles.hours, 2);
 		if (!item->tracked)
 		{
 			worksheet_write_string(sheet, row, 5, "non suivi par clause", styles.masked);
 			continue;
 		}
-		worksheet_write_number(sheet, row, 5, item->realised, styles.hours);
-		worksheet_write_number(sheet, row, 6, item->ratio, styles.percent);
-		worksheet_write_number(sheet, row, 7, item->expected, styles.hours);
+		xlsx_number(sheet, row, 5, item->realised, styles.hours, 2);
+		xlsx_number(sheet, row, 6, item->ratio, styles.percent, 4);
+		xlsx_number(sheet, row, 7, item->expected, styles.hours, 2);
 		if (item->has_projection)
-			worksheet_write_number(sheet, row, 8, item->projection, styles.hours);
+			xlsx_number(sheet, row, 8, item->projection, styles.hours, 2);
 	}
 	worksheet_set_row(sheet, HEADER_ROW, 30, NULL);
 	worksheet_set_column(sheet, 0, 1, 16, NULL);
@@ -470,8 +483,8 @@ progress_write_xlsx(const ProgressReport *report, const ReportSources *sources, 
 		format_fr_month(month->month, label, sizeof(label));
 		worksheet_write_string(months, row, 0, month->fiche, styles.text);
 		worksheet_write_string(months, row, 1, label, styles.text);
-		worksheet_write_number(months, row, 2, month->hours, styles.hours);
-		worksheet_write_number(months, row, 3, cumulated, styles.hours);
+		xlsx_number(months, row, 2, month->hours, styles.hours, 2);
+		xlsx_number(months, row, 3, cumulated, styles.hours, 2);
 	}
 	worksheet_set_column(months, 0, 0, 10, NULL);
 	worksheet_set_column(months, 1, 1, 18, NULL);
@@ -487,8 +500,8 @@ static void
 xlsx_write_hours(lxw_worksheet *sheet, lxw_row_t row, lxw_col_t col, const XlsxStyles *styles,
 				 double value)
 {
-	worksheet_write_number(sheet, row, col, value,
-						   fabs(value - round(value)) < 1e-9 ? styles->hours : styles->hours_decimal);
+	xlsx_number(sheet, row, col, value,
+						   fabs(value - round(value)) < 1e-9 ? styles->hours : styles->hours_decimal, 2);
 }
 
 static void
@@ -541,11 +554,11 @@ observatoire_write_xlsx(const ObservatoireReport *report, const ReportSources *s
 		else if (figure->is_null)
 			worksheet_write_string(sheet, row, 1, "non déclaré", styles.masked);
 		else if (strcmp(figure->unit, "etp") == 0)
-			worksheet_write_number(sheet, row, 1, figure->value, styles.etp);
+			xlsx_number(sheet, row, 1, figure->value, styles.etp, 2);
 		else if (strcmp(figure->unit, "heures") == 0)
 			xlsx_write_hours(sheet, row, 1, &styles, figure->value);
 		else
-			worksheet_write_number(sheet, row, 1, figure->value, styles.count);
+			xlsx_number(sheet, row, 1, figure->value, styles.count, 0);
 		worksheet_write_string(sheet, row, 2, xlsx_unit_label(figure->unit), styles.text);
 	}
 	worksheet_set_column(sheet, 0, 0, 52, NULL);
@@ -570,11 +583,11 @@ observatoire_write_xlsx(const ObservatoireReport *report, const ReportSources *s
 		if (share->share_null)
 			worksheet_write_blank(shares, row, 3, styles.text);
 		else
-			worksheet_write_number(shares, row, 3, share->share, styles.percent);
+			xlsx_number(shares, row, 3, share->share, styles.percent, 4);
 		if (share->masked)
 			xlsx_write_masked(shares, row, 4, &styles, report->threshold);
 		else
-			worksheet_write_number(shares, row, 4, share->participants, styles.count);
+			xlsx_number(shares, row, 4, share->participants, styles.count, 0);
 	}
 	worksheet_set_column(shares, 0, 0, 36, NULL);
 	worksheet_set_column(shares, 1, 1, 52, NULL);
@@ -648,5 +661,57 @@ suivi_write_xlsx(const SuiviReport *report, const ReportSources *sources, const 
 		worksheet_freeze_panes(sheet, HEADER_ROW + 1, 1);
 	}
 	xlsx_sources_sheet(book, &styles, title, subtitle, sources);
+	return xlsx_close(book, path);
+}
+
+/* Digits with at most one decimal point, no leading zero: a figure, not an id or a SIRET. */
+static bool
+xlsx_plain_number(const char *value)
+{
+	size_t digits = strspn(value, "0123456789");
+
+	if (digits == 0 || digits > 9 || (value[0] == '0' && digits > 1))
+		return false;
+	if (value[digits] == '.')
+		return value[digits + 1] != '\0' && strspn(value + digits + 1, "0123456789") == strlen(value + digits + 1);
+	return value[digits] == '\0';
+}
+
+bool
+tables_write_xlsx(const ReportTable *const *tables, const char *const *sheet_names, int count,
+				  const char *title, const char *subtitle, const char *subject,
+				  const ReportSources *sources, const char *path)
+{
+	lxw_workbook *book = xlsx_open(path, title, subject);
+	XlsxStyles styles;
+
+	if (book == NULL)
+		return false;
+	xlsx_styles(book, &styles);
+	for (int t = 0; t < count; t++)
+	{
+		const ReportTable *table = tables[t];
+		lxw_worksheet *sheet = workbook_add_worksheet(book, sheet_names[t]);
+
+		xlsx_title(sheet, &styles, title, subtitle, table->title);
+		for (int c = 0; c < table->ncolumns; c++)
+		{
+			worksheet_write_string(sheet, HEADER_ROW, (lxw_col_t) c, table->headers[c], styles.header);
+			worksheet_set_column(sheet, (lxw_col_t) c, (lxw_col_t) c, table->numeric[c] ? 12 : 24, NULL);
+		}
+		for (int r = 0; r < table->rows; r++)
+			for (int c = 0; c < table->ncolumns; c++)
+			{
+				const char *value = table->cells[r * table->ncolumns + c];
+
+				suivi_xlsx_cell(sheet, (lxw_row_t) (HEADER_ROW + 1 + r), (lxw_col_t) c, &styles, value,
+								table->numeric[c] || (table->mixed && xlsx_plain_number(value)));
+			}
+		if (table->rows == 0)
+			worksheet_write_string(sheet, HEADER_ROW + 1, 0, table->empty, styles.masked);
+		worksheet_freeze_panes(sheet, HEADER_ROW + 1, 1);
+	}
+	if (sources)
+		xlsx_sources_sheet(book, &styles, title, subtitle, sources);
 	return xlsx_close(book, path);
 }

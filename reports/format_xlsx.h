@@ -12,6 +12,7 @@
 #include "progress.h"
 #include "suivi.h"
 #include "sources.h"
+#include "table.h"
 
 bool impact_write_xlsx(const ImpactReport *report, const ReportSources *sources, const char *path);
 bool progress_write_xlsx(const ProgressReport *report, const ReportSources *sources, const char *path);
@@ -19,5 +20,10 @@ bool progress_write_xlsx(const ProgressReport *report, const ReportSources *sour
 bool observatoire_write_xlsx(const ObservatoireReport *report, const ReportSources *sources,
 							 const char *path);
 bool suivi_write_xlsx(const SuiviReport *report, const ReportSources *sources, const char *path);
+
+/* A workbook of tables, one sheet each (named), then the Sources sheet when given. */
+bool tables_write_xlsx(const ReportTable *const *tables, const char *const *sheet_names, int count,
+					   const char *title, const char *subtitle, const char *subject,
+					   const ReportSources *sources, const char *path);
 
 #endif

@@ -274,8 +274,11 @@ impact_period_text(const ImpactReport *report, char *out, size_t outsize)
 	}
 	format_fr_month(first[0] ? first : "…", from, sizeof(from));
 	format_fr_month(last[0] ? last : "…", to, sizeof(to));
+	/* a window compares its hours with the hours due in it, and says so */
 	snprintf(out, outsize, "%s – %s%s", from, to,
-			 report->from[0] || report->to[0] ? "" : " (toutes les heures connues)");
+			 report->from[0] || report->to[0]
+			 ? " (heures prévues au prorata des jours de chaque marché dans la période)"
+			 : " (toutes les heures connues)");
 }
 
 static const char *
@@ -343,7 +346,7 @@ impact_write_group_text(const ImpactReport *report, const ImpactGroup *group, FI
 bool
 impact_write_text(const ImpactReport *report, FILE *out)
 {
-	char period[128], etp[32];
+	char period[192], etp[32];
 
 	impact_period_text(report, period, sizeof(period));
 	format_fr_number_trim(report->hours_per_etp, 2, etp, sizeof(etp));

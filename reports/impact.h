@@ -78,7 +78,8 @@ const char *impact_level_title(const char *level);
 const char *impact_level_plural(const char *level);
 const char *impact_rubrique_title(const char *rubrique);
 
-/* "janvier 2021 – novembre 2021", the months asked or, unbounded, the months with hours. */
+/* "janvier 2021 – novembre 2021", the months asked (heures prévues then pro rata, said)
+ * or, unbounded, the months with hours. */
 void impact_period_text(const ImpactReport *report, char *out, size_t outsize);
 
 bool impact_write_text(const ImpactReport *report, FILE *out);

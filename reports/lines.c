@@ -52,6 +52,15 @@ table_write_row(TableWriter *table, const char *const *values)
 			else
 				csv_write_field(table->out, values[i], true);
 		}
+		else if (table->numeric && table->numeric[i] && strchr(values[i], '.'))
+		{
+			char number[64];	/* hours the French way: "98,5", never "98.50" */
+
+			if (i > 0)
+				fputs("  ", table->out);
+			format_fr_number_max(strtod(values[i], NULL), 2, number, sizeof(number));
+			write_padded(table->out, number, table->widths[i], true);
+		}
 		else
 		{
 			if (i > 0)

@@ -268,8 +268,13 @@ progress_write_text(const ProgressReport *report, FILE *out)
 		format_fr_number_trim(item->target, 1, target, sizeof(target));
 		if (!item->tracked)
 		{
-			fprintf(out, "  %-34.34s %12s   non suivi par clause%s%s%s\n", item->label, target,
+			/* long labels wrap under themselves: a cut label reads as another indicator */
+			fputs("  ", out);
+			const char *rest = format_write_wrapped_first(out, item->label, 34);
+
+			fprintf(out, " %12s   non suivi par clause%s%s%s\n", target,
 					item->unit[0] ? " (" : "", item->unit, item->unit[0] ? ")" : "");
+			format_write_wrapped_rest(out, rest, 34, 2);
 			continue;
 		}
 		format_fr_number_trim(item->realised, 1, realised, sizeof(realised));
@@ -280,15 +285,11 @@ progress_write_text(const ProgressReport *report, FILE *out)
 		else
 			snprintf(projection, sizeof(projection), "—");
 
-		/* %-34s counts bytes: pad by hand for accented labels */
-		const char *label = indicator_short_label(item->key);
-		int pad = 34;
+		fputs("  ", out);
+		const char *rest = format_write_wrapped_first(out, indicator_short_label(item->key), 34);
 
-		for (const unsigned char *p = (const unsigned char *) label; *p; p++)
-			if ((*p & 0xC0) == 0x80)
-				pad++;
-		fprintf(out, "  %-*s %12s %12s %8s %12s %12s\n", pad, label, target, realised,
-				ratio, expected, projection);
+		fprintf(out, " %12s %12s %8s %12s %12s\n", target, realised, ratio, expected, projection);
+		format_write_wrapped_rest(out, rest, 34, 2);
 		if (item->per_etp)
 		{
 			char etp[32], raw[32];

@@ -76,6 +76,13 @@ sources_load_all(Db *db, ReportSources *sources)
 					0, NULL, source_row, sources, NULL);
 }
 
+bool
+sources_load_query(Db *db, const char *sql, int nparams, const char *const *params, ReportSources *sources)
+{
+	report_extraction_date(sources->extracted);
+	return db_query(db, sql, nparams, params, source_row, sources, NULL);
+}
+
 void
 sources_free(ReportSources *sources)
 {

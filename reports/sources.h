@@ -40,6 +40,10 @@ bool sources_load_impact(Db *db, const char *donneur, const char *operation,
 bool sources_load_own_impact(Db *db, ReportSources *sources);
 bool sources_load_all(Db *db, ReportSources *sources);
 
+/* The batches a query returns as (lot, nature, fichier, importé le AAAA-MM-JJ HH:MM, sha256). */
+bool sources_load_query(Db *db, const char *sql, int nparams, const char *const *params,
+						ReportSources *sources);
+
 void sources_free(ReportSources *sources);
 
 /* The batches as a JSON array of {lot, nature, fichier, importe_le, sha256}; the caller

@@ -41,7 +41,10 @@ extern const Command COMMAND_BATCH;
 extern const Command COMMAND_ROLE;
 extern const Command COMMAND_EXPORT;
 extern const Command COMMAND_SERVE;
+extern const Command COMMAND_LIST;
 extern const Command REPORT_DECP_A_SUIVRE;
+extern const Command REPORT_ATTENDUS;
+extern const Command REPORT_ATTESTATION;
 
 /* Prints one line and the hint to --help on stderr; returns EXIT_CODE_USAGE. */
 int cli_usage_error(const char *command, const char *fmt, ...)
@@ -53,6 +56,9 @@ bool cli_open_session(Session *session);
 /* Opens -o FILE for writing, or returns stdout when path is NULL or "-". */
 FILE *cli_open_output(const char *path);
 bool cli_close_output(FILE *out, const char *path);
+
+/* A month option, AAAA-MM or MM/AAAA, into out (8 bytes) as AAAA-MM; false when not one. */
+bool cli_parse_month(const char *value, char *out);
 
 /* Resets getopt for a command's own options. */
 void cli_getopt_reset(void);

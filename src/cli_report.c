@@ -16,6 +16,7 @@
 #include "format_html.h"
 #include "format_xlsx.h"
 #include "impact.h"
+#include "known.h"
 #include "lines.h"
 #include "log.h"
 #include "observatoire.h"
@@ -125,19 +126,19 @@ report_args_xlsx_file(const ReportArgs *args)
 	return true;
 }
 
-/* AAAA-MM, month 01 to 12. */
-static bool
-parse_month(const char *value)
+/*
+ * A month option: AAAA-MM or MM/AAAA, as the imports read them; out (8 bytes) receives
+ * AAAA-MM. A full date is refused: the option names a month.
+ */
+bool
+cli_parse_month(const char *value, char *out)
 {
-	if (strlen(value) != 7 || value[4] != '-')
+	char first_day[11], err[VALIDATE_ERR_SIZE];
+
+	if (strlen(value) != 7 || !validate_month(value, first_day, err))
 		return false;
-	for (int i = 0; i < 7; i++)
-		if (i != 4 && (value[i] < '0' || value[i] > '9'))
-			return false;
-
-	int month = (value[5] - '0') * 10 + (value[6] - '0');
-
-	return month >= 1 && month <= 12;
+	snprintf(out, 8, "%.7s", first_day);
+	return true;
 }
 
 /* --year: a year from 2000 to 2100. */
@@ -169,6 +170,9 @@ typedef struct AudienceQuery
 	ImpactOptions impact;		/* impact */
 	const char *plie;			/* suivi, observatoire, progress; NULL for all */
 	const char *month;			/* suivi: AAAA-MM */
+	char month_buf[8];			/* the months asked, as AAAA-MM */
+	char from_buf[8];
+	char to_buf[8];
 	int year;					/* observatoire, progress */
 	char as_of[11];				/* progress: AAAA-MM-JJ */
 } AudienceQuery;
@@ -302,6 +306,19 @@ report_warn_pending(Db *db)
 				 "(clause attribute les attribue)", pending);
 }
 
+/* The ids the report is asked about exist; false when one is unknown or unreadable. */
+static bool
+audience_check_ids(Db *db, const AudienceQuery *query, bool *unknown)
+{
+	const ImpactOptions *impact = &query->impact;
+
+	*unknown = false;
+	if (query->kind == AUDIENCE_IMPACT)
+		return known_check(db, KNOWN_DONNEUR, impact->donneur, unknown) &&
+			(impact->operation == NULL || known_check(db, KNOWN_OPERATION, impact->operation, unknown));
+	return query->plie == NULL || known_check(db, KNOWN_PLIE, query->plie, unknown);
+}
+
 /*
  * Loads the report asked, writes it in the format and to the output of args, and
  * returns the exit code: usage when its subject is unknown, database when it could not
@@ -319,7 +336,8 @@ audience_run(const AudienceQuery *query, const ReportArgs *args)
 		return EXIT_CODE_DATABASE;
 	report_warn_pending(&session.db);
 
-	bool ok = audience_load(&session.db, query, args->format, &report, &unknown);
+	bool ok = audience_check_ids(&session.db, query, &unknown) &&
+		audience_load(&session.db, query, args->format, &report, &unknown);
 
 	session_close(&session);
 	if (!ok)
@@ -390,18 +408,18 @@ audience_command(const char *command, AudienceKind kind, const struct option *op
 				break;
 			case 'F':
 			case 'T':
-				if (!parse_month(optarg))
-					return cli_usage_error(command, "--%s attend un mois AAAA-MM (ex. 2021-01)",
+				if (!cli_parse_month(optarg, opt == 'F' ? query.from_buf : query.to_buf))
+					return cli_usage_error(command, "--%s attend un mois AAAA-MM ou MM/AAAA (ex. 2021-01)",
 										   opt == 'F' ? "from" : "to");
 				if (opt == 'F')
-					impact->from = optarg;
+					impact->from = query.from_buf;
 				else
-					impact->to = optarg;
+					impact->to = query.to_buf;
 				break;
 			case 'm':
-				if (!parse_month(optarg))
-					return cli_usage_error(command, "--mois attend un mois AAAA-MM (ex. 2021-10)");
-				query.month = optarg;
+				if (!cli_parse_month(optarg, query.month_buf))
+					return cli_usage_error(command, "--mois attend un mois AAAA-MM ou MM/AAAA (ex. 2021-10)");
+				query.month = query.month_buf;
 				break;
 			case 'y':
 				if (!parse_year(optarg, &query.year))
@@ -557,16 +575,18 @@ table_report_run(const char *command, TableKind kind, int argc, char **argv)
 		return cli_usage_error(command, "précisez --plie CODE");
 
 	Session session = {0};
-	bool exists = false;
+	bool unknown = false;
 
 	if (!cli_open_session(&session))
 		return EXIT_CODE_DATABASE;
-	if (kind == TABLE_DECP && (!decp_plie_exists(&session.db, opts.plie, &exists) || !exists))
+	bool known = (opts.plie == NULL || known_check(&session.db, KNOWN_PLIE, opts.plie, &unknown)) &&
+		(opts.marche == NULL || known_check(&session.db, KNOWN_MARCHE, opts.marche, &unknown)) &&
+		(opts.participant == NULL || known_check(&session.db, KNOWN_PARTICIPANT, opts.participant, &unknown));
+
+	if (!known)
 	{
 		session_close(&session);
-		return exists ? EXIT_CODE_DATABASE : cli_usage_error(command, "PLIE inconnu « %s » (agenais, "
-															 "bordeaux, technowest, grand_perigueux, "
-															 "haut_perigord, portes_du_sud, sources)", opts.plie);
+		return unknown ? EXIT_CODE_USAGE : EXIT_CODE_DATABASE;
 	}
 
 	FILE *out = cli_open_output(opts.output);
@@ -641,8 +661,10 @@ static const Command REPORT_IMPACT = {
 	"\nOptions :\n"
 	"  --donneur ID      le donneur d'ordre (identifiant de donneurs.csv)\n"
 	"  --operation ID    une seule de ses opérations\n"
-	"  --from AAAA-MM    premier mois des heures comptées\n"
-	"  --to AAAA-MM      dernier mois des heures comptées\n"
+	"  --from AAAA-MM    premier mois des heures comptées (ou MM/AAAA)\n"
+	"  --to AAAA-MM      dernier mois des heures comptées (ou MM/AAAA) ; avec --from ou\n"
+	"                    --to, les heures prévues sont au prorata des jours de chaque\n"
+	"                    marché compris dans la période\n"
 	"  --format F        text (défaut), csv (Excel), xlsx, json ou html\n"
 	"  -o, --output F    écrire dans F (obligatoire pour xlsx)\n",
 	impact_run, NULL
@@ -657,7 +679,7 @@ static const Command REPORT_SUIVI = {
 	"\nOptions :\n"
 	"  --plie CODE       le PLIE (agenais, bordeaux, technowest, grand_perigueux,\n"
 	"                    haut_perigord, portes_du_sud, sources)\n"
-	"  --mois AAAA-MM    le mois suivi\n"
+	"  --mois AAAA-MM    le mois suivi (ou MM/AAAA)\n"
 	"  --format F        text (défaut), csv (Excel : une colonne « Rubrique » et les colonnes\n"
 	"                    des quatre tableaux), xlsx (une feuille par tableau), json ou html\n"
 	"  -o, --output F    écrire dans F (obligatoire pour xlsx)\n",
@@ -750,10 +772,10 @@ const Command REPORT_DECP_A_SUIVRE = {
 
 static const Command *const REPORT_SUBCOMMANDS[] = {
 	&REPORT_IMPACT, &REPORT_PROGRESS, &REPORT_OBSERVATOIRE, &REPORT_SUIVI, &REPORT_LINES, &REPORT_REJECTS, &REPORT_BATCHES,
-	&REPORT_HISTORY, &REPORT_DECP_A_SUIVRE, NULL
+	&REPORT_HISTORY, &REPORT_DECP_A_SUIVRE, &REPORT_ATTENDUS, &REPORT_ATTESTATION, NULL
 };
 
 const Command COMMAND_REPORT = {
-	"report", "rapports (impact, avancement des fiches, observatoire, suivi, lignes, rejets, lots)", "clause report RAPPORT ...",
+	"report", "rapports (impact, avancement, observatoire, suivi, attendus, attestation, lignes, rejets, lots)", "clause report RAPPORT ...",
 	NULL, NULL, REPORT_SUBCOMMANDS
 };

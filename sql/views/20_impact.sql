@@ -30,6 +30,8 @@ JOIN participant p ON p.id = l.participant_id;
 -- marche, entreprise (attributaire). A marché is in scope when its execution period
 -- overlaps the months asked. Hours are the credited hours of the months asked; a
 -- participant's age band is their age at their first credited hour in the group.
+-- With months asked, heures prévues are pro rata of each marché's days in those months
+-- (hours done in a window weigh against the hours due in that window, not the whole).
 -- Counts of people (personnes) from 1 to seuil_masquage - 1 come back as valeur NULL
 -- and masque true; 0 is shown (no one to re-identify). Reports read impact() (file
 -- 25_impact_masque.sql), which adds the masking that keeps these cells masked.
@@ -49,7 +51,12 @@ WITH prm AS (
     SELECT (SELECT valeur FROM clause.parametre WHERE cle = 'seuil_masquage') AS seuil,
            (SELECT valeur FROM clause.parametre WHERE cle = 'heures_par_etp') AS heures_par_etp),
 marches AS (
-    SELECT m.id, m.lot, m.intitule, m.heures_prevues, m.attributaire_siret, e.raison_sociale,
+    SELECT m.id, m.lot, m.intitule, m.attributaire_siret, e.raison_sociale,
+           CASE WHEN p_debut IS NULL AND p_fin IS NULL THEN m.heures_prevues
+                ELSE round(m.heures_prevues
+                           * greatest(0, least(m.date_fin, coalesce((p_fin + interval '1 month - 1 day')::date, m.date_fin))
+                                         - greatest(m.date_debut, coalesce(p_debut, m.date_debut)) + 1)
+                           / (m.date_fin - m.date_debut + 1), 2) END AS heures_prevues,
            o.id AS operation_id, o.nom AS operation_nom, d.nom AS donneur_nom
     FROM clause.marche m
     JOIN clause.operation o ON o.id = m.operation_id
@@ -191,7 +198,9 @@ valeur AS (
     LEFT JOIN contrats_connus cc ON cc.niveau = g.niveau AND cc.groupe_id = g.groupe_id
     CROSS JOIN prm
     CROSS JOIN LATERAL (VALUES
-        ('heures', 1, 'heures_prevues', 'Heures prévues', 'heures', pv.heures_prevues, false),
+        ('heures', 1, 'heures_prevues',
+         CASE WHEN p_debut IS NULL AND p_fin IS NULL THEN 'Heures prévues'
+              ELSE 'Heures prévues sur la période (prorata des jours)' END, 'heures', pv.heures_prevues, false),
         ('heures', 2, 'heures_realisees', 'Heures réalisées', 'heures', coalesce(h.total, 0), false),
         ('heures', 3, 'heures_travaillees', 'dont heures travaillées', 'heures', coalesce(h.travaillees, 0), false),
         ('heures', 4, 'heures_formation', 'dont heures de formation', 'heures', coalesce(h.formation, 0), false),

@@ -1,0 +1,404 @@
+/*
+ * The facilitateur's month (issue 16), against tests/data/reports/ and the additions of
+ * tests/data/attendus/ (its README derives every figure): who has not sent yet, the
+ * attestation of a marché, the lists, suggestions for unknown ids, month options in both
+ * forms, pro rata hours due in a window, labels wrapped, French numbers and agreement.
+ */
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lists.h"
+#include "testdb.h"
+
+#define TMP "tests/tmp"
+#define DATA "tests/data/attendus"
+#define OUTPUT_SIZE 65536
+
+static void
+load_december(void)
+{
+	ImportResult result = {0};
+
+	testdb_load_reports();
+	ck_assert_int_eq(testdb_import("marches", DATA "/marches.csv", false, &result), IMPORT_LOADED);
+	ck_assert_int_eq(testdb_import("heures", DATA "/heures_2021-12.csv", false, &result), IMPORT_LOADED);
+	ck_assert_int_eq(result.rows_loaded, 5);
+	ck_assert(db_exec(testdb(), "UPDATE lot_import SET importe_le = '2022-01-15 10:00:00+00'"));
+}
+
+/* Runs clause, keeping stdout and stderr; returns the exit code. */
+static int
+run(const char *command_line, char *out)
+{
+	return testdb_run_output(command_line, out, OUTPUT_SIZE);
+}
+
+static void
+assert_contains(const char *text, const char *expected)
+{
+	ck_assert_msg(strstr(text, expected) != NULL, "« %s » absent de :\n%s", expected, text);
+}
+
+START_TEST(test_attendus_figures)
+{
+	testdb_load_reports();
+	ImportResult result = {0};
+
+	ck_assert_int_eq(testdb_import("marches", DATA "/marches.csv", false, &result), IMPORT_LOADED);
+	/* November, before the December file: four employers late, MZ1 without hours */
+	ck_assert_str_eq(testdb_text("SELECT string_agg(cas || ':' || marche_id || ':' || siret || ':' "
+								 "|| coalesce(to_char(dernier_mois, 'YYYY-MM'), '-'), ' ') "
+								 "FROM attendus('bordeaux', '2021-11-01')"),
+					 "en_retard:MA1:33100001000016:2021-03 en_retard:MA1:33100002000015:2021-02 "
+					 "en_retard:MA1:33100003000014:2021-02 en_retard:MX1:33100001000016:2021-05 "
+					 "sans_heures:MZ1:33100001000016:-");
+	ck_assert_int_eq(testdb_import("heures", DATA "/heures_2021-12.csv", false, &result), IMPORT_LOADED);
+	/* December: one employer late, one marché without hours */
+	ck_assert_str_eq(testdb_text("SELECT string_agg(cas || ':' || marche_id || ':' || siret || ':' "
+								 "|| coalesce(to_char(dernier_mois, 'YYYY-MM'), '-'), ' ') "
+								 "FROM attendus('bordeaux', '2021-12-01')"),
+					 "en_retard:MA1:33100002000015:2021-02 sans_heures:MZ1:33100001000016:-");
+	/* another PLIE follows none of them */
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM attendus('sources', '2021-12-01')"), 0);
+}
+END_TEST
+
+START_TEST(test_attendus_formats)
+{
+	char *out = malloc(OUTPUT_SIZE);
+
+	load_december();
+	ck_assert_int_eq(run("report attendus --plie bordeaux --mois 12/2021", out), 0);
+	assert_contains(out, "Heures attendues — PLIE de Bordeaux — décembre 2021");
+	assert_contains(out, "  MA1     Gros œuvre  Réhabilitation Benauge  33100002000015  Propreté Œuvre Façades  février 2021\n");
+	assert_contains(out, "  MZ1     Entretien des berges  Propreté des quais  33100001000016  "
+					"Société Générale de Bâtiment  aucun\n");
+	ck_assert_int_eq(run("report attendus --plie bordeaux --mois 2021-12 --format csv -o " TMP "/attendus.csv", out), 0);
+
+	char *csv = testdb_read_file(TMP "/attendus.csv", NULL);
+
+	ck_assert_str_eq(csv, "\xEF\xBB\xBFSituation;Marché;Intitulé;Opération;SIRET;Entreprise;Dernier mois reçu\r\n"
+					 "rien reçu ce mois;MA1;Gros œuvre;Réhabilitation Benauge;33100002000015;Propreté Œuvre Façades;2021-02\r\n"
+					 "aucune heure depuis le début;MZ1;Entretien des berges;Propreté des quais;33100001000016;"
+					 "Société Générale de Bâtiment;\r\n");
+	free(csv);
+	ck_assert_int_eq(run("report attendus --plie bordeaux --mois 2021-12 --format html -o " TMP "/attendus.html", out), 0);
+	testdb_assert_offline_html(TMP "/attendus.html", false);
+	ck_assert_int_eq(run("report attendus --plie bordeaux --mois 2021-12 --format xlsx -o " TMP "/attendus.xlsx", out), 0);
+
+	const char *const sheets[] = {"Employeurs attendus", "Marchés sans heures", "Sources", NULL};
+
+	testdb_assert_xlsx_sheets(TMP "/attendus.xlsx", sheets);
+	/* an empty month says so */
+	ck_assert_int_eq(run("report attendus --plie sources --mois 2021-12", out), 0);
+	assert_contains(out, "rien encore ce mois ==\n  aucun\n");
+	ck_assert_int_eq(run("report attendus --plie bordeaux", out), 1);
+	ck_assert_int_eq(run("report attendus --plie Bordeau --mois 2021-12", out), 1);
+	assert_contains(out, "PLIE inconnu « Bordeau » ; vouliez-vous dire « bordeaux » ?");
+	free(out);
+}
+END_TEST
+
+/* The monthly box: the compte-rendu lists who is awaited, agrees in number, says aucune. */
+START_TEST(test_compte_rendu)
+{
+	char *out = malloc(OUTPUT_SIZE);
+
+	testdb_load_reports();
+	ck_assert_int_eq(system("rm -rf " TMP "/boite-16 && mkdir -p " TMP "/boite-16 && "
+							"cp " DATA "/marches.csv " TMP "/boite-16/marches_mz1.csv && "
+							"cp " DATA "/heures_2021-12.csv " TMP "/boite-16/heures_2021-12.csv"), 0);
+	ck_assert_int_eq(run("batch " TMP "/boite-16", out), 0);
+
+	char *report = testdb_read_file(TMP "/boite-16/compte-rendu.txt", NULL);
+
+	assert_contains(report, "  non_eligible                1 ligne         8,00 h\n");
+	assert_contains(report, "Heures attendues pour décembre 2021, rien reçu encore (clause report attendus)\n"
+					"  bordeaux  MA1  33100002000015 Propreté Œuvre Façades : dernier mois février 2021\n"
+					"  bordeaux  MZ1  33100001000016 Société Générale de Bâtiment : aucune heure depuis le début\n");
+	ck_assert_ptr_null(strstr(report, "1 lignes"));
+	free(report);
+
+	/* a box with a referential file only: no hours, the sections say aucune */
+	ck_assert_int_eq(system("mkdir -p " TMP "/boite-16b && cp tests/data/reports/donneurs.csv "
+							TMP "/boite-16b/donneurs_bis.csv && sed -i 's/Ville de Bordeaux/Ville de Bordeaux (mairie)/' "
+							TMP "/boite-16b/donneurs_bis.csv"), 0);
+	ck_assert_int_eq(run("batch " TMP "/boite-16b", out), 0);
+	report = testdb_read_file(TMP "/boite-16b/compte-rendu.txt", NULL);
+	assert_contains(report, "Lignes non comptabilisées de ces lots, par motif\n  aucune\n");
+	free(report);
+	free(out);
+}
+END_TEST
+
+START_TEST(test_attestation_figures)
+{
+	load_december();
+	ck_assert_str_eq(testdb_text("SELECT concat_ws(':', heures_prevues, heures_realisees, heures_travaillees, "
+								 "heures_formation, participants, contrats, plie) FROM attestation_total('MA1', NULL)"),
+					 "1000.00:846.50:822.50:24.00:5:5:bordeaux");
+	ck_assert_str_eq(testdb_text("SELECT string_agg(concat_ws(':', siret, heures, coalesce(participants::text, 'masque'), "
+								 "coalesce(contrats::text, 'masque')), ' ') FROM attestation_employeurs('MA1', NULL)"),
+					 "33100001000016:616.50:3:3 33100003000014:190.00:masque:masque 33100002000015:40.00:masque:masque");
+	ck_assert_str_eq(testdb_text("SELECT string_agg(modalite || ':' || heures, ' ') FROM attestation_modalites('MA1', NULL)"),
+					 "embauche_directe:616.50 mise_a_disposition:190.00 sous_traitance:40.00 formation:0");
+	/* one employer: its hours only, its counts masked */
+	ck_assert_str_eq(testdb_text("SELECT concat_ws(':', heures_realisees, coalesce(participants::text, 'masque')) "
+								 "FROM attestation_total('MA1', '33100003000014')"), "190.00:masque");
+	/* the threshold is the setting's */
+	ck_assert_int_eq(testdb_run("config set seuil_masquage 1"), 0);
+	ck_assert_str_eq(testdb_text("SELECT participants::text FROM attestation_total('MA1', '33100003000014')"), "1");
+	/* sources: the timesheets of MA1, its marché, opération, donneur and entreprises files */
+	ck_assert_str_eq(testdb_text("SELECT string_agg(fichier, ',' ORDER BY lot_id) FROM attestation_sources('MA1', NULL)"),
+					 "donneurs.csv,entreprises.csv,operations.csv,marches.csv,heures_2021.csv,heures_2021-12.csv");
+}
+END_TEST
+
+START_TEST(test_attestation_formats)
+{
+	char *out = malloc(OUTPUT_SIZE);
+
+	load_december();
+	ck_assert_int_eq(run("report attestation --marche MA1 -o " TMP "/attestation.html", out), 0);
+	testdb_assert_offline_html(TMP "/attestation.html", false);
+
+	char *html = testdb_read_file(TMP "/attestation.html", NULL);
+
+	assert_contains(html, "@page { size: A4;");
+	assert_contains(html, "<p>Attributaire : Société Générale de Bâtiment (SIRET 33100001000016)</p>");
+	assert_contains(html, "<dt>Période du marché</dt><dd>du 01/01/2021 au 31/12/2021</dd>");
+	assert_contains(html, "<dt>Suivi par</dt><dd>PLIE de Bordeaux</dd>");
+	assert_contains(html, "<dt>Heures prévues (dues)</dt><dd>1 000 h</dd>");
+	assert_contains(html, "<dt>Heures réalisées</dt><dd>846,5 h</dd>");
+	assert_contains(html, "<dt>Taux de réalisation</dt><dd>84,7 %</dd>");
+	assert_contains(html, "<dt>Participants</dt><dd>5</dd>");
+	assert_contains(html, "<td>Intérim Insertion Garonne</td><td class=\"n\">190</td><td class=\"n\">0</td>"
+					"<td class=\"n\">190</td><td class=\"n\"></td>");
+	assert_contains(html, "<td>Mise à disposition</td><td class=\"n\">190</td>");
+	assert_contains(html, "heures_2021-12.csv");
+	for (const char *const *name = (const char *const[]) {"Q1", "Zanetti", "Tessier", "Wagner", NULL}; *name; name++)
+		ck_assert_msg(strstr(html, *name) == NULL, "l'attestation nomme %s", *name);
+	free(html);
+
+	ck_assert_int_eq(run("report attestation --marche MA1 --entreprise 33100003000014 -o " TMP "/att-iig.html", out), 0);
+	html = testdb_read_file(TMP "/att-iig.html", NULL);
+	assert_contains(html, "Employeur : Intérim Insertion Garonne (SIRET 33100003000014)");
+	assert_contains(html, "<dt>Participants</dt><dd>&lt; 3</dd>");
+	free(html);
+
+	ck_assert_int_eq(run("report attestation --marche MA1 --format xlsx -o " TMP "/attestation.xlsx", out), 0);
+
+	const char *const sheets[] = {"Attestation", "Par employeur", "Par modalité", "Sources", NULL};
+
+	testdb_assert_xlsx_sheets(TMP "/attestation.xlsx", sheets);
+
+	char *sheet = testdb_command_output("unzip -p " TMP "/attestation.xlsx xl/worksheets/sheet1.xml");
+
+	testdb_assert_numeric_cell(sheet, "B15", 846.5);	/* heures réalisées, a number */
+	free(sheet);
+	sheet = testdb_command_output("unzip -p " TMP "/attestation.xlsx xl/worksheets/sheet2.xml");
+	testdb_assert_numeric_cell(sheet, "E6", 616.5);
+	free(sheet);
+
+	ck_assert_int_eq(run("report attestation --marche ma1", out), 1);
+	assert_contains(out, "marché inconnu « ma1 » ; vouliez-vous dire « MA1 » ?");
+	ck_assert_int_eq(run("report attestation --marche MA1 --entreprise 33100001000016 --format xlsx", out), 1);
+	/* an entreprise with neither the marché nor its hours */
+	ck_assert_int_eq(run("report attestation --marche MB1 --entreprise 33100003000014", out), 1);
+	free(out);
+}
+END_TEST
+
+START_TEST(test_lists)
+{
+	char *out = malloc(OUTPUT_SIZE);
+
+	load_december();
+	ck_assert_str_eq(testdb_text("SELECT string_agg(concat_ws(':', id, operations, marches), ' ') "
+								 "FROM liste_donneurs('bordeaux', NULL)"), "BM:2:4 VILLE-BDX:1:1");
+	ck_assert_str_eq(testdb_text("SELECT string_agg(id, ' ') FROM liste_marches(NULL, 'QUAIS')"), "MB1 MZ1");
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM liste_donneurs('sources', NULL)"), 0);
+	ck_assert_str_eq(testdb_text("SELECT string_agg(siret || ':' || marches, ' ') FROM liste_entreprises('bordeaux', NULL)"),
+					 "33100001000016:3 33100002000015:2");
+	ck_assert_str_eq(testdb_text("SELECT criteres FROM liste_participants(NULL, 'zanetti')"),
+					 "jeune de moins de 26 ans peu qualifié, résident d'un QPV");
+
+	ck_assert_int_eq(run("list marches --plie bordeaux --recherche quais", out), 0);
+	assert_contains(out, "MB1");
+	assert_contains(out, "MZ1");
+	ck_assert_ptr_null(strstr(out, "MA1"));
+	assert_contains(out, "2 lignes");
+	ck_assert_int_eq(run("list lots --recherche 2021-12", out), 0);
+	assert_contains(out, "1 ligne\n");
+	ck_assert_int_eq(run("list operations --format csv -o " TMP "/operations.csv", out), 0);
+
+	char *csv = testdb_read_file(TMP "/operations.csv", NULL);
+
+	assert_contains(csv, "OP-B;Propreté des quais;BM;33063;proprete;;bordeaux;2\r\n");
+	free(csv);
+	ck_assert_int_eq(run("list entreprises --plie BORDEAUX", out), 1);
+	assert_contains(out, "vouliez-vous dire « bordeaux » ?");
+	ck_assert_int_eq(run("list participants --recherche théo", out), 0);
+	assert_contains(out, "Tessier");
+	free(out);
+}
+END_TEST
+
+/* Participants are personal data: a donneur's role is refused, a facilitateur's is not. */
+START_TEST(test_list_participants_roles)
+{
+	Db db = {0};
+	long long count = 0;
+	FILE *sink = fopen("/dev/null", "w");
+
+	load_december();
+	ck_assert_ptr_nonnull(sink);
+	ck_assert_int_eq(testdb_run("role donneur BM test_role_list_bm"), 0);
+	ck_assert_int_eq(testdb_run("role facilitateur bordeaux test_role_list_fac"), 0);
+	ck_assert(testdb_connect_as("test_role_list_bm", &db));
+	ck_assert_int_eq(list_write(&db, LIST_PARTICIPANTS, NULL, NULL, false, sink, &count), LIST_REFUSED);
+	ck_assert_int_eq(count, 0);
+	/* what a donneur may see is still listed */
+	ck_assert_int_eq(list_write(&db, LIST_DONNEURS, NULL, NULL, false, sink, &count), LIST_OK);
+	ck_assert_int_eq(count, 1);	/* itself only */
+	db_close(&db);
+	ck_assert(testdb_connect_as("test_role_list_fac", &db));
+	ck_assert_int_eq(list_write(&db, LIST_PARTICIPANTS, NULL, NULL, false, sink, &count), LIST_OK);
+	ck_assert_int_eq(count, 7);
+	db_close(&db);
+	fclose(sink);
+}
+END_TEST
+
+/* Every unknown id of a command option suggests the closest known ones, ignoring case. */
+static const struct
+{
+	const char *args;
+	const char *message;
+} UNKNOWN_CASES[] = {
+	{"report impact --donneur bm", "donneur d'ordre inconnu « bm » ; vouliez-vous dire « BM » ?"},
+	{"report impact --donneur BM --operation op-a", "opération inconnue « op-a » ; vouliez-vous dire « OP-A » ?"},
+	{"report suivi --plie BORDEAUX --mois 2021-11", "PLIE inconnu « BORDEAUX » ; vouliez-vous dire « bordeaux » ?"},
+	{"report progress --plie Sources", "PLIE inconnu « Sources » ; vouliez-vous dire « sources » ?"},
+	{"report observatoire --year 2021 --plie agenai", "vouliez-vous dire « agenais » ?"},
+	{"report lines --marche mb1", "marché inconnu « mb1 » ; vouliez-vous dire « MB1 » ?"},
+	{"report history --participant q7 --marche MB1", "participant inconnu « q7 » ; vouliez-vous dire « Q7 » ?"},
+	{"report decp-a-suivre --plie bordeau", "vouliez-vous dire « bordeaux » ?"},
+	{"report impact --donneur ZZZZZZ", "donneur d'ordre inconnu « ZZZZZZ » (clause list donneurs les montre)"},
+};
+
+START_TEST(test_unknown_ids_suggest)
+{
+	char *out = malloc(OUTPUT_SIZE);
+
+	testdb_load_reports();
+	ck_assert_int_eq(run(UNKNOWN_CASES[_i].args, out), 1);
+	assert_contains(out, UNKNOWN_CASES[_i].message);
+	free(out);
+}
+END_TEST
+
+/* Month options take AAAA-MM and MM/AAAA alike, and nothing else. */
+START_TEST(test_month_options)
+{
+	char *a = malloc(OUTPUT_SIZE), *b = malloc(OUTPUT_SIZE);
+
+	testdb_load_reports();
+	ck_assert_int_eq(run("report suivi --plie bordeaux --mois 2021-11", a), 0);
+	ck_assert_int_eq(run("report suivi --plie bordeaux --mois 11/2021", b), 0);
+	ck_assert_str_eq(a, b);
+	ck_assert_int_eq(run("report impact --donneur BM --from 2021-01 --to 2021-03", a), 0);
+	ck_assert_int_eq(run("report impact --donneur BM --from 01/2021 --to 03/2021", b), 0);
+	ck_assert_str_eq(a, b);
+	ck_assert_int_eq(run("report suivi --plie bordeaux --mois 2021-11-01", a), 1);
+	assert_contains(a, "--mois attend un mois AAAA-MM ou MM/AAAA");
+	ck_assert_int_eq(run("report suivi --plie bordeaux --mois 13/2021", a), 1);
+	ck_assert_int_eq(run("report impact --donneur BM --from 1/2021", a), 1);
+	free(a);
+	free(b);
+}
+END_TEST
+
+/* A window compares its hours with the hours due pro rata of the marchés' days in it. */
+START_TEST(test_impact_window_pro_rata)
+{
+	char *out = malloc(OUTPUT_SIZE);
+
+#define Q1_VALUE(niveau, groupe, cle) \
+	"SELECT valeur FROM impact('BM', NULL, '2021-01-01', '2021-03-01') WHERE niveau = '" niveau \
+	"' AND groupe_id = '" groupe "' AND cle = '" cle "'"
+
+	testdb_load_reports();
+	ck_assert_double_eq_tol(testdb_number(Q1_VALUE("marche", "MA1", "heures_prevues")), 246.58, 0.001);
+	ck_assert_double_eq_tol(testdb_number(Q1_VALUE("marche", "MA2", "heures_prevues")), 149.17, 0.001);
+	ck_assert_double_eq_tol(testdb_number(Q1_VALUE("total", "BM", "heures_prevues")), 519.04, 0.001);
+	ck_assert_double_eq_tol(testdb_number(Q1_VALUE("total", "BM", "taux_realisation")), 1.9151, 0.00001);
+	/* without a window, the whole marché */
+	ck_assert_double_eq_tol(testdb_number("SELECT valeur FROM impact('BM') WHERE niveau = 'total' "
+										  "AND cle = 'heures_prevues'"), 1800, 0.001);
+	ck_assert_int_eq(run("report impact --donneur BM --from 2021-01 --to 2021-03", out), 0);
+	assert_contains(out, "Période : janvier 2021 – mars 2021 (heures prévues au prorata des jours de chaque "
+					"marché dans la période)");
+	assert_contains(out, "Heures prévues sur la période (prorata des jours)         519,04 h\n");
+	assert_contains(out, "Taux de réalisation                                      191,5 %\n");
+	free(out);
+}
+END_TEST
+
+/* Labels wrap instead of being cut; numbers are French in line-level reports. */
+START_TEST(test_text_consistency)
+{
+	char *out = malloc(OUTPUT_SIZE);
+
+	load_december();
+	ck_assert_int_eq(run("report progress --plie portes_du_sud --as-of 2021-12-31", out), 0);
+	assert_contains(out, "  Nombre d'entreprises et/ou ");
+	assert_contains(out, "\n  partenaires visités ou rencontrés\n");
+	ck_assert_int_eq(run("report history --participant Q4 --marche MA1", out), 0);
+	assert_contains(out, "  12,5  ");
+	ck_assert_ptr_null(strstr(out, "12.50"));
+	ck_assert_int_eq(run("report lines --reason credite --marche MA1", out), 0);
+	assert_contains(out, "12,5");
+	ck_assert_ptr_null(strstr(out, ".00"));
+	free(out);
+}
+END_TEST
+
+static Suite *
+facilitateur_suite(void)
+{
+	Suite *suite = suite_create("facilitateur");
+	TCase *tc = tcase_create("mois");
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_checked_fixture(tc, testdb_setup, testdb_teardown);
+	tcase_add_test(tc, test_attendus_figures);
+	tcase_add_test(tc, test_attendus_formats);
+	tcase_add_test(tc, test_compte_rendu);
+	tcase_add_test(tc, test_attestation_figures);
+	tcase_add_test(tc, test_attestation_formats);
+	tcase_add_test(tc, test_lists);
+	tcase_add_test(tc, test_list_participants_roles);
+	tcase_add_loop_test(tc, test_unknown_ids_suggest, 0, sizeof(UNKNOWN_CASES) / sizeof(UNKNOWN_CASES[0]));
+	tcase_add_test(tc, test_month_options);
+	tcase_add_test(tc, test_impact_window_pro_rata);
+	tcase_add_test(tc, test_text_consistency);
+	suite_add_tcase(suite, tc);
+	return suite;
+}
+
+int
+main(void)
+{
+	SRunner *runner = srunner_create(facilitateur_suite());
+
+	srunner_run_all(runner, CK_NORMAL);
+
+	int failed = srunner_ntests_failed(runner);
+
+	srunner_free(runner);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
