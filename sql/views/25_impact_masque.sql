@@ -34,7 +34,8 @@ cellule AS (         -- the breakdowns that add up to a total of their group
     SELECT b.*,
            CASE WHEN b.cle IN ('femmes', 'hommes') THEN 'sexe'
                 WHEN b.cle IN ('age_moins_26', 'age_26_49', 'age_50_plus') THEN 'age'
-                WHEN b.rubrique = 'contrats' AND b.unite = 'contrats' THEN 'contrat' END AS partition
+                WHEN b.rubrique = 'contrats' AND b.unite = 'contrats' THEN 'contrat'
+                WHEN b.rubrique IN ('contrats_duree', 'contrats_fin') THEN b.rubrique END AS partition
     FROM brut b),
 masquee AS (         -- breakdowns whose masked cells the others would give away: one
                      -- masked cell (total minus the others), or several whose sum can only
@@ -44,13 +45,21 @@ masquee AS (         -- breakdowns whose masked cells the others would give away
     JOIN brut t ON t.niveau = c.niveau AND t.groupe_id = c.groupe_id
                AND t.cle = CASE c.partition WHEN 'contrat' THEN 'contrats' ELSE 'participants' END
     CROSS JOIN (SELECT valeur AS seuil FROM clause.parametre WHERE cle = 'seuil_masquage') prm
-    WHERE c.partition IS NOT NULL AND NOT t.masque
+    WHERE c.partition IN ('sexe', 'age', 'contrat') AND NOT t.masque
     GROUP BY c.niveau, c.groupe_id, c.partition, t.valeur, prm.seuil
     HAVING count(*) FILTER (WHERE c.masque) = 1
         OR (count(*) FILTER (WHERE c.masque) > 1
             AND (t.valeur - coalesce(sum(c.valeur), 0) <= count(*) FILTER (WHERE c.masque)
                  OR t.valeur - coalesce(sum(c.valeur), 0)
-                    >= count(*) FILTER (WHERE c.masque) * (prm.seuil - 1)))),
+                    >= count(*) FILTER (WHERE c.masque) * (prm.seuil - 1)))
+    UNION
+    -- contracts sent, by length and by how they ended: each adds up to the contracts sent
+    -- (contrats minus contrats_deduits), so any masked cell takes a second one with it
+    SELECT c.niveau, c.groupe_id, c.partition
+    FROM cellule c
+    WHERE c.partition IN ('contrats_duree', 'contrats_fin')
+    GROUP BY c.niveau, c.groupe_id, c.partition
+    HAVING count(*) FILTER (WHERE c.masque) >= 1),
 seconde AS (         -- the smallest other shown cell of each, not zero if possible
     SELECT DISTINCT ON (c.niveau, c.groupe_id, c.partition) c.niveau, c.groupe_id, c.cle
     FROM cellule c
@@ -60,7 +69,9 @@ seconde AS (         -- the smallest other shown cell of each, not zero if possi
 decision AS (        -- joins, not a subquery per row: a national year has 10^5 rows
     SELECT b.*,
            (p.groupe_id IS NOT NULL
-            AND (b.rubrique IN ('profil', 'criteres', 'contrats', 'modalites', 'mois') OR b.cle = 'contrats'))
+            AND (b.rubrique IN ('profil', 'criteres', 'contrats', 'contrats_duree', 'contrats_fin',
+                                'modalites', 'mois')
+                 OR b.cle IN ('contrats', 'contrats_deduits', 'sorties_emploi_durable')))
            OR s.cle IS NOT NULL AS cache
     FROM brut b
     LEFT JOIN petit p ON p.niveau = b.niveau AND p.groupe_id = b.groupe_id
