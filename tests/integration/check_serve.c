@@ -487,6 +487,25 @@ START_TEST(test_log_without_secrets)
 }
 END_TEST
 
+/* The daemon as a program: TLS from PEM files, a Secure cookie, a clean stop on SIGTERM. */
+START_TEST(test_tls_and_sigterm)
+{
+	char output[8192];
+	char command[512];
+
+	snprintf(command, sizeof(command), "CLAUSE_BIN=%s sh tests/integration/serve_tls.sh 2>&1",
+			 testdb_clause_bin());
+
+	FILE *pipe = popen(command, "r");
+	size_t len = pipe ? fread(output, 1, sizeof(output) - 1, pipe) : 0;
+
+	output[len] = '\0';
+	ck_assert_ptr_nonnull(pipe);
+	ck_assert_msg(pclose(pipe) == 0, "%s", output);
+	ck_assert_ptr_nonnull(strstr(output, "serve_tls: ok"));
+}
+END_TEST
+
 static Suite *
 serve_suite(void)
 {
@@ -502,6 +521,7 @@ serve_suite(void)
 	tcase_add_test(tc, test_upload);
 	tcase_add_test(tc, test_pages_per_group);
 	tcase_add_test(tc, test_log_without_secrets);
+	tcase_add_test(tc, test_tls_and_sigterm);
 	suite_add_tcase(suite, tc);
 	return suite;
 }
