@@ -459,6 +459,26 @@ START_TEST(test_pages_per_group)
 }
 END_TEST
 
+/* A director who becomes a facilitateur leaves the directors: the box, not the dashboard. */
+START_TEST(test_role_moved)
+{
+	Response r;
+	char cookie[128];
+	char output[2048];
+
+	ck_assert_int_eq(testdb_run_output("role facilitateur bordeaux web_t_dir", output, sizeof(output)), 0);
+	ck_assert_msg(strstr(output, "retiré du groupe clause_directeurs") != NULL, "%s", output);
+	logged_in("web_t_dir", cookie, sizeof(cookie));
+	get("/boite", cookie, &r);
+	ck_assert_int_eq(r.status, 200);
+	response_free(&r);
+	get("/avancement", cookie, &r);
+	ck_assert_int_eq(r.status, 404);
+	response_free(&r);
+	ck_assert_int_eq(testdb_run("role directeur bordeaux web_t_dir"), 0);
+}
+END_TEST
+
 /* The request log names the role and the page, never the password. */
 START_TEST(test_log_without_secrets)
 {
@@ -526,6 +546,7 @@ serve_suite(void)
 	tcase_add_test(tc, test_csrf_refused);
 	tcase_add_test(tc, test_upload);
 	tcase_add_test(tc, test_pages_per_group);
+	tcase_add_test(tc, test_role_moved);
 	tcase_add_test(tc, test_log_without_secrets);
 	tcase_add_test(tc, test_tls_and_sigterm);
 	suite_add_tcase(suite, tc);
