@@ -21,7 +21,6 @@ DO $$
 BEGIN
     IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'clause_donneurs') THEN
         GRANT EXECUTE ON FUNCTION mes_sources_impact() TO clause_donneurs;
-        GRANT SELECT ON v_marche_plie, v_observatoire_ligne, v_contrat_compte, v_heures_hors_contrat
-            TO clause_facilitateurs;
+        GRANT SELECT ON v_marche_plie, v_observatoire_ligne TO clause_facilitateurs;
     END IF;
 END $$;
