@@ -39,10 +39,13 @@ done
 for file in $(ls data/sample/heures_*.csv | LC_ALL=C sort | grep -v 2021-12); do
     load heures "$file"
 done
-"$clause" -q role facilitateur bordeaux web_fac >/dev/null || exit 1
-"$clause" -q role donneur BM web_bm >/dev/null || exit 1
-"$clause" -q role donneur GP web_gp >/dev/null || exit 1
-"$clause" -q role directeur bordeaux web_dir >/dev/null || exit 1
+# the readers' password (the one serve_browser.py types), from a private file, never argv
+password="$tmp/mot-de-passe"
+(umask 077 && echo "mot-de-passe-du-test" >"$password")
+"$clause" -q role facilitateur --mot-de-passe-fichier "$password" bordeaux web_fac >/dev/null || exit 1
+"$clause" -q role donneur --mot-de-passe-fichier "$password" BM web_bm >/dev/null || exit 1
+"$clause" -q role donneur --mot-de-passe-fichier "$password" GP web_gp >/dev/null || exit 1
+"$clause" -q role directeur --mot-de-passe-fichier "$password" bordeaux web_dir >/dev/null || exit 1
 
 # the month the facilitateur uploads through the browser
 cp data/sample/heures_2021-12.csv "$tmp/heures_2021-12.csv"

@@ -25,40 +25,49 @@ value_exists(Db *db, const char *sql, const char *value, bool *exists)
 	return true;
 }
 
-static const char *
-role_other_group(const char *group)
-{
-	/* a directeur is a facilitateur too (migration 0080): only the donneurs are apart */
-	return strcmp(group, "clause_donneurs") == 0 ? "clause_facilitateurs" : "clause_donneurs";
-}
+/* The groups of readers; a role belongs directly to one of them only. */
+static const char *const READER_GROUPS[] = {"clause_donneurs", "clause_facilitateurs", "clause_directeurs"};
 
 /*
- * A role moved from facilitateur to donneur d'ordre (or back) leaves its former group:
- * otherwise it would keep reading what the former group may read.
+ * A role moved from one group to another (facilitateur to donneur d'ordre, director…)
+ * leaves its former groups: otherwise it would keep reading what they may read.
+ * left lists the groups it left ("" when none).
  */
 static bool
-role_leave_other_group(Db *db, const char *group, const char *role, const char *quoted_role,
-					   bool *left)
+role_leave_other_groups(Db *db, const char *group, const char *role, const char *quoted_role,
+						char *left, size_t left_size)
 {
-	const char *other = role_other_group(group);
-	const char *params[] = {other, role};
-	char found[8];
-	bool isnull = true;
+	left[0] = '\0';
+	for (size_t i = 0; i < sizeof(READER_GROUPS) / sizeof(READER_GROUPS[0]); i++)
+	{
+		const char *other = READER_GROUPS[i];
+		const char *params[] = {other, role};
+		char found[8];
+		bool isnull = true;
+		char sql[512];
 
-	*left = false;
-	if (!db_query_value(db, "SELECT 1 FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid "
-						"JOIN pg_roles r ON r.oid = m.member WHERE g.rolname = $1 AND r.rolname = $2",
-						2, params, found, sizeof(found), &isnull))
-		return false;
-	if (isnull)
-		return true;
+		if (strcmp(other, group) == 0)
+			continue;
+		if (!db_query_value(db, "SELECT 1 FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid "
+							"JOIN pg_roles r ON r.oid = m.member WHERE g.rolname = $1 AND r.rolname = $2",
+							2, params, found, sizeof(found), &isnull))
+			return false;
+		if (isnull)
+			continue;
+		/* the group is one of our fixed names; the role is quoted by libpq */
+		snprintf(sql, sizeof(sql), "REVOKE %s FROM %s", other, quoted_role);
+		if (!db_exec(db, sql))
+			return false;
+		snprintf(left + strlen(left), left_size - strlen(left), "%s%s", left[0] ? ", " : "", other);
+	}
+	return true;
+}
 
-	char sql[512];
-
-	/* the group is one of our two fixed names; the role is quoted by libpq */
-	snprintf(sql, sizeof(sql), "REVOKE %s FROM %s", other, quoted_role);
-	*left = db_exec(db, sql);
-	return *left;
+static const char *
+role_group_title(const char *group)
+{
+	return strcmp(group, "clause_donneurs") == 0 ? "donneur d'ordre"
+		: strcmp(group, "clause_directeurs") == 0 ? "directeur du PLIE" : "facilitateur du PLIE";
 }
 
 /* Creates the login role (or reuses it), puts it in its group, records what it may see. */
@@ -68,7 +77,7 @@ role_grant(const char *command, const char *group, const char *donneur, const ch
 {
 	Session session = {0};
 	bool exists = false;
-	bool left_other = false;
+	char left_other[128] = "";
 
 	if (!cli_open_session(&session))
 		return EXIT_CODE_DATABASE;
@@ -115,7 +124,7 @@ role_grant(const char *command, const char *group, const char *donneur, const ch
 		snprintf(sql, sizeof(sql), "GRANT %s TO %s", quoted_group, quoted);
 		ok = db_exec(db, sql);
 	}
-	ok = ok && role_leave_other_group(db, group, role, quoted, &left_other);
+	ok = ok && role_leave_other_groups(db, group, role, quoted, left_other, sizeof(left_other));
 	ok = ok && db_query(db, "INSERT INTO acces_role (role, donneur_id, plie) VALUES ($1, $2, $3) "
 						"ON CONFLICT (role) DO UPDATE SET donneur_id = EXCLUDED.donneur_id, "
 						"plie = EXCLUDED.plie", 3, params, NULL, NULL, NULL) &&
@@ -125,13 +134,12 @@ role_grant(const char *command, const char *group, const char *donneur, const ch
 		db_rollback(db);
 	else
 	{
-		printf("rôle %s : %s %s%s\n", role, donneur ? "donneur d'ordre"
-			   : strcmp(group, "clause_directeurs") == 0 ? "directeur du PLIE" : "facilitateur du PLIE",
+		printf("rôle %s : %s %s%s\n", role, role_group_title(group),
 			   donneur ? donneur : plie,
 			   role_exists ? " (rôle existant)" : " (créé, sans mot de passe : ALTER ROLE … PASSWORD "
 			   "pour une connexion hors socket locale)");
-		if (left_other)
-			printf("rôle %s : retiré du groupe %s\n", role, role_other_group(group));
+		if (left_other[0])
+			printf("rôle %s : retiré du groupe %s\n", role, left_other);
 	}
 	if (quoted)
 		db_free(quoted);

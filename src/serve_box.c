@@ -394,14 +394,26 @@ box_read(const char *path, size_t *len)
 	return text;
 }
 
-/* Runs `clause batch DIR` (the same program) and keeps what it printed. */
+/*
+ * Runs `clause batch DIR` (the same program) and keeps what it printed. A --db password
+ * goes to the child's environment, as for psql (clause db psql), never to its arguments.
+ */
 static int
 box_run_batch(const Serve *serve, const char *dir, StrBuf *output)
 {
 	int pipefd[2];
+	char conninfo[4096] = "";
+	char password[1024] = "";
 
-	if (pipe2(pipefd, O_CLOEXEC) != 0)
+	if (serve->config.owner_conninfo &&
+		!db_conninfo_split(serve->config.owner_conninfo, conninfo, sizeof(conninfo),
+						   password, sizeof(password)))
 		return -1;
+	if (pipe2(pipefd, O_CLOEXEC) != 0)
+	{
+		explicit_bzero(password, sizeof(password));
+		return -1;
+	}
 
 	pid_t pid = fork();
 
@@ -412,15 +424,18 @@ box_run_batch(const Serve *serve, const char *dir, StrBuf *output)
 		if (serve->config.owner_conninfo)
 		{
 			argv[1] = "--db";
-			argv[2] = serve->config.owner_conninfo;
+			argv[2] = conninfo;
 			argv[3] = "batch";
 			argv[4] = dir;
 		}
+		if (password[0])
+			setenv("PGPASSWORD", password, 1);
 		dup2(pipefd[1], STDOUT_FILENO);
 		dup2(pipefd[1], STDERR_FILENO);
 		execv(serve->clause_bin, (char *const *) argv);
 		_exit(127);
 	}
+	explicit_bzero(password, sizeof(password));
 	close(pipefd[1]);
 
 	char buffer[4096];

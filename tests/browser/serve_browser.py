@@ -13,6 +13,8 @@ import time
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
 
 PASSWORD = "mot-de-passe-du-test"
 
@@ -35,6 +37,13 @@ class Run:
         print(("ok      " if ok else "ÉCHEC   ") + what)
         if not ok:
             self.failures += 1
+            print("    page %s :\n%s" % (self.driver.current_url, self.driver.page_source[-3000:]))
+
+    def click_and_wait(self, css):
+        """Clicks a form's button and waits for the page it leads to (not a fixed delay)."""
+        old = self.driver.find_element(By.TAG_NAME, "html")
+        self.driver.find_element(By.CSS_SELECTOR, css).click()
+        WebDriverWait(self.driver, 120).until(expected_conditions.staleness_of(old))
 
     def open(self, path):
         self.driver.get(self.base + path)
@@ -52,10 +61,10 @@ class Run:
         self.open("/connexion")
         self.driver.find_element(By.NAME, "role").send_keys(role)
         self.driver.find_element(By.NAME, "mot_de_passe").send_keys(PASSWORD)
-        self.driver.find_element(By.CSS_SELECTOR, "form.web button").submit()
+        self.click_and_wait("form.web button")
 
     def logout(self):
-        self.driver.find_element(By.CSS_SELECTOR, "nav.web form button").click()
+        self.click_and_wait("nav.web form button")
         self.check(self.driver.current_url.endswith("/connexion"), "déconnexion : retour au formulaire")
 
 
@@ -68,11 +77,11 @@ def facilitateur(run, upload):
     field.clear()
     field.send_keys(month)
     run.driver.find_element(By.NAME, "fichier").send_keys(os.path.abspath(upload))
-    run.driver.find_element(By.CSS_SELECTOR, "form[action='/boite/depot'] button").click()
+    run.click_and_wait("form[action='/boite/depot'] button")
     page = run.driver.page_source
     run.check("Fichiers en attente (1)" in page and name in page, "facilitateur : fichier déposé dans la boîte")
     run.capture("serve-boite.png", 1000)
-    run.driver.find_element(By.CSS_SELECTOR, "form[action='/boite/traiter'] button").click()
+    run.click_and_wait("form[action='/boite/traiter'] button")
     page = run.driver.page_source
     run.check("<h2>Compte rendu</h2>" in page and name in page, "facilitateur : compte rendu du traitement")
     run.capture("serve-compte-rendu.png", 1400)

@@ -19,6 +19,7 @@
 #define RULES "tests/data/rules"
 #define MAX_BODY 4096
 #define IDLE 600
+#define PASSWORD "mot-de-passe"
 
 static Serve *server;
 static char boxes[256];
@@ -132,7 +133,7 @@ logged_in(const char *role, char *cookie, size_t size)
 {
 	Response r;
 
-	login(role, "mot-de-passe", &r, cookie, size);
+	login(role, PASSWORD, &r, cookie, size);
 	ck_assert_msg(r.status == 303, "connexion de %s : %d %s", role, r.status, r.body);
 	response_free(&r);
 }
@@ -155,7 +156,7 @@ serve_setup(void)
 	FILE *password = fopen("tests/tmp/serve-mot-de-passe", "w");
 
 	ck_assert_ptr_nonnull(password);
-	fputs("mot-de-passe\n", password);
+	fputs(PASSWORD "\n", password);
 	fclose(password);
 	ck_assert_int_eq(testdb_run("role donneur --mot-de-passe-fichier tests/tmp/serve-mot-de-passe BM web_t_bm"), 0);
 	ck_assert_int_eq(testdb_run("role donneur --mot-de-passe-fichier tests/tmp/serve-mot-de-passe GP web_t_gp"), 0);
@@ -165,7 +166,7 @@ serve_setup(void)
 								"bordeaux web_t_dir"), 0);
 	ck_assert(db_exec(testdb(), "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = "
 					  "'web_t_aucun') THEN CREATE ROLE web_t_aucun LOGIN; END IF; END $$"));
-	ck_assert(db_set_role_password(testdb(), "web_t_aucun", "x"));
+	ck_assert(db_set_role_password(testdb(), "web_t_aucun", PASSWORD));
 
 	snprintf(boxes, sizeof(boxes), "tests/tmp/serve-boites-%d", (int) getpid());
 	serve_config_defaults(&config);
@@ -193,7 +194,7 @@ START_TEST(test_login)
 	char cookie[128];
 
 	/* a donneur: a session cookie that scripts cannot read nor other sites send */
-	login("web_t_bm", "mot-de-passe", &r, cookie, sizeof(cookie));
+	login("web_t_bm", PASSWORD, &r, cookie, sizeof(cookie));
 	ck_assert_int_eq(r.status, 303);
 	ck_assert_ptr_nonnull(strstr(r.headers, "Location: /\r"));
 	ck_assert_ptr_nonnull(strstr(r.headers, "; HttpOnly; SameSite=Strict"));
@@ -205,17 +206,17 @@ START_TEST(test_login)
 	response_free(&r);
 
 	/* a wrong password, a role that does not exist, one in no group: no session */
-	login("web_t_bm", "faux", &r, cookie, sizeof(cookie));
+	login("web_t_bm", "pas-le-bon", &r, cookie, sizeof(cookie));
 	ck_assert_int_eq(r.status, 401);
+	ck_assert_ptr_nonnull(strstr(r.body, "Rôle ou mot de passe incorrect"));
 	ck_assert_ptr_null(strstr(r.headers, "clause_session="));
 	response_free(&r);
-
 	login("web_t_inconnu", "x", &r, cookie, sizeof(cookie));
 	ck_assert_int_eq(r.status, 401);
 	ck_assert_ptr_nonnull(strstr(r.body, "Rôle ou mot de passe incorrect"));
 	ck_assert_ptr_null(strstr(r.headers, "clause_session="));
 	response_free(&r);
-	login("web_t_aucun", "x", &r, cookie, sizeof(cookie));
+	login("web_t_aucun", PASSWORD, &r, cookie, sizeof(cookie));
 	ck_assert_int_eq(r.status, 403);
 	ck_assert_ptr_null(strstr(r.headers, "clause_session="));
 	response_free(&r);
@@ -247,7 +248,7 @@ START_TEST(test_login_backoff)
 		ck_assert_int_eq(r.status, 401);
 		response_free(&r);
 	}
-	login("web_t_bm", "mot-de-passe", &r, cookie, sizeof(cookie));
+	login("web_t_bm", PASSWORD, &r, cookie, sizeof(cookie));
 	ck_assert_int_eq(r.status, 429);
 	ck_assert_ptr_nonnull(strstr(r.body, "Trop de tentatives"));
 	response_free(&r);
@@ -458,6 +459,26 @@ START_TEST(test_pages_per_group)
 }
 END_TEST
 
+/* A director who becomes a facilitateur leaves the directors: the box, not the dashboard. */
+START_TEST(test_role_moved)
+{
+	Response r;
+	char cookie[128];
+	char output[2048];
+
+	ck_assert_int_eq(testdb_run_output("role facilitateur bordeaux web_t_dir", output, sizeof(output)), 0);
+	ck_assert_msg(strstr(output, "retiré du groupe clause_directeurs") != NULL, "%s", output);
+	logged_in("web_t_dir", cookie, sizeof(cookie));
+	get("/boite", cookie, &r);
+	ck_assert_int_eq(r.status, 200);
+	response_free(&r);
+	get("/avancement", cookie, &r);
+	ck_assert_int_eq(r.status, 404);
+	response_free(&r);
+	ck_assert_int_eq(testdb_run("role directeur bordeaux web_t_dir"), 0);
+}
+END_TEST
+
 /* The request log names the role and the page, never the password. */
 START_TEST(test_log_without_secrets)
 {
@@ -467,9 +488,13 @@ START_TEST(test_log_without_secrets)
 
 	snprintf(log_path, sizeof(log_path), "tests/tmp/serve-log-%d.txt", (int) getpid());
 	ck_assert_ptr_nonnull(freopen(log_path, "w", stderr));
-	log_set_level(LOG_LEVEL_NOTICE);
 	ck_assert(db_set_role_password(testdb(), "web_t_bm", "Secr3t-Web-P4ss"));
+	log_set_level(LOG_LEVEL_NOTICE);
+	login("web_t_bm", "Wr0ng-Web-P4ss", &r, cookie, sizeof(cookie));
+	ck_assert_int_eq(r.status, 401);
+	response_free(&r);
 	login("web_t_bm", "Secr3t-Web-P4ss", &r, cookie, sizeof(cookie));
+	ck_assert_int_eq(r.status, 303);
 	response_free(&r);
 	get("/impact/BM", cookie, &r);
 	response_free(&r);
@@ -481,9 +506,29 @@ START_TEST(test_log_without_secrets)
 	ck_assert_ptr_nonnull(strstr(text, "POST /connexion 303 web_t_bm"));
 	ck_assert_ptr_nonnull(strstr(text, "GET /impact/BM 200 web_t_bm"));
 	ck_assert_ptr_null(strstr(text, "Secr3t-Web-P4ss"));
+	ck_assert_ptr_null(strstr(text, "Wr0ng-Web-P4ss"));
 	ck_assert_ptr_null(strstr(text, cookie + strlen("clause_session=")));
 	free(text);
 	unlink(log_path);
+}
+END_TEST
+
+/* The daemon as a program: TLS from PEM files, a Secure cookie, a clean stop on SIGTERM. */
+START_TEST(test_tls_and_sigterm)
+{
+	char output[8192];
+	char command[512];
+
+	snprintf(command, sizeof(command), "CLAUSE_BIN=%s sh tests/integration/serve_tls.sh 2>&1",
+			 testdb_clause_bin());
+
+	FILE *pipe = popen(command, "r");
+	size_t len = pipe ? fread(output, 1, sizeof(output) - 1, pipe) : 0;
+
+	output[len] = '\0';
+	ck_assert_ptr_nonnull(pipe);
+	ck_assert_msg(pclose(pipe) == 0, "%s", output);
+	ck_assert_ptr_nonnull(strstr(output, "serve_tls: ok"));
 }
 END_TEST
 
@@ -501,7 +546,9 @@ serve_suite(void)
 	tcase_add_test(tc, test_csrf_refused);
 	tcase_add_test(tc, test_upload);
 	tcase_add_test(tc, test_pages_per_group);
+	tcase_add_test(tc, test_role_moved);
 	tcase_add_test(tc, test_log_without_secrets);
+	tcase_add_test(tc, test_tls_and_sigterm);
 	suite_add_tcase(suite, tc);
 	return suite;
 }
