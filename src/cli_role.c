@@ -279,7 +279,9 @@ static const Command ROLE_DONNEUR = {
 	"clause role donneur [--mot-de-passe | --mot-de-passe-fichier F] DONNEUR_ID ROLE",
 	"Le rôle lit ses lignes de donneur, operation et marche, et son tableau d'impact agrégé\n"
 	"et masqué : SELECT * FROM clause.mon_impact(); jamais un participant, ni les données\n"
-	"d'un autre donneur d'ordre (sécurité au niveau des lignes de PostgreSQL).\n"
+	"d'un autre donneur d'ordre (sécurité au niveau des lignes de PostgreSQL). Ses périodes\n"
+	"sont fixes : tout, une année civile ou un trimestre, par exemple\n"
+	"clause.mon_impact(NULL, '2021-01-01', '2021-12-01') ou (NULL, '2021-04-01', '2021-06-01').\n"
 	"\nOptions :\n"
 	"  --mot-de-passe             demande le mot de passe du rôle au terminal (sans écho)\n"
 	"  --mot-de-passe-fichier F   le lit sur la première ligne de F (- : l'entrée standard)\n"
@@ -292,7 +294,9 @@ static const Command ROLE_FACILITATEUR = {
 	"facilitateur", "crée ou autorise le rôle d'un facilitateur (les données de son PLIE)",
 	"clause role facilitateur [--mot-de-passe | --mot-de-passe-fichier F] PLIE ROLE",
 	"Le rôle lit les opérations suivies par le PLIE (fiche nommée ou territoire), leurs\n"
-	"marchés, lignes d'heures et participants, et les conventions du PLIE.\n"
+	"marchés, lignes d'heures et participants, les conventions du PLIE, les lots\n"
+	"d'import qui en ont apporté une ligne et les entreprises de ses marchés, de ses\n"
+	"lignes et de ses conventions. Un rôle qui change de nature quitte l'autre groupe.\n"
 	"\nOptions :\n"
 	"  --mot-de-passe             demande le mot de passe du rôle au terminal (sans écho)\n"
 	"  --mot-de-passe-fichier F   le lit sur la première ligne de F (- : l'entrée standard)\n"
