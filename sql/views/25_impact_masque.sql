@@ -1,13 +1,15 @@
 -- The tableau d'impact as reports and donneurs d'ordre read it: impact_calcul()
 -- (20_impact.sql, counts from 1 to seuil_masquage - 1 masked) plus the masking that keeps
 -- them masked (issue #12), in a layer of its own so that the figures can change below it:
--- 1. a group whose participants are masked shows no breakdown at all: its profile,
---    criteria, contracts, modalities and hours by month are secret, zeros included
+-- 1. a group whose participants are masked shows no breakdown at all: everything but
+--    its hours and its count of participants (profile, criteria, contracts, modalities,
+--    hours by month…) is secret, zeros included
 --    (femmes 0, two age bands 0 and QPV 0 named the sex and age of its one or two
 --    people, and their hours by month when they worked);
 -- 2. secondary suppression: in a breakdown that adds up to a total shown (femmes +
 --    hommes = participants, the three age bands = participants, contracts by type =
---    contrats), a masked cell is never the only one hidden: the smallest other shown
+--    contrats, contracts sent by length or by end plus those inferred = contrats), a
+--    masked cell is never the only one hidden: the smallest other shown
 --    cell, not zero if possible, is secret too (participants 9 and hommes 8 gave
 --    femmes 1). The same when several masked cells could only be all ones or all
 --    seuil - 1 (12 - 6 - 4 = 2 with two bands masked: one each).
@@ -30,52 +32,51 @@ WITH brut AS (
                               rubrique, rang, cle, libelle, unite, valeur, personnes, masque, ordre)),
 petit AS (           -- groups of 1 to seuil - 1 participants
     SELECT b.niveau, b.groupe_id FROM brut b WHERE b.cle = 'participants' AND b.masque),
-cellule AS (         -- the breakdowns that add up to a total of their group
-    SELECT b.*,
-           CASE WHEN b.cle IN ('femmes', 'hommes') THEN 'sexe'
-                WHEN b.cle IN ('age_moins_26', 'age_26_49', 'age_50_plus') THEN 'age'
-                WHEN b.rubrique = 'contrats' AND b.unite = 'contrats' THEN 'contrat'
-                WHEN b.rubrique IN ('contrats_duree', 'contrats_fin') THEN b.rubrique END AS partition
-    FROM brut b),
+-- the breakdowns that add up to a total of their group: sexes and age bands to
+-- participants; contracts by type to contrats; contracts sent by length, and by how
+-- they ended, plus those inferred from the hours, to contrats (a cell may be in two)
+cellule AS (
+    SELECT b.*, p.partition,
+           CASE WHEN p.partition IN ('sexe', 'age') THEN 'participants' ELSE 'contrats' END AS cle_total
+    FROM brut b
+    CROSS JOIN LATERAL (VALUES
+        (CASE WHEN b.cle IN ('femmes', 'hommes') THEN 'sexe'
+              WHEN b.cle IN ('age_moins_26', 'age_26_49', 'age_50_plus') THEN 'age'
+              WHEN b.rubrique = 'contrats' AND b.unite = 'contrats' THEN 'contrat'
+              WHEN b.rubrique = 'contrats_duree' OR b.cle = 'contrats_deduits' THEN 'duree' END),
+        (CASE WHEN b.rubrique = 'contrats_fin' OR b.cle = 'contrats_deduits' THEN 'fin' END))
+        AS p(partition)
+    WHERE p.partition IS NOT NULL),
 masquee AS (         -- breakdowns whose masked cells the others would give away: one
                      -- masked cell (total minus the others), or several whose sum can only
                      -- be made of ones, or only of seuil - 1 (each "< seuil" is 1 or more)
     SELECT c.niveau, c.groupe_id, c.partition
     FROM cellule c
-    JOIN brut t ON t.niveau = c.niveau AND t.groupe_id = c.groupe_id
-               AND t.cle = CASE c.partition WHEN 'contrat' THEN 'contrats' ELSE 'participants' END
+    JOIN brut t ON t.niveau = c.niveau AND t.groupe_id = c.groupe_id AND t.cle = c.cle_total
     CROSS JOIN (SELECT valeur AS seuil FROM clause.parametre WHERE cle = 'seuil_masquage') prm
-    WHERE c.partition IN ('sexe', 'age', 'contrat') AND NOT t.masque
+    WHERE NOT t.masque
     GROUP BY c.niveau, c.groupe_id, c.partition, t.valeur, prm.seuil
     HAVING count(*) FILTER (WHERE c.masque) = 1
         OR (count(*) FILTER (WHERE c.masque) > 1
             AND (t.valeur - coalesce(sum(c.valeur), 0) <= count(*) FILTER (WHERE c.masque)
                  OR t.valeur - coalesce(sum(c.valeur), 0)
-                    >= count(*) FILTER (WHERE c.masque) * (prm.seuil - 1)))
-    UNION
-    -- contracts sent, by length and by how they ended: each adds up to the contracts sent
-    -- (contrats minus contrats_deduits), so any masked cell takes a second one with it
-    SELECT c.niveau, c.groupe_id, c.partition
-    FROM cellule c
-    WHERE c.partition IN ('contrats_duree', 'contrats_fin')
-    GROUP BY c.niveau, c.groupe_id, c.partition
-    HAVING count(*) FILTER (WHERE c.masque) >= 1),
-seconde AS (         -- the smallest other shown cell of each, not zero if possible
+                    >= count(*) FILTER (WHERE c.masque) * (prm.seuil - 1)))),
+seconde AS (         -- the smallest other shown cell of each, not zero if possible; never
+                     -- contrats_deduits, which is in two breakdowns (hiding it for one
+                     -- would leave it alone in the other)
     SELECT DISTINCT ON (c.niveau, c.groupe_id, c.partition) c.niveau, c.groupe_id, c.cle
     FROM cellule c
     JOIN masquee m ON m.niveau = c.niveau AND m.groupe_id = c.groupe_id AND m.partition = c.partition
-    WHERE NOT c.masque
+    WHERE NOT c.masque AND c.cle <> 'contrats_deduits'
     ORDER BY c.niveau, c.groupe_id, c.partition, c.valeur = 0, c.valeur, c.cle),
 decision AS (        -- joins, not a subquery per row: a national year has 10^5 rows
     SELECT b.*,
-           (p.groupe_id IS NOT NULL
-            AND (b.rubrique IN ('profil', 'criteres', 'contrats', 'contrats_duree', 'contrats_fin',
-                                'modalites', 'mois')
-                 OR b.cle IN ('contrats', 'contrats_deduits', 'sorties_emploi_durable')))
+           (p.groupe_id IS NOT NULL AND b.rubrique <> 'heures' AND b.cle <> 'participants')
            OR s.cle IS NOT NULL AS cache
     FROM brut b
     LEFT JOIN petit p ON p.niveau = b.niveau AND p.groupe_id = b.groupe_id
-    LEFT JOIN seconde s ON s.niveau = b.niveau AND s.groupe_id = b.groupe_id AND s.cle = b.cle)
+    LEFT JOIN (SELECT DISTINCT niveau, groupe_id, cle FROM seconde) s
+           ON s.niveau = b.niveau AND s.groupe_id = b.groupe_id AND s.cle = b.cle)
 SELECT d.niveau, d.niveau_rang, d.groupe_id, d.groupe_libelle, d.groupe_detail, d.rubrique, d.rang,
        d.cle, d.libelle, d.unite, CASE WHEN d.cache THEN NULL ELSE d.valeur END, d.personnes,
        d.masque OR d.cache, d.cache

@@ -207,10 +207,14 @@ assert_no_complement(const char *donneur)
 			 "WITH i AS (SELECT * FROM impact('%s')), "
 			 "part AS (SELECT niveau, groupe_id, masque, secret, valeur, "
 			 " CASE WHEN cle IN ('femmes', 'hommes') THEN 's' WHEN cle LIKE 'age\\_%%' THEN 'a' "
-			 "  WHEN rubrique = 'contrats' AND unite = 'contrats' THEN 'c' END AS partition FROM i), "
+			 "  WHEN rubrique = 'contrats' AND unite = 'contrats' THEN 'c' END AS partition FROM i "
+			 " UNION ALL SELECT niveau, groupe_id, masque, secret, valeur, 'd' FROM i "
+			 "  WHERE rubrique = 'contrats_duree' OR cle = 'contrats_deduits' "
+			 " UNION ALL SELECT niveau, groupe_id, masque, secret, valeur, 'f' FROM i "
+			 "  WHERE rubrique = 'contrats_fin' OR cle = 'contrats_deduits'), "
 			 "trouve AS (SELECT p.niveau, p.groupe_id, p.partition FROM part p "
 			 " JOIN i t ON t.niveau = p.niveau AND t.groupe_id = p.groupe_id "
-			 "  AND t.cle = CASE p.partition WHEN 'c' THEN 'contrats' ELSE 'participants' END "
+			 "  AND t.cle = CASE WHEN p.partition IN ('s', 'a') THEN 'participants' ELSE 'contrats' END "
 			 " WHERE p.partition IS NOT NULL AND NOT t.masque "
 			 " GROUP BY p.niveau, p.groupe_id, p.partition, t.valeur "
 			 " HAVING count(*) FILTER (WHERE p.masque) >= 1 AND NOT bool_or(p.secret) "
@@ -244,6 +248,16 @@ START_TEST(test_no_complement_reports_data)
 {
 	testdb_load_reports();
 	ck_assert_int_gt(testdb_count("SELECT count(*) FROM impact_calcul('BM') WHERE masque"), 0);
+	assert_no_complement("BM");
+}
+END_TEST
+
+/* With contracts sent (the data set of check_contrats): their lengths and ends too. */
+START_TEST(test_no_complement_contracts_data)
+{
+	testdb_load_reports();
+	ck_assert_int_eq(testdb_import("contrats", "tests/data/contrats/contrats_impact.csv", false, NULL), IMPORT_LOADED);
+	ck_assert_int_gt(testdb_count("SELECT count(*) FROM impact_calcul('BM') WHERE masque AND rubrique = 'contrats_fin'"), 0);
 	assert_no_complement("BM");
 }
 END_TEST
@@ -297,6 +311,7 @@ masking_suite(void)
 	tcase_add_test(tc, test_attack_bounds);
 	tcase_add_test(tc, test_no_complement_masking_data);
 	tcase_add_test(tc, test_no_complement_reports_data);
+	tcase_add_test(tc, test_no_complement_contracts_data);
 	tcase_add_loop_test(tc, test_donneur_fixed_periods, 0, sizeof(PERIOD_CASES) / sizeof(PERIOD_CASES[0]));
 	suite_add_tcase(suite, tc);
 	return suite;
