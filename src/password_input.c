@@ -50,7 +50,8 @@ password_ask(FILE *tty, const char *prompt, char *out, size_t size)
 	quiet.c_lflag |= ECHONL;
 	fputs(prompt, tty);
 	fflush(tty);
-	if (tcsetattr(fd, TCSAFLUSH, &quiet) != 0)
+	/* TCSANOW, not TCSAFLUSH: a password typed ahead of the prompt is kept */
+	if (tcsetattr(fd, TCSANOW, &quiet) != 0)
 	{
 		log_error("terminal : %s", log_strerror(errno));
 		return false;
@@ -58,7 +59,7 @@ password_ask(FILE *tty, const char *prompt, char *out, size_t size)
 
 	bool ok = fgets(out, (int) size, tty) != NULL;
 
-	tcsetattr(fd, TCSAFLUSH, &saved);
+	tcsetattr(fd, TCSANOW, &saved);
 	if (!ok)
 	{
 		log_error("aucun mot de passe saisi");

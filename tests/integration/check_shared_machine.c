@@ -156,7 +156,7 @@ START_TEST(test_reader_password)
 {
 	Db db = {0};
 	char conninfo[PATH_MAX * 2];
-	char wrong[PATH_MAX * 3], right[PATH_MAX * 3];
+	char wrong[PATH_MAX * 3], right[PATH_MAX * 3], typed[PATH_MAX * 3], command[1024];
 	FILE *file;
 
 	testdb_import_referential(RULES);
@@ -166,6 +166,15 @@ START_TEST(test_reader_password)
 	fclose(file);
 	ck_assert_int_eq(testdb_run("role donneur --mot-de-passe-fichier " TMP "/mdp BM test_role_mdp"), 0);
 	ck_assert_int_eq(testdb_run("role donneur --mot-de-passe-fichier - BM test_role_mdp2 < " TMP "/mdp"), 0);
+	/* typed at a terminal (script gives it one), twice */
+	snprintf(command, sizeof(command),
+			 "printf 'Tty-Pass-2026\\nTty-Pass-2026\\n' | script -qec '%s -q role donneur --mot-de-passe BM "
+			 "test_role_tty' /dev/null >/dev/null 2>&1", testdb_clause_bin());
+	ck_assert_int_eq(system(command), 0);
+	snprintf(command, sizeof(command),
+			 "printf 'Tty-Pass-2026\\nAutre-2026\\n' | script -qec '%s -q role donneur --mot-de-passe BM "
+			 "test_role_tty2' /dev/null >/dev/null 2>&1", testdb_clause_bin());
+	ck_assert_int_ne(system(command), 0);	/* the two typings differ */
 	/* no terminal and no file: refused, nothing asked on argv */
 	ck_assert_int_eq(testdb_run("role donneur --mot-de-passe BM test_role_mdp3 < /dev/null"), 1);
 	ck_assert_int_eq(testdb_count("SELECT count(*) FROM pg_authid WHERE rolname = 'test_role_mdp' "
@@ -178,6 +187,9 @@ START_TEST(test_reader_password)
 	ck_assert(!db_connect(&db, wrong));
 	log_set_level(LOG_LEVEL_ERROR);
 	ck_assert(db_connect(&db, right));
+	db_close(&db);
+	snprintf(typed, sizeof(typed), "%s user=test_role_tty password=Tty-Pass-2026", conninfo);
+	ck_assert(db_connect(&db, typed));
 	db_close(&db);
 }
 END_TEST

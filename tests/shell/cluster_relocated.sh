@@ -1,7 +1,9 @@
 #!/bin/sh
 # A project under a folder the server's user cannot enter (root's 0700 home, the usual
 # place of a clone): the embedded cluster goes to /var/lib/clause/<hash>, clause says
-# where, and it works (issue #12). Run as root by scripts/run-tests.sh.
+# where, and it works (issue #12). The server starts with a minimal environment: a
+# PGPASSWORD of the operator's never reaches /proc/PID/environ of the postmaster.
+# Run as root by scripts/run-tests.sh.
 set -u
 CLAUSE_BIN=${CLAUSE_BIN:-bin/clause}
 case "$CLAUSE_BIN" in /*) ;; *) CLAUSE_BIN=$(pwd)/$CLAUSE_BIN ;; esac
@@ -22,12 +24,15 @@ cleanup() {
 trap cleanup EXIT
 
 runuser -u clause -- test -x "$closed" && fail "le dossier de test devrait être fermé à clause"
-out=$("$CLAUSE_BIN" db start 2>&1) || fail "démarrage : $out"
+out=$(PGPASSWORD=Secr3t-Env-44 "$CLAUSE_BIN" db start 2>&1) || fail "démarrage : $out"
 status=$("$CLAUSE_BIN" db status) || fail "db status"
 relocated=$(printf '%s\n' "$status" | sed -n 's|^base embarquée : \(/var/lib/clause/[0-9a-f]\{16\}\)/pg$|\1|p')
 [ -n "$relocated" ] || fail "base attendue sous /var/lib/clause : $status"
 case "$out" in *"$relocated"*) ;; *) fail "clause ne dit pas où vit la base : $out" ;; esac
 [ "$(stat -c '%a %U' "$relocated")" = "700 clause" ] || fail "$(stat -c '%a %U' "$relocated")"
+pid=$(head -1 "$relocated/pg/postmaster.pid")
+tr '\0' '\n' < "/proc/$pid/environ" | grep -q '^PATH=' || fail "environnement du serveur illisible"
+tr '\0' '\n' < "/proc/$pid/environ" | grep -q 'Secr3t-Env-44' && fail "PGPASSWORD transmis au serveur"
 "$CLAUSE_BIN" -q import donneurs tests/data/rules/donneurs.csv >/dev/null || fail "import"
 [ ! -e "$closed/projet/var/pg" ] || fail "un cluster dans le dossier fermé"
 echo "cluster_relocated: ok ($relocated)"
