@@ -213,28 +213,23 @@ cluster_user_can_enter(const Cluster *cluster, const char *dir)
  * one per project folder, owned by the server's user, 0700.
  */
 static bool
-cluster_relocate(Cluster *cluster, const char *var_dir)
+cluster_relocated_dir(const char *var_dir, char *dir, size_t size)
 {
-	char parent[PATH_MAX], hash[CHECKSUM_HEX_SIZE], dir[PATH_MAX];
+	char hash[CHECKSUM_HEX_SIZE];
 
-	snprintf(parent, sizeof(parent), "%s", var_dir);
-
-	char *slash = strrchr(parent, '/');
-
-	if (slash == NULL || slash == parent)
-		return true;
-	*slash = '\0';
-	if (cluster_user_can_enter(cluster, parent))
-		return true;
 	if (!checksum_sha256(var_dir, strlen(var_dir), hash))
 		return false;
 	hash[16] = '\0';
-	if (!path_join(dir, sizeof(dir), CLUSTER_RELOCATED_ROOT, hash))
-		return false;
+	return path_join(dir, size, CLUSTER_RELOCATED_ROOT, hash);
+}
+
+static bool
+cluster_relocate(Cluster *cluster, const char *dir, const char *closed)
+{
 	if (mkdir(CLUSTER_RELOCATED_ROOT, 0700) != 0 && errno != EEXIST)
 	{
 		log_error("%s est fermé à l'utilisateur %s et %s ne peut être créé : %s "
-				  "(choisissez un dossier avec CLAUSE_VAR)", parent, CLUSTER_SYSTEM_USER,
+				  "(choisissez un dossier avec CLAUSE_VAR)", closed, CLUSTER_SYSTEM_USER,
 				  CLUSTER_RELOCATED_ROOT, log_strerror(errno));
 		return false;
 	}
@@ -242,27 +237,41 @@ cluster_relocate(Cluster *cluster, const char *var_dir)
 		!cluster_set_paths(cluster, dir))
 		return false;
 	cluster->relocated = true;
-	log_info("%s est fermé à l'utilisateur du serveur : la base embarquée vit dans %s", parent, dir);
+	log_info("%s est fermé à l'utilisateur du serveur : la base embarquée vit dans %s", closed, dir);
 	return true;
 }
 
 bool
 cluster_setup(Cluster *cluster, const char *var_dir, bool may_relocate)
 {
+	char parent[PATH_MAX], dir[PATH_MAX];
+
 	if (!cluster_set_paths(cluster, var_dir) || !cluster_find_bindir(cluster) ||
 		!cluster_find_user(cluster))
 		return false;
-	if (!may_relocate || !cluster->switch_user)
+	/* a cluster already here stays here */
+	if (!may_relocate || !cluster->switch_user || cluster_is_initialized(cluster))
 		return true;
-
-	/* the owner of a cluster left here keeps it here */
-	Cluster here = *cluster;
-
-	if (!cluster_relocate(cluster, var_dir))
+	if (!cluster_relocated_dir(var_dir, dir, sizeof(dir)))
 		return false;
-	if (cluster->relocated && !cluster_is_initialized(cluster) && cluster_is_initialized(&here))
-		*cluster = here;
-	return true;
+
+	/* one already moved stays where it is, even once the project folder opens */
+	Cluster away = *cluster;
+
+	if (cluster_set_paths(&away, dir) && cluster_is_initialized(&away))
+	{
+		*cluster = away;
+		cluster->relocated = true;
+		return true;
+	}
+	snprintf(parent, sizeof(parent), "%s", var_dir);
+
+	char *slash = strrchr(parent, '/');
+
+	if (slash == NULL || slash == parent)
+		return true;
+	*slash = '\0';
+	return cluster_user_can_enter(cluster, parent) || cluster_relocate(cluster, dir, parent);
 }
 
 /*

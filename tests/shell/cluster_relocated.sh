@@ -35,4 +35,10 @@ tr '\0' '\n' < "/proc/$pid/environ" | grep -q '^PATH=' || fail "environnement du
 tr '\0' '\n' < "/proc/$pid/environ" | grep -q 'Secr3t-Env-44' && fail "PGPASSWORD transmis au serveur"
 "$CLAUSE_BIN" -q import donneurs tests/data/rules/donneurs.csv >/dev/null || fail "import"
 [ ! -e "$closed/projet/var/pg" ] || fail "un cluster dans le dossier fermé"
+
+# The folder opens later: the cluster stays where its data is.
+chmod 755 "$closed"
+n=$(printf 'select count(*) from clause.donneur;\n' | "$CLAUSE_BIN" db psql -- -X -A -t) || fail "psql"
+[ "$n" = 4 ] || fail "données introuvables après l'ouverture du dossier : $n"
+[ ! -e "$closed/projet/var/pg" ] || fail "un second cluster dans le dossier ouvert"
 echo "cluster_relocated: ok ($relocated)"
