@@ -21,9 +21,11 @@ typedef enum
 
 typedef enum
 {
-	IMPORT_FORMAT_AUTO = 0,		/* by extension: .json is JSON, anything else CSV */
+	IMPORT_FORMAT_AUTO = 0,		/* by content and extension: a zip is a workbook, .json is
+								 * JSON, anything else CSV */
 	IMPORT_FORMAT_CSV,
-	IMPORT_FORMAT_JSON
+	IMPORT_FORMAT_JSON,
+	IMPORT_FORMAT_XLSX
 } ImportFormat;
 
 struct Profile;
@@ -52,6 +54,8 @@ typedef struct ImportResult
 	char delimiter;
 	bool cp1252;
 	bool json;
+	bool xlsx;					/* a workbook: rejects go back as CSV for Excel */
+	char source_header[2048];	/* xlsx: the header row, ';'-joined */
 	/* where the time went, in seconds (logged with -v) */
 	double seconds_read;		/* reading, validation and COPY */
 	double seconds_merge;

@@ -15,7 +15,7 @@
 #include "profile.h"
 
 static const char *const TOP_KEYS[] = {
-	"nom", "description", "nature", "format", "tableau", "encodage", "separateur",
+	"nom", "description", "nature", "format", "feuille", "tableau", "encodage", "separateur",
 	"lignes_titre", "ignorer_si", "separateur_milliers", "colonnes", "participant_par_nom",
 	"cumul_mensuel", NULL
 };
@@ -223,12 +223,15 @@ parse_options(Profile *profile, const cJSON *root)
 	if (!string_member(profile, root, "format", &text, false))
 		return false;
 	profile->json = text && strcmp(text, "json") == 0;
-	if (text && !profile->json && strcmp(text, "csv") != 0)
+	profile->xlsx = text && strcmp(text, "xlsx") == 0;
+	if (text && !profile->json && !profile->xlsx && strcmp(text, "csv") != 0)
 	{
 		free(text);
-		return profile_error(profile, "format", "doit valoir csv ou json");
+		return profile_error(profile, "format", "doit valoir csv, xlsx ou json");
 	}
 	free(text);
+	if (!string_member(profile, root, "feuille", &profile->sheet, false))
+		return false;
 	if (!string_member(profile, root, "tableau", &profile->json_array, false))
 		return false;
 	if (!string_member(profile, root, "encodage", &text, false))
@@ -395,6 +398,7 @@ profile_free(Profile *profile)
 	free(profile->name);
 	free(profile->description);
 	free(profile->json_array);
+	free(profile->sheet);
 	memset(profile, 0, sizeof(*profile));
 }
 

@@ -36,6 +36,8 @@ typedef struct Profile
 	char *description;
 	const KindSpec *kind;
 	bool json;
+	bool xlsx;					/* an Excel workbook */
+	char *sheet;				/* its sheet, by name; NULL: the first */
 	char *json_array;
 	bool encoding_forced;
 	Encoding encoding;

@@ -199,6 +199,12 @@ rejects_file_write(Db *db, const char *source_path, const ImportResult *result,
 		fputs("\xEF\xBB\xBFligne;colonne;motif;contenu\n", writer.out);
 		ok = true;
 	}
+	else if (result->xlsx)
+	{
+		/* a workbook's rows come back as CSV for Excel: its header row, then the rows */
+		fprintf(writer.out, "\xEF\xBB\xBF%s;ligne;colonne;motif\n", result->source_header);
+		ok = true;
+	}
 	else
 		ok = rejects_copy_header(&writer, source_path);
 

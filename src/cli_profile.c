@@ -14,6 +14,7 @@
 #include "log.h"
 #include "participant_index.h"
 #include "profile.h"
+#include "xlsx_reader.h"
 
 typedef struct CheckState
 {
@@ -128,9 +129,20 @@ profile_check_run(int argc, char **argv)
 	ProfileMapper mapper = {.profile = &profile, .next = check_on_record, .next_context = &state,
 	.lookup = participant_index_lookup, .lookup_context = &index};
 	const char *path = argv[optind + 1];
-	bool ok;
+	bool xlsx = false;
+	bool ok = profile.json || source_pick(path, path, profile.xlsx, &xlsx);
 
-	if (profile.json)
+	if (!ok)
+		;
+	else if (xlsx)
+	{
+		printf("fichier %s : classeur Excel, feuille %s%s%s\n", path,
+			   profile.sheet ? "« " : "", profile.sheet ? profile.sheet : "la première",
+			   profile.sheet ? " »" : "");
+		mapper.delimiter = ';';
+		ok = xlsx_reader_run(path, path, profile.sheet, profile_mapper_on_record, &mapper);
+	}
+	else if (profile.json)
 	{
 		JsonLayout layout;
 
@@ -153,6 +165,17 @@ profile_check_run(int argc, char **argv)
 		csv_reader_close(&reader);
 	}
 	ok = ok && profile_mapper_finish(&mapper);
+	if (ok && !mapper.header_done)
+	{
+		log_error("%s : aucun en-tête trouvé après %d ligne%s de titre : fichier vide, ou "
+				  "« lignes_titre » trop grand", path, profile.title_lines, fr_s(profile.title_lines));
+		ok = false;
+	}
+	else if (ok && state.rows == 0)
+	{
+		log_error("%s : aucune ligne de données après l'en-tête", path);
+		ok = false;
+	}
 	printf("%lld ligne%s de données : %lld valide%s, %lld rejetée%s ; %lld ligne%s de titre et "
 		   "%lld de total ignorée%s (rien n'a été écrit)\n", state.rows, fr_s(state.rows),
 		   state.valid, fr_s(state.valid), state.rejected, fr_s(state.rejected),
