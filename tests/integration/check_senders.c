@@ -115,6 +115,28 @@ START_TEST(test_xlsx_refusals_say_what_to_do)
 }
 END_TEST
 
+START_TEST(test_nested_json_fields_from_enclosing_objects)
+{
+	ImportResult result = {0};
+
+	testdb_import_referential_tolerant("data/sample");
+	/* periode at the root (after the array), structure.siret from the root, the
+	 * employee's name and contract on the employee, marché and hours on each line */
+	ck_assert_int_eq(import_with_profile("tests/data/json/siae-imbrique.json",
+										 "tests/data/json/siae-imbrique-2022-02.json", &result),
+					 IMPORT_ROWS_REJECTED);
+	ck_assert_int_eq(result.rows_read, 4);
+	ck_assert_int_eq(result.rows_loaded, 3);
+	ck_assert_str_eq(lines_of("2022-02-01", "50178301300748"),
+					 "P00012|2021-BM-017|60.00|0.00|cddi ; "
+					 "P00014|2021-BM-017|80.00|4.00|cddi ; "
+					 "P00014|2021-BM-045|12.50|0.00|cddi");
+	/* a rejected line is named by the line where its own object starts */
+	ck_assert_str_eq(testdb_text("SELECT ligne || ':' || colonne FROM rejet "
+								 "WHERE lot_id = (SELECT max(id) FROM lot_import)"), "12:marche_id");
+}
+END_TEST
+
 static Suite *
 senders_suite(void)
 {
@@ -127,6 +149,7 @@ senders_suite(void)
 	tcase_add_test(tc, test_xlsx_profile_second_sheet);
 	tcase_add_test(tc, test_xlsx_canonical_kind);
 	tcase_add_test(tc, test_xlsx_refusals_say_what_to_do);
+	tcase_add_test(tc, test_nested_json_fields_from_enclosing_objects);
 	suite_add_tcase(suite, tc);
 	return suite;
 }
