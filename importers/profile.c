@@ -15,7 +15,7 @@
 #include "profile.h"
 
 static const char *const TOP_KEYS[] = {
-	"nom", "description", "nature", "format", "feuille", "tableau", "encodage", "separateur",
+	"nom", "description", "nature", "format", "feuille", "fichiers", "tableau", "encodage", "separateur",
 	"lignes_titre", "ignorer_si", "separateur_milliers", "colonnes", "participant_par_nom",
 	"cumul_mensuel", NULL
 };
@@ -230,7 +230,8 @@ parse_options(Profile *profile, const cJSON *root)
 		return profile_error(profile, "format", "doit valoir csv, xlsx ou json");
 	}
 	free(text);
-	if (!string_member(profile, root, "feuille", &profile->sheet, false))
+	if (!string_member(profile, root, "feuille", &profile->sheet, false) ||
+		!string_member(profile, root, "fichiers", &profile->file_pattern, false))
 		return false;
 	if (!string_member(profile, root, "tableau", &profile->json_array, false))
 		return false;
@@ -399,6 +400,7 @@ profile_free(Profile *profile)
 	free(profile->description);
 	free(profile->json_array);
 	free(profile->sheet);
+	free(profile->file_pattern);
 	memset(profile, 0, sizeof(*profile));
 }
 
