@@ -137,6 +137,175 @@ START_TEST(test_nested_json_fields_from_enclosing_objects)
 }
 END_TEST
 
+/* Copies the files of tests/data/SOURCE (not its folders) into a fresh tests/tmp/DIR. */
+static void
+fresh_box(const char *source, const char *dir)
+{
+	char command[1024];
+
+	snprintf(command, sizeof(command), "rm -rf tests/tmp/%s && mkdir -p tests/tmp/%s && "
+			 "find tests/data/%s -maxdepth 1 -type f -exec cp {} tests/tmp/%s/ \\;",
+			 dir, dir, source, dir);
+	ck_assert_int_eq(system(command), 0);
+}
+
+static int
+count_files(const char *pattern)
+{
+	char command[512];
+	int count = -1;
+
+	snprintf(command, sizeof(command), "ls %s 2>/dev/null | wc -l", pattern);
+
+	FILE *pipe = popen(command, "r");
+
+	ck_assert_ptr_nonnull(pipe);
+	ck_assert_int_eq(fscanf(pipe, "%d", &count), 1);
+	pclose(pipe);
+	return count;
+}
+
+/* Credited hours of a marché in a month, as the reports count them. */
+static double
+credited(const char *marche, const char *month)
+{
+	char sql[256];
+
+	snprintf(sql, sizeof(sql), "SELECT coalesce(sum(heures_total), 0) FROM v_ligne WHERE credite "
+			 "AND marche_id = '%s' AND mois = '%s'", marche, month);
+	return testdb_number(sql);
+}
+
+/*
+ * Done when (issue #15): three senders' files under their own names, profiles written
+ * from profiles/README.md alone, give the figures computed by hand from their rows.
+ * ETTI, weekly CSV (Windows-1252): Labat 35 + 35 + 28 h and 3,5 h of training on
+ * BM-045, Sénac 21 h on BM-017 in February; Martin unknown (rejected).
+ * Company workbook, first sheet: Martinez 151,67 h and Ménard 120 + 7 h on BM-045 in
+ * January; BM-71 unknown (rejected). SIAE nested JSON: Mercier 80 + 4 h on BM-017 and
+ * 12,5 h on BM-045, Carrère 60 h on BM-017 in February; BM-71 unknown (rejected).
+ */
+START_TEST(test_three_senders_box_under_their_own_names)
+{
+	char out[8192];
+
+	testdb_import_referential_tolerant("data/sample");
+	fresh_box("boite-expediteurs", "boite-expediteurs");
+	ck_assert_int_eq(testdb_run_output("batch --profils tests/data/boite-expediteurs/profils "
+									   "tests/tmp/boite-expediteurs", out, sizeof(out)), 2);
+	ck_assert_int_eq(count_files("tests/tmp/boite-expediteurs/traites/*.rejets.*"), 3);
+	ck_assert_int_eq(count_files("tests/tmp/boite-expediteurs/*.csv"), 0);
+	ck_assert_int_eq(count_files("tests/tmp/boite-expediteurs/*.xlsx"), 0);
+	ck_assert_int_eq(count_files("tests/tmp/boite-expediteurs/*.json"), 0);
+
+	ck_assert_double_eq_tol(credited("2021-BM-045", "2022-01-01"), 151.67 + 120 + 7, 0.001);
+	ck_assert_double_eq_tol(credited("2021-BM-045", "2022-02-01"), 35 + 35 + 28 + 3.5 + 12.5, 0.001);
+	ck_assert_double_eq_tol(credited("2021-BM-017", "2022-02-01"), 21 + 80 + 4 + 60, 0.001);
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM rejet r JOIN lot_import l ON l.id = r.lot_id "
+								  "WHERE l.nature = 'heures'"), 3);
+
+	char *report = testdb_read_file("tests/tmp/boite-expediteurs/compte-rendu.txt", NULL);
+
+	ck_assert_ptr_nonnull(report);
+	ck_assert_msg(strstr(report, "Export paie Idées Intérim - février 2022.csv (heures, profil "
+						 "etti-interim-semaines, reconnu à son en-tête)")
+				  && strstr(report, "Suivi insertion GARONNE Bâtiment 2022.xlsx (heures, profil "
+							"garonne-classeur, reconnu à son en-tête)")
+				  && strstr(report, "export Élan février.json (heures, profil elan-imbrique, "
+							"reconnu à son en-tête)"), "%s", report);
+	free(report);
+	/* each run has its own dated compte-rendu */
+	ck_assert_int_eq(count_files("tests/tmp/boite-expediteurs/compte-rendu-2*.txt"), 1);
+
+	/* the same files sent again change nothing */
+	fresh_box("boite-expediteurs", "boite-expediteurs");
+	ck_assert_int_eq(testdb_run_output("batch --profils tests/data/boite-expediteurs/profils "
+									   "tests/tmp/boite-expediteurs", out, sizeof(out)), 0);
+	ck_assert_double_eq_tol(credited("2021-BM-017", "2022-02-01"), 165, 0.001);
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM lot_import WHERE nature = 'heures'"), 3);
+}
+END_TEST
+
+/* Writes a small file into a box. */
+static void
+put_file(const char *path, const char *text)
+{
+	FILE *file = fopen(path, "wb");
+
+	ck_assert_ptr_nonnull(file);
+	fputs(text, file);
+	fclose(file);
+}
+
+START_TEST(test_box_files_left_with_their_reason)
+{
+	char out[8192];
+
+	testdb_import_referential_tolerant("data/sample");
+	ck_assert_int_eq(system("rm -rf tests/tmp/boite-laisses && mkdir -p tests/tmp/boite-laisses && "
+							"cp " GARONNE_XLSX " 'tests/tmp/boite-laisses/Garonne Fevrier.xlsx' && "
+							"cp " GARONNE_XLSX " 'tests/tmp/boite-laisses/Garonne (copie).XLSX' && "
+							"cp " XLSX_DIR "/garonne-classeur-2022.xls tests/tmp/boite-laisses/ancien.xls"), 0);
+	put_file("tests/tmp/boite-laisses/Liste des chantiers.csv", "Chantier;Ville\nA;Pau\n");
+	put_file("tests/tmp/boite-laisses/heures--garonne-batiment-tableur_vide.csv", "");
+	/* February's profile names its files: it wins the tie on "Garonne Fevrier.xlsx" only */
+	ck_assert_int_eq(testdb_run_output("batch --profils " XLSX_DIR " tests/tmp/boite-laisses", out,
+									   sizeof(out)), 2);
+	ck_assert_str_eq(lines_of("2022-02-01", "84567136100408"), "P00001|2021-BM-045|140.50|3.50|cdi");
+	ck_assert_int_eq(count_files("tests/tmp/boite-laisses/traites/Garonne*"), 1);
+
+	char *report = testdb_read_file("tests/tmp/boite-laisses/compte-rendu.txt", NULL);
+
+	ck_assert_ptr_nonnull(report);
+	ck_assert_msg(strstr(report, "Garonne (copie).XLSX : LAISSÉ DANS LA BOÎTE : reconnu par "
+						 "plusieurs profils (garonne-classeur-fevrier, garonne-classeur)")
+				  && strstr(report, "ancien.xls : LAISSÉ DANS LA BOÎTE : classeur Excel 97-2003")
+				  && strstr(report, "Liste des chantiers.csv : LAISSÉ DANS LA BOÎTE : aucun profil "
+							"ne reconnaît son en-tête (« Chantier », « Ville »)")
+				  /* a file refused whole says why, there too */
+				  && strstr(report, "heures--garonne-batiment-tableur_vide.csv (heures, profil "
+							"garonne-batiment-tableur) : REFUSÉ")
+				  && strstr(report, "motif : heures--garonne-batiment-tableur_vide.csv : fichier vide"),
+				  "%s", report);
+	free(report);
+	/* the four stay in the box */
+	ck_assert_int_eq(count_files("'tests/tmp/boite-laisses/Garonne (copie).XLSX' "
+								 "tests/tmp/boite-laisses/ancien.xls "
+								 "'tests/tmp/boite-laisses/Liste des chantiers.csv' "
+								 "tests/tmp/boite-laisses/heures--garonne-batiment-tableur_vide.csv"), 4);
+}
+END_TEST
+
+START_TEST(test_manifest_entries_already_processed)
+{
+	char out[8192];
+
+	testdb_import_referential_tolerant("data/sample");
+	ck_assert_int_eq(system("rm -rf tests/tmp/boite-manifeste && mkdir -p tests/tmp/boite-manifeste && "
+							"cp data/exemples/boite-2022-01/heures--garonne-batiment-tableur_2022-01.csv "
+							"'tests/tmp/boite-manifeste/Relevé Garonne.csv' && "
+							"cp " XLSX_DIR "/donneurs.xlsx 'tests/tmp/boite-manifeste/Donneurs 2022.xlsx'"), 0);
+	put_file("tests/tmp/boite-manifeste/manifest.json",
+			 "[{\"fichier\": \"Relevé Garonne.csv\", \"nature\": \"heures\", "
+			 "\"profil\": \"garonne-batiment-tableur\"}]");
+	ck_assert_int_eq(testdb_run_output("batch tests/tmp/boite-manifeste", out, sizeof(out)), 2);
+	/* the file the manifest omits is placed too, by its header */
+	ck_assert_str_eq(testdb_text("SELECT nom FROM donneur WHERE id = 'X1'"), "Ville de Cénac");
+	ck_assert_int_eq(count_files("tests/tmp/boite-manifeste/traites/Relevé*.csv"), 2);	/* + rejets */
+
+	/* run again: the manifest's file is in traites/, said processed, not refused */
+	ck_assert_int_eq(testdb_run_output("batch tests/tmp/boite-manifeste", out, sizeof(out)), 0);
+
+	char *report = testdb_read_file("tests/tmp/boite-manifeste/compte-rendu.txt", NULL);
+
+	ck_assert_ptr_nonnull(report);
+	ck_assert_msg(strstr(report, "Relevé Garonne.csv : déjà traité : il est dans traites/") &&
+				  !strstr(report, "REFUSÉ"), "%s", report);
+	free(report);
+	ck_assert_int_eq(count_files("tests/tmp/boite-manifeste/compte-rendu-2*.txt"), 2);
+}
+END_TEST
+
 static Suite *
 senders_suite(void)
 {
@@ -150,6 +319,9 @@ senders_suite(void)
 	tcase_add_test(tc, test_xlsx_canonical_kind);
 	tcase_add_test(tc, test_xlsx_refusals_say_what_to_do);
 	tcase_add_test(tc, test_nested_json_fields_from_enclosing_objects);
+	tcase_add_test(tc, test_three_senders_box_under_their_own_names);
+	tcase_add_test(tc, test_box_files_left_with_their_reason);
+	tcase_add_test(tc, test_manifest_entries_already_processed);
 	suite_add_tcase(suite, tc);
 	return suite;
 }
