@@ -177,21 +177,51 @@ credited(const char *marche, const char *month)
 }
 
 /*
- * Done when (issue #15): three senders' files under their own names, profiles written
- * from profiles/README.md alone, give the figures computed by hand from their rows.
+ * Done when (issue #15): three senders' files under their own names, with the profiles
+ * of profiles/README.md taken as they are, give the figures computed by hand from their rows.
  * ETTI, weekly CSV (Windows-1252): Labat 35 + 35 + 28 h and 3,5 h of training on
  * BM-045, Sénac 21 h on BM-017 in February; Martin unknown (rejected).
  * Company workbook, first sheet: Martinez 151,67 h and Ménard 120 + 7 h on BM-045 in
  * January; BM-71 unknown (rejected). SIAE nested JSON: Mercier 80 + 4 h on BM-017 and
  * 12,5 h on BM-045, Carrère 60 h on BM-017 in February; BM-71 unknown (rejected).
  */
+/* Writes each ```json block of profiles/README.md into tests/tmp/profils-readme/N.json. */
+static void
+profiles_from_readme(void)
+{
+	char *readme = testdb_read_file("profiles/README.md", NULL);
+	int written = 0;
+
+	ck_assert_ptr_nonnull(readme);
+	ck_assert_int_eq(system("rm -rf tests/tmp/profils-readme && mkdir -p tests/tmp/profils-readme"), 0);
+	for (char *block = strstr(readme, "```json\n"); block; block = strstr(block, "```json\n"))
+	{
+		char path[128];
+		char *start = block + 8;
+		char *end = strstr(start, "```");
+
+		ck_assert_ptr_nonnull(end);
+		snprintf(path, sizeof(path), "tests/tmp/profils-readme/%d.json", ++written);
+
+		FILE *out = fopen(path, "wb");
+
+		ck_assert_ptr_nonnull(out);
+		fwrite(start, 1, (size_t) (end - start), out);
+		fclose(out);
+		block = end;
+	}
+	ck_assert_int_eq(written, 3);
+	free(readme);
+}
+
 START_TEST(test_three_senders_box_under_their_own_names)
 {
 	char out[8192];
 
 	testdb_import_referential_tolerant("data/sample");
+	profiles_from_readme();
 	fresh_box("boite-expediteurs", "boite-expediteurs");
-	ck_assert_int_eq(testdb_run_output("batch --profils tests/data/boite-expediteurs/profils "
+	ck_assert_int_eq(testdb_run_output("batch --profils tests/tmp/profils-readme "
 									   "tests/tmp/boite-expediteurs", out, sizeof(out)), 2);
 	ck_assert_int_eq(count_files("tests/tmp/boite-expediteurs/traites/*.rejets.*"), 3);
 	ck_assert_int_eq(count_files("tests/tmp/boite-expediteurs/*.csv"), 0);
@@ -219,7 +249,7 @@ START_TEST(test_three_senders_box_under_their_own_names)
 
 	/* the same files sent again change nothing */
 	fresh_box("boite-expediteurs", "boite-expediteurs");
-	ck_assert_int_eq(testdb_run_output("batch --profils tests/data/boite-expediteurs/profils "
+	ck_assert_int_eq(testdb_run_output("batch --profils tests/tmp/profils-readme "
 									   "tests/tmp/boite-expediteurs", out, sizeof(out)), 0);
 	ck_assert_double_eq_tol(credited("2021-BM-017", "2022-02-01"), 165, 0.001);
 	ck_assert_int_eq(testdb_count("SELECT count(*) FROM lot_import WHERE nature = 'heures'"), 3);
