@@ -336,6 +336,76 @@ START_TEST(test_manifest_entries_already_processed)
 }
 END_TEST
 
+START_TEST(test_profile_every_problem_at_once)
+{
+	char out[8192];
+
+	ck_assert_int_eq(testdb_run_output("profile check tests/data/profiles/plusieurs-fautes.json "
+									   "tests/data/bad/header_only.csv", out, sizeof(out)), 1);
+	/* each bad key named, with the keys valid at its place, all in one run */
+	ck_assert_msg(strstr(out, "« constantes » : clé inconnue ; clés possibles à la racine : nom, description, nature")
+				  && strstr(out, "« format » doit valoir csv, xlsx ou json")
+				  && strstr(out, "« lignes_titre » doit être un nombre de lignes")
+				  && strstr(out, "« colonnes.heure » : champ inconnu pour heures ; champs possibles : "
+							"participant_id, employeur_siret, marche_id, mois, heures")
+				  && strstr(out, "« colonnes.marche_id.colone » : clé inconnue ; clés possibles dans "
+							"colonnes.marche_id : colonne, position, constante, valeurs, mois_de_la_date")
+				  && strstr(out, "« participant_par_nom.prénom » : clé inconnue")
+				  && strstr(out, "« participant_par_nom.prenom » manque"), "%s", out);
+}
+END_TEST
+
+START_TEST(test_profile_draft_then_check)
+{
+	char out[8192];
+
+	testdb_import_referential_tolerant("data/sample");
+	ck_assert_int_eq(system("rm -f tests/tmp/brouillon-geiq.json tests/tmp/brouillon-etti.json"), 0);
+	/* a title line and an empty one, then "N° SIRET", "Réf. marché", "Heures payées"… */
+	ck_assert_int_eq(testdb_run_output("profile draft --nom geiq -o tests/tmp/brouillon-geiq.json "
+									   "'tests/data/profiles/Relevé heures GEIQ.csv'", out, sizeof(out)), 0);
+
+	char *draft = testdb_read_file("tests/tmp/brouillon-geiq.json", NULL);
+
+	ck_assert_ptr_nonnull(draft);
+	ck_assert_msg(strstr(draft, "\"lignes_titre\":\t2") && strstr(draft, "\"encodage\":\t\"utf-8\"")
+				  && strstr(draft, "\"participant_id\":\t\"N° participant\"")
+				  && strstr(draft, "\"employeur_siret\":\t\"N° SIRET\"")
+				  && strstr(draft, "\"marche_id\":\t\"Réf. marché\"")
+				  && strstr(draft, "\"heures\":\t\"Heures payées\"")
+				  && strstr(draft, "\"Contrat pro\":\t\"professionnalisation\""), "%s", draft);
+	free(draft);
+	/* checked as drafted: every row maps */
+	ck_assert_int_eq(testdb_run_output("profile check tests/tmp/brouillon-geiq.json "
+									   "'tests/data/profiles/Relevé heures GEIQ.csv'", out, sizeof(out)), 0);
+	ck_assert_msg(strstr(out, "ligne 5 : participant_id=P00002 employeur_siret=84567136100408 "
+						 "marche_id=2021-BM-045 mois=2022-01-01 heures=12.5"), "%s", out);
+	/* never over an existing file */
+	ck_assert_int_eq(testdb_run_output("profile draft -o tests/tmp/brouillon-geiq.json "
+									   "'tests/data/profiles/Relevé heures GEIQ.csv'", out, sizeof(out)), 2);
+
+	/* a weekly ETTI export: "Semaine du" taken for its month, weeks summed, found by name */
+	ck_assert_int_eq(testdb_run_output("profile draft --nom etti -o tests/tmp/brouillon-etti.json "
+									   "'tests/data/boite-expediteurs/Export paie Idées Intérim - février 2022.csv'",
+									   out, sizeof(out)), 0);
+	ck_assert_msg(strstr(out, "employeur_siret : pas de colonne SIRET"), "%s", out);
+	draft = testdb_read_file("tests/tmp/brouillon-etti.json", NULL);
+	ck_assert_msg(strstr(draft, "\"encodage\":\t\"windows-1252\"") && strstr(draft, "\"cumul_mensuel\":\ttrue")
+				  && strstr(draft, "\"heures\":\t\"Nb d'heures\"")
+				  && strstr(draft, "\"mois_de_la_date\":\ttrue")
+				  && strstr(draft, "\"date_naissance\":\t\"Date de naissance\""), "%s", draft);
+	free(draft);
+	/* reviewed: the employer's SIRET completed; then checked */
+	ck_assert_int_eq(system("sed -i \"s/SIRET DE L'EMPLOYEUR/85165754400702/\" tests/tmp/brouillon-etti.json"), 0);
+	ck_assert_int_eq(testdb_run_output("profile check tests/tmp/brouillon-etti.json "
+									   "'tests/data/boite-expediteurs/Export paie Idées Intérim - février 2022.csv'",
+									   out, sizeof(out)), 2);
+	ck_assert_msg(strstr(out, "participant_id=P00003 employeur_siret=85165754400702 marche_id=2021-BM-045 "
+						 "mois=2022-02-01 heures=98.00 heures_formation=3.50 type_contrat=ctt "
+						 "modalite=mise_a_disposition") && strstr(out, "2 valides, 1 rejetée"), "%s", out);
+}
+END_TEST
+
 static Suite *
 senders_suite(void)
 {
@@ -352,6 +422,8 @@ senders_suite(void)
 	tcase_add_test(tc, test_three_senders_box_under_their_own_names);
 	tcase_add_test(tc, test_box_files_left_with_their_reason);
 	tcase_add_test(tc, test_manifest_entries_already_processed);
+	tcase_add_test(tc, test_profile_every_problem_at_once);
+	tcase_add_test(tc, test_profile_draft_then_check);
 	suite_add_tcase(suite, tc);
 	return suite;
 }
