@@ -13,7 +13,8 @@ CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubun
 # Pure modules: no database, unit-tested alone.
 PURE_SRCS = src/log.c src/strbuf.c importers/validate.c importers/decode.c \
             importers/csv_reader.c importers/kinds.c importers/copy_format.c reports/format.c \
-            importers/normalize.c importers/xlsx_book.c importers/xlsx_reader.c
+            importers/normalize.c importers/xlsx_book.c importers/xlsx_reader.c \
+            importers/strmap.c importers/closest.c
 # Everything else in src/, importers/ and reports/ is core; src/cli_*.c is the command line.
 CLI_SRCS  = $(sort $(wildcard src/cli_*.c))
 CORE_SRCS = $(sort $(filter-out $(CLI_SRCS), $(wildcard src/*.c importers/*.c reports/*.c))) \

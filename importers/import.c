@@ -885,6 +885,59 @@ import_log_timings(const char *display_name, const ImportResult *result)
 			 display_name, read, merge, attribution);
 }
 
+/* The sender's name of a mapping: its column, or its position; "" for a constant. */
+static void
+import_mapping_label(const FieldMapping *mapping, char *out, size_t size)
+{
+	if (mapping->column)
+		snprintf(out, size, "%s", mapping->column);
+	else if (mapping->position > 0)
+		snprintf(out, size, "colonne n° %d", mapping->position);
+	else
+		out[0] = '\0';
+}
+
+/* Notes the sender's names of the columns, so that reject files speak its words. */
+static void
+import_note_sender_columns(const Profile *profile, ImportResult *result)
+{
+	const KindSpec *kind = profile->kind;
+
+	result->ncolumns = 0;
+	for (int i = 0; i < kind->ncolumns && result->ncolumns < 16; i++)
+	{
+		char label[160] = "";
+
+		if (profile->fields[i].used)
+			import_mapping_label(&profile->fields[i], label, sizeof(label));
+		else if (i == 0 && profile->find_participant)
+		{
+			char nom[48], prenom[48], birth[48];
+
+			import_mapping_label(&profile->person[0], nom, sizeof(nom));
+			import_mapping_label(&profile->person[1], prenom, sizeof(prenom));
+			import_mapping_label(&profile->person[2], birth, sizeof(birth));
+			snprintf(label, sizeof(label), "%s, %s, %s", nom, prenom, birth);
+		}
+		if (label[0] == '\0')
+			continue;
+		snprintf(result->columns[result->ncolumns].canonical,
+				 sizeof(result->columns[0].canonical), "%s", kind->columns[i].name);
+		snprintf(result->columns[result->ncolumns].sender, sizeof(result->columns[0].sender),
+				 "%s", label);
+		result->ncolumns++;
+	}
+}
+
+const char *
+import_sender_column(const ImportResult *result, const char *canonical)
+{
+	for (int i = 0; i < result->ncolumns; i++)
+		if (strcmp(result->columns[i].canonical, canonical) == 0)
+			return result->columns[i].sender;
+	return canonical;
+}
+
 ImportStatus
 import_file(Db *db, const ImportOptions *options, ImportResult *result)
 {
@@ -914,6 +967,10 @@ import_file(Db *db, const ImportOptions *options, ImportResult *result)
 	}
 
 	result->json = import_is_json(options) || (options->profile && options->profile->json);
+	if (options->profile)
+		import_note_sender_columns(options->profile, result);
+	snprintf(result->json_array, sizeof(result->json_array), "%s",
+			 options->profile && options->profile->json_array ? options->profile->json_array : kind->name);
 	status = import_batch_open(db, options->kind, display_name, sha, result);
 
 	double start = import_now();

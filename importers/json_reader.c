@@ -640,3 +640,209 @@ json_reader_run(const char *path, const JsonLayout *layout, CsvRecordCallback ca
 	free(run.leaf_lines);
 	return ok;
 }
+
+/* ---- rejected lines written back as JSON ---- */
+
+typedef struct JsonRejects
+{
+	JsonRun run;
+	JsonRejectMotif motif_of;
+	void *context;
+	long kept;
+} JsonRejects;
+
+/* Marks a line object rejected: "ligne" and "motif" set (replaced when sent back). */
+static void
+json_mark_rejected(cJSON *object, long line, const char *motif)
+{
+	cJSON_DeleteItemFromObjectCaseSensitive(object, "ligne");
+	cJSON_DeleteItemFromObjectCaseSensitive(object, "motif");
+	cJSON_AddNumberToObject(object, "ligne", (double) line);
+	cJSON_AddStringToObject(object, "motif", motif);
+}
+
+/* Keeps in object's arrays (from level) only what holds rejected lines; false when none. */
+static bool
+json_prune(JsonRejects *rejects, cJSON *object, int level)
+{
+	JsonRun *run = &rejects->run;
+	cJSON *array = cJSON_GetObjectItemCaseSensitive(object, run->parts[level]);
+	bool any = false;
+
+	if (!cJSON_IsArray(array))
+		return false;
+	for (cJSON *item = array->child; item;)
+	{
+		cJSON *next = item->next;
+		bool keep = false;
+
+		if (level == run->nparts - 1)
+		{
+			long line = run->leaf_next < run->nleaf ? run->leaf_lines[run->leaf_next] : -1;
+			const char *motif = line > 0 ? rejects->motif_of(rejects->context, line) : NULL;
+
+			run->leaf_next++;
+			if (motif && cJSON_IsObject(item))
+			{
+				json_mark_rejected(item, line, motif);
+				keep = true;
+			}
+		}
+		else if (cJSON_IsObject(item))
+			keep = json_prune(rejects, item, level + 1);
+		if (!keep)
+			cJSON_Delete(cJSON_DetachItemViaPointer(array, item));
+		any = any || keep;
+		item = next;
+	}
+	return any;
+}
+
+/* One element of the top array: kept, cut down to its rejected lines, or dropped. */
+static void
+json_rejects_element(JsonRejects *rejects, long line, cJSON *out_array)
+{
+	JsonRun *run = &rejects->run;
+	cJSON *element = cJSON_ParseWithLength(run->text.data, run->text.len);
+	bool keep = false;
+
+	if (element == NULL)
+	{
+		/* unreadable: sent back as text, with its reason */
+		const char *motif = rejects->motif_of(rejects->context, line);
+
+		if (motif)
+		{
+			element = cJSON_CreateObject();
+			cJSON_AddStringToObject(element, "texte", run->text.data ? run->text.data : "");
+			json_mark_rejected(element, line, motif);
+			keep = true;
+		}
+	}
+	else if (run->nparts == 1)
+	{
+		const char *motif = rejects->motif_of(rejects->context, line);
+
+		if (motif && cJSON_IsObject(element))
+		{
+			json_mark_rejected(element, line, motif);
+			keep = true;
+		}
+	}
+	else if (cJSON_IsObject(element))
+	{
+		FILE *text = fmemopen(run->text.data, run->text.len, "r");
+		JsonScan scan;
+
+		run->nleaf = run->leaf_next = 0;
+		if (text)
+		{
+			json_scan_init(&scan, text);
+			scan.line = line;
+			if (json_scan_space(&scan) == '{' && !json_scan_leaf_lines(run, &scan, 1))
+				run->nleaf = 0;
+			fclose(text);
+		}
+		keep = json_prune(rejects, element, 1);
+	}
+	if (keep)
+	{
+		cJSON_AddItemToArray(out_array, element);
+		rejects->kept++;
+	}
+	else
+		cJSON_Delete(element);
+}
+
+static bool
+json_rejects_array(JsonRejects *rejects, cJSON *out_array)
+{
+	JsonScan *scan = &rejects->run.scan;
+	int c;
+
+	json_scan_get(scan);
+	while ((c = json_scan_space(scan)) != ']' && c != EOF)
+	{
+		long line = scan->line;
+		JsonValueInfo info;
+
+		if (c == ',')
+		{
+			json_scan_get(scan);
+			continue;
+		}
+		if (!json_scan_value(scan, &rejects->run.text, JSON_MAX_OBJECT_SIZE, JSON_MAX_DEPTH, &info))
+			return true;		/* truncated: what was read is written */
+		json_rejects_element(rejects, line, out_array);
+	}
+	if (c == ']')
+		json_scan_get(scan);
+	return true;
+}
+
+bool
+json_rejects_write(const char *path, const char *array_path, JsonRejectMotif motif_of,
+				   void *context, FILE *out)
+{
+	JsonRejects rejects = {.motif_of = motif_of, .context = context};
+	JsonRun *run = &rejects.run;
+	cJSON *doc = NULL;
+	bool ok = json_split_path(run, array_path);
+	FILE *file = ok ? fopen(path, "rb") : NULL;
+
+	if (file == NULL)
+	{
+		if (ok)
+			log_error("%s : ouverture impossible : %s", path, log_strerror(errno));
+		return false;
+	}
+	json_scan_init(&run->scan, file);
+
+	int c = json_skip_bom(&run->scan);
+
+	if (c == '[')
+	{
+		doc = cJSON_CreateArray();
+		ok = json_rejects_array(&rejects, doc);
+	}
+	else if (c == '{')
+	{
+		char key[256];
+		size_t key_len;
+		const char *message;
+
+		doc = cJSON_CreateObject();
+		json_scan_get(&run->scan);
+		while (ok && json_next_key(run, key, sizeof(key), &key_len, &message) == JSON_NEXT_KEY)
+		{
+			JsonValueInfo info;
+
+			if (json_is_array_key(run, key, key_len))
+			{
+				cJSON *array = cJSON_CreateArray();
+
+				cJSON_AddItemToObject(doc, run->parts[0], array);
+				ok = json_rejects_array(&rejects, array);
+				continue;
+			}
+			if (!json_scan_value(&run->scan, &run->text, JSON_MAX_OBJECT_SIZE, JSON_MAX_DEPTH, &info))
+				break;
+
+			cJSON *value = cJSON_ParseWithLength(run->text.data, run->text.len);
+
+			if (value)
+				cJSON_AddItemToObject(doc, key, value);
+		}
+	}
+
+	char *text = doc ? cJSON_Print(doc) : NULL;
+
+	if (text)
+		ok = fputs(text, out) >= 0 && fputc('\n', out) != EOF && ok;
+	free(text);
+	cJSON_Delete(doc);
+	fclose(file);
+	strbuf_free(&run->text);
+	free(run->leaf_lines);
+	return ok;
+}

@@ -7,6 +7,7 @@
 #define CLAUSE_JSON_READER_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "csv_reader.h"
 #include "kinds.h"
@@ -54,5 +55,17 @@ bool json_object_to_fields(const void *object, const void *const *scopes, int ns
 						   const JsonLayout *layout, char **fields, char *err, size_t errsize,
 						   int *bad_field);
 void json_fields_free(char **fields, int count);
+
+/* The reason a line was rejected, or NULL when it was not. */
+typedef const char *(*JsonRejectMotif) (void *context, long line);
+
+/*
+ * Writes to out the file at path cut down to its rejected lines, in its own shape: the
+ * root's other members kept, the arrays of array_path (dotted when nested) holding only
+ * the objects that hold rejected lines, each rejected line object given "ligne" and
+ * "motif". Corrected, it reads again with the same layout. False on a read failure.
+ */
+bool json_rejects_write(const char *path, const char *array_path, JsonRejectMotif motif_of,
+						void *context, FILE *out);
 
 #endif

@@ -269,8 +269,10 @@ batch_run(int argc, char **argv)
 
 		if (outcome->result.rows_rejected > 0 && outcome->status != IMPORT_ALREADY_DONE)
 		{
-			snprintf(outcome->rejects_path, sizeof(outcome->rejects_path), "%s/traites/%.*s.rejets.csv",
-					 dir, (int) (strrchr(file->name, '.') - file->name), file->name);
+			/* a JSON sender gets JSON back; the others a CSV their spreadsheet opens */
+			snprintf(outcome->rejects_path, sizeof(outcome->rejects_path), "%s/traites/%.*s.rejets.%s",
+					 dir, (int) (strrchr(file->name, '.') - file->name), file->name,
+					 outcome->result.json ? "json" : "csv");
 			char done_dir[PATH_MAX];
 
 			snprintf(done_dir, sizeof(done_dir), "%s/traites", dir);

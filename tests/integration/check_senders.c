@@ -180,7 +180,7 @@ credited(const char *marche, const char *month)
  * Done when (issue #15): three senders' files under their own names, with the profiles
  * of profiles/README.md taken as they are, give the figures computed by hand from their rows.
  * ETTI, weekly CSV (Windows-1252): Labat 35 + 35 + 28 h and 3,5 h of training on
- * BM-045, Sénac 21 h on BM-017 in February; Martin unknown (rejected).
+ * BM-045, Sénac 21 h on BM-017 in February; Martin unknown and "Mercie" (Mercier) rejected.
  * Company workbook, first sheet: Martinez 151,67 h and Ménard 120 + 7 h on BM-045 in
  * January; BM-71 unknown (rejected). SIAE nested JSON: Mercier 80 + 4 h on BM-017 and
  * 12,5 h on BM-045, Carrère 60 h on BM-017 in February; BM-71 unknown (rejected).
@@ -224,6 +224,19 @@ START_TEST(test_three_senders_box_under_their_own_names)
 	ck_assert_int_eq(testdb_run_output("batch --profils tests/tmp/profils-readme "
 									   "tests/tmp/boite-expediteurs", out, sizeof(out)), 2);
 	ck_assert_int_eq(count_files("tests/tmp/boite-expediteurs/traites/*.rejets.*"), 3);
+
+	/* the ETTI's rejects speak its words: its columns, the person it surely meant */
+	char *etti = testdb_command_output("iconv -f cp1252 -t utf-8 'tests/tmp/boite-expediteurs/traites/"
+									   "Export paie Idées Intérim - février 2022.rejets.csv'");
+
+	ck_assert_msg(strstr(etti, "MERCIE;Chloé;24/12/1980;2021-BM-017;14/02/2022;7,00;0,00;Intérim;7;"
+						 "Intérimaire, Prénom, Date de naissance;participant introuvable : MERCIE "
+						 "Chloé né(e) le 1980-12-24 : vouliez-vous dire « Mercier Chloé », né(e) le même jour ?")
+				  && strstr(etti, "MARTIN;Paul;01/01/1990;2021-BM-017;07/02/2022;10,00;0,00;Intérim;6;"
+							"Intérimaire, Prénom, Date de naissance;participant introuvable : MARTIN "
+							"Paul né(e) le 1990-01-01 : personne de ce nom né(e) ce jour-là")
+				  && !strstr(etti, "participant_id") && !strstr(etti, "importez"), "%s", etti);
+	free(etti);
 	ck_assert_int_eq(count_files("tests/tmp/boite-expediteurs/*.csv"), 0);
 	ck_assert_int_eq(count_files("tests/tmp/boite-expediteurs/*.xlsx"), 0);
 	ck_assert_int_eq(count_files("tests/tmp/boite-expediteurs/*.json"), 0);
@@ -232,7 +245,7 @@ START_TEST(test_three_senders_box_under_their_own_names)
 	ck_assert_double_eq_tol(credited("2021-BM-045", "2022-02-01"), 35 + 35 + 28 + 3.5 + 12.5, 0.001);
 	ck_assert_double_eq_tol(credited("2021-BM-017", "2022-02-01"), 21 + 80 + 4 + 60, 0.001);
 	ck_assert_int_eq(testdb_count("SELECT count(*) FROM rejet r JOIN lot_import l ON l.id = r.lot_id "
-								  "WHERE l.nature = 'heures'"), 3);
+								  "WHERE l.nature = 'heures'"), 4);
 
 	char *report = testdb_read_file("tests/tmp/boite-expediteurs/compte-rendu.txt", NULL);
 
@@ -402,7 +415,45 @@ START_TEST(test_profile_draft_then_check)
 									   out, sizeof(out)), 2);
 	ck_assert_msg(strstr(out, "participant_id=P00003 employeur_siret=85165754400702 marche_id=2021-BM-045 "
 						 "mois=2022-02-01 heures=98.00 heures_formation=3.50 type_contrat=ctt "
-						 "modalite=mise_a_disposition") && strstr(out, "2 valides, 1 rejetée"), "%s", out);
+						 "modalite=mise_a_disposition") && strstr(out, "2 valides, 2 rejetées"), "%s", out);
+}
+END_TEST
+
+/* A JSON sender gets its objects back as JSON; corrected, the file goes back as it is. */
+START_TEST(test_json_rejects_corrected_and_sent_back)
+{
+	char out[8192];
+
+	testdb_import_referential_tolerant("data/sample");
+	ck_assert_int_eq(system("rm -rf tests/tmp/boite-json tests/tmp/profils-json && "
+							"mkdir -p tests/tmp/boite-json tests/tmp/profils-json && "
+							"cp tests/data/json/siae-imbrique.json tests/tmp/profils-json/ && "
+							"cp tests/data/json/siae-imbrique-2022-02.json 'tests/tmp/boite-json/Export ÉLAN.json'"), 0);
+	ck_assert_int_eq(testdb_run_output("batch --profils tests/tmp/profils-json tests/tmp/boite-json",
+									   out, sizeof(out)), 2);
+	ck_assert_double_eq_tol(credited("2021-BM-017", "2022-02-01"), 80 + 4 + 60, 0.001);
+
+	/* its own shape: the root kept, the employee around the rejected line, ligne and motif */
+	char *rejects = testdb_read_file("tests/tmp/boite-json/traites/Export ÉLAN.rejets.json", NULL);
+
+	ck_assert_ptr_nonnull(rejects);
+	ck_assert_msg(strstr(rejects, "\"periode\":\t\"2022-02\"") && strstr(rejects, "\"siret\":\t\"50178301300748\"")
+				  && strstr(rejects, "\"nom\":\t\"Carrère\"") && !strstr(rejects, "Mercier")
+				  && strstr(rejects, "\"ligne\":\t12")
+				  && strstr(rejects, "\"motif\":\t\"« marche » : marché inconnu « 2021-BM-71 » : "
+							"vouliez-vous dire « 2021-BM-017 »"), "%s", rejects);
+	free(rejects);
+
+	/* the sender corrects the marché (it meant 2021-BM-045) and drops the file back in the
+	 * box as it is; "ligne" and "motif" are read as nothing */
+	ck_assert_int_eq(system("sed 's/\"2021-BM-71\"/\"2021-BM-045\"/' 'tests/tmp/boite-json/traites/Export ÉLAN.rejets.json' "
+							"> 'tests/tmp/boite-json/Export ÉLAN.rejets.json'"), 0);
+	ck_assert_int_eq(testdb_run_output("batch --profils tests/tmp/profils-json tests/tmp/boite-json",
+									   out, sizeof(out)), 0);
+	ck_assert_double_eq_tol(credited("2021-BM-045", "2022-02-01"), 12.5 + 5, 0.001);
+	ck_assert_double_eq_tol(credited("2021-BM-017", "2022-02-01"), 80 + 4 + 60, 0.001);
+	ck_assert_str_eq(testdb_text("SELECT lignes_chargees || '/' || lignes_rejetees FROM lot_import "
+								 "WHERE fichier = 'Export ÉLAN.rejets.json'"), "1/0");
 }
 END_TEST
 
@@ -424,6 +475,7 @@ senders_suite(void)
 	tcase_add_test(tc, test_manifest_entries_already_processed);
 	tcase_add_test(tc, test_profile_every_problem_at_once);
 	tcase_add_test(tc, test_profile_draft_then_check);
+	tcase_add_test(tc, test_json_rejects_corrected_and_sent_back);
 	suite_add_tcase(suite, tc);
 	return suite;
 }
