@@ -246,6 +246,10 @@ START_TEST(test_three_senders_box_under_their_own_names)
 	ck_assert_double_eq_tol(credited("2021-BM-017", "2022-02-01"), 21 + 80 + 4 + 60, 0.001);
 	ck_assert_int_eq(testdb_count("SELECT count(*) FROM rejet r JOIN lot_import l ON l.id = r.lot_id "
 								  "WHERE l.nature = 'heures'"), 4);
+	/* the same mistake from two senders (a workbook, a nested JSON): the same message */
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM rejet WHERE motif LIKE 'marché inconnu « 2021-BM-71 »%'"), 2);
+	ck_assert_int_eq(testdb_count("SELECT count(DISTINCT motif) FROM rejet "
+								  "WHERE motif LIKE 'marché inconnu « 2021-BM-71 »%'"), 1);
 
 	char *report = testdb_read_file("tests/tmp/boite-expediteurs/compte-rendu.txt", NULL);
 
