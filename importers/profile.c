@@ -9,6 +9,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "closest.h"
 #include "decode.h"
 #include "log.h"
 #include "normalize.h"
@@ -99,8 +100,14 @@ check_keys(const Profile *profile, const char *where, const cJSON *object,
 			known = known || strcmp(member->string, keys[i]) == 0;
 		if (!known)
 		{
-			log_error("profil %s : « %s%s%s » : clé inconnue ; clés possibles %s%s : %s",
-					  profile->path, where ? where : "", where ? "." : "", member->string,
+			char near[96] = "";
+
+			/* a typo: the valid key one or two letters away */
+			for (int i = 0; keys[i] && !near[0]; i++)
+				if (closest_distance(member->string, keys[i], 2) <= 2)
+					snprintf(near, sizeof(near), " (vouliez-vous dire « %s » ?)", keys[i]);
+			log_error("profil %s : « %s%s%s » : clé inconnue%s ; clés possibles %s%s : %s",
+					  profile->path, where ? where : "", where ? "." : "", member->string, near,
 					  where ? "dans " : "à la racine", where ? where : "", valid);
 			ok = false;
 		}
@@ -225,8 +232,13 @@ parse_columns(Profile *profile, const cJSON *columns)
 				index = i;
 		if (index < 0)
 		{
-			log_error("profil %s : « colonnes.%s » : champ inconnu pour %s ; champs possibles : %s",
-					  profile->path, member->string, profile->kind->name, valid);
+			char near[96] = "";
+
+			for (int i = 0; i < profile->kind->ncolumns && !near[0]; i++)
+				if (closest_distance(member->string, names[i], 2) <= 2)
+					snprintf(near, sizeof(near), " (vouliez-vous dire « %s » ?)", names[i]);
+			log_error("profil %s : « colonnes.%s » : champ inconnu pour %s%s ; champs possibles : %s",
+					  profile->path, member->string, profile->kind->name, near, valid);
 			ok = false;
 			continue;
 		}

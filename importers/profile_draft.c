@@ -341,6 +341,21 @@ draft_columns(cJSON *root, const DraftRows *rows, int header, StrBuf *notes)
 	}
 }
 
+static bool
+draft_is_json(const char *path)
+{
+	FILE *file = fopen(path, "rb");
+	int c;
+
+	if (file == NULL)
+		return false;
+	while ((c = getc(file)) == ' ' || c == '\n' || c == '\r' || c == '\t' || c == 0xEF ||
+		   c == 0xBB || c == 0xBF)
+		;
+	fclose(file);
+	return c == '{' || c == '[';
+}
+
 bool
 profile_draft(const char *path, const char *name, StrBuf *json, StrBuf *notes)
 {
@@ -353,6 +368,12 @@ profile_draft(const char *path, const char *name, StrBuf *json, StrBuf *notes)
 	{
 		log_error("%s : classeur Excel 97-2003 (.xls) : enregistrez-le au format .xlsx, puis "
 				  "relancez sur le nouveau fichier", path);
+		return false;
+	}
+	if (magic == SOURCE_TEXT && draft_is_json(path))
+	{
+		log_error("%s : fichier JSON : profile draft lit les CSV et les classeurs ; partez de "
+				  "l'exemple JSON de profiles/README.md (\"tableau\", champs pointés)", path);
 		return false;
 	}
 	if (magic == SOURCE_ZIP)

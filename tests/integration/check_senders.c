@@ -361,12 +361,14 @@ START_TEST(test_profile_every_problem_at_once)
 									   "tests/data/bad/header_only.csv", out, sizeof(out)), 1);
 	/* each bad key named, with the keys valid at its place, all in one run */
 	ck_assert_msg(strstr(out, "« constantes » : clé inconnue ; clés possibles à la racine : nom, description, nature")
+				  && strstr(out, "« colonnes.marche_id.colone » : clé inconnue (vouliez-vous dire « colonne » ?)")
 				  && strstr(out, "« format » doit valoir csv, xlsx ou json")
 				  && strstr(out, "« lignes_titre » doit être un nombre de lignes")
-				  && strstr(out, "« colonnes.heure » : champ inconnu pour heures ; champs possibles : "
+				  && strstr(out, "« colonnes.heure » : champ inconnu pour heures (vouliez-vous dire "
+							"« heures » ?) ; champs possibles : "
 							"participant_id, employeur_siret, marche_id, mois, heures")
-				  && strstr(out, "« colonnes.marche_id.colone » : clé inconnue ; clés possibles dans "
-							"colonnes.marche_id : colonne, position, constante, valeurs, mois_de_la_date")
+				  && strstr(out, "clés possibles dans colonnes.marche_id : colonne, position, constante, "
+							"valeurs, mois_de_la_date")
 				  && strstr(out, "« participant_par_nom.prénom » : clé inconnue")
 				  && strstr(out, "« participant_par_nom.prenom » manque"), "%s", out);
 }
