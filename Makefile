@@ -4,15 +4,17 @@
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN     = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wformat=2
-PKGS     = libpq libcjson xlsxwriter libmicrohttpd
+PKGS     = libpq libcjson xlsxwriter libmicrohttpd libzip expat
 INCLUDES = -Isrc -Iimporters -Ireports -Ibuild
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(INCLUDES) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lpq -lcjson -lxlsxwriter -lmicrohttpd) -lcsv -lcrypto -lm
+LIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lpq -lcjson -lxlsxwriter -lmicrohttpd -lzip -lexpat) -lcsv -lcrypto -lm
 CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lrt -lpthread) -lm
 
 # Pure modules: no database, unit-tested alone.
 PURE_SRCS = src/log.c src/strbuf.c importers/validate.c importers/decode.c \
             importers/csv_reader.c importers/kinds.c importers/copy_format.c reports/format.c \
+            importers/normalize.c importers/xlsx_book.c importers/xlsx_reader.c \
+            importers/strmap.c importers/closest.c \
             src/suggest.c
 # Everything else in src/, importers/ and reports/ is core; src/cli_*.c is the command line.
 CLI_SRCS  = $(sort $(wildcard src/cli_*.c))

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "closest.h"
 #include "copy_format.h"
 #include "heures_load.h"
 #include "log.h"
@@ -81,36 +82,59 @@ heures_load_begin(Db *db, HeuresLoad *load, long long lot_id, bool owned)
 						 "type_contrat, modalite) FROM STDIN");
 }
 
+#define MAX_SUGGESTIONS 500		/* a file of unknown ids costs no more than this */
+
+/* "participant inconnu « P999 »" then the nearest known ids, or what to check. */
+static void
+heures_load_unknown(HeuresLoad *load, const StrMap *known, const char *what, const char *value,
+					const char *check, char *err)
+{
+	char nearest[256] = "";
+
+	if (load->suggestions < MAX_SUGGESTIONS)
+	{
+		load->suggestions++;
+		closest_keys(known, value, nearest, sizeof(nearest));
+	}
+	if (nearest[0])
+		snprintf(err, VALIDATE_ERR_SIZE, "%s inconnu « %.100s » : vouliez-vous dire %s ?", what,
+				 value, nearest);
+	else
+		snprintf(err, VALIDATE_ERR_SIZE, "%s inconnu « %.100s » : %s", what, value, check);
+}
+
 bool
-heures_load_check_references(const HeuresLoad *load, char *const *values, int *column, char *err)
+heures_load_check_references(HeuresLoad *load, char *const *values, int *column, char *err)
 {
 	long followed = 0;
 
-	/* the order and wording of the checks the merge SQL made before (and the tests read) */
+	/* the order of the checks the merge SQL made before (and the tests read) */
 	if (!strmap_get(&load->participants, values[0], &followed))
 	{
 		*column = 0;
-		snprintf(err, VALIDATE_ERR_SIZE, "participant inconnu « %.100s » (importez-le d'abord)", values[0]);
+		heures_load_unknown(load, &load->participants, "participant", values[0],
+							"vérifiez son identifiant", err);
 		return false;
 	}
 	if (!strmap_get(&load->employers, values[1], &followed))
 	{
 		*column = 1;
-		snprintf(err, VALIDATE_ERR_SIZE,
-				 "employeur inconnu (SIRET %s, importez-le dans entreprises)", values[1]);
+		heures_load_unknown(load, &load->employers, "employeur (SIRET)", values[1],
+							"vérifiez le SIRET", err);
 		return false;
 	}
 	if (!strmap_get(&load->marches, values[2], &followed))
 	{
 		*column = 2;
-		snprintf(err, VALIDATE_ERR_SIZE, "marché inconnu « %.100s » (importez-le d'abord)", values[2]);
+		heures_load_unknown(load, &load->marches, "marché", values[2],
+							"vérifiez la référence du marché", err);
 		return false;
 	}
 	if (!followed)
 	{
 		*column = 2;
-		snprintf(err, VALIDATE_ERR_SIZE, "marché « %.100s » suivi par aucune opération (marché DECP : "
-				 "rattachez-le d'abord à une opération dans un fichier marches)", values[2]);
+		snprintf(err, VALIDATE_ERR_SIZE, "marché « %.100s » dont les heures d'insertion ne sont pas "
+				 "encore suivies : signalez-le au facilitateur", values[2]);
 		return false;
 	}
 	return true;

@@ -31,6 +31,7 @@ typedef struct HeuresLoad
 	long long copied;			/* rows sent to ligne_heures */
 	long long rejected;			/* rows written to rejects */
 	long long candidates_count;
+	int suggestions;			/* "did you mean" searches made, bounded per file */
 	char mois_min[11];			/* AAAA-MM-01 of the rows copied, "" before the first */
 	char mois_max[11];
 } HeuresLoad;
@@ -53,9 +54,10 @@ bool heures_load_begin(Db *db, HeuresLoad *load, long long lot_id, bool owned);
 /*
  * values: the canonical heures columns (participant_id, employeur_siret, marche_id, mois,
  * heures, heures_formation, type_contrat, modalite). False with a French reason and the
- * faulty column when a reference is unknown.
+ * faulty column when a reference is unknown, written for the sender: the nearest known
+ * ids when there are (for the first 500 unknown references of a file).
  */
-bool heures_load_check_references(const HeuresLoad *load, char *const *values, int *column,
+bool heures_load_check_references(HeuresLoad *load, char *const *values, int *column,
 								  char *err);
 
 /* Appends the COPY row of a valid line to copy and notes its key. */

@@ -27,6 +27,7 @@
 #include "kinds.h"
 #include "log.h"
 #include "sql_embedded.h"
+#include "xlsx_reader.h"
 
 /*
  * Small sends keep the server busy while the next rows are parsed: with 256 KB the two
@@ -61,6 +62,9 @@ typedef struct ImportState
 	long long rows_read;
 	long long rows_rejected_early;
 	long long blank_rows;
+	bool xlsx;					/* reading a workbook */
+	int title_lines;			/* xlsx: rows before the header */
+	ImportResult *result;		/* xlsx: where the header row is kept for the rejects */
 } ImportState;
 
 /* Keeps at most CONTENT_MAX bytes of a rejected row, cut on a UTF-8 boundary. */
@@ -488,6 +492,54 @@ import_is_json(const ImportOptions *options)
 	return len > 5 && strcasecmp(options->path + len - 5, ".json") == 0;
 }
 
+typedef struct XlsxTee
+{
+	CsvRecordCallback next;
+	void *context;
+	ImportState *state;
+	bool captured;
+} XlsxTee;
+
+/* Keeps the workbook's header row as text, for the rejects file, then hands rows on. */
+static bool
+import_xlsx_tee(void *context, const CsvRecord *record)
+{
+	XlsxTee *tee = context;
+
+	if (!tee->captured && record->line > tee->state->title_lines && tee->state->result)
+	{
+		StrBuf header = {0};
+
+		tee->captured = true;
+		if (!import_join_record(record, ';', &header))
+		{
+			strbuf_free(&header);
+			return false;
+		}
+		snprintf(tee->state->result->source_header, sizeof(tee->state->result->source_header),
+				 "%s", header.data ? header.data : "");
+		strbuf_free(&header);
+	}
+	return tee->next(tee->context, record);
+}
+
+/* Reads a workbook's sheet; title_lines rows come before its header. */
+static bool
+import_read_xlsx(const ImportOptions *options, ImportState *state, const char *sheet,
+				 CsvRecordCallback callback, void *context)
+{
+	XlsxTee tee = {.next = callback, .context = context, .state = state};
+
+	state->delimiter = ';';
+	state->cp1252 = false;
+	if (!xlsx_reader_run(options->path, state->display_name, sheet, import_xlsx_tee, &tee))
+	{
+		state->open_failed = state->open_failed || !tee.captured;
+		return false;
+	}
+	return true;
+}
+
 /* Reads a sender's file through its profile, into canonical records. */
 static bool
 import_read_profile(const ImportOptions *options, ImportState *state)
@@ -498,7 +550,13 @@ import_read_profile(const ImportOptions *options, ImportState *state)
 	bool ok = true;
 
 	state->delimiter = ';';
-	if (ok && profile->json)
+	state->title_lines = profile->title_lines;
+	if (state->xlsx)
+	{
+		mapper.delimiter = ';';
+		ok = import_read_xlsx(options, state, profile->sheet, profile_mapper_on_record, &mapper);
+	}
+	else if (ok && profile->json)
 	{
 		JsonLayout layout;
 
@@ -532,8 +590,19 @@ import_read_profile(const ImportOptions *options, ImportState *state)
 static bool
 import_read_source(const ImportOptions *options, ImportState *state)
 {
+	bool xlsx_expected = options->format == IMPORT_FORMAT_XLSX ||
+		(options->profile && options->profile->xlsx);
+
+	if (!(options->profile && options->profile->json) &&
+		!source_pick(options->path, state->display_name, xlsx_expected, &state->xlsx))
+	{
+		state->open_failed = true;
+		return false;
+	}
 	if (options->profile)
 		return import_read_profile(options, state);
+	if (state->xlsx)
+		return import_read_xlsx(options, state, NULL, import_on_record, state);
 
 	if (import_is_json(options))
 	{
@@ -755,6 +824,7 @@ import_merge(Db *db, ImportState *state, ImportResult *result)
 	result->header_line = state->header_line;
 	result->delimiter = state->delimiter;
 	result->cp1252 = state->cp1252;
+	result->xlsx = state->xlsx;
 
 	char id[32], read[32], loaded[32], rejected[32], unchanged[32];
 
@@ -815,6 +885,59 @@ import_log_timings(const char *display_name, const ImportResult *result)
 			 display_name, read, merge, attribution);
 }
 
+/* The sender's name of a mapping: its column, or its position; "" for a constant. */
+static void
+import_mapping_label(const FieldMapping *mapping, char *out, size_t size)
+{
+	if (mapping->column)
+		snprintf(out, size, "%s", mapping->column);
+	else if (mapping->position > 0)
+		snprintf(out, size, "colonne n° %d", mapping->position);
+	else
+		out[0] = '\0';
+}
+
+/* Notes the sender's names of the columns, so that reject files speak its words. */
+static void
+import_note_sender_columns(const Profile *profile, ImportResult *result)
+{
+	const KindSpec *kind = profile->kind;
+
+	result->ncolumns = 0;
+	for (int i = 0; i < kind->ncolumns && result->ncolumns < 16; i++)
+	{
+		char label[160] = "";
+
+		if (profile->fields[i].used)
+			import_mapping_label(&profile->fields[i], label, sizeof(label));
+		else if (i == 0 && profile->find_participant)
+		{
+			char nom[48], prenom[48], birth[48];
+
+			import_mapping_label(&profile->person[0], nom, sizeof(nom));
+			import_mapping_label(&profile->person[1], prenom, sizeof(prenom));
+			import_mapping_label(&profile->person[2], birth, sizeof(birth));
+			snprintf(label, sizeof(label), "%s, %s, %s", nom, prenom, birth);
+		}
+		if (label[0] == '\0')
+			continue;
+		snprintf(result->columns[result->ncolumns].canonical,
+				 sizeof(result->columns[0].canonical), "%s", kind->columns[i].name);
+		snprintf(result->columns[result->ncolumns].sender, sizeof(result->columns[0].sender),
+				 "%s", label);
+		result->ncolumns++;
+	}
+}
+
+const char *
+import_sender_column(const ImportResult *result, const char *canonical)
+{
+	for (int i = 0; i < result->ncolumns; i++)
+		if (strcmp(result->columns[i].canonical, canonical) == 0)
+			return result->columns[i].sender;
+	return canonical;
+}
+
 ImportStatus
 import_file(Db *db, const ImportOptions *options, ImportResult *result)
 {
@@ -829,7 +952,7 @@ import_file(Db *db, const ImportOptions *options, ImportResult *result)
 	}
 
 	const char *display_name = basename(path_copy);
-	ImportState state = {.db = db, .kind = kind, .display_name = display_name};
+	ImportState state = {.db = db, .kind = kind, .display_name = display_name, .result = result};
 	ImportStatus status;
 
 	if (!checksum_file_sha256(options->path, sha))
@@ -844,6 +967,10 @@ import_file(Db *db, const ImportOptions *options, ImportResult *result)
 	}
 
 	result->json = import_is_json(options) || (options->profile && options->profile->json);
+	if (options->profile)
+		import_note_sender_columns(options->profile, result);
+	snprintf(result->json_array, sizeof(result->json_array), "%s",
+			 options->profile && options->profile->json_array ? options->profile->json_array : kind->name);
 	status = import_batch_open(db, options->kind, display_name, sha, result);
 
 	double start = import_now();

@@ -21,9 +21,11 @@ typedef enum
 
 typedef enum
 {
-	IMPORT_FORMAT_AUTO = 0,		/* by extension: .json is JSON, anything else CSV */
+	IMPORT_FORMAT_AUTO = 0,		/* by content and extension: a zip is a workbook, .json is
+								 * JSON, anything else CSV */
 	IMPORT_FORMAT_CSV,
-	IMPORT_FORMAT_JSON
+	IMPORT_FORMAT_JSON,
+	IMPORT_FORMAT_XLSX
 } ImportFormat;
 
 struct Profile;
@@ -52,6 +54,16 @@ typedef struct ImportResult
 	char delimiter;
 	bool cp1252;
 	bool json;
+	bool xlsx;					/* a workbook: rejects go back as CSV for Excel */
+	char json_array[256];		/* json: the array of the lines, dotted when nested */
+	/* the sender's own name of each column its profile maps, for the reject files */
+	struct
+	{
+		char canonical[32];
+		char sender[160];
+	} columns[16];
+	int ncolumns;
+	char source_header[2048];	/* xlsx: the header row, ';'-joined */
 	/* where the time went, in seconds (logged with -v) */
 	double seconds_read;		/* reading, validation and COPY */
 	double seconds_merge;
@@ -59,6 +71,9 @@ typedef struct ImportResult
 } ImportResult;
 
 ImportStatus import_file(Db *db, const ImportOptions *options, ImportResult *result);
+
+/* The sender's name of a canonical column (its profile's), else the canonical name. */
+const char *import_sender_column(const ImportResult *result, const char *canonical);
 
 /*
  * Opens the batch of a file, in the transaction under way: takes an advisory lock on its

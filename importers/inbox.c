@@ -1,10 +1,12 @@
 /*
- * Listing an inbox folder. Names follow NATURE[--PROFIL][_libre].(csv|json), e.g.
- * heures--etti-idees-bordeaux_2022-01.csv; or manifest.json lists
- * [{"fichier": …, "nature": …, "profil": …}]. What is left over is said, not ignored.
+ * Listing an inbox folder. manifest.json lists [{"fichier": …, "nature": …, "profil": …}];
+ * names NATURE[--PROFIL][_libre].(csv|xlsx|json), e.g. heures--etti-idees-bordeaux_2022-01.csv,
+ * say their kind and profile; any other file is recognised by its header (recognise.c).
+ * Both explicit ways override recognition. What is left over is said, not ignored.
  */
 #include <dirent.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +18,7 @@
 #include "inbox.h"
 #include "kinds.h"
 #include "log.h"
+#include "recognise.h"
 #include "safe_file.h"
 #include "strbuf.h"
 
@@ -39,9 +42,9 @@ inbox_is_own_file(const char *name)
 {
 	size_t len = strlen(name);
 
-	return name[0] == '.' || strcmp(name, "compte-rendu.txt") == 0 ||
-		strcmp(name, "manifest.json") == 0 ||
-		(len > 12 && strcmp(name + len - 12, ".rejets.csv") == 0);
+	/* reject files are written in traites/: one in the box is a correction sent back */
+	return name[0] == '.' || strcmp(name, "manifest.json") == 0 ||
+		(strncmp(name, "compte-rendu", 12) == 0 && len > 4 && strcmp(name + len - 4, ".txt") == 0);
 }
 
 bool
@@ -50,7 +53,8 @@ inbox_parse_name(const char *name, char *kind, size_t kind_size, char *profile,
 {
 	const char *dot = strrchr(name, '.');
 
-	if (dot == NULL || (strcasecmp(dot, ".csv") != 0 && strcasecmp(dot, ".json") != 0))
+	if (dot == NULL || (strcasecmp(dot, ".csv") != 0 && strcasecmp(dot, ".json") != 0 &&
+						strcasecmp(dot, ".xlsx") != 0))
 		return false;
 
 	size_t kind_len = strcspn(name, "-_.");
@@ -97,8 +101,67 @@ inbox_add(Inbox *inbox, const char *dir, const char *name, const char *kind, con
 	snprintf(file->path, sizeof(file->path), "%s/%s", dir, name);
 	snprintf(file->kind, sizeof(file->kind), "%s", kind);
 	snprintf(file->profile, sizeof(file->profile), "%s", profile ? profile : "");
+	snprintf(file->label, sizeof(file->label), "%s", profile ? profile : "");
 	file->order = kind_order(kind);
 	return true;
+}
+
+/* A file that stays in the box (or was processed before), with the reason. */
+static bool
+inbox_leave(Inbox *inbox, const char *name, bool already_done, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static bool
+inbox_leave(Inbox *inbox, const char *name, bool already_done, const char *fmt, ...)
+{
+	InboxLeft *left = realloc(inbox->left, sizeof(InboxLeft) * (size_t) (inbox->nleft + 1));
+	va_list args;
+
+	if (left == NULL)
+	{
+		log_error("mémoire insuffisante");
+		return false;
+	}
+	inbox->left = left;
+	left = &inbox->left[inbox->nleft++];
+	memset(left, 0, sizeof(*left));
+	snprintf(left->name, sizeof(left->name), "%s", name);
+	left->already_done = already_done;
+	va_start(args, fmt);
+	vsnprintf(left->reason, sizeof(left->reason), fmt, args);
+	va_end(args);
+	if (!already_done)
+		inbox->skipped++;
+	return true;
+}
+
+/* Whether the manifest already placed, left or refused this name. */
+static bool
+inbox_listed(const Inbox *inbox, const char *name)
+{
+	for (int i = 0; i < inbox->count; i++)
+		if (strcmp(inbox->files[i].name, name) == 0)
+			return true;
+	for (int i = 0; i < inbox->nleft; i++)
+		if (strcmp(inbox->left[i].name, name) == 0)
+			return true;
+	for (int i = 0; i < inbox->nrefused; i++)
+		if (strcmp(inbox->refused[i].name, name) == 0)
+			return true;
+	return false;
+}
+
+/* A manifest entry whose file is not in the box: processed before, or never dropped. */
+static bool
+inbox_manifest_absent(const char *dir, Inbox *inbox, const char *name)
+{
+	char done[PATH_MAX];
+	struct stat st;
+
+	if (str_format(done, sizeof(done), "%s/traites/%s", dir, name) && lstat(done, &st) == 0)
+		return inbox_leave(inbox, name, true, "déjà traité : il est dans traites/");
+	log_warn("%s : listé par manifest.json mais absent de la boîte", name);
+	return inbox_leave(inbox, name, false, "listé par manifest.json mais absent de la boîte");
 }
 
 bool
@@ -218,8 +281,14 @@ inbox_read_manifest(const char *dir, const char *path, Inbox *inbox)
 			continue;
 		}
 		bool usable = false;
+		char file_path[PATH_MAX];
+		struct stat st;
 
-		ok = inbox_check_entry(inbox, dir, name->valuestring, &usable);
+		if (str_format(file_path, sizeof(file_path), "%s/%s", dir, name->valuestring) &&
+			lstat(file_path, &st) != 0 && errno == ENOENT)
+			ok = inbox_manifest_absent(dir, inbox, name->valuestring);
+		else
+			ok = inbox_check_entry(inbox, dir, name->valuestring, &usable);
 		if (ok && usable)
 			ok = inbox_add(inbox, dir, name->valuestring, kind->valuestring,
 						   profile ? profile->valuestring : NULL);
@@ -230,11 +299,54 @@ inbox_read_manifest(const char *dir, const char *path, Inbox *inbox)
 	return ok;
 }
 
+/* A file of the box that no manifest entry names: by its name, else by its header. */
+static bool
+inbox_place(const char *dir, const SenderProfiles *profiles, Inbox *inbox, const char *name)
+{
+	char kind[32], profile[128];
+
+	if (inbox_parse_name(name, kind, sizeof(kind), profile, sizeof(profile)))
+	{
+		if (profile[0] && !inbox_profile_name_ok(profile))
+			return inbox_refuse(inbox, name, "le profil du nom n'est pas un nom de profiles/ : refusé");
+		return inbox_add(inbox, dir, name, kind, profile);
+	}
+	if (profiles == NULL)
+	{
+		log_warn("%s : nom non conforme, fichier laissé dans la boîte "
+				 "(attendu NATURE[--PROFIL][_libre].csv ou .json)", name);
+		return inbox_leave(inbox, name, false, "nom non conforme (attendu NATURE[--PROFIL][_libre].csv)");
+	}
+
+	char path[PATH_MAX];
+	SenderGuess guess;
+
+	if (!str_format(path, sizeof(path), "%s/%s", dir, name))
+		return false;
+	if (!recognise_file(profiles, path, name, &guess))
+	{
+		log_warn("%s : laissé dans la boîte : %s", name, guess.reason);
+		return inbox_leave(inbox, name, false, "%s", guess.reason);
+	}
+	if (!inbox_add(inbox, dir, name, guess.kind, guess.profile))
+		return false;
+
+	InboxFile *file = &inbox->files[inbox->count - 1];
+
+	/* the path of a profile clause itself listed (profiles/, --profils), not a sender's */
+	snprintf(file->label, sizeof(file->label), "%s", guess.label);
+	file->recognised = true;
+	return true;
+}
+
 bool
-inbox_scan(const char *dir, Inbox *inbox)
+inbox_scan(const char *dir, const SenderProfiles *profiles, Inbox *inbox)
 {
 	char manifest[PATH_MAX];
 	struct stat st;
+	DIR *folder;
+	struct dirent *entry;
+	bool ok = true;
 
 	snprintf(manifest, sizeof(manifest), "%s/manifest.json", dir);
 	if (lstat(manifest, &st) == 0)
@@ -249,57 +361,26 @@ inbox_scan(const char *dir, Inbox *inbox)
 		if (!inbox_read_manifest(dir, manifest, inbox))
 			return false;
 	}
-	else
+
+	folder = opendir(dir);
+	if (folder == NULL)
 	{
-		DIR *folder = opendir(dir);
-		struct dirent *entry;
-
-		if (folder == NULL)
-		{
-			log_error("%s : ouverture du dossier impossible : %s", dir, log_strerror(errno));
-			return false;
-		}
-		while ((entry = readdir(folder)) != NULL)
-		{
-			char kind[32], profile[128];
-			bool usable = false;
-
-			if (inbox_is_own_file(entry->d_name))
-				continue;
-			if (!inbox_check_entry(inbox, dir, entry->d_name, &usable))
-			{
-				closedir(folder);
-				return false;
-			}
-			if (!usable)
-				continue;
-			if (inbox_parse_name(entry->d_name, kind, sizeof(kind), profile, sizeof(profile)) &&
-				profile[0] && !inbox_profile_name_ok(profile))
-			{
-				if (!inbox_refuse(inbox, entry->d_name, "le profil du nom n'est pas un nom de profiles/ : refusé"))
-				{
-					closedir(folder);
-					return false;
-				}
-				continue;
-			}
-			if (!inbox_parse_name(entry->d_name, kind, sizeof(kind), profile, sizeof(profile)))
-			{
-				log_warn("%s : nom non conforme, fichier laissé dans la boîte "
-						 "(attendu NATURE[--PROFIL][_libre].csv ou .json)", entry->d_name);
-				inbox->skipped++;
-				continue;
-			}
-			if (!inbox_add(inbox, dir, entry->d_name, kind, profile))
-			{
-				closedir(folder);
-				return false;
-			}
-		}
-		closedir(folder);
+		log_error("%s : ouverture du dossier impossible : %s", dir, log_strerror(errno));
+		return false;
 	}
+	while (ok && (entry = readdir(folder)) != NULL)
+	{
+		bool usable = false;
+
+		if (inbox_is_own_file(entry->d_name) || inbox_listed(inbox, entry->d_name))
+			continue;
+		ok = inbox_check_entry(inbox, dir, entry->d_name, &usable);
+		if (ok && usable)
+			ok = inbox_place(dir, profiles, inbox, entry->d_name);
+	}
+	closedir(folder);
 	qsort(inbox->files, (size_t) inbox->count, sizeof(InboxFile), inbox_compare);
-	return true;
+	return ok;
 }
 
 void
@@ -307,5 +388,6 @@ inbox_free(Inbox *inbox)
 {
 	free(inbox->files);
 	free(inbox->refused);
+	free(inbox->left);
 	memset(inbox, 0, sizeof(*inbox));
 }

@@ -36,6 +36,9 @@ typedef struct Profile
 	char *description;
 	const KindSpec *kind;
 	bool json;
+	bool xlsx;					/* an Excel workbook */
+	char *sheet;				/* its sheet, by name; NULL: the first */
+	char *file_pattern;			/* "fichiers": names it usually comes under, to break ties */
 	char *json_array;
 	bool encoding_forced;
 	Encoding encoding;

@@ -269,7 +269,12 @@ mapper_add_to_month(ProfileMapper *mapper, const CsvRecord *record)
 	char month[11], hours[64], training[64], err[VALIDATE_ERR_SIZE];
 	double h = 0, t = 0;
 
-	/* heures columns: participant 0, employeur 1, marché 2, mois 3, heures 4, formation 5 */
+	/* heures columns: participant 0, employeur 1, marché 2, mois 3, heures 4, formation 5;
+	 * an empty one gets the message every sender gets for it */
+	if (*validate_trim(mapper->values[3]) == '\0')
+		return mapper_reject(mapper, record, "mois", "valeur obligatoire manquante");
+	if (*validate_trim(mapper->values[4]) == '\0')
+		return mapper_reject(mapper, record, "heures", "valeur obligatoire manquante");
 	if (!validate_month(validate_trim(mapper->values[3]), month, err))
 		return mapper_reject(mapper, record, "mois", err);
 	if (!validate_decimal(validate_trim(mapper->values[4]), 2, 744, false, hours, sizeof(hours), &h, err))

@@ -155,7 +155,7 @@ compte_rendu_write(Db *db, const char *dir, const BatchOutcome *outcomes, int co
 	fprintf(out, "Compte rendu du traitement de %s, le %s\n\n", dir, when);
 	fprintf(out, "Fichiers (%d traité%s", count, fr_s(count));
 	if (skipped > 0)
-		fprintf(out, ", %d laissé%s dans la boîte : nom non conforme", skipped, fr_s(skipped));
+		fprintf(out, ", %d laissé%s dans la boîte : voir plus bas", skipped, fr_s(skipped));
 	fprintf(out, ")\n");
 
 	strbuf_puts(&lots, "{");
@@ -163,8 +163,9 @@ compte_rendu_write(Db *db, const char *dir, const BatchOutcome *outcomes, int co
 	{
 		const BatchOutcome *o = &outcomes[i];
 
-		fprintf(out, "  %s (%s%s%s) : %s", o->file->name, o->file->kind,
-				o->file->profile[0] ? ", profil " : "", o->file->profile, status_label(o->status));
+		fprintf(out, "  %s (%s%s%s%s) : %s", o->file->name, o->file->kind,
+				o->file->label[0] ? ", profil " : "", o->file->label,
+				o->file->recognised ? ", reconnu à son en-tête" : "", status_label(o->status));
 		if (o->status == IMPORT_LOADED || o->status == IMPORT_ROWS_REJECTED)
 		{
 			fprintf(out, ", lot n° %lld\n    lues %lld, chargées %lld, inchangées %lld, rejetées %lld\n",
@@ -176,6 +177,8 @@ compte_rendu_write(Db *db, const char *dir, const BatchOutcome *outcomes, int co
 			fprintf(out, " (lot n° %lld du %s)\n", o->result.lot_id, o->result.previous_date);
 		else
 			fprintf(out, "\n");
+		if (o->status == IMPORT_FILE_REJECTED && o->reason[0])
+			fprintf(out, "    motif : %s\n", o->reason);
 		if (o->rejects_path[0])
 			fprintf(out, "    lignes rejetées à corriger et renvoyer : %s\n", o->rejects_path);
 	}
@@ -239,4 +242,15 @@ compte_rendu_write_refused(const Inbox *inbox, FILE *out)
 	fprintf(out, "\nEntrées refusées, laissées dans la boîte sans être lues (%d)\n", inbox->nrefused);
 	for (int i = 0; i < inbox->nrefused; i++)
 		fprintf(out, "  %s : %s\n", inbox->refused[i].name, inbox->refused[i].reason);
+}
+
+void
+compte_rendu_write_left(const Inbox *inbox, FILE *out)
+{
+	if (inbox->nleft == 0)
+		return;
+	fprintf(out, "\nFichiers non traités par ce passage\n");
+	for (int i = 0; i < inbox->nleft; i++)
+		fprintf(out, "  %s : %s%s\n", inbox->left[i].name,
+				inbox->left[i].already_done ? "" : "LAISSÉ DANS LA BOÎTE : ", inbox->left[i].reason);
 }

@@ -21,6 +21,7 @@ typedef struct BatchOutcome
 	ImportResult result;
 	char rejects_path[PATH_MAX];	/* "" when none was written */
 	bool moved;
+	char reason[1024];			/* why the file was refused, as reported */
 } BatchOutcome;
 
 bool compte_rendu_write(Db *db, const char *dir, const BatchOutcome *outcomes, int count,
@@ -28,5 +29,8 @@ bool compte_rendu_write(Db *db, const char *dir, const BatchOutcome *outcomes, i
 
 /* Appends the entries refused for safety (links, devices, profile paths) and why. */
 void compte_rendu_write_refused(const Inbox *inbox, FILE *out);
+
+/* The files the run did not import: those that stay in the box and why, those done before. */
+void compte_rendu_write_left(const Inbox *inbox, FILE *out);
 
 #endif

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "decode.h"
+#include "json_reader.h"
 #include "log.h"
 #include "rejects_file.h"
 #include "safe_file.h"
@@ -129,10 +130,11 @@ rejects_row(void *context, const DbRow *row)
 	}
 	else
 	{
-		/* the row as sent, already in the file's delimiter and quoting */
+		/* the row as sent, already in the file's delimiter and quoting; the sender's column */
 		append_raw_row(&writer->line, db_row_value(row, 0), delimiter);
 		strbuf_printf(&writer->line, "%c%s%c", delimiter, db_row_value(row, 1), delimiter);
-		append_field(&writer->line, db_row_value(row, 2), delimiter);
+		append_field(&writer->line, *db_row_value(row, 2) ?
+					 import_sender_column(writer->result, db_row_value(row, 2)) : "", delimiter);
 		strbuf_putc(&writer->line, delimiter);
 		append_field(&writer->line, db_row_value(row, 3), delimiter);
 	}
@@ -179,6 +181,106 @@ rejects_copy_header(RejectsWriter *writer, const char *source_path)
 	return true;
 }
 
+/* The rejected lines of a batch, in line order, for a JSON source. */
+typedef struct RejectLines
+{
+	const ImportResult *result;
+	long *lines;
+	char **motifs;
+	int count;
+	int cap;
+} RejectLines;
+
+static bool
+rejects_collect(void *context, const DbRow *row)
+{
+	RejectLines *rejects = context;
+	long line = strtol(db_row_value(row, 1), NULL, 10);
+	const char *column = db_row_value(row, 2);
+	StrBuf motif = {0};
+
+	if (*column)
+		strbuf_printf(&motif, "« %s » : %s", import_sender_column(rejects->result, column),
+					  db_row_value(row, 3));
+	else
+		strbuf_puts(&motif, db_row_value(row, 3));
+	/* two reasons on one line: joined */
+	if (rejects->count > 0 && rejects->lines[rejects->count - 1] == line)
+	{
+		StrBuf joined = {0};
+
+		strbuf_printf(&joined, "%s ; %s", rejects->motifs[rejects->count - 1], motif.data);
+		free(rejects->motifs[rejects->count - 1]);
+		rejects->motifs[rejects->count - 1] = joined.data;
+		strbuf_free(&motif);
+		return true;
+	}
+	if (rejects->count == rejects->cap)
+	{
+		int cap = rejects->cap ? rejects->cap * 2 : 64;
+		long *lines = realloc(rejects->lines, sizeof(long) * (size_t) cap);
+		char **motifs = lines ? realloc(rejects->motifs, sizeof(char *) * (size_t) cap) : NULL;
+
+		if (lines)
+			rejects->lines = lines;
+		if (motifs == NULL)
+		{
+			strbuf_free(&motif);
+			return false;
+		}
+		rejects->motifs = motifs;
+		rejects->cap = cap;
+	}
+	rejects->lines[rejects->count] = line;
+	rejects->motifs[rejects->count++] = motif.data;
+	return true;
+}
+
+static const char *
+rejects_motif_of(void *context, long line)
+{
+	const RejectLines *rejects = context;
+	int low = 0, high = rejects->count - 1;
+
+	while (low <= high)
+	{
+		int mid = (low + high) / 2;
+
+		if (rejects->lines[mid] == line)
+			return rejects->motifs[mid];
+		if (rejects->lines[mid] < line)
+			low = mid + 1;
+		else
+			high = mid - 1;
+	}
+	return NULL;
+}
+
+/*
+ * A JSON sender gets its own objects back, each rejected line with "ligne" and "motif",
+ * in the file's own shape: corrected, it goes back in the box as it is.
+ */
+static bool
+rejects_write_json(Db *db, const char *source_path, const ImportResult *result, FILE *out)
+{
+	RejectLines rejects = {.result = result};
+	char lot[32];
+
+	snprintf(lot, sizeof(lot), "%lld", result->lot_id);
+
+	const char *params[] = {lot};
+	bool ok = db_query(db, "SELECT coalesce(contenu, ''), ligne, coalesce(colonne, ''), motif "
+					   "FROM rejet WHERE lot_id = $1 ORDER BY ligne, motif", 1, params,
+					   rejects_collect, &rejects, NULL) &&
+		json_rejects_write(source_path, result->json_array, rejects_motif_of, &rejects, out);
+
+	for (int i = 0; i < rejects.count; i++)
+		free(rejects.motifs[i]);
+	free(rejects.motifs);
+	free(rejects.lines);
+	return ok;
+}
+
 bool
 rejects_file_write(Db *db, const char *source_path, const ImportResult *result,
 				   const char *out_path)
@@ -196,7 +298,18 @@ rejects_file_write(Db *db, const char *source_path, const ImportResult *result,
 
 	if (result->json)
 	{
-		fputs("\xEF\xBB\xBFligne;colonne;motif;contenu\n", writer.out);
+		if (!rejects_write_json(db, source_path, result, writer.out))
+		{
+			log_error("impossible d'écrire %s", out_path);
+			safe_file_abort(&file);
+			return false;
+		}
+		return safe_file_commit(&file);
+	}
+	else if (result->xlsx)
+	{
+		/* a workbook's rows come back as CSV for Excel: its header row, then the rows */
+		fprintf(writer.out, "\xEF\xBB\xBF%s;ligne;colonne;motif\n", result->source_header);
 		ok = true;
 	}
 	else

@@ -4,7 +4,7 @@
 # Usage: scripts/install-deps.sh [PACKAGE...]   (the longer checks pass their own packages)
 set -eu
 
-DEFAULT_PACKAGES="build-essential pkg-config libpq-dev postgresql libcsv-dev libcjson-dev check libssl-dev libxlsxwriter-dev libmicrohttpd-dev openssl python3 unzip libxml2-utils"
+DEFAULT_PACKAGES="build-essential pkg-config libpq-dev postgresql libcsv-dev libcjson-dev check libssl-dev libxlsxwriter-dev libmicrohttpd-dev libzip-dev libexpat1-dev openssl python3 unzip libxml2-utils"
 
 PACKAGES=${*:-$DEFAULT_PACKAGES}
 

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "attribute.h"
@@ -21,8 +22,10 @@
 #include "inbox.h"
 #include "log.h"
 #include "profile.h"
+#include "recognise.h"
 #include "rejects_file.h"
 #include "safe_file.h"
+#include "strbuf.h"
 
 /* Moves a processed file into DIR/traites/, never overwriting an earlier one. */
 static bool
@@ -58,22 +61,76 @@ batch_import_one(Session *session, const char *home, const InboxFile *file, bool
 	ImportOptions options = {.kind = file->kind, .path = file->path, .strict = strict,
 	.max_reported = 20, .defer_attribution = true};
 
+	StrBuf errors = {0};
+
 	outcome->file = file;
-	if (file->profile[0])
+	/* why a file is refused goes to the compte-rendu too, not only to the terminal */
+	log_capture(&errors, false);
+	if (file->profile[0] &&
+		(!profile_load(file->profile, home, &profile) || strcmp(profile.kind->name, file->kind) != 0))
 	{
-		if (!profile_load(file->profile, home, &profile) || strcmp(profile.kind->name, file->kind) != 0)
-		{
-			if (profile.kind && strcmp(profile.kind->name, file->kind) != 0)
-				log_error("%s : le profil %s décrit des fichiers %s", file->name, file->profile,
-						  profile.kind->name);
-			outcome->status = IMPORT_FILE_REJECTED;
-			profile_free(&profile);
-			return;
-		}
-		options.profile = &profile;
+		if (profile.kind && strcmp(profile.kind->name, file->kind) != 0)
+			log_error("%s : le profil %s décrit des fichiers %s", file->name, file->profile,
+					  profile.kind->name);
+		outcome->status = IMPORT_FILE_REJECTED;
 	}
-	outcome->status = import_file(&session->db, &options, &outcome->result);
+	else
+	{
+		options.profile = file->profile[0] ? &profile : NULL;
+		outcome->status = import_file(&session->db, &options, &outcome->result);
+	}
+	log_capture(NULL, false);
+	snprintf(outcome->reason, sizeof(outcome->reason), "%s", errors.data ? errors.data : "");
+	strbuf_free(&errors);
 	profile_free(&profile);
+}
+
+/*
+ * Writes the compte-rendu of this run under its own dated name, then the same text as
+ * compte-rendu.txt, the latest one; prints the dated path.
+ */
+static bool
+batch_write_report(Db *db, const char *dir, const BatchOutcome *outcomes, int done,
+				   const Inbox *inbox)
+{
+	char *text = NULL;
+	size_t length = 0;
+	FILE *memory = open_memstream(&text, &length);
+	bool ok = memory != NULL && compte_rendu_write(db, dir, outcomes, done, inbox->skipped, memory);
+
+	if (memory)
+	{
+		compte_rendu_write_left(inbox, memory);
+		compte_rendu_write_refused(inbox, memory);
+		ok = fclose(memory) == 0 && ok;
+	}
+
+	char dated[PATH_MAX], latest[PATH_MAX], stamp[32];
+	time_t now = time(NULL);
+	struct tm local;
+
+	localtime_r(&now, &local);
+	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H%M", &local);
+	ok = ok && str_format(dated, sizeof(dated), "%s/compte-rendu-%s.txt", dir, stamp) &&
+		str_format(latest, sizeof(latest), "%s/compte-rendu.txt", dir);
+	/* two runs within a minute: the second gets -2, -3… */
+	for (int n = 2; ok && access(dated, F_OK) == 0 && n < 100; n++)
+		ok = str_format(dated, sizeof(dated), "%s/compte-rendu-%s-%d.txt", dir, stamp, n);
+	/* written beside, then renamed: never through a link left in the box */
+	for (int i = 0; ok && i < 2; i++)
+	{
+		const char *path = i == 0 ? dated : latest;
+		SafeFile report = {0};
+
+		ok = safe_file_begin(&report, path) && fwrite(text, 1, length, report.out) == length;
+		ok = ok ? safe_file_commit(&report) : (safe_file_abort(&report), false);
+		if (!ok)
+			log_error("impossible d'écrire %s", path);
+	}
+	if (ok)
+		printf("compte rendu : %s\n", dated);
+	free(text);
+	return ok;
 }
 
 /*
@@ -117,8 +174,10 @@ batch_run(int argc, char **argv)
 	static const struct option options[] = {
 		{"strict", no_argument, NULL, 's'},
 		{"max-fichiers", required_argument, NULL, 'm'},
+		{"profils", required_argument, NULL, 'p'},
 		{NULL, 0, NULL, 0}
 	};
+	const char *profiles_dir = NULL;
 	const char *command = "clause batch";
 	bool strict = false;
 	int max_files = -1;
@@ -129,6 +188,8 @@ batch_run(int argc, char **argv)
 	{
 		if (opt == 's')
 			strict = true;
+		else if (opt == 'p')
+			profiles_dir = optarg;
 		else if (opt == 'm')
 		{
 			char *end = NULL;
@@ -147,11 +208,19 @@ batch_run(int argc, char **argv)
 	const char *dir = argv[optind];
 	char home[PATH_MAX];
 	Inbox inbox = {0};
+	SenderProfiles profiles = {0};
 
-	if (!session_home_dir(home, sizeof(home)) || !inbox_scan(dir, &inbox))
+	if (!session_home_dir(home, sizeof(home)) ||
+		!recognise_load_profiles(&profiles, home, profiles_dir) ||
+		!inbox_scan(dir, &profiles, &inbox))
+	{
+		recognise_free_profiles(&profiles);
+		inbox_free(&inbox);
 		return EXIT_CODE_USAGE;
+	}
+	recognise_free_profiles(&profiles);
 
-	if (inbox.count == 0)
+	if (inbox.count == 0 && inbox.nleft == 0)
 	{
 		/* keep the last compte-rendu: it describes the last files received */
 		printf("%s : aucun fichier à traiter\n", dir);
@@ -200,8 +269,10 @@ batch_run(int argc, char **argv)
 
 		if (outcome->result.rows_rejected > 0 && outcome->status != IMPORT_ALREADY_DONE)
 		{
-			snprintf(outcome->rejects_path, sizeof(outcome->rejects_path), "%s/traites/%.*s.rejets.csv",
-					 dir, (int) (strrchr(file->name, '.') - file->name), file->name);
+			/* a JSON sender gets JSON back; the others a CSV their spreadsheet opens */
+			snprintf(outcome->rejects_path, sizeof(outcome->rejects_path), "%s/traites/%.*s.rejets.%s",
+					 dir, (int) (strrchr(file->name, '.') - file->name), file->name,
+					 outcome->result.json ? "json" : "csv");
 			char done_dir[PATH_MAX];
 
 			snprintf(done_dir, sizeof(done_dir), "%s/traites", dir);
@@ -212,25 +283,10 @@ batch_run(int argc, char **argv)
 		outcome->moved = batch_move(dir, file, moved, sizeof(moved));
 	}
 
-	bool ok = outcomes != NULL && batch_attribute(&session.db, outcomes, done);
+	bool ok = outcomes != NULL && (done == 0 || batch_attribute(&session.db, outcomes, done));
 
 	if (ok)
-	{
-		char report_path[PATH_MAX];
-
-		SafeFile report = {0};
-
-		ok = str_format(report_path, sizeof(report_path), "%s/compte-rendu.txt", dir) &&
-			safe_file_begin(&report, report_path) &&
-			compte_rendu_write(&session.db, dir, outcomes, done, inbox.skipped, report.out);
-		if (ok)
-			compte_rendu_write_refused(&inbox, report.out);
-		ok = ok ? safe_file_commit(&report) : (safe_file_abort(&report), false);
-		if (ok)
-			printf("compte rendu : %s\n", report_path);
-		else
-			log_error("impossible d'écrire %s", report_path);
-	}
+		ok = batch_write_report(&session.db, dir, outcomes, done, &inbox);
 	if (!ok && exit_code == EXIT_CODE_OK)
 		exit_code = EXIT_CODE_DATABASE;
 	if (count < inbox.count)
@@ -245,18 +301,27 @@ batch_run(int argc, char **argv)
 
 const Command COMMAND_BATCH = {
 	"batch", "traite la boîte du mois : tous les fichiers d'un dossier, puis un compte rendu",
-	"clause batch [--strict] [--max-fichiers N] DOSSIER",
-	"Chaque fichier est nommé NATURE[--PROFIL][_libre].csv ou .json, par exemple\n"
-	"heures--etti-idees-bordeaux_2022-01.csv (nature heures, profil etti-idees-bordeaux) ;\n"
-	"ou bien DOSSIER/manifest.json les liste : [{\"fichier\": …, \"nature\": …, \"profil\": …}].\n"
+	"clause batch [--strict] [--max-fichiers N] [--profils DOSSIER_PROFILS] DOSSIER",
+	"Les fichiers gardent le nom que l'expéditeur leur a donné : chacun est reconnu à son\n"
+	"en-tête, par le profil (de profiles/ et de --profils) dont il contient toutes les\n"
+	"colonnes, ou par les colonnes canoniques d'une nature. Un fichier reconnu par aucun\n"
+	"profil ou par plusieurs reste dans la boîte, avec la raison dans le compte rendu\n"
+	"(le motif « fichiers » d'un profil départage). Le nom NATURE[--PROFIL][_libre].csv\n"
+	"(ou .xlsx, .json), par exemple heures--etti-idees-bordeaux_2022-01.csv, ou\n"
+	"DOSSIER/manifest.json ([{\"fichier\": …, \"nature\": …, \"profil\": …}]) imposent la\n"
+	"nature et le profil ; une entrée du manifeste déjà dans traites/ est dite déjà traitée.\n"
 	"Ordre : donneurs, entreprises, operations, marches, participants, conventions, heures,\n"
 	"puis par nom. Chaque fichier est chargé en une transaction, puis déplacé dans\n"
 	"DOSSIER/traites/ ; ses lignes rejetées vont dans traites/NOM.rejets.csv (lignes telles\n"
 	"qu'envoyées suivies de ligne;colonne;motif, dans le séparateur et l'encodage du fichier).\n"
 	"Un fichier refusé en entier reste dans la boîte. Ensuite les heures sont attribuées une\n"
-	"fois et DOSSIER/compte-rendu.txt est écrit. Relancer sur les mêmes fichiers ne change rien ;\n"
+	"fois et le compte rendu de ce passage est écrit dans DOSSIER/compte-rendu-AAAA-MM-JJTHHMM.txt,\n"
+	"copié dans DOSSIER/compte-rendu.txt (le dernier) ; il liste aussi les fichiers refusés et\n"
+	"laissés dans la boîte, avec leur motif. Code de sortie 2 quand un fichier reste dans la\n"
+	"boîte ou a des lignes rejetées. Relancer sur les mêmes fichiers ne change rien ;\n"
 	"après une interruption, relancer termine le reste.\n"
 	"\nOptions :\n"
+	"  --profils DOSSIER  des profils à essayer en plus de ceux de profiles/\n"
 	"  --strict           une ligne rejetée refuse tout son fichier\n"
 	"  --max-fichiers N   traiter au plus N fichiers (les autres restent dans la boîte)\n",
 	batch_run, NULL

@@ -146,8 +146,10 @@ import_run(int argc, char **argv)
 					import.format = IMPORT_FORMAT_CSV;
 				else if (strcmp(optarg, "json") == 0)
 					import.format = IMPORT_FORMAT_JSON;
+				else if (strcmp(optarg, "xlsx") == 0)
+					import.format = IMPORT_FORMAT_XLSX;
 				else
-					return cli_usage_error("clause import", "format inconnu « %s » (csv ou json)", optarg);
+					return cli_usage_error("clause import", "format inconnu « %s » (csv, xlsx ou json)", optarg);
 				break;
 			default:
 				return cli_usage_error("clause import", "option inconnue « %s »", argv[optind - 1]);
@@ -221,7 +223,7 @@ import_run(int argc, char **argv)
 
 const Command COMMAND_IMPORT = {
 	"import", "importe des fichiers (un lot par fichier)",
-	"clause import [--strict] [--sans-attribution] [--profile NOM] [--format csv|json] NATURE FICHIER...",
+	"clause import [--strict] [--sans-attribution] [--profile NOM] [--format csv|xlsx|json] NATURE FICHIER...",
 	"Natures : donneurs, entreprises, operations, marches, participants, conventions, heures,\n"
 	"contrats (contrats de travail : participant, employeur, marché, type, début, fin prévue,\n"
 	"fin réelle, heures hebdomadaires, métier, motif de fin ; mis à jour par clé participant,\n"
@@ -239,6 +241,9 @@ const Command COMMAND_IMPORT = {
 	"importé (même SHA-256) ne change rien. Les heures sont ré-attribuées à chaque import.\n"
 	"Fichiers JSON (extension .json ou --format json) : un tableau d'objets aux noms de\n"
 	"champs canoniques, ou {\"NATURE\": [...]}, lus en flux.\n"
+	"Classeurs Excel (.xlsx, ou --format xlsx) : la première feuille, en-tête en première\n"
+	"ligne, lue en flux ; les cellules de date donnent des dates. Un ancien .xls est refusé\n"
+	"avec la marche à suivre (l'enregistrer en .xlsx).\n"
 	"Un profil (profiles/NOM.json) décrit le fichier d'un expéditeur : colonnes, constantes,\n"
 	"valeurs, encodage, lignes de titre et de total, participants retrouvés par nom,\n"
 	"semaines cumulées en mois. Voir clause profile check.\n"
@@ -246,7 +251,7 @@ const Command COMMAND_IMPORT = {
 	"  --strict          une seule ligne rejetée refuse tout le fichier\n"
 	"  --max-rejets N    nombre de lignes rejetées affichées (100 par défaut)\n"
 	"  --profile NOM     lire le fichier avec le profil NOM (ou un chemin vers un .json)\n"
-	"  --format F        csv ou json (sinon d'après l'extension)\n"
+	"  --format F        csv, xlsx ou json (sinon d'après le contenu et l'extension)\n"
 	"  --sans-attribution  charger sans attribuer : les lots restent « à attribuer » et\n"
 	"                    la prochaine attribution (clause attribute ou l'import suivant)\n"
 	"                    les reprend ; pour enchaîner de gros fichiers\n",

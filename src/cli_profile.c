@@ -2,7 +2,10 @@
  * clause profile check NAME FILE: shows how a sender's file maps onto the canonical
  * fields through its profile, row by row, without writing anything.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +17,8 @@
 #include "log.h"
 #include "participant_index.h"
 #include "profile.h"
+#include "profile_draft.h"
+#include "xlsx_reader.h"
 
 typedef struct CheckState
 {
@@ -128,9 +133,20 @@ profile_check_run(int argc, char **argv)
 	ProfileMapper mapper = {.profile = &profile, .next = check_on_record, .next_context = &state,
 	.lookup = participant_index_lookup, .lookup_context = &index};
 	const char *path = argv[optind + 1];
-	bool ok;
+	bool xlsx = false;
+	bool ok = profile.json || source_pick(path, path, profile.xlsx, &xlsx);
 
-	if (profile.json)
+	if (!ok)
+		;
+	else if (xlsx)
+	{
+		printf("fichier %s : classeur Excel, feuille %s%s%s\n", path,
+			   profile.sheet ? "« " : "", profile.sheet ? profile.sheet : "la première",
+			   profile.sheet ? " »" : "");
+		mapper.delimiter = ';';
+		ok = xlsx_reader_run(path, path, profile.sheet, profile_mapper_on_record, &mapper);
+	}
+	else if (profile.json)
 	{
 		JsonLayout layout;
 
@@ -153,6 +169,17 @@ profile_check_run(int argc, char **argv)
 		csv_reader_close(&reader);
 	}
 	ok = ok && profile_mapper_finish(&mapper);
+	if (ok && !mapper.header_done)
+	{
+		log_error("%s : aucun en-tête trouvé après %d ligne%s de titre : fichier vide, ou "
+				  "« lignes_titre » trop grand", path, profile.title_lines, fr_s(profile.title_lines));
+		ok = false;
+	}
+	else if (ok && state.rows == 0)
+	{
+		log_error("%s : aucune ligne de données après l'en-tête", path);
+		ok = false;
+	}
 	printf("%lld ligne%s de données : %lld valide%s, %lld rejetée%s ; %lld ligne%s de titre et "
 		   "%lld de total ignorée%s (rien n'a été écrit)\n", state.rows, fr_s(state.rows),
 		   state.valid, fr_s(state.valid), state.rejected, fr_s(state.rejected),
@@ -180,7 +207,95 @@ static const Command PROFILE_CHECK = {
 	profile_check_run, NULL
 };
 
-static const Command *const PROFILE_SUBCOMMANDS[] = {&PROFILE_CHECK, NULL};
+/* Writes text to path, never over an existing file (O_EXCL), readable by its owner and group. */
+static bool
+write_new_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0640);
+
+	if (fd < 0)
+	{
+		log_error("%s : écriture impossible : %s", path,
+				  errno == EEXIST ? "le fichier existe déjà (choisissez un autre nom)" : log_strerror(errno));
+		return false;
+	}
+
+	FILE *out = fdopen(fd, "w");
+	bool ok = out != NULL && fputs(text, out) >= 0;
+
+	if (out == NULL)
+		close(fd);
+	else if (fclose(out) != 0)
+		ok = false;
+	if (!ok)
+		log_error("%s : écriture impossible", path);
+	return ok;
+}
+
+static int
+profile_draft_run(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{"nom", required_argument, NULL, 'n'},
+		{"output", required_argument, NULL, 'o'},
+		{NULL, 0, NULL, 0}
+	};
+	const char *command = "clause profile draft";
+	const char *name = "nouvel-expediteur";
+	const char *output = NULL;
+	int opt;
+
+	cli_getopt_reset();
+	while ((opt = getopt_long(argc, argv, "o:", options, NULL)) != -1)
+	{
+		if (opt == 'n')
+			name = optarg;
+		else if (opt == 'o')
+			output = optarg;
+		else
+			return cli_usage_error(command, "option inconnue « %s »", argv[optind - 1]);
+	}
+	if (argc - optind != 1)
+		return cli_usage_error(command, "précisez le fichier de l'expéditeur");
+
+	StrBuf json = {0};
+	StrBuf notes = {0};
+	bool ok = profile_draft(argv[optind], name, &json, &notes);
+
+	if (ok)
+	{
+		if (output)
+			ok = write_new_file(output, json.data);
+		else
+			fputs(json.data, stdout);
+	}
+	if (ok)
+	{
+		fprintf(stderr, "À relire avant usage :\n%s", notes.data ? notes.data : "");
+		fprintf(stderr, "Puis vérifiez : clause profile check %s %s\n", output ? output : "PROFIL.json",
+				argv[optind]);
+	}
+	strbuf_free(&json);
+	strbuf_free(&notes);
+	return ok ? EXIT_CODE_OK : EXIT_CODE_REJECTED;
+}
+
+static const Command PROFILE_DRAFT = {
+	"draft", "propose un profil d'après l'en-tête du fichier d'un expéditeur",
+	"clause profile draft [--nom NOM] [-o PROFIL.json] FICHIER",
+	"Lit les premières lignes de FICHIER (CSV ou .xlsx) : encodage, séparateur, lignes de\n"
+	"titre, lignes de total, et reconnaît ses colonnes aux noms que les expéditeurs leur\n"
+	"donnent (« Heures payées », « Nb d'heures », « Réf. marché », « N° SIRET »,\n"
+	"« Semaine du »…). Écrit le profil proposé (JSON) sur la sortie, ou dans PROFIL.json\n"
+	"(jamais par-dessus un fichier existant), et dit ce qu'il faut relire ou compléter.\n"
+	"Ensuite : clause profile check PROFIL.json FICHIER, puis déposez le fichier dans la boîte.\n"
+	"\nOptions :\n"
+	"  --nom NOM          le nom du profil (nouvel-expediteur par défaut)\n"
+	"  -o, --output F     écrire le profil dans F\n",
+	profile_draft_run, NULL
+};
+
+static const Command *const PROFILE_SUBCOMMANDS[] = {&PROFILE_CHECK, &PROFILE_DRAFT, NULL};
 
 const Command COMMAND_PROFILE = {
 	"profile", "profils des fichiers des expéditeurs (ETTI, entreprises, SIAE)",

@@ -9,8 +9,11 @@
 #include <stdlib.h>
 
 #include "log.h"
+#include "strbuf.h"
 
 static LogLevel current_level = LOG_LEVEL_NOTICE;
+static StrBuf *capture_sink;	/* errors also kept here (log_capture) */
+static bool capture_mute;
 
 static const char *level_prefix[] = {
 	[LOG_LEVEL_DEBUG] = "debug: ",
@@ -89,7 +92,18 @@ log_message(LogLevel level, const char *fmt, ...)
 	char buffer[2048];
 	char *text = buffer;
 
-	if (level < current_level)
+	if (capture_sink && level == LOG_LEVEL_ERROR)
+	{
+		char message[1024];
+
+		va_start(args, fmt);
+		vsnprintf(message, sizeof(message), fmt, args);
+		va_end(args);
+		if (capture_sink->len > 0)
+			strbuf_puts(capture_sink, " ; ");
+		strbuf_puts(capture_sink, message);
+	}
+	if (level < current_level || (capture_sink && capture_mute))
 		return;
 
 	va_start(args, fmt);
@@ -117,6 +131,13 @@ log_message(LogLevel level, const char *fmt, ...)
 	fputc('\n', stderr);
 	if (text != buffer)
 		free(text);
+}
+
+void
+log_capture(StrBuf *sink, bool mute)
+{
+	capture_sink = sink;
+	capture_mute = mute;
 }
 
 const char *

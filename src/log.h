@@ -6,6 +6,7 @@
 #define CLAUSE_LOG_H
 
 #include <stddef.h>
+#include <stdbool.h>
 
 typedef enum
 {
@@ -21,6 +22,15 @@ LogLevel log_get_level(void);
 
 void log_message(LogLevel level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+struct StrBuf;
+
+/*
+ * While sink is not NULL, every error message is also appended to it ("a ; b"), so that
+ * a caller can write down why a file was refused; mute: nothing goes to stderr.
+ * log_capture(NULL, false) ends it.
+ */
+void log_capture(struct StrBuf *sink, bool mute);
 
 /* French text for the system errors users meet (missing file, permission…). */
 const char *log_strerror(int errnum);

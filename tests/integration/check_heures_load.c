@@ -70,9 +70,9 @@ START_TEST(test_unknown_reference_rejected_with_its_row)
 	ck_assert_int_eq(result.rows_loaded, 1);
 	ck_assert_int_eq(result.rows_rejected, 3);
 	ck_assert_str_eq(testdb_text("SELECT string_agg(colonne || ' ' || motif, ' | ' ORDER BY ligne) FROM rejet"),
-					 "participant_id participant inconnu « P999 » (importez-le d'abord) | "
-					 "employeur_siret employeur inconnu (SIRET 55208131766522, importez-le dans "
-					 "entreprises) | marche_id marché inconnu « M999 » (importez-le d'abord)");
+					 "participant_id participant inconnu « P999 » : vérifiez son identifiant | "
+					 "employeur_siret employeur (SIRET) inconnu « 55208131766522 » : vérifiez le SIRET | "
+					 "marche_id marché inconnu « M999 » : vérifiez la référence du marché");
 	/* the rejected row is kept as the sender wrote it, for the corrected file */
 	ck_assert_str_eq(testdb_text("SELECT contenu FROM rejet WHERE ligne = 2"),
 					 "P999;33100001000016;M1;2021-01;10;0;cdi;embauche_directe");

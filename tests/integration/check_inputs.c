@@ -196,7 +196,9 @@ START_TEST(test_inbox_interrupted_then_completed)
 	ck_assert_int_eq(testdb_run("batch tests/tmp/boite-interrompue"), 2);
 	ck_assert_int_eq(testdb_count("SELECT count(*) FROM lot_import WHERE nature = 'heures'"), 3);
 	ck_assert_int_eq(count_files("tests/tmp/boite-interrompue/heures--*"), 0);
-	ck_assert_int_eq(count_files("tests/tmp/boite-interrompue/traites/*.rejets.csv"), 3);
+	/* the JSON sender's rejects come back as JSON */
+	ck_assert_int_eq(count_files("tests/tmp/boite-interrompue/traites/*.rejets.csv"), 2);
+	ck_assert_int_eq(count_files("tests/tmp/boite-interrompue/traites/*.rejets.json"), 1);
 	ck_assert_int_eq(count_files("tests/tmp/boite-interrompue/compte-rendu.txt"), 1);
 	ck_assert_double_eq_tol(testdb_number("SELECT sum(heures_total) FROM v_ligne WHERE credite AND mois = '2022-01-01'"),
 							606.17, 0.001);
@@ -232,12 +234,13 @@ START_TEST(test_reject_file_corrected_and_sent_back)
 	fresh_inbox(dir);
 	ck_assert_int_eq(testdb_run("batch tests/tmp/boite-corrigee"), 2);
 
-	/* the reject file: the ETTI's own header (Windows-1252) + ligne;colonne;motif */
+	/* the reject file: the ETTI's own header (Windows-1252) + ligne;colonne;motif, the
+	 * column named as the ETTI names it */
 	char *rejects = read_file("tests/tmp/boite-corrigee/traites/heures--etti-idees-bordeaux_2022-01.rejets.csv");
 
 	ck_assert_ptr_nonnull(strstr(rejects, "Heures formation;Contrat;ligne;colonne;motif\r\n"));
 	ck_assert_ptr_nonnull(strstr(rejects, "Pr\xe9nom"));	/* still Windows-1252 */
-	ck_assert_ptr_nonnull(strstr(rejects, ";abc;0,00;Int\xe9rim;9;heures;nombre invalide"));
+	ck_assert_ptr_nonnull(strstr(rejects, ";abc;0,00;Int\xe9rim;9;Heures pay\xe9" "es;nombre invalide"));
 
 	/* the sender fixes the hours, drops the unknown person, and corrects José's month */
 	char corrected[65536];
