@@ -379,7 +379,8 @@ inbox_scan(const char *dir, const SenderProfiles *profiles, Inbox *inbox)
 			ok = inbox_place(dir, profiles, inbox, entry->d_name);
 	}
 	closedir(folder);
-	qsort(inbox->files, (size_t) inbox->count, sizeof(InboxFile), inbox_compare);
+	if (inbox->count > 1)		/* qsort of a NULL array is undefined, even empty */
+		qsort(inbox->files, (size_t) inbox->count, sizeof(InboxFile), inbox_compare);
 	return ok;
 }
 

@@ -60,7 +60,8 @@ load_folder(SenderProfiles *set, const char *dir, bool must_exist)
 			count++;
 	}
 	closedir(folder);
-	qsort(names, (size_t) count, sizeof(char *), compare_names);
+	if (count > 1)				/* qsort of a NULL array is undefined, even empty */
+		qsort(names, (size_t) count, sizeof(char *), compare_names);
 	for (int i = 0; i < count; i++)
 	{
 		char path[PATH_MAX];
