@@ -64,19 +64,29 @@ masquee AS (         -- breakdowns whose masked cells the others would give away
 seconde AS (         -- the smallest other shown cell of each, not zero if possible; never
                      -- contrats_deduits, which is in two breakdowns (hiding it for one
                      -- would leave it alone in the other)
-    SELECT DISTINCT ON (c.niveau, c.groupe_id, c.partition) c.niveau, c.groupe_id, c.cle
+    SELECT DISTINCT ON (c.niveau, c.groupe_id, c.partition) c.niveau, c.groupe_id, c.partition, c.cle
     FROM cellule c
     JOIN masquee m ON m.niveau = c.niveau AND m.groupe_id = c.groupe_id AND m.partition = c.partition
     WHERE NOT c.masque AND c.cle <> 'contrats_deduits'
     ORDER BY c.niveau, c.groupe_id, c.partition, c.valeur = 0, c.valeur, c.cle),
+sans_bornes AS (     -- no other cell left to hide (participants 4, femmes and hommes both
+                     -- "< 3": two each): the masked cells lose their bound, shown secret
+    SELECT c.niveau, c.groupe_id, c.cle
+    FROM cellule c
+    JOIN masquee m ON m.niveau = c.niveau AND m.groupe_id = c.groupe_id AND m.partition = c.partition
+    WHERE c.masque
+      AND NOT EXISTS (SELECT 1 FROM seconde s WHERE s.niveau = m.niveau AND s.groupe_id = m.groupe_id
+                                                AND s.partition = m.partition)),
 decision AS (        -- joins, not a subquery per row: a national year has 10^5 rows
     SELECT b.*,
            (p.groupe_id IS NOT NULL AND b.rubrique <> 'heures' AND b.cle <> 'participants')
-           OR s.cle IS NOT NULL AS cache
+           OR s.cle IS NOT NULL OR n.cle IS NOT NULL AS cache
     FROM brut b
     LEFT JOIN petit p ON p.niveau = b.niveau AND p.groupe_id = b.groupe_id
     LEFT JOIN (SELECT DISTINCT niveau, groupe_id, cle FROM seconde) s
-           ON s.niveau = b.niveau AND s.groupe_id = b.groupe_id AND s.cle = b.cle)
+           ON s.niveau = b.niveau AND s.groupe_id = b.groupe_id AND s.cle = b.cle
+    LEFT JOIN (SELECT DISTINCT niveau, groupe_id, cle FROM sans_bornes) n
+           ON n.niveau = b.niveau AND n.groupe_id = b.groupe_id AND n.cle = b.cle)
 SELECT d.niveau, d.niveau_rang, d.groupe_id, d.groupe_libelle, d.groupe_detail, d.rubrique, d.rang,
        d.cle, d.libelle, d.unite, CASE WHEN d.cache THEN NULL ELSE d.valeur END, d.personnes,
        d.masque OR d.cache, d.cache

@@ -220,9 +220,11 @@ assert_no_complement(const char *donneur)
 			 " HAVING count(*) FILTER (WHERE p.masque) >= 1 AND NOT bool_or(p.secret) "
 			 "  AND (count(*) FILTER (WHERE p.masque) = 1 "
 			 "   OR t.valeur - coalesce(sum(p.valeur), 0) <= count(*) FILTER (WHERE p.masque) "
-			 "   OR t.valeur - coalesce(sum(p.valeur), 0) >= 2 * count(*) FILTER (WHERE p.masque))) "
-			 "SELECT count(*) FROM trouve", donneur);
-	ck_assert_int_eq(testdb_count(sql), 0);
+			 "   OR t.valeur - coalesce(sum(p.valeur), 0) >= "
+			 "      ((SELECT valeur FROM parametre WHERE cle = 'seuil_masquage') - 1) * count(*) FILTER (WHERE p.masque))) "
+			 "SELECT coalesce(string_agg(niveau || ' ' || groupe_id || ' ' || partition, ', '), 'aucune') "
+			 "FROM trouve", donneur);
+	ck_assert_str_eq(testdb_text(sql), "aucune");
 
 	snprintf(sql, sizeof(sql),
 			 "WITH i AS (SELECT * FROM impact('%s')) "
@@ -252,13 +254,21 @@ START_TEST(test_no_complement_reports_data)
 }
 END_TEST
 
-/* With contracts sent (the data set of check_contrats): their lengths and ends too. */
+/* With contracts sent (the data set of check_contrats): their lengths and ends too,
+ * under thresholds 3 to 6. */
 START_TEST(test_no_complement_contracts_data)
 {
 	testdb_load_reports();
 	ck_assert_int_eq(testdb_import("contrats", "tests/data/contrats/contrats_impact.csv", false, NULL), IMPORT_LOADED);
 	ck_assert_int_gt(testdb_count("SELECT count(*) FROM impact_calcul('BM') WHERE masque AND rubrique = 'contrats_fin'"), 0);
-	assert_no_complement("BM");
+	for (int seuil = 3; seuil <= 6; seuil++)
+	{
+		char sql[128];
+
+		snprintf(sql, sizeof(sql), "UPDATE parametre SET valeur = %d WHERE cle = 'seuil_masquage'", seuil);
+		ck_assert(db_exec(testdb(), sql));
+		assert_no_complement("BM");
+	}
 }
 END_TEST
 
