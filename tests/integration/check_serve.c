@@ -448,7 +448,7 @@ START_TEST(test_pages_per_group)
 
 	/* the facilitateur: its month, never a donneur's page nor the director's */
 	logged_in("web_t_fac", fac, sizeof(fac));
-	const char *fac_pages[] = {"/boite", "/suivi", "/lignes", "/lots"};
+	const char *fac_pages[] = {"/boite", "/suivi", "/attendus", "/attendus?mois=2021-02", "/lignes", "/lots"};
 
 	for (size_t i = 0; i < sizeof(fac_pages) / sizeof(fac_pages[0]); i++)
 	{
