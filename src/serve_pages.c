@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "attendus.h"
 #include "format_csv.h"
 #include "format_html.h"
 #include "format_xlsx.h"
@@ -50,6 +51,7 @@ nav_write(FILE *out, const WebSession *session)
 	fputs(")</span>\n", out);
 	if (session->group == GROUP_FACILITATEUR)
 		fputs("<a href=\"/boite\">Boîte du mois</a> <a href=\"/suivi\">Suivi</a> "
+			  "<a href=\"/attendus\">Attendus</a> "
 			  "<a href=\"/lignes\">Lignes non comptabilisées</a> <a href=\"/lots\">Lots</a>\n", out);
 	else if (session->group == GROUP_DIRECTEUR)
 		fputs("<a href=\"/avancement\">Tableau de bord des fiches</a> "
@@ -371,28 +373,71 @@ page_observatoire(Request *request, const char *rest)
 	return page_send_report(request, &reply, ok, form);
 }
 
+/* ?mois=AAAA-MM, else the latest month with hours the reader sees; false when invalid. */
+static bool
+page_month(Request *request, char *month, size_t size)
+{
+	const char *asked = request_query(request, "mois");
+	bool isnull = true;
+
+	if (asked)
+	{
+		snprintf(month, size, "%s", asked);
+		return serve_box_month_valid(asked);
+	}
+	return db_query_value(&request->session->db, "SELECT coalesce(to_char(max(mois), 'YYYY-MM'), "
+						  "to_char(current_date, 'YYYY-MM')) FROM ligne_heures", 0, NULL,
+						  month, size, &isnull);
+}
+
+static void
+page_month_form(char *out, size_t size, const char *action, const char *month)
+{
+	snprintf(out, size, "<form class=\"web\" method=\"get\" action=\"%s\"><label>Mois"
+			 "<input name=\"mois\" value=\"%s\" size=\"8\"/></label>"
+			 "<button type=\"submit\">Afficher</button></form>\n", action, month);
+}
+
+/* Who has not sent yet this month (clause report attendus), for the facilitateur. */
+static enum MHD_Result
+page_attendus(Request *request, const char *rest)
+{
+	WebSession *session = request->session;
+	char month[16] = "";
+	AttendusReport report = {0};
+	ReportSources sources = {0};
+	Reply reply = {0};
+	char form[512];
+
+	(void) rest;
+	if (!page_month(request, month, sizeof(month)))
+		return reply_error(request, MHD_HTTP_BAD_REQUEST, "Mois invalide (AAAA-MM).");
+
+	bool ok = attendus_load(&session->db, session->scope, month, &report) &&
+		sources_load_all(&session->db, &sources) && page_report_open(request, &reply);
+
+	ok = ok && attendus_write_html(&report, &sources, reply.out);
+	page_report_close();
+	attendus_free(&report);
+	sources_free(&sources);
+	page_month_form(form, sizeof(form), "/attendus", month);
+	return page_send_report(request, &reply, ok, form);
+}
+
 /* The facilitateur's monthly sheet; ?mois=AAAA-MM, else the latest month with hours. */
 static enum MHD_Result
 page_suivi(Request *request, const char *rest)
 {
 	WebSession *session = request->session;
-	const char *asked = request_query(request, "mois");
 	char month[16] = "";
-	bool isnull = true;
 	SuiviReport report = {0};
 	ReportSources sources = {0};
 	bool unknown = false;
 	Reply reply = {0};
 
 	(void) rest;
-	if (asked && serve_box_month_valid(asked))
-		snprintf(month, sizeof(month), "%s", asked);
-	else if (asked)
+	if (!page_month(request, month, sizeof(month)))
 		return reply_error(request, MHD_HTTP_BAD_REQUEST, "Mois invalide (AAAA-MM).");
-	else if (!db_query_value(&session->db, "SELECT coalesce(to_char(max(mois), 'YYYY-MM'), "
-							 "to_char(current_date, 'YYYY-MM')) FROM ligne_heures", 0, NULL,
-							 month, sizeof(month), &isnull))
-		return page_database_error(request);
 
 	bool ok = suivi_load(&session->db, session->scope, month, &report, &unknown) &&
 		sources_load_all(&session->db, &sources) && page_report_open(request, &reply);
@@ -404,9 +449,7 @@ page_suivi(Request *request, const char *rest)
 
 	char form[512];
 
-	snprintf(form, sizeof(form), "<form class=\"web\" method=\"get\" action=\"/suivi\"><label>Mois"
-			 "<input name=\"mois\" value=\"%s\" size=\"8\"/></label>"
-			 "<button type=\"submit\">Afficher</button></form>\n", month);
+	page_month_form(form, sizeof(form), "/suivi", month);
 	return page_send_report(request, &reply, ok, form);
 }
 
@@ -573,6 +616,7 @@ static const Route ROUTES[] = {
 	{"POST", "/boite/traiter", false, GROUP_FACILITATEUR, true, page_box_run},
 	{"GET", "/boite/", true, GROUP_FACILITATEUR, false, serve_box_file},
 	{"GET", "/suivi", false, GROUP_FACILITATEUR, false, page_suivi},
+	{"GET", "/attendus", false, GROUP_FACILITATEUR, false, page_attendus},
 	{"GET", "/lignes", true, GROUP_FACILITATEUR, false, page_lines},
 	{"GET", "/lots", false, GROUP_FACILITATEUR, false, page_batches},
 	{"GET", "/avancement", false, GROUP_DIRECTEUR, false, page_progress},

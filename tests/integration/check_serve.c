@@ -327,7 +327,13 @@ START_TEST(test_upload)
 	char cookie[128], token[128], path[512];
 	static char body[2 * MAX_BODY];
 	size_t file_len = 0;
-	char *file = testdb_read_file(RULES "/heures_lot2_correctif.csv", &file_len);
+	char *original = testdb_read_file(RULES "/heures_lot2_correctif.csv", &file_len);
+	char file[1024];
+
+	/* one row the importer rejects (negative hours): the box keeps a reject file for it */
+	snprintf(file, sizeof(file), "%sP2;33100001000016;M1;2021-02;-5;0;cdi;embauche_directe\n", original);
+	free(original);
+	file_len = strlen(file);
 	struct stat st;
 	const char *multipart = "Content-Type: multipart/form-data; boundary=XyZ\r\n";
 
@@ -391,7 +397,20 @@ START_TEST(test_upload)
 	ck_assert_int_eq(r.status, 200);
 	ck_assert_ptr_nonnull(strstr(r.body, "heures_2021-02.csv"));
 	response_free(&r);
-	free(file);
+
+	/* the sender's reject file, as a download; never a path out of the box */
+	get("/boite/2021-02/rejets/heures_2021-02.rejets.csv", cookie, &r);
+	ck_assert_int_eq(r.status, 200);
+	ck_assert_ptr_nonnull(strstr(r.headers, "attachment; filename=\"heures_2021-02.rejets.csv\""));
+	ck_assert_msg(strstr(r.body, "P2;33100001000016;M1;2021-02;") != NULL &&
+				  strstr(r.body, "nombre négatif") != NULL, "%s", r.body);
+	response_free(&r);
+	get("/boite/2021-02/rejets/../heures_2021-02.csv", cookie, &r);
+	ck_assert_int_eq(r.status, 404);
+	response_free(&r);
+	get("/boite/2021-02/rejets/compte-rendu.txt", cookie, &r);
+	ck_assert_int_eq(r.status, 404);
+	response_free(&r);
 }
 END_TEST
 
@@ -429,7 +448,7 @@ START_TEST(test_pages_per_group)
 
 	/* the facilitateur: its month, never a donneur's page nor the director's */
 	logged_in("web_t_fac", fac, sizeof(fac));
-	const char *fac_pages[] = {"/boite", "/suivi", "/lignes", "/lots"};
+	const char *fac_pages[] = {"/boite", "/suivi", "/attendus", "/attendus?mois=2021-02", "/lignes", "/lots"};
 
 	for (size_t i = 0; i < sizeof(fac_pages) / sizeof(fac_pages[0]); i++)
 	{
