@@ -1,6 +1,6 @@
 -- Codes written out in French for the reader (suivi, lists, attestation): eligibility
 -- criteria, reasons a line is not credited. Try: SELECT clause.criteres_texte('{jeune,qpv}');
-SET search_path = clause, public;
+SET search_path = clause, pg_temp;
 
 DROP FUNCTION IF EXISTS critere_libelle(text) CASCADE;
 DROP FUNCTION IF EXISTS criteres_texte(text[]) CASCADE;

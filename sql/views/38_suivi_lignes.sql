@@ -1,7 +1,7 @@
 -- The suivi's lines not credited in the month, each with its participant by name (the
 -- facilitateur calls them; never in a donneur's report) and its reason in plain words.
 -- Try: SELECT * FROM clause.suivi_lignes_non_comptabilisees('bordeaux', '2021-11-01');
-SET search_path = clause, public;
+SET search_path = clause, pg_temp;
 
 DROP FUNCTION IF EXISTS suivi_lignes_non_comptabilisees(text, date) CASCADE;
 

@@ -137,6 +137,8 @@ END_TEST
 
 START_TEST(test_attestation_figures)
 {
+	ImportResult result = {0};
+
 	load_december();
 	ck_assert_str_eq(testdb_text("SELECT concat_ws(':', heures_prevues, heures_realisees, heures_travaillees, "
 								 "heures_formation, participants, contrats, plie) FROM attestation_total('MA1', NULL)"),
@@ -155,6 +157,16 @@ START_TEST(test_attestation_figures)
 	/* sources: the timesheets of MA1, its marché, opération, donneur and entreprises files */
 	ck_assert_str_eq(testdb_text("SELECT string_agg(fichier, ',' ORDER BY lot_id) FROM attestation_sources('MA1', NULL)"),
 					 "donneurs.csv,entreprises.csv,operations.csv,marches.csv,heures_2021.csv,heures_2021-12.csv");
+	/*
+	 * Contracts sent (tests/data/contrats/contrats_impact.csv): tied to MA1, Q3 at IIG twice,
+	 * Q1 and Q3 at SGB; Q2's contract at POF on MA2 covers Q2's February line on MA1; Q4
+	 * and Q6 at SGB sent none: one inferred each. SGB 2 + 2, IIG 2, POF 1: 7.
+	 */
+	ck_assert_int_eq(testdb_import("contrats", "tests/data/contrats/contrats_impact.csv", false, &result),
+					 IMPORT_LOADED);
+	ck_assert_int_eq(testdb_count("SELECT contrats FROM attestation_total('MA1', NULL)"), 7);
+	ck_assert_str_eq(testdb_text("SELECT string_agg(siret || ':' || contrats, ' ') FROM attestation_employeurs('MA1', NULL)"),
+					 "33100001000016:4 33100003000014:2 33100002000015:1");
 }
 END_TEST
 
