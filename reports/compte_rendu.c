@@ -51,8 +51,8 @@ print_reason(void *context, const DbRow *row)
 
 	format_fr_number(strtod(db_row_value(row, 2), NULL), 2, hours, sizeof(hours));
 	fputs("  ", section->out);
-	format_write_padded(section->out, db_row_value(row, 0), 22, false);
-	fprintf(section->out, " %6lld ligne%s %12s h\n", lines, fr_s(lines), hours);
+	format_write_padded(section->out, db_row_value(row, 0), 34, false);
+	fprintf(section->out, " %6lld %-6s %12s h\n", lines, lines >= 2 ? "lignes" : "ligne", hours);
 	section->rows++;
 	return true;
 }
@@ -190,7 +190,7 @@ compte_rendu_write(Db *db, const char *dir, const BatchOutcome *outcomes, int co
 	bool ok = true;
 
 	fprintf(out, "\nLignes non comptabilisées de ces lots, par motif\n");
-	ok = db_query(db, "SELECT motif, count(*), sum(heures_total) FROM v_ligne "
+	ok = db_query(db, "SELECT motif_libelle(motif), count(*), sum(heures_total) FROM v_ligne "
 				  "WHERE lot_id = ANY($1::bigint[]) AND motif IS NOT NULL GROUP BY motif ORDER BY motif",
 				  1, params, print_reason, &reasons, NULL);
 	if (ok && reasons.rows == 0)

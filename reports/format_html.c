@@ -594,7 +594,9 @@ suivi_write_html(const SuiviReport *report, const ReportSources *sources, FILE *
 		fputs("</h2>\n", out);
 		if (section->rows == 0)
 		{
-			fputs("<p class=\"note\">(aucun)</p>\n</section>\n", out);
+			fputs("<p class=\"note\">", out);
+			html_escape(out, section->empty);
+			fputs("</p>\n</section>\n", out);
 			continue;
 		}
 		fputs("<table>\n<tr>", out);
@@ -614,7 +616,8 @@ suivi_write_html(const SuiviReport *report, const ReportSources *sources, FILE *
 		}
 		fputs("</table>\n</section>\n", out);
 	}
-	fputs("<p class=\"note\">Participants désignés par leur identifiant pseudonyme. Heures dues : "
+	fputs("<p class=\"note\">Participants désignés par leur nom et leur identifiant : document du "
+		  "facilitateur, à ne pas transmettre aux donneurs d'ordre. Heures dues : "
 		  "heures prévues − heures créditées jusqu'à la fin du mois.</p>\n", out);
 	html_end(out, sources);
 	return !ferror(out);

@@ -624,8 +624,8 @@ bool
 suivi_write_xlsx(const SuiviReport *report, const ReportSources *sources, const char *path)
 {
 	static const char *const sheet_names[SUIVI_SECTIONS] = {
-		"Échéances", "Marchés muets", "Non éligibles", "Non comptabilisées", "Hors contrat",
-		"Contrats sans heures"
+		"Échéances", "Marchés muets", "Non éligibles", "Non comptabilisées", "Lignes du mois",
+		"Hors contrat", "Contrats sans heures"
 	};
 	char title[256], subtitle[256], month[32], extracted[16];
 	lxw_workbook *book;
@@ -657,7 +657,7 @@ suivi_write_xlsx(const SuiviReport *report, const ReportSources *sources, const 
 				suivi_xlsx_cell(sheet, (lxw_row_t) (HEADER_ROW + 1 + r), (lxw_col_t) c, &styles,
 								section->cells[r * section->ncolumns + c], section->numeric[c]);
 		if (section->rows == 0)
-			worksheet_write_string(sheet, HEADER_ROW + 1, 0, "(aucun)", styles.masked);
+			worksheet_write_string(sheet, HEADER_ROW + 1, 0, section->empty, styles.masked);
 		worksheet_freeze_panes(sheet, HEADER_ROW + 1, 1);
 	}
 	xlsx_sources_sheet(book, &styles, title, subtitle, sources);

@@ -11,6 +11,7 @@
 #include "log.h"
 #include "sources.h"
 #include "suivi.h"
+#include "table.h"
 
 static const char *const ECHEANCES_COLUMNS[] = {
 	"marche_id", "intitule", "operation", "attributaire", "date_fin", "jours_restants",
@@ -30,12 +31,12 @@ static const char *const SILENCIEUX_HEADERS[] = {
 static const bool SILENCIEUX_NUMERIC[] = {false, false, false, false, false, false, false};
 
 static const char *const ELIGIBLES_COLUMNS[] = {
-	"participant_id", "premier_mois", "dernier_mois", "lignes", "heures", "date_eligibilite", "criteres"
+	"participant", "premier_mois", "dernier_mois", "lignes", "heures", "date_eligibilite", "criteres"
 };
 static const char *const ELIGIBLES_HEADERS[] = {
 	"Participant", "Premier mois", "Dernier mois", "Lignes", "Heures", "Éligible le", "Critères"
 };
-static const bool ELIGIBLES_NUMERIC[] = {false, false, false, true, true, false, true};
+static const bool ELIGIBLES_NUMERIC[] = {false, false, false, true, true, false, false};
 
 static const char *const MOTIFS_COLUMNS[] = {
 	"motif", "lignes_mois", "heures_mois", "lignes_annee", "heures_annee"
@@ -44,6 +45,14 @@ static const char *const MOTIFS_HEADERS[] = {
 	"Motif", "Lignes du mois", "Heures du mois", "Lignes depuis janvier", "Heures depuis janvier"
 };
 static const bool MOTIFS_NUMERIC[] = {false, true, true, true, true};
+
+static const char *const LIGNES_COLUMNS[] = {
+	"participant", "marche_id", "employeur", "heures", "motif", "fichier", "ligne"
+};
+static const char *const LIGNES_HEADERS[] = {
+	"Participant", "Marché", "Employeur", "Heures", "Motif", "Fichier", "Ligne"
+};
+static const bool LIGNES_NUMERIC[] = {false, false, false, true, false, false, false};
 
 static const char *const HORS_CONTRAT_COLUMNS[] = {
 	"participant_id", "employeur", "marche_id", "mois", "heures", "fichier", "ligne"
@@ -65,35 +74,43 @@ static const struct
 {
 	const char *key;
 	const char *title;
+	const char *empty;
 	const char *sql;
 	int ncolumns;
 	const char *const *columns;
 	const char *const *headers;
 	const bool *numeric;
 } SECTIONS[SUIVI_SECTIONS] = {
-	{"echeances", "Marchés finissant d'ici 3 mois avec des heures dues (les plus urgents d'abord)",
+	{"echeances", "Marchés finissant d'ici 3 mois avec des heures dues (les plus urgents d'abord)", "aucun",
 		"SELECT marche_id, intitule, operation, attributaire, to_char(date_fin, 'YYYY-MM-DD'), jours_restants, "
 		"heures_prevues, heures_realisees, heures_dues FROM suivi_echeances($1, $2::date)",
 	9, ECHEANCES_COLUMNS, ECHEANCES_HEADERS, ECHEANCES_NUMERIC},
-	{"silencieux", "Marchés actifs sans heures déclarées depuis 2 mois",
+	{"silencieux", "Marchés actifs sans heures déclarées depuis 2 mois", "aucun",
 		"SELECT marche_id, intitule, operation, attributaire, to_char(date_debut, 'YYYY-MM-DD'), "
 		"to_char(date_fin, 'YYYY-MM-DD'), coalesce(to_char(dernier_mois, 'YYYY-MM'), '') "
 		"FROM suivi_silencieux($1, $2::date)",
 	7, SILENCIEUX_COLUMNS, SILENCIEUX_HEADERS, SILENCIEUX_NUMERIC},
-	{"non_eligibles", "Participants avec des heures mais sans éligibilité validée",
-		"SELECT participant_id, to_char(premier_mois, 'YYYY-MM'), to_char(dernier_mois, 'YYYY-MM'), lignes, "
-		"heures, coalesce(to_char(date_eligibilite, 'YYYY-MM-DD'), ''), criteres "
-		"FROM suivi_non_eligibles($1, $2::date)",
+	/* participants by name and id: the facilitateur calls them (never a donneur's report) */
+	{"non_eligibles", "Participants avec des heures mais sans éligibilité validée", "aucun",
+		"SELECT p.nom || ' ' || p.prenom || ' (' || s.participant_id || ')', to_char(s.premier_mois, 'YYYY-MM'), "
+		"to_char(s.dernier_mois, 'YYYY-MM'), s.lignes, s.heures, "
+		"coalesce(to_char(s.date_eligibilite, 'YYYY-MM-DD'), ''), criteres_texte(p.criteres) "
+		"FROM suivi_non_eligibles($1, $2::date) s JOIN participant p ON p.id = s.participant_id "
+		"ORDER BY s.heures DESC, s.participant_id",
 	7, ELIGIBLES_COLUMNS, ELIGIBLES_HEADERS, ELIGIBLES_NUMERIC},
-	{"non_comptabilisees", "Lignes non comptabilisées, par motif",
-		"SELECT motif, lignes_mois, heures_mois, lignes_annee, heures_annee "
+	{"non_comptabilisees", "Lignes non comptabilisées, par motif", "aucune",
+		"SELECT motif_libelle(motif), lignes_mois, heures_mois, lignes_annee, heures_annee "
 		"FROM suivi_non_comptabilisees($1, $2::date)",
 	5, MOTIFS_COLUMNS, MOTIFS_HEADERS, MOTIFS_NUMERIC},
-	{"heures_hors_contrat", "Heures hors contrat connu (créditées, mais aucun contrat reçu ne couvre le mois)",
+	{"lignes", "Lignes du mois non comptabilisées, motif en clair", "aucune",
+		"SELECT participant, marche_id, employeur, heures, motif, fichier, ligne "
+		"FROM suivi_lignes_non_comptabilisees($1, $2::date)",
+	7, LIGNES_COLUMNS, LIGNES_HEADERS, LIGNES_NUMERIC},
+	{"heures_hors_contrat", "Heures hors contrat connu (créditées, mais aucun contrat reçu ne couvre le mois)", "aucune",
 		"SELECT participant_id, employeur, marche_id, to_char(mois, 'YYYY-MM'), heures, fichier, ligne "
 		"FROM suivi_hors_contrat($1, $2::date)",
 	7, HORS_CONTRAT_COLUMNS, HORS_CONTRAT_HEADERS, HORS_CONTRAT_NUMERIC},
-	{"contrats_sans_heures", "Contrats sans heures (aucune heure créditée dans leurs mois)",
+	{"contrats_sans_heures", "Contrats sans heures (aucune heure créditée dans leurs mois)", "aucun",
 		"SELECT participant_id, employeur, marche_id, type_contrat, to_char(date_debut, 'YYYY-MM-DD'), "
 		"coalesce(to_char(fin, 'YYYY-MM-DD'), ''), fichier, ligne "
 		"FROM suivi_contrats_sans_heures($1, $2::date)",
@@ -164,6 +181,7 @@ suivi_load(Db *db, const char *plie, const char *month, SuiviReport *report, boo
 
 		section->key = SECTIONS[s].key;
 		section->title = SECTIONS[s].title;
+		section->empty = SECTIONS[s].empty;
 		section->ncolumns = SECTIONS[s].ncolumns;
 		section->columns = SECTIONS[s].columns;
 		section->headers = SECTIONS[s].headers;
@@ -216,66 +234,17 @@ suivi_free(SuiviReport *report)
 	memset(report, 0, sizeof(*report));
 }
 
-/* The cell as shown in text: numbers the French way, dates JJ/MM/AAAA. */
-static void
-cell_text(const SuiviSection *section, int row, int column, char *out, size_t outsize)
-{
-	const char *value = section->cells[row * section->ncolumns + column];
-
-	if (section->numeric[column] && value[0])
-		format_fr_number_max(strtod(value, NULL), 2, out, outsize);
-	else if (strlen(value) == 10 && value[4] == '-')
-		format_fr_date(value, out, outsize);
-	else if (strlen(value) == 7 && value[4] == '-')
-		format_fr_month(value, out, outsize);
-	else
-		snprintf(out, outsize, "%.*s", 40, value);
-}
-
-static void
+/* Each table through the generic writer: long cells wrap, never cut. */
+static bool
 write_section_text(const SuiviSection *section, FILE *out)
 {
-	int widths[SUIVI_MAX_COLUMNS] = {0};
-	char text[128];
+	ReportTable table = {
+		.title = section->title, .empty = section->empty, .ncolumns = section->ncolumns,
+		.headers = section->headers, .numeric = section->numeric, .cells = section->cells,
+		.rows = section->rows
+	};
 
-	fprintf(out, "\n== %s ==\n", section->title);
-	if (section->rows == 0)
-	{
-		fprintf(out, "  (aucun)\n");
-		return;
-	}
-	for (int c = 0; c < section->ncolumns; c++)
-	{
-		widths[c] = format_text_width(section->headers[c]);
-		for (int r = 0; r < section->rows; r++)
-		{
-			cell_text(section, r, c, text, sizeof(text));
-			if (format_text_width(text) > widths[c])
-				widths[c] = format_text_width(text);
-		}
-	}
-	for (int r = -1; r < section->rows; r++)
-	{
-		fputs(" ", out);
-		for (int c = 0; c < section->ncolumns; c++)
-		{
-			const char *value = section->headers[c];
-			int pad;
-
-			if (r >= 0)
-			{
-				cell_text(section, r, c, text, sizeof(text));
-				value = text;
-			}
-			pad = widths[c] - format_text_width(value);
-			fputs(" ", out);
-			if (section->numeric[c])
-				fprintf(out, "%*s%s", pad, "", value);
-			else
-				fprintf(out, "%s%*s", value, pad, "");
-		}
-		fputc('\n', out);
-	}
+	return table_write_text(&table, out);
 }
 
 bool
@@ -285,10 +254,13 @@ suivi_write_text(const SuiviReport *report, FILE *out)
 
 	format_fr_month(report->month, month, sizeof(month));
 	fprintf(out, "Suivi mensuel du facilitateur — %s — %s\n", report->plie_nom, month);
+	fprintf(out, "Document du facilitateur : les participants y sont nommés, à ne pas transmettre aux "
+			"donneurs d'ordre.\n");
 	for (int n = 0; n < report->nnotes; n++)
 		fprintf(out, "%s%s\n", n == 0 ? "\n" : "", report->notes[n]);
 	for (int s = 0; s < report->nsections; s++)
-		write_section_text(&report->sections[s], out);
+		if (!write_section_text(&report->sections[s], out))
+			return false;
 	return !ferror(out);
 }
 

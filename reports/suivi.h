@@ -1,6 +1,7 @@
 /*
  * The facilitateur's monthly sheet (clause report suivi): marchés ending with hours due,
- * silent marchés, participants without eligibility, lines not credited by reason, hours
+ * silent marchés, participants without eligibility, lines not credited by reason and the
+ * month's lines not credited (participants by name, reasons in plain words), hours
  * outside every known contract and contracts with no hours.
  */
 #ifndef CLAUSE_SUIVI_H
@@ -11,14 +12,15 @@
 
 #include "db.h"
 
-#define SUIVI_SECTIONS 6
+#define SUIVI_SECTIONS 7
 #define SUIVI_MAX_COLUMNS 10
 #define SUIVI_MAX_NOTES 8
 
 typedef struct SuiviSection
 {
-	const char *key;			/* echeances, silencieux, non_eligibles, non_comptabilisees */
+	const char *key;			/* echeances, silencieux, non_eligibles, non_comptabilisees, lignes */
 	const char *title;
+	const char *empty;			/* what the section says when empty: "aucun", "aucune" */
 	int ncolumns;
 	const char *const *columns;	/* JSON keys (the SQL column names) */
 	const char *const *headers;	/* French headers */

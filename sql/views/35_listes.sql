@@ -1,7 +1,7 @@
 -- What clause knows, listed (clause list …): each function takes an optional PLIE code
 -- and an optional text searched in the row, ignoring case.
 -- Try: SELECT * FROM clause.liste_marches('bordeaux', 'quais');
-SET search_path = clause, public;
+SET search_path = clause, pg_temp;
 
 DROP FUNCTION IF EXISTS liste_donneurs(text, text) CASCADE;
 DROP FUNCTION IF EXISTS liste_operations(text, text) CASCADE;

@@ -2,7 +2,7 @@
 -- month, the employers that sent hours on the marché in earlier months but nothing yet
 -- for that month, and the marchés started by then with no hours at all.
 -- Try: SELECT * FROM clause.attendus('bordeaux', '2021-12-01');
-SET search_path = clause, public;
+SET search_path = clause, pg_temp;
 
 DROP FUNCTION IF EXISTS attendus(text, date) CASCADE;
 

@@ -2,14 +2,38 @@
 -- attestation): hours due and done over the marché's period, by employer and modalité,
 -- people and contracts counted with masking, and the batches the figures come from.
 -- p_siret NULL: the whole marché (for its attributaire); else one employer's hours.
--- A person or a contract counts through lines with credited hours above zero.
+-- A person or a contract counts through lines with credited hours above zero. Contracts
+-- are those sent (the contrats kind) tied to the marché or covering its credited hours,
+-- plus, for a participant and employer who sent none, one per contract type of their
+-- lines (inferred, as the tableau d'impact does).
 -- Try: SELECT * FROM clause.attestation_total('MA1', NULL);
-SET search_path = clause, public;
+SET search_path = clause, pg_temp;
 
 DROP FUNCTION IF EXISTS attestation_total(text, text) CASCADE;
 DROP FUNCTION IF EXISTS attestation_employeurs(text, text) CASCADE;
 DROP FUNCTION IF EXISTS attestation_modalites(text, text) CASCADE;
 DROP FUNCTION IF EXISTS attestation_sources(text, text) CASCADE;
+DROP FUNCTION IF EXISTS attestation_contrats(text, text) CASCADE;
+
+-- The contracts of the marché (and employer): one row each, sent or inferred.
+CREATE FUNCTION attestation_contrats(p_marche text, p_siret text)
+RETURNS TABLE (employeur_siret text, participant_id text, type_contrat text, envoye boolean)
+LANGUAGE sql STABLE AS $$
+WITH l AS (SELECT * FROM clause.v_impact_ligne
+           WHERE marche_id = p_marche AND (p_siret IS NULL OR employeur_siret = p_siret)
+             AND heures_total > 0)
+SELECT c.employeur_siret, c.participant_id, c.type_contrat, true
+FROM clause.contrat c
+WHERE (p_siret IS NULL OR c.employeur_siret = p_siret)
+  AND (c.marche_id = p_marche
+       OR EXISTS (SELECT 1 FROM l WHERE l.participant_id = c.participant_id
+                    AND l.employeur_siret = c.employeur_siret
+                    AND l.mois >= date_trunc('month', c.date_debut)
+                    AND l.mois <= coalesce(c.date_fin, c.date_fin_prevue, 'infinity')))
+UNION ALL
+SELECT DISTINCT l.employeur_siret, l.participant_id, l.type_contrat, false
+FROM l WHERE NOT l.contrat_connu
+$$;
 
 -- One row: the marché, its period and PLIE, hours due and done, people and contracts
 -- (NULL when masked: from 1 to seuil_masquage - 1).
@@ -26,8 +50,7 @@ l AS (SELECT * FROM clause.v_impact_ligne
 h AS (SELECT coalesce(sum(heures_total), 0) AS total, coalesce(sum(heures), 0) AS travaillees,
              coalesce(sum(heures_formation), 0) AS formation,
              count(DISTINCT participant_id) FILTER (WHERE heures_total > 0) AS participants,
-             count(DISTINCT (participant_id, employeur_siret, type_contrat)) FILTER (WHERE heures_total > 0)
-                 AS contrats
+             (SELECT count(*) FROM clause.attestation_contrats(p_marche, p_siret)) AS contrats
       FROM l),
 mp AS (SELECT mp.plie FROM clause.v_marche_plie mp WHERE mp.marche_id = p_marche
        ORDER BY mp.annee DESC LIMIT 1)
@@ -55,8 +78,8 @@ WITH prm AS (SELECT valeur AS seuil FROM clause.parametre WHERE cle = 'seuil_mas
 g AS (SELECT employeur_siret, sum(heures) AS travaillees, sum(heures_formation) AS formation,
              sum(heures_total) AS total,
              count(DISTINCT participant_id) FILTER (WHERE heures_total > 0) AS participants,
-             count(DISTINCT (participant_id, type_contrat)) FILTER (WHERE heures_total > 0) AS contrats
-      FROM clause.v_impact_ligne
+             (SELECT count(*) FROM clause.attestation_contrats(p_marche, l.employeur_siret)) AS contrats
+      FROM clause.v_impact_ligne l
       WHERE marche_id = p_marche AND (p_siret IS NULL OR employeur_siret = p_siret)
       GROUP BY employeur_siret)
 SELECT g.employeur_siret, e.raison_sociale, g.travaillees, g.formation, g.total,

@@ -25,7 +25,7 @@ load_december(void)
 	testdb_load_reports();
 	ck_assert_int_eq(testdb_import("marches", DATA "/marches.csv", false, &result), IMPORT_LOADED);
 	ck_assert_int_eq(testdb_import("heures", DATA "/heures_2021-12.csv", false, &result), IMPORT_LOADED);
-	ck_assert_int_eq(result.rows_loaded, 5);
+	ck_assert_int_eq(result.rows_loaded, 7);
 	ck_assert(db_exec(testdb(), "UPDATE lot_import SET importe_le = '2022-01-15 10:00:00+00'"));
 }
 
@@ -115,7 +115,8 @@ START_TEST(test_compte_rendu)
 
 	char *report = testdb_read_file(TMP "/boite-16/compte-rendu.txt", NULL);
 
-	assert_contains(report, "  non_eligible                1 ligne         8,00 h\n");
+	assert_contains(report, "  non éligible                            1 ligne          8,00 h\n");
+	assert_contains(report, "  plafond mensuel dépassé                 2 lignes       230,00 h\n");
 	assert_contains(report, "Heures attendues pour décembre 2021, rien reçu encore (clause report attendus)\n"
 					"  bordeaux  MA1  33100002000015 Propreté Œuvre Façades : dernier mois février 2021\n"
 					"  bordeaux  MZ1  33100001000016 Société Générale de Bâtiment : aucune heure depuis le début\n");
@@ -136,6 +137,8 @@ END_TEST
 
 START_TEST(test_attestation_figures)
 {
+	ImportResult result = {0};
+
 	load_december();
 	ck_assert_str_eq(testdb_text("SELECT concat_ws(':', heures_prevues, heures_realisees, heures_travaillees, "
 								 "heures_formation, participants, contrats, plie) FROM attestation_total('MA1', NULL)"),
@@ -154,6 +157,16 @@ START_TEST(test_attestation_figures)
 	/* sources: the timesheets of MA1, its marché, opération, donneur and entreprises files */
 	ck_assert_str_eq(testdb_text("SELECT string_agg(fichier, ',' ORDER BY lot_id) FROM attestation_sources('MA1', NULL)"),
 					 "donneurs.csv,entreprises.csv,operations.csv,marches.csv,heures_2021.csv,heures_2021-12.csv");
+	/*
+	 * Contracts sent (tests/data/contrats/contrats_impact.csv): tied to MA1, Q3 at IIG twice,
+	 * Q1 and Q3 at SGB; Q2's contract at POF on MA2 covers Q2's February line on MA1; Q4
+	 * and Q6 at SGB sent none: one inferred each. SGB 2 + 2, IIG 2, POF 1: 7.
+	 */
+	ck_assert_int_eq(testdb_import("contrats", "tests/data/contrats/contrats_impact.csv", false, &result),
+					 IMPORT_LOADED);
+	ck_assert_int_eq(testdb_count("SELECT contrats FROM attestation_total('MA1', NULL)"), 7);
+	ck_assert_str_eq(testdb_text("SELECT string_agg(siret || ':' || contrats, ' ') FROM attestation_employeurs('MA1', NULL)"),
+					 "33100001000016:4 33100003000014:2 33100002000015:1");
 }
 END_TEST
 
@@ -348,6 +361,43 @@ START_TEST(test_impact_window_pro_rata)
 }
 END_TEST
 
+/* The suivi speaks in plain words: reasons written out, participants by name, criteria by name. */
+START_TEST(test_suivi_plain_words)
+{
+	char *out = malloc(OUTPUT_SIZE);
+
+	load_december();
+	ck_assert_str_eq(testdb_text("SELECT string_agg(concat_ws(':', participant, marche_id, heures::integer, motif), ' | ') "
+								 "FROM suivi_lignes_non_comptabilisees('bordeaux', '2021-12-01')"),
+					 "Tessier Théo (Q7):MB1:8:non éligible : aucune date d'éligibilité au 31/12/2021 | "
+					 "Zanetti Zoé (Q1):MA1:80:plafond mensuel dépassé : 230 h > 208 h | "
+					 "Zanetti Zoé (Q1):MB1:150:plafond mensuel dépassé : 230 h > 208 h");
+	ck_assert_str_eq(testdb_text("SELECT string_agg(concat_ws(':', participant, marche_id, motif), ' | ') "
+								 "FROM suivi_lignes_non_comptabilisees('bordeaux', '2021-07-01')"),
+					 "Yildiz Yasmine (Q2):MA2:hors période du marché (01/01/2021–30/06/2021)");
+	ck_assert_str_eq(testdb_text("SELECT motif_texte('non_eligible', '2022-01-01', NULL, NULL, NULL, NULL, NULL)"),
+					 "non éligible : aucune date d'éligibilité au 31/01/2022");
+	ck_assert_str_eq(testdb_text("SELECT motif_texte('non_eligible', '2022-01-01', '2022-02-15', NULL, NULL, NULL, NULL)"),
+					 "non éligible : éligibilité validée le 15/02/2022, après le 31/01/2022");
+	ck_assert_str_eq(testdb_text("SELECT motif_texte('depassement_plafond', '2022-01-01', NULL, NULL, NULL, 212.5, 208)"),
+					 "plafond mensuel dépassé : 212,5 h > 208 h");
+	ck_assert_int_eq(run("report suivi --plie bordeaux --mois 12/2021", out), 0);
+	assert_contains(out, "  Tessier Théo (Q7)  novembre 2021  décembre 2021       2      48               aucun critère\n");
+	assert_contains(out, "  plafond mensuel dépassé                          2             230 ");
+	assert_contains(out, "Zanetti Zoé (Q1)   MB1     Propreté Œuvre Façades           150  plafond mensuel dépassé : 230 h > 208 h");
+	ck_assert_ptr_null(strstr(out, "non_eligible"));
+	ck_assert_ptr_null(strstr(out, "depassement_plafond"));
+	/* a month with nothing held back says so */
+	ck_assert_int_eq(run("report suivi --plie bordeaux --mois 2021-03", out), 0);
+	assert_contains(out, "motif en clair ==\n  aucune\n");
+	/* the donneur's report still names no one */
+	ck_assert_int_eq(run("report impact --donneur BM", out), 0);
+	ck_assert_ptr_null(strstr(out, "Tessier"));
+	ck_assert_ptr_null(strstr(out, "Zanetti"));
+	free(out);
+}
+END_TEST
+
 /* Labels wrap instead of being cut; numbers are French in line-level reports. */
 START_TEST(test_text_consistency)
 {
@@ -386,6 +436,7 @@ facilitateur_suite(void)
 	tcase_add_test(tc, test_month_options);
 	tcase_add_test(tc, test_impact_window_pro_rata);
 	tcase_add_test(tc, test_text_consistency);
+	tcase_add_test(tc, test_suivi_plain_words);
 	suite_add_tcase(suite, tc);
 	return suite;
 }

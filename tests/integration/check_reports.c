@@ -300,12 +300,13 @@ START_TEST(test_suivi_formats)
 	ck_assert(memcmp(csv, "\xEF\xBB\xBF", 3) == 0);
 	ck_assert_ptr_nonnull(strstr(csv, "bordeaux;2021-11;echeances;MB1;Nettoyage des quais;Propreté des quais;"
 								 "Propreté Œuvre Façades;31/12/2021;60;500;290;210;"));
-	ck_assert_ptr_nonnull(strstr(csv, ";non_comptabilisees;;;;;;;;;;;;;;;;;;hors_periode_marche;0;0;1;50\r\n"));
+	ck_assert_ptr_nonnull(strstr(csv, ";non_comptabilisees;;;;;;;;;;;;;;;;;;hors période du marché;0;0;1;50;;;\r\n"));
 	free(csv);
 
 	ck_assert_int_eq(testdb_run("report suivi --plie bordeaux --mois 2021-11 --format xlsx -o " TMP "/suivi.xlsx"), 0);
 
-	const char *const sheets[] = {"Échéances", "Marchés muets", "Non éligibles", "Non comptabilisées", "Sources", NULL};
+	const char *const sheets[] = {"Échéances", "Marchés muets", "Non éligibles", "Non comptabilisées", "Lignes du mois",
+		"Sources", NULL};
 
 	testdb_assert_xlsx_sheets(TMP "/suivi.xlsx", sheets);
 
@@ -328,8 +329,9 @@ START_TEST(test_suivi_formats)
 	char *strings = testdb_command_output("unzip -p " TMP "/suivi.xlsx xl/sharedStrings.xml");
 
 	ck_assert_ptr_nonnull(strstr(strings, "Suivi mensuel du facilitateur — PLIE de Bordeaux — novembre 2021"));
-	ck_assert_ptr_nonnull(strstr(strings, "Q7"));	/* the pseudonymous id the facilitateur acts on */
-	ck_assert_ptr_null(strstr(strings, "Tessier"));
+	/* the facilitateur's own sheet names the participant to call, with the id */
+	ck_assert_ptr_nonnull(strstr(strings, "Tessier Théo (Q7)"));
+	ck_assert_ptr_nonnull(strstr(strings, "non éligible : aucune date d'éligibilité au 30/11/2021"));
 	free(strings);
 
 	ck_assert_int_eq(testdb_run("report suivi --plie bordeaux --mois 2021-11 --format html -o " TMP "/suivi.html"), 0);
@@ -341,7 +343,8 @@ START_TEST(test_suivi_formats)
 	ck_assert_ptr_nonnull(strstr(html, "<td class=\"n\">210</td>"));
 	ck_assert_ptr_nonnull(strstr(html, "<td>31/12/2021</td>"));
 	ck_assert_ptr_nonnull(strstr(html, "<td>mars 2021</td>"));
-	ck_assert_ptr_null(strstr(html, "Tessier"));
+	ck_assert_ptr_nonnull(strstr(html, "<td>Tessier Théo (Q7)</td>"));
+	ck_assert_ptr_nonnull(strstr(html, "<td>aucun critère</td>"));
 	free(html);
 	ck_assert_int_eq(testdb_run("report suivi --plie bordeaux --mois 2021-11 --format xlsx"), 1);
 	ck_assert_int_eq(testdb_run("report suivi --plie bordeaux --mois 2021-11 --format pdf"), 1);
