@@ -240,7 +240,6 @@ START_TEST(test_territory_holds_until_replaced)
 					 "bordeaux:2021");
 	ck_assert_str_eq(testdb_text("SELECT nom FROM plie WHERE code = 'marmandais'"), "PLIE du Marmandais");
 	/* a commune of another PLIE's year, and an unknown PLIE without a name: refused */
-	ck_assert(db_exec(testdb(), "SELECT 1"));
 
 	ImportResult result = {0};
 
@@ -253,6 +252,13 @@ START_TEST(test_territory_holds_until_replaced)
 	ck_assert_int_eq(testdb_count("SELECT count(*) FROM rejet WHERE motif LIKE 'PLIE inconnu « landes »%'"), 1);
 	ck_assert_int_eq(testdb_count("SELECT count(*) FROM rejet WHERE motif LIKE "
 								  "'territoire 2022 de sources non chargé : sa ligne 2 est rejetée'"), 1);
+	/* a PLIE created by a territory file has conventions like any other */
+	ck_assert_int_eq(testdb_import("conventions", DATA "/conventions-2022.csv", false, &result),
+					 IMPORT_ROWS_REJECTED);
+	ck_assert_int_eq(result.rows_loaded, 1);
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM rejet WHERE colonne = 'plie' AND motif = "
+								  "'PLIE inconnu « landes » (voir clause import territoires)'"), 1);
+	ck_assert_double_eq_tol(progress_figure("realise", 2022, "2022-12-31", "MA1", "heures"), 10, 1e-9);
 	/* technowest 2023 replaces its 2021 territory from 2023 on */
 	ck_assert_int_eq(testdb_count("SELECT count(*) FROM v_territoire WHERE plie = 'technowest' "
 								  "AND 2023 BETWEEN annee_debut AND annee_fin"), 1);
