@@ -200,7 +200,7 @@ START_TEST(test_hours_without_fiche)
 	ck_assert_str_eq(testdb_text("SELECT string_agg(plie || ' ' || heures || ' ' || motif, ' | ' ORDER BY plie) "
 								 "FROM heures_sans_fiche('2022-01-01', '2022-12-31')"),
 					 "agenais 80.00 aucune fiche clause du PLIE ne couvre le mois | "
-					 "bordeaux 25.00 la fiche B1 que nomme l'opération ne couvre pas le mois | "
+					 "bordeaux 25.00 aucune fiche clause du PLIE ne couvre le mois | "
 					 "grand_perigueux 12.00 aucune fiche clause du PLIE ne couvre le mois");
 	ck_assert_str_eq(testdb_text("SELECT string_agg(plie || ' ' || heures || ' ' || motif, ' | ') "
 								 "FROM heures_sans_fiche('2021-01-01', '2021-12-31')"),
@@ -221,7 +221,7 @@ START_TEST(test_hours_without_fiche)
 	ck_assert_msg(strstr(out, "Territoire 2022") == NULL, "%s", out);
 	ck_assert_int_eq(testdb_run_output("report progress --year 2021 --plie grand_perigueux --as-of 2021-12-31",
 									   out, sizeof(out)), 0);
-	ck_assert_msg(strstr(out, "grand_perigueux : 15 h, 1 ligne, 1 opération — opération sans fiche "
+	ck_assert_msg(strstr(out, "grand_perigueux : 15 h, 1 ligne sur 1 mois — opération sans fiche "
 						 "(PLIE du Grand Périgueux) : GP2 ou GP4 à choisir") != NULL, "%s", out);
 }
 END_TEST
