@@ -23,10 +23,6 @@ static const char *const FORMES[] = {
 static const char *const ENTREPRISE_TYPES[] = {
 	"entreprise", "etti", "ai", "ei", "aci", "geiq", "ett", "ea", "esat", "regie", NULL
 };
-static const char *const PLIE_CODES[] = {
-	"agenais", "bordeaux", "technowest", "grand_perigueux", "haut_perigord",
-	"portes_du_sud", "sources", NULL
-};
 static const char *const PARTENAIRE_TYPES[] = {"donneur", "siae", "autre", NULL};
 static const char *const CONTRATS[] = {
 	"cdi", "cdd", "cddi", "ctt", "apprentissage", "professionnalisation", "autre", NULL
@@ -87,7 +83,7 @@ static const ColumnSpec PARTICIPANT_COLUMNS[] = {
 
 static const ColumnSpec CONVENTION_COLUMNS[] = {
 	{"id", COLUMN_ID, true, NULL, NULL},
-	{"plie", COLUMN_ENUM, true, PLIE_CODES, NULL},
+	{"plie", COLUMN_ID, true, NULL, NULL},	/* a known PLIE: sql/merge/conventions.sql */
 	{"partenaire_type", COLUMN_ENUM, true, PARTENAIRE_TYPES, NULL},
 	{"partenaire_id", COLUMN_ID, true, NULL, NULL},
 	{"date_debut", COLUMN_DATE, true, NULL, NULL},

@@ -106,8 +106,7 @@ observatoire_load(Db *db, int year, const char *plie, ObservatoireReport *report
 		return false;
 	if (plie && report->plie_nom[0] == '\0')
 	{
-		log_error("PLIE inconnu « %s » (agenais, bordeaux, technowest, grand_perigueux, haut_perigord, "
-				  "portes_du_sud, sources)", plie);
+		log_error("PLIE inconnu « %s » (voir clause fiche list ; un PLIE se crée par clause import territoires)", plie);
 		*unknown = true;
 		return false;
 	}

@@ -143,7 +143,7 @@ progress_orphan_row(void *context, const DbRow *row)
 		return false;
 	snprintf(orphan->plie, sizeof(orphan->plie), "%s", db_row_value(row, 0));
 	snprintf(orphan->reason, sizeof(orphan->reason), "%s", db_row_value(row, 1));
-	orphan->operations = strtoll(db_row_value(row, 2), NULL, 10);
+	orphan->months = strtoll(db_row_value(row, 2), NULL, 10);
 	orphan->lines = strtoll(db_row_value(row, 3), NULL, 10);
 	orphan->hours = number_or_zero(row, 4);
 	return true;
@@ -194,7 +194,7 @@ progress_load(Db *db, int year, const char *plie, const char *as_of,
 				 "ORDER BY f.plie, h.fiche, f.date_debut, h.mois",
 				 3, params, progress_month_row, report, NULL) &&
 		db_query(db,
-				 "SELECT plie, motif, operations, lignes, heures "
+				 "SELECT plie, motif, mois, lignes, heures "
 				 "FROM heures_sans_fiche(make_date($1::integer, 1, 1), "
 				 "                       least($2::date, make_date($1::integer, 12, 31)), $3)",
 				 3, params, progress_orphan_row, report, NULL) &&
@@ -230,9 +230,8 @@ progress_write_text_notes(const ProgressReport *report, FILE *out)
 		char hours[32];
 
 		format_fr_number_trim(orphan->hours, 1, hours, sizeof(hours));
-		fprintf(out, "  %s : %s h, %lld ligne%s, %lld opération%s — %s\n", orphan->plie, hours,
-				orphan->lines, fr_s(orphan->lines), orphan->operations, fr_s(orphan->operations),
-				orphan->reason);
+		fprintf(out, "  %s : %s h, %lld ligne%s sur %lld mois — %s\n", orphan->plie, hours,
+				orphan->lines, fr_s(orphan->lines), orphan->months, orphan->reason);
 	}
 }
 
@@ -365,7 +364,7 @@ progress_json_notes(const ProgressReport *report, cJSON *root)
 
 		cJSON_AddStringToObject(orphan, "plie", report->orphans[i].plie);
 		cJSON_AddStringToObject(orphan, "motif", report->orphans[i].reason);
-		cJSON_AddNumberToObject(orphan, "operations", (double) report->orphans[i].operations);
+		cJSON_AddNumberToObject(orphan, "mois", (double) report->orphans[i].months);
 		cJSON_AddNumberToObject(orphan, "lignes", (double) report->orphans[i].lines);
 		cJSON_AddNumberToObject(orphan, "heures", report->orphans[i].hours);
 		cJSON_AddItemToArray(orphans, orphan);

@@ -49,7 +49,7 @@ typedef struct ProgressOrphan
 {
 	char plie[32];
 	char reason[320];
-	long long operations;
+	long long months;			/* months with such hours */
 	long long lines;
 	double hours;
 } ProgressOrphan;

@@ -179,6 +179,35 @@ progress_fiche_section(FILE *out, const ProgressReport *report, int first, int e
 	fputs("</table>\n</section>\n", out);
 }
 
+/* Hours no fiche takes and territories carried from an earlier year (DOMAIN.md, "Years"). */
+static void
+progress_html_notes(FILE *out, const ProgressReport *report)
+{
+	if (report->norphans > 0)
+		fputs("<section>\n<h2>Heures créditées sans fiche</h2>\n<ul>\n", out);
+	for (int i = 0; i < report->norphans; i++)
+	{
+		const ProgressOrphan *orphan = &report->orphans[i];
+		char hours[32];
+
+		format_fr_number_trim(orphan->hours, 1, hours, sizeof(hours));
+		fputs("<li>", out);
+		html_escape(out, orphan->plie);
+		fprintf(out, " : %s h, %lld ligne%s — ", hours, orphan->lines, fr_s(orphan->lines));
+		html_escape(out, orphan->reason);
+		fputs("</li>\n", out);
+	}
+	if (report->norphans > 0)
+		fputs("</ul>\n</section>\n", out);
+	for (int i = 0; i < report->nfallbacks; i++)
+	{
+		fputs("<p class=\"note\">Territoire ", out);
+		fprintf(out, "%d de ", report->year);
+		html_escape(out, report->fallbacks[i].plie);
+		fprintf(out, " non chargé : celui de %d s'applique.</p>\n", report->fallbacks[i].territory_year);
+	}
+}
+
 bool
 progress_write_html(const ProgressReport *report, const ReportSources *sources, FILE *out)
 {
@@ -203,6 +232,7 @@ progress_write_html(const ProgressReport *report, const ReportSources *sources, 
 		progress_fiche_section(out, report, first, end);
 		first = end;
 	}
+	progress_html_notes(out, report);
 	fputs("<p class=\"note\">Réalisé : heures créditées (travaillées + formation) des mois commencés à la date ; "
 		  "comptes : actifs entre le début de la période et la date. Attendu (trait noir des jauges) : cible au "
 		  "prorata des jours écoulés. Projection : heures au rythme actuel jusqu'à la fin de la période ; comptes : "

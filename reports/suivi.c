@@ -191,8 +191,7 @@ suivi_load(Db *db, const char *plie, const char *month, SuiviReport *report, boo
 		return false;
 	if (isnull || name[0] == '\0')
 	{
-		log_error("PLIE inconnu « %s » (agenais, bordeaux, technowest, grand_perigueux, haut_perigord, "
-				  "portes_du_sud, sources)", plie);
+		log_error("PLIE inconnu « %s » (voir clause fiche list ; un PLIE se crée par clause import territoires)", plie);
 		*unknown = true;
 		return false;
 	}

@@ -29,7 +29,7 @@ lignes AS (
     INSERT INTO attribution (ligne_id, motif, plie, fiche)
     SELECT ligne_id, motif, plie, fiche FROM calcul)
 INSERT INTO fiche_heures_mois (fiche, mois, plie, heures, heures_formation, lignes)
-SELECT c.fiche, c.mois, c.plie, sum(c.heures), sum(c.heures_formation), count(*)
+SELECT coalesce(c.fiche, ''), c.mois, c.plie, sum(c.heures), sum(c.heures_formation), count(*)
 FROM calcul c
-WHERE c.motif IS NULL AND c.fiche IS NOT NULL
-GROUP BY c.fiche, c.mois, c.plie;
+WHERE c.motif IS NULL AND c.plie IS NOT NULL   -- fiche '': the PLIE's hours no fiche takes
+GROUP BY coalesce(c.fiche, ''), c.mois, c.plie;

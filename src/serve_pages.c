@@ -243,7 +243,8 @@ page_impact(Request *request, const char *rest)
 	return reply_send(request, &reply);
 }
 
-/* ?annee=AAAA, else the latest year the PLIE has fiches begun by today. */
+/* ?annee=AAAA, else the latest year, up to today, of the periods of the PLIE's fiches begun by
+ * today (a fiche may run over several years: fiche.annee is gone, migration 0040). */
 static int
 page_year(Request *request)
 {
@@ -255,7 +256,8 @@ page_year(Request *request)
 	if (asked && strlen(asked) == 4 && strspn(asked, "0123456789") == 4)
 		return atoi(asked) >= 2000 && atoi(asked) <= 2100 ? atoi(asked) : 0;
 	if (db_query_value(&request->session->db,
-					   "SELECT coalesce(max(annee) FILTER (WHERE date_debut <= current_date), "
+					   "SELECT coalesce(max(extract(year FROM least(date_fin, current_date))::int) "
+					   "                FILTER (WHERE date_debut <= current_date), "
 					   "extract(year FROM current_date)::int) FROM fiche WHERE plie = $1",
 					   1, params, value, sizeof(value), &isnull) && !isnull)
 		return atoi(value);

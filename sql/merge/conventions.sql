@@ -1,9 +1,13 @@
--- Merge of a conventions file: upsert by id. A partner of type donneur must be a known
+-- Merge of a conventions file: upsert by id; the PLIE must be known. A partner of type donneur must be a known
 -- donneur d'ordre; one of type siae is named by its SIRET (checked by the importer).
 UPDATE stage s SET motif = 'identifiant en double dans le fichier (lignes ' || d.lignes || ')', colonne = 'id'
 FROM (SELECT id, string_agg(ligne::text, ', ' ORDER BY ligne) AS lignes
       FROM stage WHERE motif IS NULL GROUP BY id HAVING count(*) > 1) d
 WHERE s.motif IS NULL AND s.id = d.id;
+
+-- PLIE are data (clause import territoires creates them): checked here, not by the importer
+UPDATE stage s SET motif = 'PLIE inconnu « ' || s.plie || ' » (voir clause import territoires)', colonne = 'plie'
+WHERE s.motif IS NULL AND NOT EXISTS (SELECT 1 FROM plie p WHERE p.code = s.plie);
 
 UPDATE stage s SET motif = 'donneur d''ordre partenaire inconnu « ' || s.partenaire_id || ' »',
                    colonne = 'partenaire_id'

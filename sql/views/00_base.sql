@@ -176,29 +176,26 @@ ORDER BY pc.plie
 $$;
 
 -- Credited hours of the months p_debut to p_fin that no fiche takes, by PLIE and reason
--- (DOMAIN.md rule 5): an opération naming a code no fiche of which covers the month; an
--- opération naming none in a PLIE with several clause fiches that month (it must choose)
--- or with none.
+-- (DOMAIN.md rule 5), read from the sums the attribution keeps (fiche_heures_mois, fiche '').
+-- The reason is the month's: when the PLIE has several clause fiches that month, its
+-- opérations must name theirs; when it has one, the hours come from opérations naming a
+-- fiche whose period does not hold the month; when it has none, no fiche covers the month.
 CREATE FUNCTION heures_sans_fiche(p_debut date, p_fin date, p_plie text DEFAULT NULL)
-RETURNS TABLE (plie text, motif text, operations bigint, lignes bigint, heures numeric)
+RETURNS TABLE (plie text, motif text, mois integer, lignes bigint, heures numeric)
 LANGUAGE sql STABLE AS $$
-SELECT a.plie,
-       CASE WHEN o.fiche IS NOT NULL
-                THEN 'la fiche ' || o.fiche || ' que nomme l''opération ne couvre pas le mois'
-            WHEN fc.nombre > 1
+SELECT h.plie,
+       CASE WHEN fc.nombre > 1
                 THEN 'opération sans fiche (' || p.nom || ') : ' || fc.fiches || ' à choisir'
+            WHEN fc.nombre = 1
+                THEN 'opération nommant une fiche dont la période ne couvre pas le mois'
             ELSE 'aucune fiche clause du PLIE ne couvre le mois'
        END,
-       count(DISTINCT o.id), count(*), sum(l.heures + l.heures_formation)
-FROM clause.attribution a
-JOIN clause.ligne_heures l ON l.id = a.ligne_id
-JOIN clause.marche m ON m.id = l.marche_id
-JOIN clause.operation o ON o.id = m.operation_id
-JOIN clause.plie p ON p.code = a.plie
-LEFT JOIN clause.v_fiche_clause_mois fc ON fc.plie = a.plie AND fc.mois = l.mois
-WHERE a.motif IS NULL AND a.fiche IS NULL AND a.plie IS NOT NULL
-  AND l.mois >= p_debut AND l.mois <= p_fin
-  AND (p_plie IS NULL OR a.plie = p_plie)
+       count(*)::integer, sum(h.lignes)::bigint, sum(h.heures + h.heures_formation)
+FROM clause.fiche_heures_mois h
+JOIN clause.plie p ON p.code = h.plie
+LEFT JOIN clause.v_fiche_clause_mois fc ON fc.plie = h.plie AND fc.mois = h.mois
+WHERE h.fiche = '' AND h.mois >= p_debut AND h.mois <= p_fin
+  AND (p_plie IS NULL OR h.plie = p_plie)
 GROUP BY 1, 2
 ORDER BY 1, 5 DESC, 2
 $$;

@@ -60,8 +60,8 @@ LEFT JOIN v_territoire t ON t.code_insee = o.commune_insee
 LEFT JOIN v_fiche_clause_mois fu ON o.fiche IS NULL AND fu.plie = t.plie AND fu.mois = c.mois
                                 AND fu.nombre = 1;
 
--- The credited hours by fiche and month (fiche_heures_mois) of the given months, or of all
--- months when p_mois is NULL, summed again from the stored attribution: src/attribute.c
+-- The credited hours by fiche and month (fiche_heures_mois; fiche '' for the hours of a PLIE
+-- that no fiche takes, migration 0041) of the given months, or of all months when p_mois is NULL, summed again from the stored attribution: src/attribute.c
 -- calls it after the whole attribution (once the new rows are analysed) and
 -- sql/attribution_lots.sql for the months it recomputed. (The new-month
 -- script sums its own computation instead: this join would read every stored attribution
@@ -69,11 +69,11 @@ LEFT JOIN v_fiche_clause_mois fu ON o.fiche IS NULL AND fu.plie = t.plie AND fu.
 CREATE FUNCTION recalcule_fiche_heures_mois(p_mois date[]) RETURNS void LANGUAGE sql AS $$
 DELETE FROM clause.fiche_heures_mois WHERE p_mois IS NULL OR mois = ANY (p_mois);
 INSERT INTO clause.fiche_heures_mois (fiche, mois, plie, heures, heures_formation, lignes)
-SELECT a.fiche, l.mois, a.plie, sum(l.heures), sum(l.heures_formation), count(*)
+SELECT coalesce(a.fiche, ''), l.mois, a.plie, sum(l.heures), sum(l.heures_formation), count(*)
 FROM clause.attribution a
 JOIN clause.ligne_heures l ON l.id = a.ligne_id
-WHERE a.motif IS NULL AND a.fiche IS NOT NULL AND (p_mois IS NULL OR l.mois = ANY (p_mois))
-GROUP BY a.fiche, l.mois, a.plie;
+WHERE a.motif IS NULL AND a.plie IS NOT NULL AND (p_mois IS NULL OR l.mois = ANY (p_mois))
+GROUP BY coalesce(a.fiche, ''), l.mois, a.plie;
 $$;
 
 -- Whether another timesheet batch covers a month between the first and the last month of

@@ -38,16 +38,22 @@ load_2022(int format)
 	ck_assert_int_eq(result.rows_loaded, 7);
 }
 
-/* motif/plie/fiche of the line of heures.csv at a line number. */
+/* motif/plie/fiche of the line of a timesheet file (its name) at a line number. */
 static const char *
-line_status(int line)
+line_status_in(const char *file, int line)
 {
-	char sql[256];
+	char sql[320];
 
 	snprintf(sql, sizeof(sql),
 			 "SELECT coalesce(motif, 'credite') || '/' || coalesce(plie, '-') || '/' || coalesce(fiche, '-') "
-			 "FROM v_ligne WHERE fichier = 'heures.csv' AND ligne = %d", line);
+			 "FROM v_ligne WHERE fichier = '%s' AND ligne = %d", file, line);
 	return testdb_text(sql);
+}
+
+static const char *
+line_status(int line)
+{
+	return line_status_in("heures.csv", line);
 }
 
 /* A figure of progression_fiche(year, as_of) for a fiche code and indicator. */
@@ -200,7 +206,7 @@ START_TEST(test_hours_without_fiche)
 	ck_assert_str_eq(testdb_text("SELECT string_agg(plie || ' ' || heures || ' ' || motif, ' | ' ORDER BY plie) "
 								 "FROM heures_sans_fiche('2022-01-01', '2022-12-31')"),
 					 "agenais 80.00 aucune fiche clause du PLIE ne couvre le mois | "
-					 "bordeaux 25.00 la fiche B1 que nomme l'opération ne couvre pas le mois | "
+					 "bordeaux 25.00 aucune fiche clause du PLIE ne couvre le mois | "
 					 "grand_perigueux 12.00 aucune fiche clause du PLIE ne couvre le mois");
 	ck_assert_str_eq(testdb_text("SELECT string_agg(plie || ' ' || heures || ' ' || motif, ' | ') "
 								 "FROM heures_sans_fiche('2021-01-01', '2021-12-31')"),
@@ -221,7 +227,7 @@ START_TEST(test_hours_without_fiche)
 	ck_assert_msg(strstr(out, "Territoire 2022") == NULL, "%s", out);
 	ck_assert_int_eq(testdb_run_output("report progress --year 2021 --plie grand_perigueux --as-of 2021-12-31",
 									   out, sizeof(out)), 0);
-	ck_assert_msg(strstr(out, "grand_perigueux : 15 h, 1 ligne, 1 opération — opération sans fiche "
+	ck_assert_msg(strstr(out, "grand_perigueux : 15 h, 1 ligne sur 1 mois — opération sans fiche "
 						 "(PLIE du Grand Périgueux) : GP2 ou GP4 à choisir") != NULL, "%s", out);
 }
 END_TEST
@@ -240,7 +246,6 @@ START_TEST(test_territory_holds_until_replaced)
 					 "bordeaux:2021");
 	ck_assert_str_eq(testdb_text("SELECT nom FROM plie WHERE code = 'marmandais'"), "PLIE du Marmandais");
 	/* a commune of another PLIE's year, and an unknown PLIE without a name: refused */
-	ck_assert(db_exec(testdb(), "SELECT 1"));
 
 	ImportResult result = {0};
 
@@ -253,6 +258,13 @@ START_TEST(test_territory_holds_until_replaced)
 	ck_assert_int_eq(testdb_count("SELECT count(*) FROM rejet WHERE motif LIKE 'PLIE inconnu « landes »%'"), 1);
 	ck_assert_int_eq(testdb_count("SELECT count(*) FROM rejet WHERE motif LIKE "
 								  "'territoire 2022 de sources non chargé : sa ligne 2 est rejetée'"), 1);
+	/* a PLIE created by a territory file has conventions like any other */
+	ck_assert_int_eq(testdb_import("conventions", DATA "/conventions-2022.csv", false, &result),
+					 IMPORT_ROWS_REJECTED);
+	ck_assert_int_eq(result.rows_loaded, 1);
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM rejet WHERE colonne = 'plie' AND motif = "
+								  "'PLIE inconnu « landes » (voir clause import territoires)'"), 1);
+	ck_assert_double_eq_tol(progress_figure("realise", 2022, "2022-12-31", "MA1", "heures"), 10, 1e-9);
 	/* technowest 2023 replaces its 2021 territory from 2023 on */
 	ck_assert_int_eq(testdb_count("SELECT count(*) FROM v_territoire WHERE plie = 'technowest' "
 								  "AND 2023 BETWEEN annee_debut AND annee_fin"), 1);
@@ -326,6 +338,33 @@ START_TEST(test_fiche_commands)
 }
 END_TEST
 
+START_TEST(test_monthly_box_with_next_year)
+{
+	testdb_import_referential(DATA);
+	/* the box's order: territories, then fiches, then hours, whatever the names */
+	ck_assert_int_eq(system("rm -rf tests/tmp/boite-annees && mkdir -p tests/tmp/boite-annees && "
+							"cp " DATA "/heures.csv tests/tmp/boite-annees/heures_annees.csv && "
+							"cp " DATA "/fiches-2022.csv tests/tmp/boite-annees/fiches_2022.csv && "
+							"cp " DATA "/territoires-2022.json tests/tmp/boite-annees/territoires_2022.json"), 0);
+	ck_assert_int_eq(testdb_run("batch tests/tmp/boite-annees"), 0);
+	ck_assert_str_eq(testdb_text("SELECT string_agg(nature, ' ' ORDER BY id) FROM lot_import "
+								 "WHERE nature IN ('territoires', 'fiches', 'heures')"),
+					 "territoires fiches heures");
+	for (size_t i = 0; i < sizeof(LINE_CASES) / sizeof(LINE_CASES[0]); i++)
+		ck_assert_str_eq(line_status_in("heures_annees.csv", LINE_CASES[i].line), LINE_CASES[i].after);
+
+	char *report = testdb_read_file("tests/tmp/boite-annees/compte-rendu.txt", NULL);
+
+	ck_assert_ptr_nonnull(report);
+	ck_assert_msg(strstr(report, "Territoires des mois reçus (clause import territoires)\n"
+						 "  bordeaux : territoire 2022 non chargé, celui de 2021 s'applique\n") != NULL,
+				  "%s", report);
+	ck_assert_msg(strstr(report, "agenais : territoire 2022") == NULL, "%s", report);
+	ck_assert_msg(strstr(report, "territoire 2021") == NULL, "%s", report);
+	free(report);
+}
+END_TEST
+
 static Suite *
 annees_suite(void)
 {
@@ -345,6 +384,7 @@ annees_suite(void)
 	tcase_add_test(tc, test_fiche_rows_rejected_together);
 	tcase_add_test(tc, test_import_again_updates_the_fiche);
 	tcase_add_test(tc, test_fiche_commands);
+	tcase_add_test(tc, test_monthly_box_with_next_year);
 	suite_add_tcase(suite, tc);
 	return suite;
 }
