@@ -353,7 +353,10 @@ import_create_stage(Db *db, const KindSpec *kind)
 		ok = strbuf_printf(&sql, ", %s text", kind->columns[i].name);	/* our constants */
 	ok = ok && strbuf_puts(&sql, ") ON COMMIT DROP");
 
-	ok = ok && db_exec(db, sql.data);
+	/* what a merge wants the user to see, such as a changed eligibility (rule 10) */
+	ok = ok && db_exec(db, sql.data) &&
+		db_exec(db, "CREATE TEMP TABLE signalement (ligne integer NOT NULL, message text NOT NULL) "
+				"ON COMMIT DROP");
 	strbuf_reset(&sql);
 	ok = ok && strbuf_puts(&sql, "COPY stage (ligne, motif, colonne, contenu");
 	for (int i = 0; ok && i < kind->ncolumns; i++)
@@ -776,6 +779,20 @@ import_set_present_columns(Db *db, const ImportState *state)
 	return ok;
 }
 
+typedef struct NoticePrinter
+{
+	const char *file;
+} NoticePrinter;
+
+static bool
+import_print_notice(void *context, const DbRow *row)
+{
+	const NoticePrinter *printer = context;
+
+	log_warn("%s:%s : %s", printer->file, db_row_value(row, 0), db_row_value(row, 1));
+	return true;
+}
+
 /* Runs the kind's merge SQL over the stage; fills the result's counts. */
 static bool
 import_merge_stage(Db *db, const ImportState *state, ImportResult *result)
@@ -783,9 +800,12 @@ import_merge_stage(Db *db, const ImportState *state, ImportResult *result)
 	const char *merge = sql_embedded_get(state->kind->merge_sql);
 	char changed[32];
 	MergeCounts counts = {0};
+	NoticePrinter printer = {.file = state->display_name};
 
 	if (merge == NULL || !import_set_present_columns(db, state) ||
 		!db_exec_value(db, merge, changed, sizeof(changed)) ||
+		!db_query(db, "SELECT ligne, message FROM signalement ORDER BY ligne, message", 0, NULL,
+				  import_print_notice, &printer, NULL) ||
 		!db_query(db, "SELECT count(*) FILTER (WHERE motif IS NULL), "
 				  "count(*) FILTER (WHERE motif IS NOT NULL) FROM stage",
 				  0, NULL, import_counts_callback, &counts, NULL))

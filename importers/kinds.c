@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "format.h"
 #include "kinds.h"
@@ -206,12 +207,38 @@ check_territoire_row(char *const *values, int *column, char *err)
 	return true;
 }
 
-/* More hours than the month has cannot be true (DOMAIN.md rule 1). */
+/* The month of the import, as year * 12 + month - 1 (local time of the machine). */
+static int
+heures_import_month(void)
+{
+	time_t now = time(NULL);
+	struct tm local;
+
+	if (localtime_r(&now, &local) == NULL)
+		return 0;
+	return (local.tm_year + 1900) * 12 + local.tm_mon;
+}
+
+/*
+ * Hours of a month later than the month of the import, or more hours than the month
+ * has, cannot be true (DOMAIN.md rule 1).
+ */
 static bool
 check_heures_row(char *const *values, int *column, char *err)
 {
 	int year = (int) strtol(values[3], NULL, 10);
 	int month = (int) strtol(values[3] + 5, NULL, 10);
+	int import_month = heures_import_month();
+
+	if (year * 12 + month - 1 > import_month)
+	{
+		*column = 3;
+		snprintf(err, VALIDATE_ERR_SIZE,
+				 "mois %.7s postérieur au mois de l'import (%04d-%02d) : "
+				 "des heures à venir ne peuvent pas être déclarées",
+				 values[3], import_month / 12, import_month % 12 + 1);
+		return false;
+	}
 	double total = validate_canonical_decimal(values[4]) + validate_canonical_decimal(values[5]);
 	int max_hours = 24 * validate_days_in_month(year, month);
 

@@ -21,11 +21,25 @@ WITH changed AS (
                              montant_ht, heures_prevues, heures_prevues_estimees, lot_id, ligne)
     -- only an amount given: heures prévues estimated from it (sql/views/07_estimation.sql)
     SELECT id, operation_id, lot, intitule, attributaire_siret, forme, date_debut::date, date_fin::date,
-           montant_ht::numeric,
-           coalesce(heures_prevues::numeric, heures_prevues_estimation(montant_ht::numeric)),
+           montant_ht,
+           coalesce(heures_prevues, heures_prevues_estimation(montant_ht)),
            heures_prevues IS NULL AND montant_ht IS NOT NULL,
            current_setting('clause.lot_id')::bigint, ligne
-    FROM stage WHERE motif IS NULL
+    -- rule 10: an optional column the file does not have keeps the stored value (heures
+    -- prévues the buyer gave; an estimate follows the amount)
+    FROM (SELECT s.id, s.operation_id, s.intitule, s.attributaire_siret, s.forme, s.date_debut,
+                 s.date_fin, s.ligne,
+                 CASE WHEN NOT 'lot' = ANY (x.presentes) THEN t.lot ELSE s.lot END AS lot,
+                 CASE WHEN NOT 'montant_ht' = ANY (x.presentes) THEN t.montant_ht
+                      ELSE s.montant_ht::numeric END AS montant_ht,
+                 CASE WHEN NOT 'heures_prevues' = ANY (x.presentes)
+                      THEN CASE WHEN NOT t.heures_prevues_estimees THEN t.heures_prevues END
+                      ELSE s.heures_prevues::numeric END AS heures_prevues
+          FROM stage s
+          CROSS JOIN (SELECT string_to_array(current_setting('clause.colonnes'), ',')
+                          AS absentes) x
+          LEFT JOIN marche t ON t.id = s.id
+          WHERE s.motif IS NULL) e
     ON CONFLICT (id) DO UPDATE
         SET operation_id = EXCLUDED.operation_id, lot = EXCLUDED.lot, intitule = EXCLUDED.intitule,
             attributaire_siret = EXCLUDED.attributaire_siret, forme = EXCLUDED.forme,

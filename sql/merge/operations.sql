@@ -16,10 +16,35 @@ INSERT INTO rejet (lot_id, ligne, colonne, motif, contenu)
 SELECT current_setting('clause.lot_id')::bigint, ligne, colonne, motif, contenu
 FROM stage WHERE motif IS NOT NULL;
 
+-- Rule 10: a file without the fiche column keeps each opération's fiche; an empty cell
+-- of that column clears it. A change of fiche of an opération whose hours are already
+-- credited moves them to another fiche: shown when the file is loaded.
+CREATE TEMP TABLE operation_entrante ON COMMIT DROP AS
+SELECT s.id, s.donneur_id, s.nom, s.commune_insee, s.secteur,
+       CASE WHEN NOT 'fiche' = ANY (string_to_array(current_setting('clause.colonnes'), ','))
+            THEN t.fiche ELSE s.fiche END AS fiche,
+       s.ligne
+FROM stage s LEFT JOIN operation t ON t.id = s.id
+WHERE s.motif IS NULL;
+
+INSERT INTO signalement (ligne, message)
+SELECT e.ligne,
+       format('opération %s : fiche %s → %s alors que %s h sont déjà comptées',
+              e.id, coalesce(t.fiche, 'aucune'), coalesce(e.fiche, 'aucune'),
+              replace(trim(to_char(h.heures, 'FM999999990.00')), '.', ','))
+FROM operation_entrante e
+JOIN operation t ON t.id = e.id
+CROSS JOIN LATERAL (SELECT sum(l.heures + l.heures_formation) AS heures
+                    FROM marche m
+                    JOIN ligne_heures l ON l.marche_id = m.id
+                    JOIN attribution a ON a.ligne_id = l.id AND a.motif IS NULL
+                    WHERE m.operation_id = e.id) h
+WHERE t.fiche IS DISTINCT FROM e.fiche AND h.heures > 0;
+
 WITH changed AS (
     INSERT INTO operation AS t (id, donneur_id, nom, commune_insee, secteur, fiche, lot_id, ligne)
     SELECT id, donneur_id, nom, commune_insee, secteur, fiche, current_setting('clause.lot_id')::bigint, ligne
-    FROM stage WHERE motif IS NULL
+    FROM operation_entrante
     ON CONFLICT (id) DO UPDATE
         SET donneur_id = EXCLUDED.donneur_id, nom = EXCLUDED.nom, commune_insee = EXCLUDED.commune_insee,
             secteur = EXCLUDED.secteur, fiche = EXCLUDED.fiche, lot_id = EXCLUDED.lot_id, ligne = EXCLUDED.ligne

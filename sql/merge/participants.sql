@@ -9,12 +9,48 @@ INSERT INTO rejet (lot_id, ligne, colonne, motif, contenu)
 SELECT current_setting('clause.lot_id')::bigint, ligne, colonne, motif, contenu
 FROM stage WHERE motif IS NOT NULL;
 
+-- Rule 10: an optional column the file does not have (absent from clause.colonnes, set by
+-- the importer) keeps the stored value; an empty cell of a column it has clears it.
+CREATE TEMP TABLE participant_entrant ON COMMIT DROP AS
+SELECT s.id, s.nom, s.prenom, s.date_naissance::date AS date_naissance, s.sexe,
+       CASE WHEN NOT 'commune_insee' = ANY (x.presentes) THEN t.commune_insee ELSE s.commune_insee END
+           AS commune_insee,
+       CASE WHEN NOT 'qpv' = ANY (x.presentes) THEN coalesce(t.qpv, false) ELSE s.qpv::boolean END AS qpv,
+       CASE WHEN NOT 'criteres' = ANY (x.presentes) THEN coalesce(t.criteres, '{}') ELSE s.criteres::text[] END
+           AS criteres,
+       CASE WHEN NOT 'date_eligibilite' = ANY (x.presentes) THEN t.date_eligibilite
+            ELSE s.date_eligibilite::date END AS date_eligibilite,
+       s.ligne
+FROM stage s
+CROSS JOIN (SELECT string_to_array(current_setting('clause.colonnes'), ',') AS presentes) x
+LEFT JOIN participant t ON t.id = s.id
+WHERE s.motif IS NULL;
+
+-- Eligibility is recorded once, on entry: a change to a participant whose hours are
+-- already credited is shown when the file is loaded.
+INSERT INTO signalement (ligne, message)
+SELECT e.ligne,
+       format('participant %s : éligibilité modifiée alors que %s h sont déjà comptées '
+              '(critères %s → %s, date %s → %s)',
+              e.id, replace(trim(to_char(h.heures, 'FM999999990.00')), '.', ','),
+              coalesce(nullif(array_to_string(t.criteres, '|'), ''), 'aucun'),
+              coalesce(nullif(array_to_string(e.criteres, '|'), ''), 'aucun'),
+              coalesce(to_char(t.date_eligibilite, 'DD/MM/YYYY'), 'aucune'),
+              coalesce(to_char(e.date_eligibilite, 'DD/MM/YYYY'), 'aucune'))
+FROM participant_entrant e
+JOIN participant t ON t.id = e.id
+CROSS JOIN LATERAL (SELECT sum(l.heures + l.heures_formation) AS heures
+                    FROM ligne_heures l JOIN attribution a ON a.ligne_id = l.id AND a.motif IS NULL
+                    WHERE l.participant_id = e.id) h
+WHERE (t.criteres, t.date_eligibilite) IS DISTINCT FROM (e.criteres, e.date_eligibilite)
+  AND h.heures > 0;
+
 WITH changed AS (
     INSERT INTO participant AS t (id, nom, prenom, date_naissance, sexe, commune_insee, qpv, criteres,
                                   date_eligibilite, lot_id, ligne)
-    SELECT id, nom, prenom, date_naissance::date, sexe, commune_insee, qpv::boolean, criteres::text[],
-           date_eligibilite::date, current_setting('clause.lot_id')::bigint, ligne
-    FROM stage WHERE motif IS NULL
+    SELECT id, nom, prenom, date_naissance, sexe, commune_insee, qpv, criteres,
+           date_eligibilite, current_setting('clause.lot_id')::bigint, ligne
+    FROM participant_entrant
     ON CONFLICT (id) DO UPDATE
         SET nom = EXCLUDED.nom, prenom = EXCLUDED.prenom, date_naissance = EXCLUDED.date_naissance,
             sexe = EXCLUDED.sexe, commune_insee = EXCLUDED.commune_insee, qpv = EXCLUDED.qpv,

@@ -11,6 +11,8 @@ DROP FUNCTION IF EXISTS impact_sources(text, text, date, date) CASCADE;
 -- marché, entreprise attributaire, and the participant's profile (never their name).
 -- contrat_connu: the participant and employer have contracts sent (kind contrats), which
 -- are counted instead of contracts inferred from these lines.
+-- Rule 4: a person or a contract counts only through hours above zero, so a line
+-- corrected to 0 h (which adds no hour anyway) is left out.
 CREATE VIEW v_impact_ligne AS
 SELECT o.donneur_id, o.id AS operation_id, m.id AS marche_id, m.attributaire_siret,
        l.participant_id, l.employeur_siret, l.mois, l.heures, l.heures_formation,
@@ -23,7 +25,8 @@ FROM ligne_heures l
 JOIN attribution a ON a.ligne_id = l.id AND a.motif IS NULL
 JOIN marche m ON m.id = l.marche_id
 JOIN operation o ON o.id = m.operation_id
-JOIN participant p ON p.id = l.participant_id;
+JOIN participant p ON p.id = l.participant_id
+WHERE l.heures + l.heures_formation > 0;
 
 -- The tableau d'impact of p_donneur, optionally one opération and the months p_debut to
 -- p_fin (first days of months; NULL = no bound). Groups (niveau): total, operation,

@@ -77,6 +77,7 @@ SELECT l.participant_id, min(l.mois), max(l.mois), count(*), sum(l.heures_total)
 FROM clause.v_ligne l JOIN clause.participant p ON p.id = l.participant_id
 WHERE l.plie = p_plie AND l.motif = 'non_eligible' AND l.mois <= p_mois
   AND l.mois >= date_trunc('year', p_mois)
+  AND l.heures_total > 0   -- rule 4: 0 h holds no one back
 GROUP BY l.participant_id
 ORDER BY sum(l.heures_total) DESC, l.participant_id
 $$;

@@ -10,6 +10,7 @@ DROP FUNCTION IF EXISTS observatoire_repartition(integer, text) CASCADE;
 
 -- Credited lines with their year, PLIE (rule 5: fiche named by the opération, else
 -- territory), donneur, sector and the participant's profile (never their name).
+-- Rule 4: lines of 0 h (no hour to add) are left out, so they count no one.
 CREATE VIEW v_observatoire_ligne AS
 SELECT extract(year FROM l.mois)::integer AS annee, l.mois, a.plie, o.donneur_id,
        o.id AS operation_id, o.secteur, l.marche_id, l.participant_id, l.employeur_siret,
@@ -23,7 +24,8 @@ FROM ligne_heures l
 JOIN attribution a ON a.ligne_id = l.id AND a.motif IS NULL
 JOIN marche m ON m.id = l.marche_id
 JOIN operation o ON o.id = m.operation_id
-JOIN participant p ON p.id = l.participant_id;
+JOIN participant p ON p.id = l.participant_id
+WHERE l.heures + l.heures_formation > 0;
 
 -- The key figures of year p_annee, for the PLIE p_plie or all (NULL):
 --   heures: credited hours (worked + training) of the months of the year;
