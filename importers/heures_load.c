@@ -68,7 +68,9 @@ heures_load_begin(Db *db, HeuresLoad *load, long long lot_id, bool owned)
 	load->bloom = calloc((size_t) 1 << (BLOOM_BITS_LOG2 - 6), sizeof(uint64_t));
 	load->rejects = tmpfile();
 	load->candidates = tmpfile();
-	if (load->bloom == NULL || load->rejects == NULL || load->candidates == NULL)
+	load->rejected_keys = tmpfile();
+	if (load->bloom == NULL || load->rejects == NULL || load->candidates == NULL ||
+		load->rejected_keys == NULL)
 	{
 		log_error("mémoire ou fichier temporaire indisponible pour l'import des heures");
 		return false;
@@ -79,7 +81,7 @@ heures_load_begin(Db *db, HeuresLoad *load, long long lot_id, bool owned)
 			  load->participants.count, load->employers.count, load->marches.count);
 	return db_copy_begin(db, "COPY clause.ligne_heures (lot_id, ligne, participant_id, "
 						 "employeur_siret, marche_id, mois, heures, heures_formation, "
-						 "type_contrat, modalite) FROM STDIN");
+						 "type_contrat, modalite, date_debut, date_fin) FROM STDIN");
 }
 
 #define MAX_SUGGESTIONS 500		/* a file of unknown ids costs no more than this */
@@ -217,20 +219,87 @@ heures_load_note_month(HeuresLoad *load, const char *mois)
 		snprintf(load->mois_max, sizeof(load->mois_max), "%s", mois);
 }
 
+/* The first day of the month after "AAAA-MM-01", same form. */
+static void
+heures_load_next_month(const char *mois, char out[16])
+{
+	int year = (int) strtol(mois, NULL, 10);
+	int month = (int) strtol(mois + 5, NULL, 10) + 1;
+
+	if (month > 12)
+	{
+		month = 1;
+		year++;
+	}
+	snprintf(out, 16, "%04d-%02d-01", (year % 10000 + 10000) % 10000, (month % 100 + 100) % 100);
+}
+
+/*
+ * Notes a key (participant, employer, marché, month) in the Bloom filter, and a period
+ * running into the next month under that month too (rule 2 compares periods across the
+ * month's end): a key maybe seen before becomes a candidate repeat.
+ */
+static bool
+heures_load_note_key(HeuresLoad *load, char *const *values, bool always_candidate)
+{
+	char next[16];
+	char *shifted[4] = {values[0], values[1], values[2], next};
+
+	if ((heures_load_bloom_add(load->bloom, values) || always_candidate) &&
+		!heures_load_note_candidate(load, values))
+		return false;
+	if (values[9] == NULL)
+		return true;
+	heures_load_next_month(values[3], next);
+	if (strcmp(values[9], next) < 0)
+		return true;
+	return !((heures_load_bloom_add(load->bloom, shifted) || always_candidate) &&
+			 !heures_load_note_candidate(load, shifted));
+}
+
 bool
 heures_load_add_row(HeuresLoad *load, long long line, char *const *values, StrBuf *copy)
 {
-	if (heures_load_bloom_add(load->bloom, values) && !heures_load_note_candidate(load, values))
+	if (!heures_load_note_key(load, values, false))
 		return false;
 	heures_load_note_month(load, values[3]);
+	if (values[9] != NULL)
+	{
+		char month_end[16];
+
+		snprintf(month_end, sizeof(month_end), "%.7s-01", values[9]);
+		heures_load_note_month(load, month_end);
+	}
 	if (!strbuf_puts(copy, load->lot_id) || !copy_next_field(copy) ||
 		!copy_append_int(copy, line))
 		return false;
-	for (int i = 0; i < 8; i++)
-		if (!copy_next_field(copy) || !copy_append_text(copy, values[i]))
+	for (int i = 0; i < 10; i++)
+		if (!copy_next_field(copy) ||
+			!(values[i] ? copy_append_text(copy, values[i]) : copy_append_null(copy)))
 			return false;
 	load->copied++;
 	return copy_end_row(copy);
+}
+
+bool
+heures_load_add_rejected_key(HeuresLoad *load, long long line, char *const *values)
+{
+	StrBuf *row = &load->scratch;
+
+	if (!heures_load_note_key(load, values, true))
+		return false;
+	strbuf_reset(row);
+	if (!copy_append_int(row, line))
+		return false;
+	for (int i = 0; i < 4; i++)
+		if (!copy_next_field(row) || !copy_append_text(row, values[i]))
+			return false;
+	for (int i = 8; i < 10; i++)
+		if (!copy_next_field(row) ||
+			!(values[i] ? copy_append_text(row, values[i]) : copy_append_null(row)))
+			return false;
+	load->rejected_keys_count++;
+	return copy_end_row(row) && heures_load_write(load->rejected_keys, row);
 }
 
 bool
@@ -297,9 +366,16 @@ heures_load_remove_repeats(Db *db, HeuresLoad *load, long long *removed)
 	log_debug("%lld clés peut-être en double à vérifier", load->candidates_count);
 	return db_exec(db, "CREATE TEMP TABLE heures_candidat (participant_id text, "
 				   "employeur_siret char(14), marche_id text, mois date) ON COMMIT DROP") &&
+		db_exec(db, "CREATE TEMP TABLE heures_cle_rejetee (ligne integer, participant_id text, "
+				"employeur_siret text, marche_id text, mois date, date_debut date, date_fin date) "
+				"ON COMMIT DROP") &&
 		heures_load_copy_file(db, load->candidates,
 							  "COPY heures_candidat (participant_id, employeur_siret, marche_id, "
 							  "mois) FROM STDIN") &&
+		(load->rejected_keys_count == 0 ||
+		 heures_load_copy_file(db, load->rejected_keys,
+							   "COPY heures_cle_rejetee (ligne, participant_id, employeur_siret, "
+							   "marche_id, mois, date_debut, date_fin) FROM STDIN")) &&
 		db_exec(db, "ANALYZE heures_candidat") &&
 		heures_load_script(db, "merge/heures_doubles.sql", removed);
 }
@@ -358,6 +434,8 @@ heures_load_free(HeuresLoad *load)
 		fclose(load->rejects);
 	if (load->candidates)
 		fclose(load->candidates);
+	if (load->rejected_keys)
+		fclose(load->rejected_keys);
 	strbuf_free(&load->scratch);
 	memset(load, 0, sizeof(*load));
 }

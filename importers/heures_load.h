@@ -26,6 +26,8 @@ typedef struct HeuresLoad
 	uint64_t *bloom;			/* keys seen, to find the ones maybe seen twice */
 	FILE *rejects;				/* rows for rejet, COPY text */
 	FILE *candidates;			/* rows for heures_candidat, COPY text */
+	FILE *rejected_keys;		/* keys of rejected rows, for heures_cle_rejetee */
+	long long rejected_keys_count;
 	StrBuf scratch;
 	bool check_disabled;		/* the statement-level reference check, for this transaction */
 	long long copied;			/* rows sent to ligne_heures */
@@ -53,15 +55,23 @@ bool heures_load_begin(Db *db, HeuresLoad *load, long long lot_id, bool owned);
 
 /*
  * values: the canonical heures columns (participant_id, employeur_siret, marche_id, mois,
- * heures, heures_formation, type_contrat, modalite). False with a French reason and the
- * faulty column when a reference is unknown, written for the sender: the nearest known
- * ids when there are (for the first 500 unknown references of a file).
+ * heures, heures_formation, type_contrat, modalite, date_debut, date_fin; the last two
+ * NULL for a whole month). False with a French reason and the faulty column when a
+ * reference is unknown, written for the sender: the nearest known ids when there are
+ * (for the first 500 unknown references of a file).
  */
 bool heures_load_check_references(HeuresLoad *load, char *const *values, int *column,
 								  char *err);
 
 /* Appends the COPY row of a valid line to copy and notes its key. */
 bool heures_load_add_row(HeuresLoad *load, long long line, char *const *values, StrBuf *copy);
+
+/*
+ * The key and period (values as for heures_load_add_row, date_debut and date_fin maybe
+ * NULL) of a row rejected for another reason: a line of the file with the same key and an
+ * overlapping period is rejected with it (rule 2).
+ */
+bool heures_load_add_rejected_key(HeuresLoad *load, long long line, char *const *values);
 
 /* Records a rejected row (column may be NULL: the row as a whole). */
 bool heures_load_add_reject(HeuresLoad *load, long long line, const char *column,

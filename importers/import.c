@@ -125,6 +125,43 @@ import_flush(ImportState *state, bool force)
 	return ok;
 }
 
+/*
+ * The key and period of a timesheet row rejected for another reason, when they can be
+ * read: a line of the file with the same key and an overlapping period is rejected with
+ * it (rule 2: the sender must say which is right). A period that cannot be read is
+ * taken as the whole month.
+ */
+static bool
+import_note_rejected_key(ImportState *state, const CsvRecord *record)
+{
+	static const int KEY_COLUMNS[] = {0, 1, 2, 3, 8, 9};
+	char storage[10][KIND_VALUE_SIZE];
+	char *values[10] = {0};
+	char err[VALIDATE_ERR_SIZE];
+
+	if (record->error || record->nfields == 0 || state->kind->ncolumns < 10)
+		return true;
+	for (size_t k = 0; k < sizeof(KEY_COLUMNS) / sizeof(KEY_COLUMNS[0]); k++)
+	{
+		int i = KEY_COLUMNS[k];
+		int f = state->map[i];
+		bool is_null = false;
+
+		strbuf_reset(&state->scratch);
+		if (!strbuf_puts(&state->scratch, f >= 0 && f < record->nfields ? record->fields[f] : ""))
+			return false;
+		if (kind_validate_field(&state->kind->columns[i], state->scratch.data, storage[i],
+								&is_null, err) && !is_null)
+			values[i] = storage[i];
+		else if (i < 4)
+			return true;		/* no key to compare */
+	}
+	if (values[8] == NULL || values[9] == NULL || strncmp(values[8], values[3], 7) != 0 ||
+		strcmp(values[9], values[8]) < 0)
+		values[8] = values[9] = NULL;
+	return heures_load_add_rejected_key(&state->heures, record->line, values);
+}
+
 /* One stage row of a rejected record: line, reason, column, content, NULL values. */
 static bool
 import_emit_reject(ImportState *state, const CsvRecord *record, const char *column,
@@ -145,7 +182,8 @@ import_emit_reject(ImportState *state, const CsvRecord *record, const char *colu
 		return false;
 	if (state->direct)
 		return heures_load_add_reject(&state->heures, record->line, column, reason,
-									  state->scratch.data);
+									  state->scratch.data) &&
+			import_note_rejected_key(state, record);
 	if (!copy_append_int(row, record->line) || !copy_next_field(row) ||
 		!copy_append_text(row, reason) || !copy_next_field(row) ||
 		!(column ? copy_append_text(row, column) : copy_append_null(row)) ||
@@ -432,6 +470,39 @@ import_lot_callback(void *context, const DbRow *row)
 	return true;
 }
 
+static bool
+import_later_callback(void *context, const DbRow *row)
+{
+	ImportResult *result = context;
+
+	result->previous_cancelled = db_row_value(row, 0)[0] == 't';
+	snprintf(result->later_lots, sizeof(result->later_lots), "%s",
+			 db_row_isnull(row, 1) ? "" : db_row_value(row, 1));
+	return true;
+}
+
+/*
+ * A file identical to an earlier batch changes nothing; when later timesheet batches of
+ * the same months stand, they are what the user wants to cancel to come back to it.
+ */
+static bool
+import_batch_note_later(Db *db, ImportResult *result)
+{
+	char id[32];
+
+	snprintf(id, sizeof(id), "%lld", result->lot_id);
+
+	const char *params[] = {id};
+
+	return db_query(db, "SELECT b.annule_le IS NOT NULL, "
+					"(SELECT string_agg(o.id::text, ', ' ORDER BY o.id) FROM lot_import o "
+					" WHERE b.nature = 'heures' AND o.nature = 'heures' AND o.id > b.id "
+					"   AND o.annule_le IS NULL AND o.mois_min <= b.mois_max "
+					"   AND o.mois_max >= b.mois_min) "
+					"FROM lot_import b WHERE b.id = $1::bigint", 1, params,
+					import_later_callback, result, NULL);
+}
+
 ImportStatus
 import_batch_find_or_create(Db *db, const char *kind, const char *display_name, const char *sha,
 							ImportResult *result)
@@ -450,7 +521,7 @@ import_batch_find_or_create(Db *db, const char *kind, const char *display_name, 
 	{
 		result->lot_id = lookup.id;
 		snprintf(result->previous_date, sizeof(result->previous_date), "%s", lookup.date);
-		return IMPORT_ALREADY_DONE;
+		return import_batch_note_later(db, result) ? IMPORT_ALREADY_DONE : IMPORT_DATABASE_ERROR;
 	}
 
 	const char *insert_params[] = {kind, display_name, sha};

@@ -49,6 +49,9 @@ typedef struct ImportResult
 	long long rows_rejected;
 	long long rows_unchanged;
 	char previous_date[64];		/* for IMPORT_ALREADY_DONE */
+	char later_lots[256];		/* for IMPORT_ALREADY_DONE: timesheet batches loaded since on
+								 * the same months, not cancelled ("14, 15"), "" when none */
+	bool previous_cancelled;	/* for IMPORT_ALREADY_DONE: that batch was cancelled */
 	/* the source's shape, to write its rejected rows back in it */
 	int header_line;			/* physical line of the header (after title lines) */
 	char delimiter;

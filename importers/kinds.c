@@ -131,6 +131,9 @@ static const ColumnSpec HEURES_COLUMNS[] = {
 	{"heures_formation", COLUMN_HOURS, false, NULL, "0"},
 	{"type_contrat", COLUMN_ENUM, true, CONTRATS, NULL},
 	{"modalite", COLUMN_ENUM, true, MODALITES, NULL},
+	/* the period of the line within its month (rule 1); absent, the month */
+	{"date_debut", COLUMN_DATE, false, NULL, NULL},
+	{"date_fin", COLUMN_DATE, false, NULL, NULL},
 };
 
 /* Identity: participant, employer, type, start date (DOMAIN.md "Contracts"). */
@@ -207,6 +210,57 @@ check_territoire_row(char *const *values, int *column, char *err)
 	return true;
 }
 
+/*
+ * A line's period (date_debut, date_fin: columns 8 and 9) starts in its month and ends at
+ * the latest at the end of the next one (a week straddling two months); both or neither.
+ */
+static bool
+check_heures_period(char *const *values, int *column, char *err)
+{
+	const char *debut = values[8];
+	const char *fin = values[9];
+
+	if (debut == NULL && fin == NULL)
+		return true;
+	if (debut == NULL || fin == NULL)
+	{
+		*column = debut == NULL ? 8 : 9;
+		snprintf(err, VALIDATE_ERR_SIZE, "période incomplète : date_debut et date_fin vont ensemble");
+		return false;
+	}
+	if (strncmp(debut, values[3], 7) != 0)
+	{
+		*column = 8;
+		snprintf(err, VALIDATE_ERR_SIZE, "date de début %s hors du mois %.7s de la ligne", debut,
+				 values[3]);
+		return false;
+	}
+	if (!check_period(values, 8, 9, column, err))
+		return false;
+
+	int year = (int) strtol(values[3], NULL, 10);
+	int month = (int) strtol(values[3] + 5, NULL, 10);
+	char limit[16];
+
+	/* the first day of the month after next, AAAA-MM-01 */
+	month += 2;
+	if (month > 12)
+	{
+		month -= 12;
+		year++;
+	}
+	snprintf(limit, sizeof(limit), "%04d-%02d-01", (year % 10000 + 10000) % 10000, (month % 100 + 100) % 100);
+	if (strcmp(fin, limit) >= 0)
+	{
+		*column = 9;
+		snprintf(err, VALIDATE_ERR_SIZE,
+				 "date de fin %s trop lointaine : une période finit au plus tard le mois suivant "
+				 "son début", fin);
+		return false;
+	}
+	return true;
+}
+
 /* The month of the import, as year * 12 + month - 1 (local time of the machine). */
 static int
 heures_import_month(void)
@@ -242,6 +296,8 @@ check_heures_row(char *const *values, int *column, char *err)
 	double total = validate_canonical_decimal(values[4]) + validate_canonical_decimal(values[5]);
 	int max_hours = 24 * validate_days_in_month(year, month);
 
+	if (!check_heures_period(values, column, err))
+		return false;
 	if (total > max_hours)
 	{
 		char shown[32];

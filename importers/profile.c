@@ -161,12 +161,16 @@ parse_values(const Profile *profile, const char *key, const cJSON *values, Field
 	return ok;
 }
 
-/* A field mapping: "Column name", or {"colonne"|"position"|"constante", "valeurs", "mois_de_la_date"}. */
+/*
+ * A field mapping: "Column name", or {"colonne"|"position"|"constante", "valeurs",
+ * "mois_de_la_date", "duree_jours"}; duree_jours (date_debut only) gives date_fin as
+ * the start plus that many days less one: a week is 7.
+ */
 static bool
 parse_mapping(const Profile *profile, const char *key, const cJSON *item, FieldMapping *mapping)
 {
 	static const char *const MAPPING_KEYS[] = {"colonne", "position", "constante", "valeurs",
-	"mois_de_la_date", NULL};
+	"mois_de_la_date", "duree_jours", NULL};
 
 	mapping->used = true;
 	mapping->index = -1;
@@ -197,8 +201,17 @@ parse_mapping(const Profile *profile, const char *key, const cJSON *item, FieldM
 		ok = profile_error(profile, key, ": constante doit être un texte") && ok;
 	if (month && !cJSON_IsBool(month))
 		ok = profile_error(profile, key, ": mois_de_la_date doit valoir true ou false") && ok;
+
+	const cJSON *length = cJSON_GetObjectItemCaseSensitive(item, "duree_jours");
+
+	if (length && (strcmp(key, "date_debut") != 0 || !cJSON_IsNumber(length) ||
+				   length->valuedouble < 1 || length->valuedouble > 31 ||
+				   length->valuedouble != (double) length->valueint))
+		ok = profile_error(profile, key, ": duree_jours ne vaut que pour date_debut, "
+						   "un nombre de jours de 1 à 31 (7 pour une semaine)") && ok;
 	if (!ok)
 		return false;
+	mapping->length_days = length ? length->valueint : 0;
 
 	mapping->column = column ? strdup(column->valuestring) : NULL;
 	mapping->position = position ? position->valueint : 0;

@@ -23,6 +23,7 @@ typedef struct FieldMapping
 	int position;				/* 1-based source position, 0 when by name */
 	char *constant;				/* value used for every row */
 	bool month_from_date;		/* the month of a date column */
+	int length_days;			/* date_debut: the period lasts that many days, 0 if not given */
 	int nvalues;
 	char **value_from;			/* normalised source values */
 	char **value_to;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <strings.h>
 
 #include "format.h"
@@ -316,6 +317,63 @@ mapper_add_to_month(ProfileMapper *mapper, const CsvRecord *record)
 	return true;
 }
 
+/* The canonical column index of name in the profile's kind, -1 when it has none. */
+static int
+mapper_column(const ProfileMapper *mapper, const char *name)
+{
+	const KindSpec *kind = mapper->profile->kind;
+
+	for (int i = 0; i < kind->ncolumns; i++)
+		if (strcmp(kind->columns[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+static bool
+mapper_has_period(const ProfileMapper *mapper)
+{
+	int debut = mapper_column(mapper, "date_debut");
+
+	return debut >= 0 && mapper->profile->fields[debut].used && mapper->values[debut][0] != '\0';
+}
+
+/*
+ * A start date mapped with duree_jours: date_fin is that date plus the length less one
+ * day ("Semaine du 31/01/2022", 7 days: 31/01/2022 to 06/02/2022).
+ */
+static bool
+mapper_period_end(ProfileMapper *mapper, char *err)
+{
+	int debut = mapper_column(mapper, "date_debut");
+	int fin = mapper_column(mapper, "date_fin");
+	char iso[11];
+
+	if (debut < 0 || fin < 0 || mapper->profile->fields[debut].length_days == 0 ||
+		*validate_trim(mapper->values[debut]) == '\0')
+		return true;
+	if (!validate_date(validate_trim(mapper->values[debut]), iso, err))
+		return false;
+
+	struct tm day = {0};
+
+	day.tm_year = (int) strtol(iso, NULL, 10) - 1900;
+	day.tm_mon = (int) strtol(iso + 5, NULL, 10) - 1;
+	day.tm_mday = (int) strtol(iso + 8, NULL, 10) + mapper->profile->fields[debut].length_days - 1;
+	day.tm_hour = 12;
+
+	time_t t = timegm(&day);
+
+	if (t == (time_t) -1 || gmtime_r(&t, &day) == NULL)
+	{
+		snprintf(err, VALIDATE_ERR_SIZE, "date de fin de période incalculable");
+		return false;
+	}
+	snprintf(mapper->storage[fin], KIND_VALUE_SIZE, "%04d-%02d-%02d", day.tm_year + 1900,
+			 day.tm_mon + 1, day.tm_mday);
+	mapper->values[fin] = mapper->storage[fin];
+	return true;
+}
+
 bool
 profile_mapper_on_record(void *context, const CsvRecord *record)
 {
@@ -360,7 +418,10 @@ profile_mapper_on_record(void *context, const CsvRecord *record)
 		!mapper_find_participant(mapper, record, mapper->storage[0], err))
 		return mapper_reject(mapper, record, "participant_id", err);
 
-	if (profile->monthly_sum)
+	if (!mapper_period_end(mapper, err))
+		return mapper_reject(mapper, record, "date_debut", err);
+	/* rows with a period keep the sender's grain: a week sent back replaces that week */
+	if (profile->monthly_sum && !mapper_has_period(mapper))
 		return mapper_add_to_month(mapper, record);
 
 	for (int i = 0; i < kind->ncolumns; i++)

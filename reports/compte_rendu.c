@@ -174,7 +174,12 @@ compte_rendu_write(Db *db, const char *dir, const BatchOutcome *outcomes, int co
 			strbuf_printf(&lots, "%s%lld", lots.len > 1 ? "," : "", o->result.lot_id);
 		}
 		else if (o->status == IMPORT_ALREADY_DONE)
+		{
 			fprintf(out, " (lot n° %lld du %s)\n", o->result.lot_id, o->result.previous_date);
+			if (o->result.later_lots[0])
+				fprintf(out, "    lots chargés depuis sur les mêmes mois : %s ; pour revenir à ce "
+						"fichier : clause lot annuler N --motif TEXTE\n", o->result.later_lots);
+		}
 		else
 			fprintf(out, "\n");
 		if (o->status == IMPORT_FILE_REJECTED && o->reason[0])

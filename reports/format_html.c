@@ -127,6 +127,11 @@ html_end(FILE *out, const ReportSources *sources)
 		html_escape(out, source->nature);
 		fputs("</td><td>", out);
 		html_escape(out, source->file);
+		if (source->cancelled[0])
+		{
+			fputs(" — ", out);
+			html_escape(out, source->cancelled);
+		}
 		fputs("</td><td>", out);
 		html_escape(out, source->imported);
 		fputs("</td><td>", out);

@@ -150,6 +150,8 @@ xlsx_sources_sheet(lxw_workbook *book, const XlsxStyles *styles, const char *tit
 		worksheet_write_string(sheet, row, 2, source->file, styles->text);
 		worksheet_write_string(sheet, row, 3, source->imported, styles->text);
 		worksheet_write_string(sheet, row, 4, source->sha256, styles->text);
+		if (source->cancelled[0])
+			worksheet_write_string(sheet, row, 5, source->cancelled, styles->text);
 	}
 	worksheet_set_column(sheet, 0, 0, 8, NULL);
 	worksheet_set_column(sheet, 1, 1, 14, NULL);

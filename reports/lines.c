@@ -153,11 +153,11 @@ batches_write(Db *db, LinesFormat format, FILE *out)
 {
 	static const char *const headers[] = {
 		"lot", "nature", "fichier", "importé le", "lues", "chargées", "inchangées",
-		"rejetées", "sha256"
+		"rejetées", "sha256", "annulation"
 	};
-	static const int widths[] = {4, 12, 30, 16, 7, 8, 10, 8, 16};
-	static const bool numeric[] = {true, false, false, false, true, true, true, true, false};
-	TableWriter table = {.out = out, .format = format, .ncolumns = 9,
+	static const int widths[] = {4, 12, 30, 16, 7, 8, 10, 8, 16, 0};
+	static const bool numeric[] = {true, false, false, false, true, true, true, true, false, false};
+	TableWriter table = {.out = out, .format = format, .ncolumns = 10,
 	.widths = widths, .numeric = numeric};
 
 	table_begin(&table, headers);
@@ -165,7 +165,10 @@ batches_write(Db *db, LinesFormat format, FILE *out)
 	bool ok = db_query(db,
 					   "SELECT id, nature, fichier, to_char(importe_le, 'DD/MM/YYYY HH24:MI'), "
 					   "lignes_lues, lignes_chargees, lignes_inchangees, lignes_rejetees, "
-					   "CASE WHEN $1 THEN sha256 ELSE left(sha256, 16) END "
+					   "CASE WHEN $1 THEN sha256 ELSE left(sha256, 16) END, "
+					   "CASE WHEN annule_le IS NOT NULL THEN 'annulé le ' "
+					   "     || to_char(annule_le, 'DD/MM/YYYY HH24:MI') || ' par ' || annule_par "
+					   "     || ' : ' || annule_motif ELSE '' END "
 					   "FROM lot_import ORDER BY id",
 					   1, (const char *[]) {format == LINES_CSV ? "true" : "false"},
 					   table_row_callback, &table, NULL);
@@ -179,11 +182,12 @@ history_write(Db *db, const char *participant, const char *marche, LinesFormat f
 {
 	static const char *const headers[] = {
 		"mois", "employeur", "lot", "fichier", "ligne", "importé le", "heures", "formation",
-		"contrat", "modalité", "statut"
+		"contrat", "modalité", "statut", "période", "lot annulé"
 	};
-	static const int widths[] = {7, 14, 4, 30, 6, 16, 8, 9, 14, 18, 20};
-	static const bool numeric[] = {false, false, true, false, true, false, true, true, false, false, false};
-	TableWriter table = {.out = out, .format = format, .ncolumns = 11,
+	static const int widths[] = {7, 14, 4, 30, 6, 16, 8, 9, 14, 18, 20, 23, 0};
+	static const bool numeric[] = {false, false, true, false, true, false, true, true, false, false,
+		false, false, false};
+	TableWriter table = {.out = out, .format = format, .ncolumns = 13,
 	.widths = widths, .numeric = numeric};
 	const char *params[] = {participant, marche};
 
@@ -192,10 +196,16 @@ history_write(Db *db, const char *participant, const char *marche, LinesFormat f
 	bool ok = db_query(db,
 					   "SELECT to_char(v.mois, 'YYYY-MM'), v.employeur_siret, v.lot_id, v.fichier, v.ligne, "
 					   "to_char(b.importe_le, 'DD/MM/YYYY HH24:MI'), v.heures, v.heures_formation, "
-					   "v.type_contrat, v.modalite, coalesce(v.motif, 'credite') "
+					   "v.type_contrat, v.modalite, coalesce(v.motif, 'credite'), "
+					   "coalesce(to_char(l.date_debut, 'DD/MM/YYYY') || ' au ' "
+					   "         || to_char(l.date_fin, 'DD/MM/YYYY'), 'mois'), "
+					   "CASE WHEN b.annule_le IS NOT NULL THEN 'annulé le ' "
+					   "     || to_char(b.annule_le, 'DD/MM/YYYY HH24:MI') || ' par ' || b.annule_par "
+					   "     || ' : ' || b.annule_motif ELSE '' END "
 					   "FROM v_ligne v JOIN lot_import b ON b.id = v.lot_id "
+					   "JOIN ligne_heures l ON l.id = v.ligne_id "
 					   "WHERE v.participant_id = $1 AND v.marche_id = $2 "
-					   "ORDER BY v.mois, v.employeur_siret, v.lot_id",
+					   "ORDER BY v.mois, v.employeur_siret, coalesce(l.date_debut, v.mois), v.lot_id",
 					   2, params, table_row_callback, &table, NULL);
 
 	*count = table.rows;

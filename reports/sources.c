@@ -40,8 +40,15 @@ source_row(void *context, const DbRow *row)
 	snprintf(item->file, sizeof(item->file), "%s", db_row_value(row, 2));
 	snprintf(item->imported, sizeof(item->imported), "%s", db_row_value(row, 3));
 	snprintf(item->sha256, sizeof(item->sha256), "%s", db_row_value(row, 4));
+	snprintf(item->cancelled, sizeof(item->cancelled), "%s",
+			 db_row_isnull(row, 5) ? "" : db_row_value(row, 5));
 	return true;
 }
+
+/* When, by whom and why batch b was cancelled, NULL when it stands (rule 9). */
+#define SOURCES_CANCELLED \
+	"CASE WHEN b.annule_le IS NOT NULL THEN 'annulé le ' || to_char(b.annule_le, 'YYYY-MM-DD HH24:MI') " \
+	"|| ' par ' || b.annule_par || ' : ' || b.annule_motif END"
 
 bool
 sources_load_impact(Db *db, const char *donneur, const char *operation,
@@ -51,8 +58,10 @@ sources_load_impact(Db *db, const char *donneur, const char *operation,
 
 	report_extraction_date(sources->extracted);
 	return db_query(db,
-					"SELECT lot_id, nature, fichier, to_char(importe_le, 'YYYY-MM-DD HH24:MI'), sha256 "
-					"FROM impact_sources($1, $2, ($3 || '-01')::date, ($4 || '-01')::date)",
+					"SELECT s.lot_id, s.nature, s.fichier, to_char(s.importe_le, 'YYYY-MM-DD HH24:MI'), "
+					"s.sha256, " SOURCES_CANCELLED " "
+					"FROM impact_sources($1, $2, ($3 || '-01')::date, ($4 || '-01')::date) s "
+					"JOIN lot_import b ON b.id = s.lot_id",
 					4, params, source_row, sources, NULL);
 }
 
@@ -71,8 +80,8 @@ sources_load_all(Db *db, ReportSources *sources)
 {
 	report_extraction_date(sources->extracted);
 	return db_query(db,
-					"SELECT id, nature, fichier, to_char(importe_le, 'YYYY-MM-DD HH24:MI'), sha256 "
-					"FROM lot_import ORDER BY id",
+					"SELECT b.id, b.nature, b.fichier, to_char(b.importe_le, 'YYYY-MM-DD HH24:MI'), "
+					"b.sha256, " SOURCES_CANCELLED " FROM lot_import b ORDER BY b.id",
 					0, NULL, source_row, sources, NULL);
 }
 
@@ -127,6 +136,8 @@ sources_json(const ReportSources *sources)
 		cJSON_AddStringToObject(item, "fichier", source->file);
 		cJSON_AddStringToObject(item, "importe_le", source->imported);
 		cJSON_AddStringToObject(item, "sha256", source->sha256);
+		if (source->cancelled[0])
+			cJSON_AddStringToObject(item, "annulation", source->cancelled);
 		cJSON_AddItemToArray(array, item);
 	}
 	return array;

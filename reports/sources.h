@@ -21,6 +21,7 @@ typedef struct ReportSource
 	char file[256];
 	char imported[20];			/* AAAA-MM-JJ HH:MM */
 	char sha256[65];
+	char cancelled[400];		/* "annulé le … par … : motif", "" when standing (rule 9) */
 } ReportSource;
 
 typedef struct ReportSources

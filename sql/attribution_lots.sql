@@ -1,7 +1,8 @@
 -- Attribution of new timesheet batches only: recomputes the participant-months that the
 -- batches listed in the setting clause.attribution_lots ('12,13') touched. Every rule is
 -- decided within a participant-month (latest batch per key, eligibility, marché period,
--- monthly ceiling), so the other lines keep their status; the result equals a whole
+-- monthly ceiling; a period running into the next month ties two months, both taken),
+-- so the other lines keep their status; the result equals a whole
 -- attribution as long as no referential data changed since the last one (the driver,
 -- src/attribute.c, runs sql/attribution.sql whole otherwise).
 -- The scope is "these participants in these months": a condition on the columns every
@@ -13,10 +14,23 @@
 SET LOCAL search_path = clause, pg_temp;
 SET LOCAL jit = off;   -- compiling costs more than these small queries run
 
+-- A line whose period runs into the next month (rule 2) touches that month too, and the
+-- lines of earlier batches straddling into a month of these batches touch their own.
 CREATE TEMP TABLE perimetre ON COMMIT DROP AS
+WITH nouvelles AS (
+    SELECT participant_id, mois, date_fin
+    FROM ligne_heures
+    WHERE lot_id = ANY (string_to_array(current_setting('clause.attribution_lots'), ',')::bigint[]))
 SELECT array_agg(DISTINCT participant_id) AS participants, array_agg(DISTINCT mois) AS mois
-FROM ligne_heures
-WHERE lot_id = ANY (string_to_array(current_setting('clause.attribution_lots'), ',')::bigint[]);
+FROM (SELECT participant_id, mois FROM nouvelles
+      UNION ALL
+      SELECT participant_id, (mois + interval '1 month')::date FROM nouvelles
+      WHERE date_fin >= (mois + interval '1 month')
+      UNION ALL
+      SELECT s.participant_id, s.mois FROM ligne_heures s
+      WHERE s.date_fin >= (s.mois + interval '1 month')
+        AND (s.participant_id, (s.mois + interval '1 month')::date)
+            IN (SELECT participant_id, mois FROM nouvelles)) t;
 
 DELETE FROM attribution a
 USING ligne_heures l

@@ -58,8 +58,27 @@ attribute_pending_row(void *context, const DbRow *row)
 						 db_row_value(row, 0));
 }
 
+static bool attribute_lots_run(Db *db, const long long *lots, int count, bool new_lines);
+
 bool
 attribute_lots_in_transaction(Db *db, const long long *lots, int count)
+{
+	return attribute_lots_run(db, lots, count, true);
+}
+
+bool
+attribute_cancelled_lot_in_transaction(Db *db, long long lot)
+{
+	return attribute_lots_run(db, &lot, 1, false);
+}
+
+/*
+ * new_lines: the batches' lines were never attributed (an import), so months no other
+ * batch covers may be computed alone; a cancelled batch's lines were, and are recomputed
+ * with the participant-months they touch.
+ */
+static bool
+attribute_lots_run(Db *db, const long long *lots, int count, bool new_lines)
 {
 	const char *sql = sql_embedded_get("attribution_lots.sql");
 	StrBuf list = {0};
@@ -108,9 +127,10 @@ attribute_lots_in_transaction(Db *db, const long long *lots, int count)
 	/* months no earlier batch covers (a new monthly file): computed over them alone */
 	char fresh[8] = "f";
 
-	ok = ok && db_query_value(db, "SELECT clause.mois_deja_couverts("
-							  "string_to_array($1, ',')::bigint[]) IS FALSE",
-							  1, params, fresh, sizeof(fresh), NULL);
+	ok = ok && (!new_lines ||
+				db_query_value(db, "SELECT clause.mois_deja_couverts("
+							   "string_to_array($1, ',')::bigint[]) IS FALSE",
+							   1, params, fresh, sizeof(fresh), NULL));
 	if (ok && fresh[0] == 't')
 		sql = sql_embedded_get("attribution_mois_nouveaux.sql");
 	if (ok)

@@ -20,6 +20,12 @@ bool attribute_in_transaction(Db *db);
 bool attribute_lots_in_transaction(Db *db, const long long *lots, int count);
 
 /* Recomputes attribution in a transaction of its own. */
+/*
+ * Within the caller's transaction, after batch lot was marked cancelled: recomputes the
+ * participant-months its lines touch (its lines stop standing, those it replaced stand again).
+ */
+bool attribute_cancelled_lot_in_transaction(Db *db, long long lot);
+
 bool attribute_run(Db *db);
 
 #endif

@@ -38,6 +38,7 @@ extern const Command COMMAND_FICHE;
 extern const Command COMMAND_REPORT;
 extern const Command COMMAND_PROFILE;
 extern const Command COMMAND_BATCH;
+extern const Command COMMAND_LOT;
 extern const Command COMMAND_ROLE;
 extern const Command COMMAND_EXPORT;
 extern const Command COMMAND_SERVE;

@@ -44,8 +44,15 @@ print_import_summary(const char *path, ImportStatus status, const ImportResult *
 	const char *name = log_printable(copy ? basename(copy) : path, printable, sizeof(printable));
 
 	if (status == IMPORT_ALREADY_DONE)
-		printf("%s : déjà importé (lot n° %lld du %s), rien à faire\n", name,
-			   result->lot_id, result->previous_date);
+	{
+		printf("%s : déjà importé (lot n° %lld du %s%s), rien à faire\n", name,
+			   result->lot_id, result->previous_date,
+			   result->previous_cancelled ? ", annulé depuis" : "");
+		if (result->later_lots[0])
+			printf("%s : des lots chargés depuis sur les mêmes mois (%s) priment sur lui ; pour "
+				   "revenir à ce fichier, annulez-les : clause lot annuler N --motif TEXTE\n",
+				   name, result->later_lots);
+	}
 	else if (status == IMPORT_LOADED || status == IMPORT_ROWS_REJECTED)
 		printf("%s : lot n° %lld : %lld ligne%s lue%s, %lld chargée%s, %lld inchangée%s, "
 			   "%lld rejetée%s\n", name, result->lot_id,

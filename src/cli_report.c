@@ -25,7 +25,8 @@
 #include "validate.h"
 
 static const char *const REASONS[] = {
-	"non_eligible", "hors_periode_marche", "depassement_plafond", "remplacee", "credite", NULL
+	"non_eligible", "hors_periode_marche", "depassement_plafond", "remplacee", "lot_annule", "credite",
+	NULL
 };
 
 static bool

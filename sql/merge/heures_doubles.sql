@@ -1,32 +1,59 @@
--- Timesheet batch, after its COPY into ligne_heures (importers/heures_load.c): the same
--- key (participant, marché, employeur, mois) twice in one file is an error of that file.
--- Every occurrence is taken out and rejected: the sender must say which value is right.
--- The importer lists in the temporary table heures_candidat the keys it may have seen
--- twice (a Bloom filter: no key seen twice is missing, a few seen once are there); only
--- those keys are looked up, so a file without repeats costs nothing here.
+-- Timesheet batch, after its COPY into ligne_heures (importers/heures_load.c): two lines of
+-- one file with the same key (participant, marché, employeur) and overlapping periods are
+-- an error of that file (rule 2). Every one of them is taken out and rejected, even when
+-- the other was rejected already for another reason (heures_cle_rejetee): the sender must
+-- say which value is right.
+-- The importer lists in the temporary table heures_candidat the key-months it may have seen
+-- twice (a Bloom filter: no key seen twice is missing, a few seen once are there; a period
+-- running into the next month is noted under both months); only those are looked up, so a
+-- file without repeats costs nothing here.
 -- Ends with the number of lines rejected.
-WITH doubles AS (
-    SELECT l.participant_id, l.marche_id, l.employeur_siret, l.mois,
-           string_agg(l.ligne::text, ', ' ORDER BY l.ligne) AS lignes
+WITH lignes AS (
+    SELECT l.id, l.ligne, l.participant_id, l.marche_id, l.employeur_siret,
+           l.date_debut IS NOT NULL AS datee,
+           daterange(coalesce(l.date_debut, l.mois),
+                     coalesce(l.date_fin, (l.mois + interval '1 month - 1 day')::date), '[]') AS periode
     FROM ligne_heures l
-    JOIN (SELECT DISTINCT participant_id, marche_id, employeur_siret, mois FROM heures_candidat) c
-      ON (c.participant_id, c.marche_id, c.employeur_siret, c.mois)
-         = (l.participant_id, l.marche_id, l.employeur_siret, l.mois)
     WHERE l.lot_id = current_setting('clause.lot_id')::bigint
-    GROUP BY l.participant_id, l.marche_id, l.employeur_siret, l.mois
-    HAVING count(*) > 1),
+      AND ((l.participant_id, l.marche_id, l.employeur_siret, l.mois)
+               IN (SELECT participant_id, marche_id, employeur_siret, mois FROM heures_candidat)
+           OR (l.date_fin >= (l.mois + interval '1 month')
+               AND (l.participant_id, l.marche_id, l.employeur_siret, (l.mois + interval '1 month')::date)
+                   IN (SELECT participant_id, marche_id, employeur_siret, mois FROM heures_candidat)))),
+autres AS (          -- the lines stored and the keys of rows already rejected
+    SELECT ligne, participant_id, marche_id, employeur_siret, datee, periode, false AS rejetee
+    FROM lignes
+    UNION ALL
+    SELECT ligne, participant_id, marche_id, employeur_siret, date_debut IS NOT NULL,
+           daterange(coalesce(date_debut, mois),
+                     coalesce(date_fin, (mois + interval '1 month - 1 day')::date), '[]'), true
+    FROM heures_cle_rejetee),
+conflits AS (
+    SELECT a.id, a.ligne,
+           bool_or(a.datee OR b.datee) AS datee,
+           string_agg(b.ligne::text, ', ' ORDER BY b.ligne) FILTER (WHERE b.rejetee) AS rejetees,
+           (SELECT string_agg(x::text, ', ' ORDER BY x)
+            FROM unnest(array_append(array_agg(b.ligne), a.ligne)) AS x) AS toutes
+    FROM lignes a
+    JOIN autres b ON (b.participant_id, b.marche_id, b.employeur_siret)
+                     = (a.participant_id, a.marche_id, a.employeur_siret)
+                 AND b.ligne <> a.ligne AND b.periode && a.periode
+    GROUP BY a.id, a.ligne),
 retirees AS (
     DELETE FROM ligne_heures l
-    USING doubles d
-    WHERE l.lot_id = current_setting('clause.lot_id')::bigint
-      AND (l.participant_id, l.marche_id, l.employeur_siret, l.mois)
-          = (d.participant_id, d.marche_id, d.employeur_siret, d.mois)
-    RETURNING l.ligne, d.lignes),
+    USING conflits c
+    WHERE l.id = c.id
+    RETURNING c.ligne, c.datee, c.rejetees, c.toutes),
 rejetees AS (
     INSERT INTO rejet (lot_id, ligne, colonne, motif, contenu)
     SELECT current_setting('clause.lot_id')::bigint, ligne, 'participant_id',
-           'même participant, marché, employeur et mois en double dans le fichier (lignes '
-           || lignes || ')', NULL
+           CASE WHEN datee THEN 'même participant, marché et employeur sur des périodes qui se chevauchent'
+                ELSE 'même participant, marché, employeur et mois' END
+           || ' en double dans le fichier (lignes ' || toutes || ')'
+           || coalesce(CASE WHEN rejetees LIKE '%,%' THEN ' ; lignes ' ELSE ' ; ligne ' END
+                       || rejetees || ' rejetée' || CASE WHEN rejetees LIKE '%,%' THEN 's' ELSE '' END
+                       || ' aussi pour une autre raison', ''),
+           NULL
     FROM retirees
     RETURNING 1)
 SELECT count(*) FROM rejetees;

@@ -6,21 +6,59 @@
 SET search_path = clause, pg_temp;
 
 DROP VIEW IF EXISTS v_attribution_calcul CASCADE;
+DROP VIEW IF EXISTS v_remplacees_a_cheval CASCADE;
+DROP VIEW IF EXISTS v_lots_annules CASCADE;
 DROP FUNCTION IF EXISTS recalcule_fiche_heures_mois(date[]);
 DROP FUNCTION IF EXISTS mois_deja_couverts(bigint[]);
 
+-- What rules 2 and 9 need beyond a line's own month, each computed once per query (the
+-- rules read them as one array each, never per line): the cancelled batches, and the lines
+-- replaced across a month's end (a line whose period runs into the next month, against
+-- that month's lines of the same key; the later batch wins). Both are small: a few
+-- cancelled batches, a few lines straddling two months (their own partial index).
+CREATE VIEW v_lots_annules AS
+SELECT coalesce(array_agg(b.id), '{}') AS lots FROM lot_import b WHERE b.annule_le IS NOT NULL;
+
+CREATE VIEW v_remplacees_a_cheval AS
+SELECT coalesce(array_agg(DISTINCT CASE WHEN s.lot_id < n.lot_id THEN s.id ELSE n.id END), '{}') AS lignes
+FROM ligne_heures s
+JOIN ligne_heures n ON n.participant_id = s.participant_id
+                   AND n.mois = (s.mois + interval '1 month')::date
+                   AND n.marche_id = s.marche_id AND n.employeur_siret = s.employeur_siret
+WHERE s.date_fin >= (s.mois + interval '1 month')
+  AND s.lot_id <> n.lot_id
+  AND NOT s.lot_id = ANY ((SELECT lots FROM v_lots_annules)::bigint[])
+  AND NOT n.lot_id = ANY ((SELECT lots FROM v_lots_annules)::bigint[])
+  AND daterange(s.date_debut, s.date_fin, '[]')
+      && daterange(coalesce(n.date_debut, n.mois),
+                   coalesce(n.date_fin, (n.mois + interval '1 month - 1 day')::date), '[]');
+
 CREATE VIEW v_attribution_calcul AS
-WITH ranked AS (     -- rule 2: for one key, the line of the latest batch stands
-    SELECT l.id, l.participant_id, l.marche_id, l.mois,
+WITH ranked AS (     -- rules 2 and 9: the lines still standing, and the latest batch of each key-month
+    SELECT l.id, l.participant_id, l.marche_id, l.employeur_siret, l.lot_id, l.mois,
+           l.date_debut, l.date_fin,
            (l.mois + interval '1 month - 1 day')::date AS fin_mois,
            l.heures, l.heures_formation, l.heures + l.heures_formation AS total,
-           row_number() OVER (PARTITION BY l.participant_id, l.mois, l.marche_id, l.employeur_siret
-                              ORDER BY l.lot_id DESC) AS rang
+           l.lot_id = ANY ((SELECT lots FROM v_lots_annules)::bigint[]) AS annulee,
+           max(l.lot_id) FILTER (WHERE NOT l.lot_id = ANY ((SELECT lots FROM v_lots_annules)::bigint[]))
+               OVER (PARTITION BY l.participant_id, l.mois, l.marche_id, l.employeur_siret) AS dernier_lot
     FROM ligne_heures l),
-checked AS (         -- rule 3, first two checks, in this order
+checked AS (         -- rule 2, then rule 3's first two checks, in this order
     SELECT r.id, r.participant_id, m.operation_id, r.mois, r.heures, r.heures_formation, r.total,
            CASE
-               WHEN r.rang > 1 THEN 'remplacee'
+               WHEN r.annulee THEN 'lot_annule'
+               -- a later line of the same key starting in the same month: it overlaps a
+               -- whole month; a line with dates is compared with those lines' periods
+               WHEN r.dernier_lot > r.lot_id
+                    AND (r.date_debut IS NULL OR EXISTS (
+                        SELECT 1 FROM ligne_heures n
+                        WHERE n.participant_id = r.participant_id AND n.mois = r.mois
+                          AND n.marche_id = r.marche_id AND n.employeur_siret = r.employeur_siret
+                          AND n.lot_id > r.lot_id AND NOT n.lot_id = ANY ((SELECT lots FROM v_lots_annules)::bigint[])
+                          AND daterange(coalesce(n.date_debut, n.mois),
+                                        coalesce(n.date_fin, (n.mois + interval '1 month - 1 day')::date), '[]')
+                              && daterange(r.date_debut, r.date_fin, '[]'))) THEN 'remplacee'
+               WHEN r.id = ANY ((SELECT lignes FROM v_remplacees_a_cheval)::bigint[]) THEN 'remplacee'
                WHEN p.date_eligibilite IS NULL OR cardinality(p.criteres) = 0
                     OR p.date_eligibilite > r.fin_mois THEN 'non_eligible'
                WHEN m.date_debut > r.fin_mois OR m.date_fin < r.mois THEN 'hors_periode_marche'

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "attribute.h"
 #include "testdb.h"
 
 #define RULES "tests/data/rules"
@@ -152,6 +153,155 @@ START_TEST(test_operation_fiche_cleared_is_shown)
 }
 END_TEST
 
+/* Credited hours of P4 on M4 for employer S2 (33100002000015) in a month. */
+static double
+credited_s2(const char *mois)
+{
+	char sql[256];
+
+	snprintf(sql, sizeof(sql),
+			 "SELECT coalesce(sum(heures_total), 0) FROM v_ligne WHERE credite AND participant_id = 'P4' "
+			 "AND marche_id = 'M4' AND employeur_siret = '33100002000015' AND mois = '%s'", mois);
+	return testdb_number(sql);
+}
+
+/* Every line's status equals a whole recomputation's (the incremental path is exact). */
+static void
+assert_same_as_whole_attribution(void)
+{
+	const char *summary = "SELECT string_agg(ligne_id || coalesce(motif, 'c'), ',' ORDER BY ligne_id) "
+		"FROM attribution";
+	char before[8192];
+
+	snprintf(before, sizeof(before), "%s", testdb_text(summary));
+	ck_assert(attribute_run(testdb()));
+	ck_assert_str_eq(testdb_text(summary), before);
+}
+
+static void
+import_expect(const char *file, ImportStatus status, long long loaded, long long rejected)
+{
+	ImportResult result = {0};
+	char path[256];
+
+	snprintf(path, sizeof(path), PRATIQUE "/%s", file);
+	ck_assert_int_eq(testdb_import("heures", path, false, &result), status);
+	ck_assert_int_eq(result.rows_loaded, loaded);
+	ck_assert_int_eq(result.rows_rejected, rejected);
+}
+
+/* Rule 2: a week not sent before (a rejected row sent back corrected) adds to its month. */
+START_TEST(test_rejected_week_sent_back_adds)
+{
+	load_rules();
+	import_expect("heures_semaines_mars.csv", IMPORT_ROWS_REJECTED, 3, 1);
+	ck_assert_double_eq_tol(credited_s2("2021-03-01"), 105, 0.001);
+	import_expect("heures_semaine3_renvoyee.csv", IMPORT_LOADED, 1, 0);
+	ck_assert_double_eq_tol(credited_s2("2021-03-01"), 140, 0.001);
+	/* a week sent again corrects that week only: 35 + 30 + 35 + 35 */
+	import_expect("heures_semaine2_corrigee.csv", IMPORT_LOADED, 1, 0);
+	ck_assert_double_eq_tol(credited_s2("2021-03-01"), 135, 0.001);
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM v_ligne WHERE fichier = 'heures_semaines_mars.csv' "
+								  "AND motif = 'remplacee'"), 1);
+	assert_same_as_whole_attribution();
+}
+END_TEST
+
+/* Rules 1 and 2: a week straddling two months belongs to the month it starts in; a
+ * later line overlapping it across the month's end replaces it. */
+START_TEST(test_week_straddling_two_months)
+{
+	load_rules();
+	import_expect("heures_juillet_semaines.csv", IMPORT_LOADED, 3, 0);
+	import_expect("heures_aout_semaines.csv", IMPORT_LOADED, 2, 0);
+	/* July: 35 + 35 + 28,5 + the week of 26/07 (35); August: the week of 02/08 */
+	ck_assert_double_eq_tol(credited_s2("2021-07-01"), 133.5, 0.001);
+	ck_assert_double_eq_tol(credited_s2("2021-08-01"), 35, 0.001);
+	assert_same_as_whole_attribution();
+	/* August sent again as a month: it overlaps both August's week and the week of
+	 * 26/07 (on 1 August), which are replaced */
+	import_expect("heures_aout_mois.csv", IMPORT_LOADED, 1, 0);
+	ck_assert_double_eq_tol(credited_s2("2021-07-01"), 98.5, 0.001);
+	ck_assert_double_eq_tol(credited_s2("2021-08-01"), 30, 0.001);
+	ck_assert_str_eq(status_of("heures_aout_semaines.csv", 2), "remplacee/GP2/grand_perigueux");
+	assert_same_as_whole_attribution();
+}
+END_TEST
+
+/* Rule 2: lines of one file with the same key or overlapping periods are all rejected,
+ * even when one of them is also wrong for another reason. */
+START_TEST(test_repeated_keys_rejected_with_invalid_twin)
+{
+	load_rules();
+	import_expect("heures_doubles.csv", IMPORT_ROWS_REJECTED, 1, 4);
+	ck_assert_str_eq(testdb_text("SELECT motif FROM rejet r JOIN lot_import b ON b.id = r.lot_id "
+								 "WHERE b.fichier = 'heures_doubles.csv' AND r.ligne = 2"),
+					 "même participant, marché, employeur et mois en double dans le fichier "
+					 "(lignes 2, 3) ; ligne 3 rejetée aussi pour une autre raison");
+	ck_assert_str_eq(testdb_text("SELECT motif FROM rejet r JOIN lot_import b ON b.id = r.lot_id "
+								 "WHERE b.fichier = 'heures_doubles.csv' AND r.ligne = 4"),
+					 "même participant, marché et employeur sur des périodes qui se chevauchent "
+					 "en double dans le fichier (lignes 4, 5)");
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM ligne_heures l JOIN lot_import b ON b.id = l.lot_id "
+								  "WHERE b.fichier = 'heures_doubles.csv' AND l.ligne = 6"), 1);
+}
+END_TEST
+
+/* Rule 9: a cancelled batch's lines stop standing, the lines it replaced stand again. */
+START_TEST(test_cancel_batch)
+{
+	char out[8192];
+	char command[128];
+	long long lot;
+
+	load_rules();
+	lot = testdb_count("SELECT id FROM lot_import WHERE fichier = 'heures_lot2_correctif.csv'");
+	snprintf(command, sizeof(command), "lot annuler %lld --motif 'mauvais correctif'", lot);
+	ck_assert_int_eq(testdb_run_output(command, out, sizeof(out)), 0);
+	ck_assert_msg(strstr(out, "annulé") != NULL, "%s", out);
+	/* lot 1 line 2 stands again (100 + 10); lot 1 line 7 too: P4 has 150 + 70 = 220 h in
+	 * February, over 208: both held back */
+	ck_assert_str_eq(status_of("heures_lot1.csv", 2), "credite/B1/bordeaux");
+	ck_assert_str_eq(status_of("heures_lot1.csv", 6), "depassement_plafond/GP2/grand_perigueux");
+	ck_assert_str_eq(status_of("heures_lot1.csv", 7), "depassement_plafond/-/grand_perigueux");
+	ck_assert_str_eq(status_of("heures_lot2_correctif.csv", 2), "lot_annule/B1/bordeaux");
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM ligne_heures l JOIN lot_import b ON b.id = l.lot_id "
+								  "WHERE b.fichier = 'heures_lot2_correctif.csv'"), 2);
+	ck_assert_str_eq(testdb_text("SELECT annule_motif || ' / ' || annule_par FROM lot_import "
+								 "WHERE fichier = 'heures_lot2_correctif.csv'"),
+					 testdb_text("SELECT 'mauvais correctif / ' || current_user"));
+	assert_same_as_whole_attribution();
+
+	/* twice: said, nothing changes */
+	ck_assert_int_eq(testdb_run_output(command, out, sizeof(out)), 0);
+	ck_assert_msg(strstr(out, "déjà annulé") != NULL, "%s", out);
+	ck_assert_str_eq(testdb_text("SELECT annule_motif FROM lot_import "
+								 "WHERE fichier = 'heures_lot2_correctif.csv'"), "mauvais correctif");
+
+	ck_assert_int_eq(testdb_run_output("report batches", out, sizeof(out)), 0);
+	ck_assert_msg(strstr(out, "annulé le ") != NULL && strstr(out, " : mauvais correctif") != NULL,
+				  "%s", out);
+	ck_assert_int_eq(testdb_run_output("report history --participant P1 --marche M1", out, sizeof(out)), 0);
+	ck_assert_msg(strstr(out, "lot_annule") != NULL && strstr(out, "mauvais correctif") != NULL,
+				  "%s", out);
+	ck_assert_int_eq(testdb_run("lot annuler 1 --motif 'référentiel'"), 1);
+	ck_assert_int_eq(testdb_run("lot annuler 999"), 1);
+}
+END_TEST
+
+/* A file identical to an earlier batch names it, and the later batches to cancel. */
+START_TEST(test_reimport_names_batch_and_later_ones)
+{
+	char out[8192];
+
+	load_rules();
+	ck_assert_int_eq(testdb_run_output("import heures " RULES "/heures_lot1.csv", out, sizeof(out)), 0);
+	ck_assert_msg(strstr(out, "déjà importé (lot n° 7 du ") != NULL, "%s", out);
+	ck_assert_msg(strstr(out, "(8) priment sur lui") != NULL &&
+				  strstr(out, "clause lot annuler N --motif TEXTE") != NULL, "%s", out);
+}
+END_TEST
+
 static Suite *
 pratique_suite(void)
 {
@@ -166,6 +316,11 @@ pratique_suite(void)
 	tcase_add_test(regles, test_participant_eligibility_cleared_is_shown);
 	tcase_add_test(regles, test_operations_without_fiche_column);
 	tcase_add_test(regles, test_operation_fiche_cleared_is_shown);
+	tcase_add_test(regles, test_rejected_week_sent_back_adds);
+	tcase_add_test(regles, test_week_straddling_two_months);
+	tcase_add_test(regles, test_repeated_keys_rejected_with_invalid_twin);
+	tcase_add_test(regles, test_cancel_batch);
+	tcase_add_test(regles, test_reimport_names_batch_and_later_ones);
 	suite_add_tcase(suite, regles);
 	return suite;
 }
