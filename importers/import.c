@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "attribute.h"
+#include "baisses.h"
 #include "checksum.h"
 #include "copy_format.h"
 #include "csv_reader.h"
@@ -939,12 +940,17 @@ import_merge(Db *db, ImportState *state, ImportResult *result)
 static bool
 import_attribute(Db *db, const KindSpec *kind, const ImportResult *result)
 {
+	char lot[32];
+
 	/* contracts change no line's status: hours are credited by the rules alone */
 	if (strcmp(kind->name, "contrats") == 0)
 		return true;
-	if (strcmp(kind->name, "heures") == 0)
-		return attribute_lots_in_transaction(db, &result->lot_id, 1);
-	return attribute_in_transaction(db);
+	snprintf(lot, sizeof(lot), "%lld", result->lot_id);
+	if (!(strcmp(kind->name, "heures") == 0 ? attribute_lots_in_transaction(db, &result->lot_id, 1)
+		  : attribute_in_transaction_for_lots(db, &result->lot_id, 1)))
+		return false;
+	/* rule 3: a batch that lowers hours already credited says so, line by line */
+	return baisses_write(db, lot, false, NULL, NULL, NULL);
 }
 
 /* A batch loaded without attribution: the next attribution takes it (src/attribute.c). */

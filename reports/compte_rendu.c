@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "attendus.h"
+#include "baisses.h"
 #include "compte_rendu.h"
 #include "format.h"
 #include "log.h"
@@ -200,6 +201,20 @@ compte_rendu_write(Db *db, const char *dir, const BatchOutcome *outcomes, int co
 				  1, params, print_reason, &reasons, NULL);
 	if (ok && reasons.rows == 0)
 		fprintf(out, "  aucune\n");
+
+	/* rule 3: hours already credited that these batches took back, line by line */
+	if (ok && lots.len > 2)
+	{
+		StrBuf csv = {0};
+		long long lowered = 0;
+
+		ok = strbuf_printf(&csv, "%.*s", (int) lots.len - 2, lots.data + 1);
+		fprintf(out, "\nHeures déjà comptées qui baissent avec ces lots\n");
+		ok = ok && baisses_write(db, csv.data, false, out, "  ", &lowered);
+		if (ok && lowered == 0)
+			fprintf(out, "  aucune\n");
+		strbuf_free(&csv);
+	}
 
 	fprintf(out, "\nHeures créditées dans les mois reçus, par marché (cumul à la fin du mois)\n");
 	fprintf(out, "  %-7s  %-22s %12s %12s %10s %9s\n", "mois", "marché", "ce mois", "cumul", "prévues", "taux");

@@ -32,11 +32,18 @@ FROM (SELECT participant_id, mois FROM nouvelles
         AND (s.participant_id, (s.mois + interval '1 month')::date)
             IN (SELECT participant_id, mois FROM nouvelles)) t;
 
-DELETE FROM attribution a
-USING ligne_heures l
-WHERE a.ligne_id = l.id
-  AND l.participant_id = ANY ((SELECT participants FROM perimetre)::text[])
-  AND l.mois = ANY ((SELECT mois FROM perimetre)::date[]);
+-- the lines credited before, kept as they are deleted: sql/baisses.sql says what went down
+DROP TABLE IF EXISTS credite_avant;
+CREATE TEMP TABLE credite_avant (ligne_id bigint) ON COMMIT DROP;
+WITH ancienne AS (
+    DELETE FROM attribution a
+    USING ligne_heures l
+    WHERE a.ligne_id = l.id
+      AND l.participant_id = ANY ((SELECT participants FROM perimetre)::text[])
+      AND l.mois = ANY ((SELECT mois FROM perimetre)::date[])
+    RETURNING a.ligne_id, a.motif)
+INSERT INTO credite_avant
+SELECT ligne_id FROM ancienne WHERE motif IS NULL;
 
 INSERT INTO attribution (ligne_id, motif, plie, fiche)
 SELECT v.ligne_id, v.motif, v.plie, v.fiche

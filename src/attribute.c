@@ -41,6 +41,66 @@ attribute_in_transaction(Db *db)
 		db_exec(db, "UPDATE clause.lot_import SET a_attribuer = false WHERE a_attribuer");
 }
 
+/* "12,13" from a list of batches. */
+static bool
+attribute_lot_list(const long long *lots, int count, StrBuf *list)
+{
+	bool ok = strbuf_puts(list, "");
+
+	for (int i = 0; ok && i < count; i++)
+		ok = strbuf_printf(list, "%s%lld", i ? "," : "", lots[i]);
+	return ok;
+}
+
+/* Stores in baisse what the attribution just run took back (sql/baisses.sql). */
+static bool
+attribute_note_lowered(Db *db, const char *lots, bool cancellation)
+{
+	const char *sql = sql_embedded_get("baisses.sql");
+	const char *params[] = {lots ? lots : "", cancellation ? "true" : "false"};
+
+	return sql != NULL &&
+		db_query(db, "SELECT set_config('clause.baisse_lots', $1, true), "
+				 "set_config('clause.baisse_annulation', $2, true)", 2, params, NULL, NULL, NULL) &&
+		db_exec(db, sql);
+}
+
+/*
+ * Whole attribution, then what it took back stored for the batches list ("12,13");
+ * lots_new: their lines were never attributed (an import), so had no status to lose.
+ */
+static bool
+attribute_whole_for_lots(Db *db, const char *list, bool lots_new)
+{
+	const char *after = sql_embedded_get("baisses_tout.sql");
+	const char *params[] = {lots_new ? list : ""};
+	bool ok = after != NULL;
+
+	/* before: the few lines not credited, and the batches whose lines have no status yet */
+	ok = ok && db_exec(db, "DROP TABLE IF EXISTS pg_temp.non_credite_avant, pg_temp.lots_nouveaux") &&
+		db_exec(db, "CREATE TEMP TABLE non_credite_avant ON COMMIT DROP AS "
+				"SELECT ligne_id FROM clause.attribution WHERE motif IS NOT NULL") &&
+		db_query(db, "CREATE TEMP TABLE lots_nouveaux ON COMMIT DROP AS SELECT id "
+				 "FROM clause.lot_import WHERE a_attribuer "
+				 "OR id = ANY (string_to_array(nullif($1, ''), ',')::bigint[])",
+				 1, params, NULL, NULL, NULL) &&
+		attribute_in_transaction(db) &&
+		db_exec(db, after) &&
+		attribute_note_lowered(db, list, !lots_new);
+	return ok;
+}
+
+bool
+attribute_in_transaction_for_lots(Db *db, const long long *lots, int count)
+{
+	StrBuf list = {0};
+	bool ok = attribute_lot_list(lots, count, &list) &&
+		attribute_whole_for_lots(db, list.data, true);
+
+	strbuf_free(&list);
+	return ok;
+}
+
 typedef struct PendingLots
 {
 	StrBuf *list;
@@ -96,8 +156,9 @@ attribute_lots_run(Db *db, const long long *lots, int count, bool new_lines)
 				 0, NULL, attribute_pending_row, &pending, NULL);
 	if (ok && pending.referential)
 	{
+		ok = attribute_whole_for_lots(db, list.data, new_lines);
 		strbuf_free(&list);
-		return attribute_in_transaction(db);
+		return ok;
 	}
 
 	const char *params[] = {list.data};
@@ -120,8 +181,9 @@ attribute_lots_run(Db *db, const long long *lots, int count, bool new_lines)
 							  1, params, small, sizeof(small), NULL);
 	if (ok && small[0] != 't')
 	{
+		ok = attribute_whole_for_lots(db, list.data, new_lines);
 		strbuf_free(&list);
-		return attribute_in_transaction(db);
+		return ok;
 	}
 
 	/* months no earlier batch covers (a new monthly file): computed over them alone */
@@ -137,6 +199,8 @@ attribute_lots_run(Db *db, const long long *lots, int count, bool new_lines)
 		log_info("attribution des heures des lots %s%s", list.data,
 				 fresh[0] == 't' ? " (mois nouveaux)" : "");
 	ok = ok && sql != NULL && db_exec(db, sql) &&
+		/* months no batch covered had nothing credited to lose */
+		(fresh[0] == 't' || attribute_note_lowered(db, list.data, !new_lines)) &&
 		db_exec(db, "UPDATE clause.lot_import SET a_attribuer = false WHERE a_attribuer");
 	strbuf_free(&list);
 	return ok;

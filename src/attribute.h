@@ -14,18 +14,25 @@ bool attribute_in_transaction(Db *db);
 
 /*
  * Recomputes, inside the caller's transaction, only the participant-months that these
- * heures batches touched. Exact as long as no referential data changed since the last
+ * heures batches touched, and stores in clause.baisse what it took back. Exact as long as no referential data changed since the last
  * whole attribution; callers that changed referential data use attribute_in_transaction.
  */
 bool attribute_lots_in_transaction(Db *db, const long long *lots, int count);
 
-/* Recomputes attribution in a transaction of its own. */
+/*
+ * The same for an import or an inbox run that loaded the batches lots (referential ones
+ * included): what it took back from lines credited before is stored in clause.baisse
+ * (sql/baisses.sql), as attribute_lots_in_transaction does.
+ */
+bool attribute_in_transaction_for_lots(Db *db, const long long *lots, int count);
+
 /*
  * Within the caller's transaction, after batch lot was marked cancelled: recomputes the
  * participant-months its lines touch (its lines stop standing, those it replaced stand again).
  */
 bool attribute_cancelled_lot_in_transaction(Db *db, long long lot);
 
+/* Recomputes attribution in a transaction of its own. */
 bool attribute_run(Db *db);
 
 #endif

@@ -141,17 +141,24 @@ static bool
 batch_attribute(Db *db, const BatchOutcome *outcomes, int count)
 {
 	long long *lots = calloc((size_t) (count ? count : 1), sizeof(long long));
+	long long *loaded = calloc((size_t) (count ? count : 1), sizeof(long long));
 	int nlots = 0;
+	int nloaded = 0;
 	bool whole = false;
 
-	if (lots == NULL)
+	if (lots == NULL || loaded == NULL)
+	{
+		free(lots);
+		free(loaded);
 		return false;
+	}
 	for (int i = 0; i < count; i++)
 	{
 		const BatchOutcome *o = &outcomes[i];
 
 		if (o->status != IMPORT_LOADED && o->status != IMPORT_ROWS_REJECTED)
 			continue;
+		loaded[nloaded++] = o->result.lot_id;
 		if (strcmp(o->file->kind, "heures") == 0)
 			lots[nlots++] = o->result.lot_id;
 		else if (o->result.rows_loaded > 0)
@@ -159,12 +166,14 @@ batch_attribute(Db *db, const BatchOutcome *outcomes, int count)
 	}
 
 	bool ok = db_begin(db) &&
-		(whole ? attribute_in_transaction(db) : attribute_lots_in_transaction(db, lots, nlots)) &&
+		(whole ? attribute_in_transaction_for_lots(db, loaded, nloaded)
+		 : attribute_lots_in_transaction(db, lots, nlots)) &&
 		db_commit(db);
 
 	if (!ok)
 		db_rollback(db);
 	free(lots);
+	free(loaded);
 	return ok;
 }
 

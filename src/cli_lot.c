@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "attribute.h"
+#include "baisses.h"
 #include "cli.h"
 #include "exitcodes.h"
 #include "format.h"
@@ -103,6 +104,7 @@ lot_cancel(Db *db, const char *lot, const char *motif)
 	if (ok)
 		printf("lot %s (%s) annulé : ses lignes ne comptent plus, celles qu'il remplaçait comptent "
 			   "de nouveau.\n", lot, state.fichier);
+	ok = ok && baisses_write(db, lot, true, stdout, "  ", NULL);
 	ok = ok && db_query(db, "SELECT coalesce(a.motif, 'credite'), count(*), "
 						"sum(l.heures + l.heures_formation) FROM clause.ligne_heures l "
 						"JOIN clause.attribution a ON a.ligne_id = l.id "

@@ -134,8 +134,8 @@ START_TEST(test_bulk_path_rebuilds_keys)
 	ck_assert_int_eq(testdb_count("SELECT count(*) FROM ligne_heures"), 120000);
 	ck_assert_str_eq(testdb_text("SELECT string_agg(indexname, ' ' ORDER BY indexname) FROM pg_indexes "
 								 "WHERE tablename = 'ligne_heures'"),
-					 "ligne_heures_lot_brin ligne_heures_marche_idx ligne_heures_mois_brin "
-					 "ligne_heures_participant_mois_idx ligne_heures_pkey");
+					 "ligne_heures_a_cheval_idx ligne_heures_lot_brin ligne_heures_marche_idx "
+					 "ligne_heures_mois_brin ligne_heures_participant_mois_idx ligne_heures_pkey");
 	ck_assert_int_eq(testdb_count("SELECT count(*) FROM pg_constraint WHERE conname = 'ligne_heures_pkey' "
 								  "AND contype = 'p'"), 1);
 	ck_assert_int_eq(testdb_count("SELECT count(*) FROM attribution"), 120000);

@@ -259,6 +259,13 @@ START_TEST(test_cancel_batch)
 	snprintf(command, sizeof(command), "lot annuler %lld --motif 'mauvais correctif'", lot);
 	ck_assert_int_eq(testdb_run_output(command, out, sizeof(out)), 0);
 	ck_assert_msg(strstr(out, "annulé") != NULL, "%s", out);
+	/* P4 in February: M4 150 h and M5 50 h (lot 2) were credited; now lot 1's 70 h on M5
+	 * stands again and 150 + 70 exceed 208 */
+	ck_assert_msg(strstr(out, "Bernard Ahmed (P4), marché M4, 2021-02 : 150,00 h → 0,00 h "
+						 "(depassement_plafond)") != NULL, "%s", out);
+	ck_assert_msg(strstr(out, "Bernard Ahmed (P4), marché M5, 2021-02 : 50,00 h → 0,00 h "
+						 "(lot_annule)") != NULL, "%s", out);
+	ck_assert_msg(strstr(out, "2 lignes déjà comptées baissent : −200,00 h") != NULL, "%s", out);
 	/* lot 1 line 2 stands again (100 + 10); lot 1 line 7 too: P4 has 150 + 70 = 220 h in
 	 * February, over 208: both held back */
 	ck_assert_str_eq(status_of("heures_lot1.csv", 2), "credite/B1/bordeaux");
@@ -302,6 +309,56 @@ START_TEST(test_reimport_names_batch_and_later_ones)
 }
 END_TEST
 
+/* Rule 1 through a profile: a start column and a length of 7 days, one line per week. */
+START_TEST(test_profile_weeks_keep_the_senders_grain)
+{
+	char out[8192];
+
+	load_rules();
+	ck_assert_int_eq(testdb_run_output("import heures --profile " PRATIQUE "/profil-semaines.json "
+									   PRATIQUE "/heures_semaines_profil.csv", out, sizeof(out)), 0);
+	ck_assert_str_eq(testdb_text("SELECT string_agg(ligne || ':' || date_debut || '/' || date_fin || '/' "
+								 "|| heures, ' ' ORDER BY ligne) FROM ligne_heures l "
+								 "JOIN lot_import b ON b.id = l.lot_id "
+								 "WHERE b.fichier = 'heures_semaines_profil.csv'"),
+					 "2:2021-07-05/2021-07-11/35.00 3:2021-07-12/2021-07-18/35.00 "
+					 "4:2021-07-26/2021-08-01/20.00");
+	ck_assert_double_eq_tol(credited_s2("2021-07-01"), 90, 0.001);
+}
+END_TEST
+
+/* Rule 3: a correction to a lower value is shown, line by line, with a total. */
+START_TEST(test_lowered_by_correction_is_shown)
+{
+	ImportResult result = {0};
+	char out[8192];
+
+	testdb_import_referential(RULES);
+	ck_assert_int_eq(testdb_import("heures", RULES "/heures_lot1.csv", false, &result),
+					 IMPORT_ROWS_REJECTED);
+	/* P1 M1 January: 100 + 10 corrected to 90 + 10; P4's February goes up (both credited) */
+	ck_assert_int_eq(testdb_run_output("import heures " RULES "/heures_lot2_correctif.csv", out,
+									   sizeof(out)), 0);
+	ck_assert_msg(strstr(out, "Martin Léa (P1), marché M1, 2021-01 : 110,00 h → 100,00 h (remplacee)")
+				  != NULL, "%s", out);
+	ck_assert_msg(strstr(out, "1 ligne déjà comptée baisse : −10,00 h") != NULL, "%s", out);
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM baisse"), 1);
+}
+END_TEST
+
+/* Rule 3: eligibility removed takes back every credited hour of the participant. */
+START_TEST(test_lowered_by_eligibility_removed_is_shown)
+{
+	char out[8192];
+
+	load_rules();
+	ck_assert_int_eq(import_cli("participants", "participants_sans_criteres.csv", out, sizeof(out)), 0);
+	ck_assert_msg(strstr(out, "Martin Léa (P1), marché M1, 2021-03 : 140,00 h → 0,00 h (non_eligible)")
+				  != NULL, "%s", out);
+	ck_assert_msg(strstr(out, "3 lignes déjà comptées baissent : −250,00 h") != NULL, "%s", out);
+}
+END_TEST
+
 static Suite *
 pratique_suite(void)
 {
@@ -321,6 +378,9 @@ pratique_suite(void)
 	tcase_add_test(regles, test_repeated_keys_rejected_with_invalid_twin);
 	tcase_add_test(regles, test_cancel_batch);
 	tcase_add_test(regles, test_reimport_names_batch_and_later_ones);
+	tcase_add_test(regles, test_profile_weeks_keep_the_senders_grain);
+	tcase_add_test(regles, test_lowered_by_correction_is_shown);
+	tcase_add_test(regles, test_lowered_by_eligibility_removed_is_shown);
 	suite_add_tcase(suite, regles);
 	return suite;
 }
