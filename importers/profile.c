@@ -410,6 +410,35 @@ parse_kind(Profile *profile, const cJSON *root)
 	return profile_error(profile, "nature", message);
 }
 
+/*
+ * cumul_mensuel names weekly rows. When their month is taken from a date ("Semaine du")
+ * and the profile gives no period, each row keeps its grain as the week from that date
+ * (DOMAIN.md rule 1): a week sent back corrected then adds to its month, or corrects that
+ * week only, where a sum by month would replace the whole month. Rows without such a date
+ * are still summed by month.
+ */
+static bool
+profile_weeks_as_periods(Profile *profile)
+{
+	FieldMapping *mois = &profile->fields[3];
+	FieldMapping *debut = &profile->fields[8];
+
+	if (!profile->monthly_sum || profile->kind->ncolumns < 10 || !mois->used ||
+		!mois->month_from_date || mois->constant || debut->used)
+		return true;
+	debut->used = true;
+	debut->index = -1;
+	debut->position = mois->position;
+	debut->length_days = 7;
+	if (mois->column)
+	{
+		debut->column = strdup(mois->column);
+		if (debut->column == NULL)
+			return false;
+	}
+	return true;
+}
+
 static bool
 profile_parse(Profile *profile, const cJSON *root)
 {
@@ -431,6 +460,7 @@ profile_parse(Profile *profile, const cJSON *root)
 		ok = (person == NULL || parse_person(profile, person)) && ok;
 		if (profile->monthly_sum && strcmp(profile->kind->name, "heures") != 0)
 			ok = profile_error(profile, "cumul_mensuel", "ne vaut que pour la nature heures");
+		ok = ok && profile_weeks_as_periods(profile);
 	}
 	else
 		ok = false;

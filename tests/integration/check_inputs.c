@@ -31,28 +31,40 @@ import_with_profile(const char *name, const char *path, ImportResult *result)
 	return status;
 }
 
-/* One stored line of January 2022: participant|marché|employer|hours|training|contract|modalité. */
+/*
+ * The standing lines of January 2022 of a participant and employer, summed by marché,
+ * contract and modalité (weekly rows are stored one line a week):
+ * participant|marché|employer|hours|training|contract|modalité.
+ */
 static const char *
 line_of(const char *participant, const char *employer)
 {
-	char sql[512];
+	char sql[1024];
 
 	snprintf(sql, sizeof(sql),
 			 "SELECT string_agg(participant_id || '|' || marche_id || '|' || employeur_siret || '|' || heures "
 			 "|| '|' || heures_formation || '|' || type_contrat || '|' || modalite, ' ; ') "
-			 "FROM v_ligne WHERE mois = '2022-01-01' AND participant_id = '%s' AND employeur_siret = '%s' "
-			 "AND motif IS DISTINCT FROM 'remplacee'", participant, employer);
+			 "FROM (SELECT participant_id, marche_id, employeur_siret, sum(heures) AS heures, "
+			 "      sum(heures_formation) AS heures_formation, type_contrat, modalite "
+			 "      FROM v_ligne WHERE mois = '2022-01-01' AND participant_id = '%s' "
+			 "      AND employeur_siret = '%s' AND motif IS DISTINCT FROM 'remplacee' "
+			 "      GROUP BY participant_id, marche_id, employeur_siret, type_contrat, modalite) s",
+			 participant, employer);
 	return testdb_text(sql);
 }
 
-START_TEST(test_profile_etti_weeks_summed_into_months)
+START_TEST(test_profile_etti_weeks_kept_as_periods)
 {
 	ImportResult result = {0};
 
 	testdb_import_referential_tolerant("data/sample");
 	ck_assert_int_eq(import_with_profile("etti-idees-bordeaux", ETTI, &result), IMPORT_ROWS_REJECTED);
-	ck_assert_int_eq(result.rows_loaded, 3);
+	/* one line a week, the sender's grain (rule 1): 3 weeks of José, 2 of Aurélien, 1 of Grégory */
+	ck_assert_int_eq(result.rows_loaded, 6);
 	ck_assert_int_eq(result.rows_rejected, 2);
+	ck_assert_str_eq(testdb_text("SELECT string_agg(date_debut || '/' || date_fin, ' ' ORDER BY ligne) "
+								 "FROM ligne_heures WHERE participant_id = 'P00010'"),
+					 "2022-01-03/2022-01-09 2022-01-10/2022-01-16 2022-01-17/2022-01-23");
 	/* three weeks of José Barrière (written BARRIERE): 35 + 35 + 28,5 h and 3,5 h of training */
 	ck_assert_str_eq(line_of("P00010", "85165754400702"),
 					 "P00010|2021-BM-012|85165754400702|98.50|3.50|ctt|mise_a_disposition");
@@ -242,7 +254,7 @@ START_TEST(test_reject_file_corrected_and_sent_back)
 	ck_assert_ptr_nonnull(strstr(rejects, "Pr\xe9nom"));	/* still Windows-1252 */
 	ck_assert_ptr_nonnull(strstr(rejects, ";abc;0,00;Int\xe9rim;9;Heures pay\xe9" "es;nombre invalide"));
 
-	/* the sender fixes the hours, drops the unknown person, and corrects José's month */
+	/* the sender fixes the hours, drops the unknown person, and corrects José's first week */
 	char corrected[65536];
 	char *abc = strstr(rejects, ";abc;");
 	char *dupont = strstr(rejects, "10099;DUPONT");
@@ -264,15 +276,16 @@ START_TEST(test_reject_file_corrected_and_sent_back)
 	/* Sébastien Lefèvre's hours now load; José's month takes the latest value */
 	ck_assert_str_eq(line_of("P00013", "85165754400702"),
 					 "P00013|2021-BM-045|85165754400702|12.00|0.00|ctt|mise_a_disposition");
+	/* José's week of 03/01 corrected from 35 to 40 h: his other weeks stand */
 	ck_assert_str_eq(line_of("P00010", "85165754400702"),
-					 "P00010|2021-BM-012|85165754400702|40.00|0.00|ctt|mise_a_disposition");
+					 "P00010|2021-BM-012|85165754400702|103.50|3.50|ctt|mise_a_disposition");
 
 	/* the history shows both values and the batch that set each */
 	FILE *history = tmpfile();
 	long long count = 0;
 
 	ck_assert(history_write(testdb(), "P00010", "2021-BM-012", LINES_CSV, history, &count));
-	ck_assert_int_eq(count, 2);
+	ck_assert_int_eq(count, 4);		/* three weeks, and the week of 03/01 again */
 	rewind(history);
 
 	char text[4096] = "";
@@ -281,7 +294,7 @@ START_TEST(test_reject_file_corrected_and_sent_back)
 	text[n] = '\0';
 	fclose(history);
 	ck_assert_ptr_nonnull(strstr(text, "heures--etti-idees-bordeaux_2022-01.csv;2;"));
-	ck_assert_ptr_nonnull(strstr(text, ";98,50;3,50;ctt;mise_a_disposition;remplacee"));
+	ck_assert_ptr_nonnull(strstr(text, ";35,00;0,00;ctt;mise_a_disposition;remplacee;03/01/2022 au 09/01/2022;"));
 	ck_assert_ptr_nonnull(strstr(text, "heures--etti-idees-bordeaux_2022-01-correction.csv;"));
 	ck_assert_ptr_nonnull(strstr(text, ";40,00;0,00;ctt;mise_a_disposition;credite"));
 }
@@ -295,7 +308,7 @@ inputs_suite(void)
 
 	tcase_set_timeout(tc, 120);
 	tcase_add_checked_fixture(tc, testdb_setup, testdb_teardown);
-	tcase_add_test(tc, test_profile_etti_weeks_summed_into_months);
+	tcase_add_test(tc, test_profile_etti_weeks_kept_as_periods);
 	tcase_add_test(tc, test_profile_spreadsheet_title_and_total_rows);
 	tcase_add_test(tc, test_profile_siae_json);
 	tcase_add_test(tc, test_profile_check_writes_nothing);

@@ -359,6 +359,52 @@ START_TEST(test_lowered_by_eligibility_removed_is_shown)
 }
 END_TEST
 
+/* Rule 3 in the inbox: the compte-rendu lists what the batches of the run lowered. */
+START_TEST(test_compte_rendu_lists_what_went_down)
+{
+	const char *dir = "tests/tmp/boite-baisse";
+
+	ck_assert_int_eq(system("rm -rf tests/tmp/boite-baisse && mkdir -p tests/tmp/boite-baisse && "
+							"for k in donneurs entreprises operations marches participants conventions; do "
+							"cp " RULES "/$k.csv tests/tmp/boite-baisse/; done && "
+							"cp " RULES "/heures_lot1.csv tests/tmp/boite-baisse/heures_lot1.csv"), 0);
+	ck_assert_int_eq(testdb_run("batch tests/tmp/boite-baisse"), 2);
+	ck_assert_int_eq(system("cp " RULES "/heures_lot2_correctif.csv tests/tmp/boite-baisse/heures_lot2.csv"), 0);
+	ck_assert_int_eq(testdb_run("batch tests/tmp/boite-baisse"), 0);
+
+	char path[256];
+	size_t length = 0;
+
+	snprintf(path, sizeof(path), "%s/compte-rendu.txt", dir);
+
+	char *text = testdb_read_file(path, &length);
+
+	ck_assert_ptr_nonnull(text);
+	ck_assert_msg(strstr(text, "Heures déjà comptées qui baissent avec ces lots\n"
+						 "  Martin Léa (P1), marché M1, 2021-01 : 110,00 h → 100,00 h (remplacee)\n"
+						 "  1 ligne déjà comptée baisse : −10,00 h\n") != NULL, "%s", text);
+	free(text);
+}
+END_TEST
+
+/* The issue's case, through the shipped ETTI profile (cumul_mensuel): a rejected week sent
+ * back corrected adds to its month: 35 + 35 + 35, then the third week, 140 h, not 35. */
+START_TEST(test_etti_rejected_week_sent_back)
+{
+	const char *sum = "SELECT sum(heures_total) FROM v_ligne WHERE credite AND participant_id = 'P00010' "
+		"AND mois = '2022-01-01'";
+
+	testdb_import_referential_tolerant("data/sample");
+	ck_assert_int_eq(testdb_run("import heures --profile etti-idees-bordeaux "
+								PRATIQUE "/heures--etti-semaines.csv"), 2);
+	ck_assert_double_eq_tol(testdb_number(sum), 105, 0.001);
+	ck_assert_int_eq(testdb_run("import heures --profile etti-idees-bordeaux "
+								PRATIQUE "/heures--etti-semaine3.csv"), 0);
+	ck_assert_double_eq_tol(testdb_number(sum), 140, 0.001);
+	assert_same_as_whole_attribution();
+}
+END_TEST
+
 static Suite *
 pratique_suite(void)
 {
@@ -381,6 +427,8 @@ pratique_suite(void)
 	tcase_add_test(regles, test_profile_weeks_keep_the_senders_grain);
 	tcase_add_test(regles, test_lowered_by_correction_is_shown);
 	tcase_add_test(regles, test_lowered_by_eligibility_removed_is_shown);
+	tcase_add_test(regles, test_compte_rendu_lists_what_went_down);
+	tcase_add_test(regles, test_etti_rejected_week_sent_back);
 	suite_add_tcase(suite, regles);
 	return suite;
 }
