@@ -7,6 +7,7 @@ SET search_path = clause, pg_temp;
 
 DROP VIEW IF EXISTS v_attribution_calcul CASCADE;
 DROP VIEW IF EXISTS v_remplacees_a_cheval CASCADE;
+DROP FUNCTION IF EXISTS remplacees_a_cheval() CASCADE;
 DROP VIEW IF EXISTS v_lots_annules CASCADE;
 DROP FUNCTION IF EXISTS recalcule_fiche_heures_mois(date[]);
 DROP FUNCTION IF EXISTS mois_deja_couverts(bigint[]);
@@ -17,48 +18,63 @@ DROP FUNCTION IF EXISTS mois_deja_couverts(bigint[]);
 -- that month's lines of the same key; the later batch wins). Both are small: a few
 -- cancelled batches, a few lines straddling two months (their own partial index).
 CREATE VIEW v_lots_annules AS
-SELECT coalesce(array_agg(b.id), '{}') AS lots FROM lot_import b WHERE b.annule_le IS NOT NULL;
+SELECT coalesce(array_agg(b.id), '{}') AS lots, count(*) > 0 AS existe
+FROM lot_import b WHERE b.annule_le IS NOT NULL;
 
-CREATE VIEW v_remplacees_a_cheval AS
-SELECT coalesce(array_agg(DISTINCT CASE WHEN s.lot_id < n.lot_id THEN s.id ELSE n.id END), '{}') AS lignes
-FROM ligne_heures s
-JOIN ligne_heures n ON n.participant_id = s.participant_id
-                   AND n.mois = (s.mois + interval '1 month')::date
-                   AND n.marche_id = s.marche_id AND n.employeur_siret = s.employeur_siret
+-- A function, so that its query plans alone: the planner would otherwise start parallel
+-- workers (40 ms each time) to read an index that is usually empty.
+CREATE FUNCTION remplacees_a_cheval() RETURNS bigint[] LANGUAGE sql STABLE
+SET max_parallel_workers_per_gather = 0 AS $$
+SELECT coalesce(array_agg(DISTINCT CASE WHEN s.lot_id < n.lot_id THEN s.id ELSE n.id END), '{}')
+FROM clause.ligne_heures s
+JOIN clause.ligne_heures n ON n.participant_id = s.participant_id
+                          AND n.mois = (s.mois + interval '1 month')::date
+                          AND n.marche_id = s.marche_id AND n.employeur_siret = s.employeur_siret
 WHERE s.date_fin >= (s.mois + interval '1 month')
   AND s.lot_id <> n.lot_id
-  AND NOT s.lot_id = ANY ((SELECT lots FROM v_lots_annules)::bigint[])
-  AND NOT n.lot_id = ANY ((SELECT lots FROM v_lots_annules)::bigint[])
+  AND NOT s.lot_id = ANY ((SELECT lots FROM clause.v_lots_annules)::bigint[])
+  AND NOT n.lot_id = ANY ((SELECT lots FROM clause.v_lots_annules)::bigint[])
   AND daterange(s.date_debut, s.date_fin, '[]')
       && daterange(coalesce(n.date_debut, n.mois),
-                   coalesce(n.date_fin, (n.mois + interval '1 month - 1 day')::date), '[]');
+                   coalesce(n.date_fin, (n.mois + interval '1 month - 1 day')::date), '[]')
+$$;
 
 CREATE VIEW v_attribution_calcul AS
-WITH ranked AS (     -- rules 2 and 9: the lines still standing, and the latest batch of each key-month
-    SELECT l.id, l.participant_id, l.marche_id, l.employeur_siret, l.lot_id, l.mois,
-           l.date_debut, l.date_fin,
-           (l.mois + interval '1 month - 1 day')::date AS fin_mois,
-           l.heures, l.heures_formation, l.heures + l.heures_formation AS total,
-           l.lot_id = ANY ((SELECT lots FROM v_lots_annules)::bigint[]) AS annulee,
-           max(l.lot_id) FILTER (WHERE NOT l.lot_id = ANY ((SELECT lots FROM v_lots_annules)::bigint[]))
-               OVER (PARTITION BY l.participant_id, l.mois, l.marche_id, l.employeur_siret) AS dernier_lot
-    FROM ligne_heures l),
-checked AS (         -- rule 2, then rule 3's first two checks, in this order
+WITH ranked AS (     -- rules 2 and 9, for each line: cancelled, or replaced by a later line
+    SELECT r.id, r.participant_id, r.marche_id, r.mois, r.fin_mois, r.heures, r.heures_formation,
+           r.total, r.annulee,
+           -- a later line starting in the same month overlaps a whole month; a line with
+           -- dates is compared with those lines' periods; then across a month's end
+           (r.rang > 1
+            AND (r.date_debut IS NULL OR EXISTS (
+                SELECT 1 FROM ligne_heures n
+                WHERE n.participant_id = r.participant_id AND n.mois = r.mois
+                  AND n.marche_id = r.marche_id AND n.employeur_siret = r.employeur_siret
+                  AND n.lot_id > r.lot_id AND NOT n.lot_id = ANY ((SELECT lots FROM v_lots_annules)::bigint[])
+                  AND daterange(coalesce(n.date_debut, n.mois),
+                                coalesce(n.date_fin, (n.mois + interval '1 month - 1 day')::date), '[]')
+                      && daterange(r.date_debut, r.date_fin, '[]'))))
+           OR r.remplacee_a_cheval AS remplacee
+    FROM (-- rank > 1: a line of a later batch, not cancelled, starts in the same month (the
+          -- lines of one batch tie: a weekly file's weeks do not replace each other)
+          SELECT l.*,
+                 rank() OVER (PARTITION BY l.participant_id, l.mois, l.marche_id, l.employeur_siret
+                              ORDER BY l.annulee, l.lot_id DESC) AS rang
+          FROM (SELECT l.id, l.participant_id, l.marche_id, l.employeur_siret, l.lot_id, l.mois,
+                       l.date_debut, l.date_fin,
+                       (l.mois + interval '1 month - 1 day')::date AS fin_mois,
+                       l.heures, l.heures_formation, l.heures + l.heures_formation AS total,
+                       -- the array only read when a batch was cancelled: a million lines pay nothing
+                       (SELECT existe FROM v_lots_annules)
+                       AND l.lot_id = ANY ((SELECT lots FROM v_lots_annules)::bigint[]) AS annulee,
+                       -- replaced by a line of the next or the previous month (rule 2)
+                       l.id = ANY ((SELECT remplacees_a_cheval())::bigint[]) AS remplacee_a_cheval
+                FROM ligne_heures l) l) r),
+checked AS (         -- rules 2 and 9, then rule 3's first two checks, in this order
     SELECT r.id, r.participant_id, m.operation_id, r.mois, r.heures, r.heures_formation, r.total,
            CASE
                WHEN r.annulee THEN 'lot_annule'
-               -- a later line of the same key starting in the same month: it overlaps a
-               -- whole month; a line with dates is compared with those lines' periods
-               WHEN r.dernier_lot > r.lot_id
-                    AND (r.date_debut IS NULL OR EXISTS (
-                        SELECT 1 FROM ligne_heures n
-                        WHERE n.participant_id = r.participant_id AND n.mois = r.mois
-                          AND n.marche_id = r.marche_id AND n.employeur_siret = r.employeur_siret
-                          AND n.lot_id > r.lot_id AND NOT n.lot_id = ANY ((SELECT lots FROM v_lots_annules)::bigint[])
-                          AND daterange(coalesce(n.date_debut, n.mois),
-                                        coalesce(n.date_fin, (n.mois + interval '1 month - 1 day')::date), '[]')
-                              && daterange(r.date_debut, r.date_fin, '[]'))) THEN 'remplacee'
-               WHEN r.id = ANY ((SELECT lignes FROM v_remplacees_a_cheval)::bigint[]) THEN 'remplacee'
+               WHEN r.remplacee THEN 'remplacee'
                WHEN p.date_eligibilite IS NULL OR cardinality(p.criteres) = 0
                     OR p.date_eligibilite > r.fin_mois THEN 'non_eligible'
                WHEN m.date_debut > r.fin_mois OR m.date_fin < r.mois THEN 'hors_periode_marche'
