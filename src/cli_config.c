@@ -180,9 +180,9 @@ const Command COMMAND_CONFIG = {
 const Command COMMAND_ATTRIBUTE = {
 	"attribute", "recalcule l'attribution des heures (fait aussi après chaque import)",
 	"clause attribute",
-	"Applique les règles de DOMAIN.md : remplacee, non_eligible, hors_periode_marche,\n"
-	"depassement_plafond ; rattache chaque heure créditée à son marché, son opération,\n"
-	"son donneur d'ordre, son PLIE et sa fiche. Recalcule toutes les lignes, y compris\n"
+	"Applique les règles de DOMAIN.md : lot_annule, remplacee, non_eligible,\n"
+	"hors_periode_marche, depassement_plafond ; rattache chaque heure créditée à son\n"
+	"marché, son opération, son donneur d'ordre, son PLIE et sa fiche. Recalcule toutes les lignes, y compris\n"
 	"celles des lots importés avec --sans-attribution, et les heures créditées par fiche\n"
 	"et par mois que lit clause report progress.\n"
 	"Affiche ensuite, par statut, le nombre de lignes et d'heures ; sur un terminal,\n"

@@ -532,7 +532,8 @@ parse_table_options(const char *command, TableKind kind, int argc, char **argv, 
 			case 'r':
 				if (!parse_format(optarg, REASONS))
 					return cli_usage_error(command, "motif inconnu « %s » (non_eligible, "
-										   "hors_periode_marche, depassement_plafond, remplacee, credite)",
+										   "hors_periode_marche, depassement_plafond, remplacee, lot_annule, "
+										   "credite)",
 										   optarg);
 				opts->reason = optarg;
 				break;
@@ -727,7 +728,8 @@ static const Command REPORT_PROGRESS = {
 static const Command REPORT_LINES = {
 	"lines", "lignes d'heures non comptabilisées (ou créditées), avec fichier et ligne",
 	"clause report lines [--reason MOTIF] [--plie CODE] [--marche ID] [--lot N] [--format text|csv] [-o F]",
-	"Motifs : non_eligible, hors_periode_marche, depassement_plafond, remplacee ; « credite »\n"
+	"Motifs : non_eligible, hors_periode_marche, depassement_plafond, remplacee, lot_annule\n"
+	"(lot annulé par clause lot annuler) ; « credite »\n"
 	"liste les lignes créditées. Sans --reason : toutes les lignes non comptabilisées.\n",
 	lines_run, NULL
 };
@@ -739,7 +741,8 @@ static const Command REPORT_BATCHES = {
 	"batches", "lots importés : fichier, date, SHA-256 et ce que chacun a changé",
 	"clause report batches [--format text|csv] [-o F]",
 	"Pour chaque lot : nature, fichier, date d'import, SHA-256, lignes lues, chargées\n"
-	"(nouvelles ou modifiées), inchangées et rejetées.\n", batches_run, NULL
+	"(nouvelles ou modifiées), inchangées et rejetées ; pour un lot annulé (clause lot\n"
+	"annuler), quand, par qui (le rôle de la base) et pourquoi.\n", batches_run, NULL
 };
 
 static int
@@ -752,7 +755,8 @@ static const Command REPORT_HISTORY = {
 	"history", "toutes les valeurs qu'ont prises les lignes d'un participant sur un marché",
 	"clause report history --participant ID --marche ID [--format text|csv] [-o F]",
 	"Pour chaque mois et employeur : chaque lot qui a donné une valeur (fichier, ligne,\n"
-	"date d'import), la valeur, et son statut (remplacee pour les valeurs corrigées ensuite).\n",
+	"date d'import), la valeur, sa période (le mois, ou les dates envoyées), son statut\n"
+	"(remplacee pour les valeurs corrigées ensuite, lot_annule) et l'annulation de son lot.\n",
 	history_run, NULL
 };
 
