@@ -75,6 +75,18 @@ resolve_mapping(ProfileMapper *mapper, const CsvRecord *header, FieldMapping *ma
 }
 
 /* Resolves every mapping, then sends the canonical header on. */
+/* The canonical column index of name in the profile's kind, -1 when it has none. */
+static int
+mapper_column(const ProfileMapper *mapper, const char *name)
+{
+	const KindSpec *kind = mapper->profile->kind;
+
+	for (int i = 0; i < kind->ncolumns; i++)
+		if (strcmp(kind->columns[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
 static bool
 mapper_header(ProfileMapper *mapper, const CsvRecord *header)
 {
@@ -99,10 +111,15 @@ mapper_header(ProfileMapper *mapper, const CsvRecord *header)
 	char *names[PROFILE_MAX_COLUMNS];
 	size_t lengths[PROFILE_MAX_COLUMNS];
 
-	/* an optional column the profile does not map is absent from the file: stored values stay */
+	/* an optional column the profile does not map is absent from the file: stored values stay
+	 * (date_fin given by date_debut's duree_jours is mapped) */
+	int debut = mapper_column(mapper, "date_debut");
+	int fin = mapper_column(mapper, "date_fin");
+
 	for (int i = 0; i < kind->ncolumns; i++)
 	{
-		bool absent = !kind->columns[i].required && !profile->fields[i].used;
+		bool derived = i == fin && debut >= 0 && profile->fields[debut].length_days > 0;
+		bool absent = !kind->columns[i].required && !profile->fields[i].used && !derived;
 
 		names[i] = (char *) (absent ? "" : kind->columns[i].name);
 		lengths[i] = strlen(names[i]);
@@ -315,18 +332,6 @@ mapper_add_to_month(ProfileMapper *mapper, const CsvRecord *record)
 		strbuf_puts(&group->lines, ", ");
 	strbuf_printf(&group->lines, "%d", record->line);
 	return true;
-}
-
-/* The canonical column index of name in the profile's kind, -1 when it has none. */
-static int
-mapper_column(const ProfileMapper *mapper, const char *name)
-{
-	const KindSpec *kind = mapper->profile->kind;
-
-	for (int i = 0; i < kind->ncolumns; i++)
-		if (strcmp(kind->columns[i].name, name) == 0)
-			return i;
-	return -1;
 }
 
 static bool

@@ -37,7 +37,7 @@ WITH changed AS (
                       ELSE s.heures_prevues::numeric END AS heures_prevues
           FROM stage s
           CROSS JOIN (SELECT string_to_array(current_setting('clause.colonnes'), ',')
-                          AS absentes) x
+                          AS presentes) x
           LEFT JOIN marche t ON t.id = s.id
           WHERE s.motif IS NULL) e
     ON CONFLICT (id) DO UPDATE

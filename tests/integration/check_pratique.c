@@ -315,8 +315,9 @@ START_TEST(test_profile_weeks_keep_the_senders_grain)
 	char out[8192];
 
 	load_rules();
-	ck_assert_int_eq(testdb_run_output("import heures --profile " PRATIQUE "/profil-semaines.json "
-									   PRATIQUE "/heures_semaines_profil.csv", out, sizeof(out)), 0);
+	ck_assert_msg(testdb_run_output("import heures --profile " PRATIQUE "/profil-semaines.json "
+									PRATIQUE "/heures_semaines_profil.csv", out, sizeof(out)) == 0,
+				  "%s", out);
 	ck_assert_str_eq(testdb_text("SELECT string_agg(ligne || ':' || date_debut || '/' || date_fin || '/' "
 								 "|| heures, ' ' ORDER BY ligne) FROM ligne_heures l "
 								 "JOIN lot_import b ON b.id = l.lot_id "
