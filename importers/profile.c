@@ -204,7 +204,11 @@ parse_mapping(const Profile *profile, const char *key, const cJSON *item, FieldM
 
 	const cJSON *length = cJSON_GetObjectItemCaseSensitive(item, "duree_jours");
 
-	if (length && (strcmp(key, "date_debut") != 0 || !cJSON_IsNumber(length) ||
+	size_t key_length = strlen(key);
+
+	/* key: "date_debut", or its path "colonnes.date_debut" */
+	if (length && ((key_length < 10 || strcmp(key + key_length - 10, "date_debut") != 0) ||
+				   !cJSON_IsNumber(length) ||
 				   length->valuedouble < 1 || length->valuedouble > 31 ||
 				   length->valuedouble != (double) length->valueint))
 		ok = profile_error(profile, key, ": duree_jours ne vaut que pour date_debut, "

@@ -403,7 +403,7 @@ START_TEST(test_profile_draft_then_check)
 	ck_assert_int_eq(testdb_run_output("profile draft -o tests/tmp/brouillon-geiq.json "
 									   "'tests/data/profiles/Relevé heures GEIQ.csv'", out, sizeof(out)), 2);
 
-	/* a weekly ETTI export: "Semaine du" taken for its month, weeks summed, found by name */
+	/* a weekly ETTI export: "Semaine du" taken for its month, each week kept (rule 1), found by name */
 	ck_assert_int_eq(testdb_run_output("profile draft --nom etti -o tests/tmp/brouillon-etti.json "
 									   "'tests/data/boite-expediteurs/Export paie Idées Intérim - février 2022.csv'",
 									   out, sizeof(out)), 0);
@@ -420,8 +420,9 @@ START_TEST(test_profile_draft_then_check)
 									   "'tests/data/boite-expediteurs/Export paie Idées Intérim - février 2022.csv'",
 									   out, sizeof(out)), 2);
 	ck_assert_msg(strstr(out, "participant_id=P00003 employeur_siret=85165754400702 marche_id=2021-BM-045 "
-						 "mois=2022-02-01 heures=98.00 heures_formation=3.50 type_contrat=ctt "
-						 "modalite=mise_a_disposition") && strstr(out, "2 valides, 2 rejetées"), "%s", out);
+						 "mois=2022-02-01 heures=35.00 heures_formation=3.50 type_contrat=ctt "
+						 "modalite=mise_a_disposition date_debut=2022-02-14 date_fin=2022-02-20")
+				  && strstr(out, "4 valides, 2 rejetées"), "%s", out);
 }
 END_TEST
 
