@@ -288,23 +288,6 @@ START_TEST(test_observatoire_without_contracts_unchanged)
 }
 END_TEST
 
-/* The first value of a query run as a role, or "ERREUR <sqlstate>". */
-static const char *
-as_role(const char *role, const char *sql)
-{
-	static char value[1024];
-	Db db = {0};
-	bool isnull = true;
-
-	ck_assert_msg(testdb_connect_as(role, &db), "connexion en %s impossible", role);
-	if (!db_query_value(&db, sql, 0, NULL, value, sizeof(value), &isnull))
-		snprintf(value, sizeof(value), "ERREUR %s", db.sqlstate);
-	else if (isnull)
-		snprintf(value, sizeof(value), "(null)");
-	db_close(&db);
-	return value;
-}
-
 /*
  * Contracts are read like the lines of hours: a facilitateur sees those on its PLIE's
  * marchés and the batch they came from; a donneur d'ordre none, only its aggregated impact.
@@ -315,16 +298,16 @@ START_TEST(test_contracts_access)
 	ck_assert_int_eq(testdb_run("role facilitateur bordeaux test_role_fac_contrats"), 0);
 	ck_assert_int_eq(testdb_run("role facilitateur agenais test_role_fac_agen"), 0);
 	ck_assert_int_eq(testdb_run("role donneur BM test_role_bm_contrats"), 0);
-	ck_assert_str_eq(as_role("test_role_fac_contrats", "SELECT count(*) FROM clause.contrat"), "7");
-	ck_assert_str_eq(as_role("test_role_fac_agen", "SELECT count(*) FROM clause.contrat"), "0");
-	ck_assert_str_eq(as_role("test_role_bm_contrats", "SELECT count(*) FROM clause.contrat"), "ERREUR 42501");
+	ck_assert_str_eq(testdb_text_as("test_role_fac_contrats", "SELECT count(*) FROM clause.contrat"), "7");
+	ck_assert_str_eq(testdb_text_as("test_role_fac_agen", "SELECT count(*) FROM clause.contrat"), "0");
+	ck_assert_str_eq(testdb_text_as("test_role_bm_contrats", "SELECT count(*) FROM clause.contrat"), "ERREUR 42501");
 	/* and the batch the contracts came from (the file the suivi names), not another PLIE */
-	ck_assert_str_eq(as_role("test_role_fac_contrats", "SELECT string_agg(fichier, ',') FROM clause.lot_import "
+	ck_assert_str_eq(testdb_text_as("test_role_fac_contrats", "SELECT string_agg(fichier, ',') FROM clause.lot_import "
 							 "WHERE nature = 'contrats'"), "contrats_impact.csv");
-	ck_assert_str_eq(as_role("test_role_fac_agen", "SELECT count(*) FROM clause.lot_import WHERE nature = 'contrats'"),
+	ck_assert_str_eq(testdb_text_as("test_role_fac_agen", "SELECT count(*) FROM clause.lot_import WHERE nature = 'contrats'"),
 					 "0");
 	/* the donneur's own impact counts them, aggregated */
-	ck_assert_str_eq(as_role("test_role_bm_contrats", "SELECT valeur FROM clause.mon_impact() "
+	ck_assert_str_eq(testdb_text_as("test_role_bm_contrats", "SELECT valeur FROM clause.mon_impact() "
 							 "WHERE niveau = 'total' AND cle = 'contrats'"), "11");
 }
 END_TEST

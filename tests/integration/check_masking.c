@@ -63,23 +63,6 @@ load_masking_data(void)
 	ck_assert_int_eq(testdb_run("role donneur GP test_role_masque_gp"), 0);
 }
 
-/* The first value of a query run as a role, or "ERREUR <sqlstate>". */
-static const char *
-as_role(const char *role, const char *sql)
-{
-	static char value[2048];
-	Db db = {0};
-	bool isnull = true;
-
-	ck_assert_msg(testdb_connect_as(role, &db), "connexion en %s impossible", role);
-	if (!db_query_value(&db, sql, 0, NULL, value, sizeof(value), &isnull))
-		snprintf(value, sizeof(value), "ERREUR %s", db.sqlstate);
-	else if (isnull)
-		snprintf(value, sizeof(value), "(null)");
-	db_close(&db);
-	return value;
-}
-
 /* A rubrique of a group as "cle=valeur,…", "x" for a masked value; FROM is impact(…) or mon_impact(…). */
 static const char *
 rubrique_sql(char *sql, size_t size, const char *from, const char *group, const char *rubrique)
@@ -135,7 +118,7 @@ START_TEST(test_impact_masks_hold)
 	ck_assert_str_eq(testdb_text(sql), c->expected);
 	/* the donneur's own function shows the same */
 	rubrique_sql(sql, sizeof(sql), "clause.mon_impact()", c->group, c->rubrique);
-	ck_assert_str_eq(as_role(strcmp(c->donneur, "BM") == 0 ? "test_role_masque_bm" : "test_role_masque_gp", sql),
+	ck_assert_str_eq(testdb_text_as(strcmp(c->donneur, "BM") == 0 ? "test_role_masque_bm" : "test_role_masque_gp", sql),
 					 c->expected);
 }
 END_TEST
@@ -175,7 +158,7 @@ START_TEST(test_attack_bounds)
 	snprintf(sql, sizeof(sql), "WITH i AS (SELECT * FROM impact('GP')) %s", attack);
 	ck_assert_str_eq(testdb_text(sql), "(null)");
 	snprintf(sql, sizeof(sql), "WITH i AS (SELECT * FROM clause.mon_impact()) %s", attack);
-	ck_assert_str_eq(as_role("test_role_masque_gp", sql), "(null)");
+	ck_assert_str_eq(testdb_text_as("test_role_masque_gp", sql), "(null)");
 }
 END_TEST
 
@@ -187,7 +170,7 @@ START_TEST(test_attacks_recover_nothing)
 	snprintf(sql, sizeof(sql), "WITH i AS (SELECT * FROM impact('BM')) %s", ATTACKS[_i]);
 	ck_assert_str_eq(testdb_text(sql), "(null)");
 	snprintf(sql, sizeof(sql), "WITH i AS (SELECT * FROM clause.mon_impact()) %s", ATTACKS[_i]);
-	ck_assert_str_eq(as_role("test_role_masque_bm", sql), "(null)");
+	ck_assert_str_eq(testdb_text_as("test_role_masque_bm", sql), "(null)");
 }
 END_TEST
 
@@ -304,7 +287,7 @@ START_TEST(test_donneur_fixed_periods)
 	load_masking_data();
 	snprintf(sql, sizeof(sql), "SELECT CASE WHEN count(*) > 0 THEN 'ok' ELSE 'vide' END FROM clause.mon_impact(%s)",
 			 c->args);
-	ck_assert_str_eq(as_role("test_role_masque_bm", sql), c->expected);
+	ck_assert_str_eq(testdb_text_as("test_role_masque_bm", sql), c->expected);
 }
 END_TEST
 

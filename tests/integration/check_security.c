@@ -25,23 +25,6 @@ load_rules_with_roles(void)
 	ck_assert_int_eq(testdb_run("role facilitateur bordeaux test_role_fac_bdx"), 0);
 }
 
-/* The first value of a query run as a role, or "ERREUR 42501" style on failure. */
-static const char *
-as_role(const char *role, const char *sql)
-{
-	static char value[1024];
-	Db db = {0};
-	bool isnull = true;
-
-	ck_assert_msg(testdb_connect_as(role, &db), "connexion en %s impossible", role);
-	if (!db_query_value(&db, sql, 0, NULL, value, sizeof(value), &isnull))
-		snprintf(value, sizeof(value), "ERREUR %s", db.sqlstate);
-	else if (isnull)
-		snprintf(value, sizeof(value), "(null)");
-	db_close(&db);
-	return value;
-}
-
 typedef struct AccessCase
 {
 	const char *role;
@@ -85,7 +68,7 @@ START_TEST(test_reader_access)
 	const AccessCase *c = &ACCESS_CASES[_i];
 
 	load_rules_with_roles();
-	ck_assert_str_eq(as_role(c->role, c->sql), c->expected);
+	ck_assert_str_eq(testdb_text_as(c->role, c->sql), c->expected);
 }
 END_TEST
 

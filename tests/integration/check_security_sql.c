@@ -230,23 +230,6 @@ START_TEST(test_public_not_writable)
 }
 END_TEST
 
-/* The first value of a query run as a role, or "ERREUR <sqlstate>". */
-static const char *
-as_role(const char *role, const char *sql)
-{
-	static char value[1024];
-	Db db = {0};
-	bool isnull = true;
-
-	ck_assert_msg(testdb_connect_as(role, &db), "connexion en %s impossible", role);
-	if (!db_query_value(&db, sql, 0, NULL, value, sizeof(value), &isnull))
-		snprintf(value, sizeof(value), "ERREUR %s", db.sqlstate);
-	else if (isnull)
-		snprintf(value, sizeof(value), "(null)");
-	db_close(&db);
-	return value;
-}
-
 static void
 write_file(const char *path, const char *text)
 {
@@ -308,7 +291,7 @@ START_TEST(test_facilitateur_rows)
 	const ReaderCase *c = &RLS_CASES[_i];
 
 	load_two_plies();
-	ck_assert_str_eq(as_role(c->role, c->sql), c->expected);
+	ck_assert_str_eq(testdb_text_as(c->role, c->sql), c->expected);
 }
 END_TEST
 
@@ -327,10 +310,10 @@ START_TEST(test_role_moves_between_groups)
 	ck_assert_int_eq(testdb_run_output("role donneur BM test_role_mobile", output, sizeof(output)), 0);
 	ck_assert_ptr_nonnull(strstr(output, "retiré du groupe clause_facilitateurs"));
 	ck_assert_str_eq(testdb_text(member_of), "clause_donneurs");
-	ck_assert_str_eq(as_role("test_role_mobile", "SELECT count(*) FROM clause.participant"), "ERREUR 42501");
+	ck_assert_str_eq(testdb_text_as("test_role_mobile", "SELECT count(*) FROM clause.participant"), "ERREUR 42501");
 	ck_assert_int_eq(testdb_run("role facilitateur bordeaux test_role_mobile"), 0);
 	ck_assert_str_eq(testdb_text(member_of), "clause_facilitateurs");
-	ck_assert_str_eq(as_role("test_role_mobile", "SELECT count(*) FROM clause.mon_impact()"), "ERREUR 42501");
+	ck_assert_str_eq(testdb_text_as("test_role_mobile", "SELECT count(*) FROM clause.mon_impact()"), "ERREUR 42501");
 }
 END_TEST
 

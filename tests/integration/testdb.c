@@ -156,6 +156,22 @@ testdb_connect_as(const char *role, Db *db)
 	return db_connect(db, conninfo);
 }
 
+const char *
+testdb_text_as(const char *role, const char *sql)
+{
+	static char value[2048];
+	Db db = {0};
+	bool isnull = true;
+
+	ck_assert_msg(testdb_connect_as(role, &db), "connexion en %s impossible", role);
+	if (!db_query_value(&db, sql, 0, NULL, value, sizeof(value), &isnull))
+		snprintf(value, sizeof(value), "ERREUR %s", db.sqlstate);
+	else if (isnull)
+		snprintf(value, sizeof(value), "(null)");
+	db_close(&db);
+	return value;
+}
+
 int
 testdb_run(const char *command_line)
 {

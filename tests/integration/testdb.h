@@ -49,6 +49,10 @@ const Cluster *testdb_cluster(void);
  * password first, as only the owner role enters without one. */
 bool testdb_connect_as(const char *role, Db *db);
 
+/* The first value of a query run as role, "(null)", or "ERREUR <sqlstate>" when refused
+ * (static buffer). */
+const char *testdb_text_as(const char *role, const char *sql);
+
 /*
  * Report checks, shared by the report suites.
  */
