@@ -51,6 +51,10 @@ extern const Command REPORT_ATTESTATION;
 int cli_usage_error(const char *command, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* A positive decimal typed by the user (« 1,5 », « 1607 ») in canonical form (config set,
+ * fiche etp); false when it is not one. */
+bool cli_parse_positive(const char *text, char *out, size_t outsize);
+
 /* Opens a session on the configured database; false when reported. */
 bool cli_open_session(Session *session);
 

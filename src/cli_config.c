@@ -51,8 +51,8 @@ config_list_run(int argc, char **argv)
 }
 
 /* Validates a positive decimal given on the command line into canonical form. */
-static bool
-parse_positive(const char *text, char *out, size_t outsize)
+bool
+cli_parse_positive(const char *text, char *out, size_t outsize)
 {
 	char err[VALIDATE_ERR_SIZE];
 	double value = 0;
@@ -71,7 +71,7 @@ config_set_run(int argc, char **argv)
 
 	if (argc != 3)
 		return cli_usage_error(command, "précisez CLÉ et VALEUR");
-	if (!parse_positive(argv[2], value, sizeof(value)))
+	if (!cli_parse_positive(argv[2], value, sizeof(value)))
 		return cli_usage_error(command, "la valeur doit être un nombre positif, pas « %s »", argv[2]);
 
 	Session session = {0};

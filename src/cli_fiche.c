@@ -202,19 +202,6 @@ fiche_show_run(int argc, char **argv)
 	return ok ? EXIT_CODE_OK : EXIT_CODE_DATABASE;
 }
 
-/* Validates a positive decimal given on the command line into canonical form. */
-static bool
-parse_positive(const char *text, char *out, size_t outsize)
-{
-	char err[VALIDATE_ERR_SIZE];
-	double value = 0;
-	char copy[64];
-
-	snprintf(copy, sizeof(copy), "%s", text);
-	return validate_decimal(validate_trim(copy), 4, 1e9, false, out, outsize, &value, err) &&
-		value > 0;
-}
-
 static bool
 read_count(void *context, const DbRow *row)
 {
@@ -234,7 +221,7 @@ fiche_etp_run(int argc, char **argv)
 		return status;
 	if (args.npositional != 2)
 		return cli_usage_error(command, "précisez le code de la fiche et l'ETP (ex. S3 1,5)");
-	if (!parse_positive(args.positional[1], value, sizeof(value)))
+	if (!cli_parse_positive(args.positional[1], value, sizeof(value)))
 		return cli_usage_error(command, "l'ETP doit être un nombre positif, pas « %s »", args.positional[1]);
 
 	Session session = {0};
