@@ -296,6 +296,38 @@ START_TEST(test_cancel_batch)
 }
 END_TEST
 
+/* Rules 2 and 9: the month sent again whole with its third week fixed keeps its
+ * unchanged weeks when the first file is then cancelled as wrong: 140 h, not 35 h. */
+START_TEST(test_cancel_keeps_lines_sent_again_unchanged)
+{
+	ImportResult result = {0};
+	char command[128];
+
+	load_rules();
+	import_expect("heures_semaines_mars.csv", IMPORT_ROWS_REJECTED, 3, 1);
+	ck_assert_int_eq(testdb_import("heures", PRATIQUE "/heures_semaines_mars_complet.csv", false,
+								   &result), IMPORT_LOADED);
+	ck_assert_int_eq(result.rows_loaded, 1);
+	ck_assert_int_eq(result.rows_unchanged, 3);
+	ck_assert_double_eq_tol(credited_s2("2021-03-01"), 140, 0.001);
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM ligne_inchangee i JOIN lot_import b ON b.id = i.lot_id "
+								  "WHERE b.fichier = 'heures_semaines_mars_complet.csv'"), 3);
+
+	snprintf(command, sizeof(command), "lot annuler %lld --motif 'envoyé deux fois'",
+			 testdb_count("SELECT id FROM lot_import WHERE fichier = 'heures_semaines_mars.csv'"));
+	ck_assert_int_eq(testdb_run(command), 0);
+	ck_assert_double_eq_tol(credited_s2("2021-03-01"), 140, 0.001);
+	ck_assert_str_eq(status_of("heures_semaines_mars.csv", 2), "lot_annule/GP2/grand_perigueux");
+	/* the three weeks stand again in the batch that sent them, at their own line */
+	ck_assert_str_eq(testdb_text("SELECT string_agg(l.ligne::text, ',' ORDER BY l.ligne) "
+								 "FROM ligne_heures l JOIN lot_import b ON b.id = l.lot_id "
+								 "WHERE b.fichier = 'heures_semaines_mars_complet.csv'"), "2,3,4,5");
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM ligne_inchangee i JOIN lot_import b ON b.id = i.lot_id "
+								  "WHERE b.fichier = 'heures_semaines_mars_complet.csv'"), 0);
+	assert_same_as_whole_attribution();
+}
+END_TEST
+
 /* A file identical to an earlier batch names it, and the later batches to cancel. */
 START_TEST(test_reimport_names_batch_and_later_ones)
 {
@@ -424,6 +456,7 @@ pratique_suite(void)
 	tcase_add_test(regles, test_week_straddling_two_months);
 	tcase_add_test(regles, test_repeated_keys_rejected_with_invalid_twin);
 	tcase_add_test(regles, test_cancel_batch);
+	tcase_add_test(regles, test_cancel_keeps_lines_sent_again_unchanged);
 	tcase_add_test(regles, test_reimport_names_batch_and_later_ones);
 	tcase_add_test(regles, test_profile_weeks_keep_the_senders_grain);
 	tcase_add_test(regles, test_lowered_by_correction_is_shown);
