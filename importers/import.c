@@ -56,6 +56,8 @@ typedef struct ImportState
 	const CsvReader *reader;	/* for the bytes read, when reading CSV */
 	int header_fields;
 	int map[32];				/* spec column -> file column, -1 when absent */
+	bool json;					/* a canonical JSON file: json_seen says its columns */
+	bool json_seen[JSON_MAX_FIELDS];	/* file column -> some object has that key */
 	StrBuf copy;				/* COPY rows not yet sent */
 	StrBuf scratch;
 	char *values[32];			/* canonical values of the row, NULL for SQL NULL */
@@ -684,6 +686,8 @@ import_read_source(const ImportOptions *options, ImportState *state)
 		JsonLayout layout;
 
 		json_layout_for_kind(state->kind, &layout);
+		state->json = true;
+		layout.seen = state->json_seen;
 		state->delimiter = ';';
 		return json_reader_run(options->path, &layout, import_on_record, state);
 	}
@@ -830,6 +834,21 @@ import_counts_callback(void *context, const DbRow *row)
 }
 
 /*
+ * A CSV file has the columns of its header; a JSON file has no header: its columns are
+ * the keys at least one of its objects has (null or "" included), so that a file whose
+ * objects all lack the eligibility keys leaves eligibility alone, as a CSV file would.
+ */
+static bool
+import_file_has_column(const ImportState *state, int column)
+{
+	int f = state->map[column];
+
+	if (f < 0)
+		return false;
+	return !state->json || (f < JSON_MAX_FIELDS && state->json_seen[f]);
+}
+
+/*
  * Tells the merge which columns the file has (clause.colonnes, "a,b,c"): a column it
  * lacks leaves the stored value alone (DOMAIN.md rule 10), an empty cell clears it.
  */
@@ -840,7 +859,7 @@ import_set_present_columns(Db *db, const ImportState *state)
 	bool ok = strbuf_puts(&names, "");
 
 	for (int i = 0; ok && i < state->kind->ncolumns; i++)
-		if (state->map[i] >= 0)
+		if (import_file_has_column(state, i))
 			ok = strbuf_printf(&names, "%s%s", names.len ? "," : "", state->kind->columns[i].name);
 
 	const char *params[] = {names.data};

@@ -83,6 +83,7 @@ json_layout_for_kind(const KindSpec *kind, JsonLayout *layout)
 {
 	layout->array_key = kind->name;
 	layout->scoped = false;
+	layout->seen = NULL;
 	layout->nnames = kind->ncolumns < JSON_MAX_FIELDS ? kind->ncolumns : JSON_MAX_FIELDS;
 	for (int i = 0; i < layout->nnames; i++)
 		layout->names[i] = kind->columns[i].name;
@@ -147,6 +148,8 @@ json_object_to_fields(const void *parsed, const void *const *scopes, int nscopes
 	{
 		const cJSON *value = json_find_scoped(object, scopes, nscopes, layout->names[i]);
 
+		if (value && layout->seen)
+			layout->seen[i] = true;
 		fields[i] = value ? json_value_text(value, err, errsize, layout->names[i]) : strdup("");
 		if (fields[i] == NULL)
 		{

@@ -32,6 +32,8 @@ typedef struct JsonLayout
 	bool scoped;
 	const char *names[JSON_MAX_FIELDS];	/* field names; "a.b" reads b inside object a */
 	int nnames;
+	/* when set: seen[i] becomes true once an object has names[i], even null or "" */
+	bool *seen;
 } JsonLayout;
 
 /* The layout of a canonical kind: {"KIND": [...]} with its column names. */

@@ -561,6 +561,7 @@ profile_json_layout(const Profile *profile, JsonLayout *layout)
 {
 	layout->array_key = profile->json_array;
 	layout->scoped = true;
+	layout->seen = NULL;
 	layout->nnames = 0;
 	for (int i = 0; i < profile->kind->ncolumns; i++)
 		layout_add(layout, &profile->fields[i]);
