@@ -38,6 +38,7 @@ SELECT CASE p_motif
     WHEN 'hors_periode_marche' THEN 'hors période du marché'
     WHEN 'depassement_plafond' THEN 'plafond mensuel dépassé'
     WHEN 'remplacee' THEN 'remplacée par un envoi plus récent'
+    WHEN 'lot_annule' THEN 'lot annulé'
     ELSE p_motif END
 $$;
 

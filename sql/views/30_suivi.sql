@@ -82,7 +82,8 @@ GROUP BY l.participant_id
 ORDER BY sum(l.heures_total) DESC, l.participant_id
 $$;
 
--- Lines not credited in the PLIE, by reason: in the month, and from January to the month.
+-- Lines not credited in the PLIE, by reason: in the month, and from January to the month
+-- (the lines of cancelled batches in a row of their own when the year has some).
 CREATE FUNCTION suivi_non_comptabilisees(p_plie text, p_mois date)
 RETURNS TABLE (motif text, lignes_mois bigint, heures_mois numeric, lignes_annee bigint,
                heures_annee numeric)
@@ -93,9 +94,10 @@ SELECT m.motif,
        count(l.ligne_id),
        coalesce(sum(l.heures_total), 0)
 FROM (VALUES (1, 'non_eligible'), (2, 'hors_periode_marche'), (3, 'depassement_plafond'),
-             (4, 'remplacee')) AS m(rang, motif)
+             (4, 'remplacee'), (5, 'lot_annule')) AS m(rang, motif)
 LEFT JOIN clause.v_ligne l ON l.motif = m.motif AND l.plie = p_plie
                           AND l.mois >= date_trunc('year', p_mois) AND l.mois <= p_mois
 GROUP BY m.rang, m.motif
+HAVING m.rang < 5 OR count(l.ligne_id) > 0   -- cancelled batches: only when there are some
 ORDER BY m.rang
 $$;

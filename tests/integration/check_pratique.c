@@ -313,6 +313,11 @@ START_TEST(test_cancel_batch)
 	ck_assert_int_eq(testdb_run_output("report history --participant P1 --marche M1", out, sizeof(out)), 0);
 	ck_assert_msg(strstr(out, "lot_annule") != NULL && strstr(out, "mauvais correctif") != NULL,
 				  "%s", out);
+	/* the facilitateur's sheet counts them apart, only in a year that has some */
+	ck_assert_int_eq(testdb_run_output("report suivi --plie bordeaux --mois 2021-12", out, sizeof(out)), 0);
+	ck_assert_msg(strstr(out, "lot annulé") != NULL, "%s", out);
+	ck_assert_int_eq(testdb_run_output("report suivi --plie bordeaux --mois 2020-12", out, sizeof(out)), 0);
+	ck_assert_msg(strstr(out, "lot annulé") == NULL, "%s", out);
 	ck_assert_int_eq(testdb_run("lot annuler 1 --motif 'référentiel'"), 1);
 	ck_assert_int_eq(testdb_run("lot annuler 999"), 1);
 }
