@@ -16,6 +16,9 @@
 --      the opérations add up to the donneur, so do the entreprises and the marchés; the
 --      marchés of an opération, and those of an entreprise, add up to it. A month missing
 --      from a group counts 0.
+--    Left alone, as the reader can tell: a total of 0 shown, and a sum of people whose
+--    link the participants shown prove to count someone twice (the opérations of the
+--    donneur hold more participants than the donneur: a cover, forced only at its most).
 --    A masked cell is never the only one hidden of a sum (participants 9 and hommes 8
 --    gave femmes 1; the donneur's 14 participants minus its opération's 12 gave the
 --    other's 2; the donneur's hours of July minus those of its big opération gave the
@@ -100,49 +103,55 @@ niveau_partie AS (
     FROM lien l
     JOIN cellule c ON c.niveau = l.niveau AND c.groupe_id = l.groupe_id
     WHERE c.rubrique <> 'heures'),
-double AS (          -- links whose parts the figures shown prove to hold people (or
-                     -- contracts) counted twice: their counts are covers, not sums
-    SELECT n.parent_niveau, n.parent_id, n.niveau, n.cle
+niveau_total AS (    -- the parent's cell of each sum across levels
+    SELECT DISTINCT n.parent_niveau, n.parent_id, n.niveau, n.cle, n.cle_compte, c.ordre
     FROM niveau_partie n
-    JOIN cellule t ON t.niveau = n.parent_niveau AND t.groupe_id = n.parent_id AND t.cle = n.cle
-    WHERE n.cle IN ('participants', 'contrats')
-    GROUP BY n.parent_niveau, n.parent_id, n.niveau, n.cle, t.etat, t.valeur
-    HAVING t.etat = 0 AND bool_and(n.etat = 0) AND t.valeur < sum(n.valeur)),
-membre AS (          -- relation key (5 texts), cell, sign, may this relation hide it, cover
+    JOIN cellule c ON c.niveau = n.parent_niveau AND c.groupe_id = n.parent_id AND c.cle = n.cle),
+membre AS (          -- relation key (5 texts), cell, sign, may this relation hide it,
+                     -- and the key of a relation that may prove it a cover (participants
+                     -- or contrats of the same link; someone in two opérations or two
+                     -- entreprises is in two marchés too)
     SELECT 'groupe' AS k1, p.niveau AS k2, p.groupe_id AS k3, p.partition AS k4, NULL::text AS k5,
            p.ordre, 1::smallint AS signe,
-           p.rubrique <> 'heures' AND p.cle <> 'contrats_deduits' AS cachable, false AS couverture
+           p.rubrique <> 'heures' AND p.cle <> 'contrats_deduits' AS cachable,
+           NULL::text AS p3, NULL::text AS p5
     FROM partie p
     UNION ALL
-    SELECT DISTINCT 'groupe', p.niveau, p.groupe_id, p.partition, NULL, c.ordre, -1::smallint, false, false
+    SELECT DISTINCT 'groupe', p.niveau, p.groupe_id, p.partition, NULL, c.ordre, -1::smallint, false,
+           NULL, NULL
     FROM partie p
     JOIN cellule c ON c.niveau = p.niveau AND c.groupe_id = p.groupe_id AND c.cle = p.cle_total
     UNION ALL
     SELECT 'niveau', n.parent_niveau, n.parent_id, n.niveau, n.cle, n.ordre, 1::smallint, true,
-           d.cle IS NOT NULL
+           n.niveau, n.cle_compte
     FROM niveau_partie n
-    LEFT JOIN (SELECT DISTINCT parent_niveau, parent_id, niveau, cle FROM double
-               UNION                -- someone in two opérations is in two marchés
-               SELECT DISTINCT parent_niveau, parent_id, 'marche', cle FROM double) d
-           ON d.parent_niveau = n.parent_niveau AND d.parent_id = n.parent_id
-          AND d.niveau = n.niveau AND d.cle = n.cle_compte
     UNION ALL
-    SELECT DISTINCT 'niveau', n.parent_niveau, n.parent_id, n.niveau, n.cle, c.ordre, -1::smallint, true, false
-    FROM niveau_partie n
-    JOIN cellule c ON c.niveau = n.parent_niveau AND c.groupe_id = n.parent_id AND c.cle = n.cle),
+    SELECT 'niveau', t.parent_niveau, t.parent_id, t.niveau, t.cle, t.ordre, -1::smallint, true,
+           t.niveau, t.cle_compte
+    FROM niveau_total t
+    UNION ALL
+    SELECT 'niveau', t.parent_niveau, t.parent_id, t.niveau, t.cle, t.ordre, 0::smallint, false,
+           x.niveau, t.cle_compte
+    FROM niveau_total t
+    CROSS JOIN (VALUES ('operation'), ('entreprise')) AS x(niveau)
+    WHERE t.parent_niveau = 'total' AND t.niveau = 'marche' AND t.cle_compte IS NOT NULL),
+numero AS (         -- one number per relation (its key as one text, so that the joins hash)
+    SELECT k.cle, row_number() OVER (ORDER BY k.cle)::integer AS relation
+    FROM (SELECT DISTINCT concat_ws(E'\x1f', k1, k2, k3, k4, k5) AS cle FROM membre) k),
 relation AS (
-    SELECT dense_rank() OVER (ORDER BY k1, k2, k3, k4, k5)::integer AS relation, ordre::integer AS ordre,
-           signe, cachable, couverture
-    FROM membre),
+    SELECT r.relation, m.ordre::integer AS ordre, m.signe, m.cachable, p.relation AS preuve
+    FROM membre m
+    JOIN numero r ON r.cle = concat_ws(E'\x1f', m.k1, m.k2, m.k3, m.k4, m.k5)
+    LEFT JOIN numero p ON p.cle = concat_ws(E'\x1f', 'niveau', m.k2, m.k3, m.p3, m.p5)
+                      AND m.p5 IS NOT NULL),
 etat AS (
     SELECT clause.masquage_secondaire(
-               (SELECT array_agg(valeur ORDER BY ordre) FROM cellule),
                (SELECT array_agg(etat ORDER BY ordre) FROM cellule),
-               (SELECT array_agg(plafond ORDER BY ordre) FROM cellule),
                array_agg(r.relation ORDER BY r.relation, r.ordre), array_agg(r.ordre ORDER BY r.relation, r.ordre),
-               array_agg(r.signe ORDER BY r.relation, r.ordre), array_agg(r.cachable ORDER BY r.relation, r.ordre),
-               array_agg(r.couverture ORDER BY r.relation, r.ordre), (SELECT seuil FROM prm)) AS etat
-    FROM relation r)
+               array_agg(r.signe ORDER BY r.relation, r.ordre), array_agg(c.valeur ORDER BY r.relation, r.ordre),
+               array_agg(c.plafond ORDER BY r.relation, r.ordre), array_agg(r.cachable ORDER BY r.relation, r.ordre),
+               array_agg(r.preuve ORDER BY r.relation, r.ordre), (SELECT seuil FROM prm)) AS etat
+    FROM relation r JOIN cellule c ON c.ordre = r.ordre)
 SELECT c.niveau, c.niveau_rang, c.groupe_id, c.groupe_libelle, c.groupe_detail, c.rubrique, c.rang,
        c.cle, c.libelle, c.unite, CASE WHEN e.etat[c.ordre] > 0 THEN NULL ELSE c.valeur END, c.personnes,
        e.etat[c.ordre] > 0, e.etat[c.ordre] = 2

@@ -311,11 +311,6 @@ total AS (
     SELECT DISTINCT p.somme, t.ordre, t.etat, t.valeur
     FROM partie p
     JOIN cellule t ON t.sorte = 'chiffre' AND t.cle = p.cle_total),
-double AS (          -- sums the figures shown prove to count someone twice: covers
-    SELECT p.somme
-    FROM partie p JOIN total t ON t.somme = p.somme
-    GROUP BY p.somme, t.etat, t.valeur
-    HAVING t.etat = 0 AND bool_and(p.etat = 0) AND t.valeur < sum(p.valeur)),
 membre AS (
     SELECT p.somme, p.ordre, 1::smallint AS signe, NOT p.deduits AS cachable
     FROM partie p
@@ -323,18 +318,16 @@ membre AS (
     SELECT t.somme, t.ordre, -1::smallint, false
     FROM total t),
 relation AS (
-    SELECT dense_rank() OVER (ORDER BY m.somme)::integer AS relation, m.ordre, m.signe, m.cachable,
-           d.somme IS NOT NULL AS couverture
-    FROM membre m LEFT JOIN double d ON d.somme = m.somme),
+    SELECT dense_rank() OVER (ORDER BY m.somme)::integer AS relation, m.ordre, m.signe, m.cachable
+    FROM membre m),
 etat AS (
     SELECT clause.masquage_secondaire(
-               (SELECT array_agg(valeur ORDER BY ordre) FROM cellule),
                (SELECT array_agg(etat ORDER BY ordre) FROM cellule),
-               (SELECT array_agg(plafond ORDER BY ordre) FROM cellule),
                array_agg(r.relation ORDER BY r.relation, r.ordre), array_agg(r.ordre ORDER BY r.relation, r.ordre),
-               array_agg(r.signe ORDER BY r.relation, r.ordre), array_agg(r.cachable ORDER BY r.relation, r.ordre),
-               array_agg(r.couverture ORDER BY r.relation, r.ordre), (SELECT seuil FROM prm)) AS etat
-    FROM relation r),
+               array_agg(r.signe ORDER BY r.relation, r.ordre), array_agg(c.valeur ORDER BY r.relation, r.ordre),
+               array_agg(c.plafond ORDER BY r.relation, r.ordre), array_agg(r.cachable ORDER BY r.relation, r.ordre),
+               array_agg(NULL::integer ORDER BY r.relation, r.ordre), (SELECT seuil FROM prm)) AS etat
+    FROM relation r JOIN cellule c ON c.ordre = r.ordre),
 final AS (
     SELECT c.sorte, c.dimension, c.cle, e.etat[c.ordre] AS etat FROM cellule c CROSS JOIN etat e)
 SELECT 'chiffre', c.rang, c.cle, c.libelle, c.unite,
