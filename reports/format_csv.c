@@ -208,7 +208,7 @@ progress_write_csv(const ProgressReport *report, FILE *out)
 
 /* A count of people: the number, or "< N" when masked. */
 static void
-csv_write_people(FILE *out, double value, bool masked, int threshold)
+csv_write_people(FILE *out, double value, bool masked, bool secret, int threshold)
 {
 	char text[16];
 
@@ -217,7 +217,10 @@ csv_write_people(FILE *out, double value, bool masked, int threshold)
 		csv_write_number(out, value, 2, false);
 		return;
 	}
-	snprintf(text, sizeof(text), "< %d", threshold);
+	if (secret)
+		snprintf(text, sizeof(text), "secret");
+	else
+		snprintf(text, sizeof(text), "< %d", threshold);
 	csv_write_field(out, text, false);
 }
 
@@ -245,7 +248,7 @@ observatoire_write_csv(const ObservatoireReport *report, FILE *out)
 		if (figure->is_null)
 			csv_write_field(out, "non déclaré", false);
 		else
-			csv_write_people(out, figure->value, figure->masked, report->threshold);
+			csv_write_people(out, figure->value, figure->masked, figure->secret, report->threshold);
 		csv_write_field(out, figure->unit, false);
 		csv_end_row(out);
 	}
@@ -264,14 +267,16 @@ observatoire_write_csv(const ObservatoireReport *report, FILE *out)
 			csv_write_field(out, share->key, false);
 			csv_write_field(out, share->label, false);
 			csv_write_field(out, measures[m], false);
-			if (m == 0)
+			if (m < 2 && share->hours_secret)
+				csv_write_field(out, "secret", false);
+			else if (m == 0)
 				csv_write_number(out, share->hours, 2, false);
 			else if (m == 1 && share->share_null)
 				csv_write_field(out, "", false);
 			else if (m == 1)
 				csv_write_number(out, share->share * 100.0, 1, false);
 			else
-				csv_write_people(out, share->participants, share->masked, report->threshold);
+				csv_write_people(out, share->participants, share->masked, share->secret, report->threshold);
 			csv_write_field(out, units[m], false);
 			csv_end_row(out);
 		}

@@ -452,7 +452,7 @@ observatoire_dimension_html(FILE *out, const ObservatoireReport *report, int fir
 		const ObsShare *share = &report->shares[i];
 		char hours[32], part[32], people[32];
 
-		format_fr_number_max(share->hours, 2, hours, sizeof(hours));
+		observatoire_hours_text(share, hours, sizeof(hours));
 		observatoire_share_text(share, part, sizeof(part));
 		observatoire_participants_text(report, share, people, sizeof(people));
 		fputs("<tr><td>", out);
@@ -465,7 +465,7 @@ observatoire_dimension_html(FILE *out, const ObservatoireReport *report, int fir
 		{
 			labels[count] = share->label;
 			values[count] = share->hours;
-			snprintf(texts_buffer[count], sizeof(texts_buffer[count]), "%s h", hours);
+			snprintf(texts_buffer[count], sizeof(texts_buffer[count]), share->hours_secret ? "%s" : "%s h", hours);
 			texts[count] = texts_buffer[count];
 			count++;
 		}

@@ -508,11 +508,14 @@ xlsx_write_hours(lxw_worksheet *sheet, lxw_row_t row, lxw_col_t col, const XlsxS
 
 static void
 xlsx_write_masked(lxw_worksheet *sheet, lxw_row_t row, lxw_col_t col, const XlsxStyles *styles,
-				  int threshold)
+				  bool secret, int threshold)
 {
 	char masked[16];
 
-	snprintf(masked, sizeof(masked), "< %d", threshold);
+	if (secret)
+		snprintf(masked, sizeof(masked), "secret");
+	else
+		snprintf(masked, sizeof(masked), "< %d", threshold);
 	worksheet_write_string(sheet, row, col, masked, styles->masked);
 }
 
@@ -552,7 +555,7 @@ observatoire_write_xlsx(const ObservatoireReport *report, const ReportSources *s
 
 		worksheet_write_string(sheet, row, 0, figure->label, styles.text);
 		if (figure->masked)
-			xlsx_write_masked(sheet, row, 1, &styles, report->threshold);
+			xlsx_write_masked(sheet, row, 1, &styles, figure->secret, report->threshold);
 		else if (figure->is_null)
 			worksheet_write_string(sheet, row, 1, "non déclaré", styles.masked);
 		else if (strcmp(figure->unit, "etp") == 0)
@@ -581,13 +584,21 @@ observatoire_write_xlsx(const ObservatoireReport *report, const ReportSources *s
 
 		worksheet_write_string(shares, row, 0, share->dimension_label, styles.text);
 		worksheet_write_string(shares, row, 1, share->label, styles.text);
-		xlsx_write_hours(shares, row, 2, &styles, share->hours);
-		if (share->share_null)
-			worksheet_write_blank(shares, row, 3, styles.text);
+		if (share->hours_secret)
+		{
+			xlsx_write_masked(shares, row, 2, &styles, true, report->threshold);
+			xlsx_write_masked(shares, row, 3, &styles, true, report->threshold);
+		}
 		else
-			xlsx_number(shares, row, 3, share->share, styles.percent, 4);
+		{
+			xlsx_write_hours(shares, row, 2, &styles, share->hours);
+			if (share->share_null)
+				worksheet_write_blank(shares, row, 3, styles.text);
+			else
+				xlsx_number(shares, row, 3, share->share, styles.percent, 4);
+		}
 		if (share->masked)
-			xlsx_write_masked(shares, row, 4, &styles, report->threshold);
+			xlsx_write_masked(shares, row, 4, &styles, share->secret, report->threshold);
 		else
 			xlsx_number(shares, row, 4, share->participants, styles.count, 0);
 	}

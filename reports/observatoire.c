@@ -17,7 +17,7 @@ typedef struct ObsLoad
 	bool failed;
 } ObsLoad;
 
-/* Columns: rang, cle, libelle, unite, valeur, personnes, masque. */
+/* Columns: rang, cle, libelle, unite, valeur, personnes, masque, secret. */
 static bool
 observatoire_figure_row(void *context, const DbRow *row)
 {
@@ -46,12 +46,14 @@ observatoire_figure_row(void *context, const DbRow *row)
 	snprintf(figure->label, sizeof(figure->label), "%s", db_row_value(row, 2));
 	snprintf(figure->unit, sizeof(figure->unit), "%s", db_row_value(row, 3));
 	figure->masked = db_row_value(row, 6)[0] == 't';
+	figure->secret = db_row_value(row, 7)[0] == 't';
 	figure->is_null = !figure->masked && db_row_isnull(row, 4);
 	figure->value = db_row_isnull(row, 4) ? 0 : strtod(db_row_value(row, 4), NULL);
 	return true;
 }
 
-/* Columns: dimension, dimension_libelle, cle, libelle, heures, part_heures, participants, masque. */
+/* Columns: dimension, dimension_libelle, cle, libelle, heures, part_heures, participants, masque,
+ * secret, heures_secret. */
 static bool
 observatoire_share_row(void *context, const DbRow *row)
 {
@@ -80,11 +82,13 @@ observatoire_share_row(void *context, const DbRow *row)
 	snprintf(share->dimension_label, sizeof(share->dimension_label), "%s", db_row_value(row, 1));
 	snprintf(share->key, sizeof(share->key), "%s", db_row_value(row, 2));
 	snprintf(share->label, sizeof(share->label), "%s", db_row_value(row, 3));
-	share->hours = strtod(db_row_value(row, 4), NULL);
+	share->hours = db_row_isnull(row, 4) ? 0 : strtod(db_row_value(row, 4), NULL);
 	share->share_null = db_row_isnull(row, 5);
 	share->share = share->share_null ? 0 : strtod(db_row_value(row, 5), NULL);
 	share->participants = db_row_isnull(row, 6) ? 0 : strtod(db_row_value(row, 6), NULL);
 	share->masked = db_row_value(row, 7)[0] == 't';
+	share->secret = db_row_value(row, 8)[0] == 't';
+	share->hours_secret = db_row_value(row, 9)[0] == 't';
 	return true;
 }
 
@@ -114,12 +118,13 @@ observatoire_load(Db *db, int year, const char *plie, ObservatoireReport *report
 	ObsLoad load = {report, false};
 
 	if (!db_query(db,
-				  "SELECT rang, cle, libelle, unite, valeur, personnes, masque "
+				  "SELECT rang, cle, libelle, unite, valeur, personnes, masque, secret "
 				  "FROM observatoire($1::integer, $2)",
 				  2, params, observatoire_figure_row, &load, NULL) || load.failed)
 		return false;
 	return db_query(db,
-					"SELECT dimension, dimension_libelle, cle, libelle, heures, part_heures, participants, masque "
+					"SELECT dimension, dimension_libelle, cle, libelle, heures, part_heures, participants, masque, "
+					"secret, heures_secret "
 					"FROM observatoire_repartition($1::integer, $2)",
 					2, params, observatoire_share_row, &load, NULL) && !load.failed;
 }
@@ -142,11 +147,20 @@ observatoire_figure(const ObservatoireReport *report, const char *key)
 }
 
 void
+observatoire_masked_text(const ObservatoireReport *report, bool secret, char *out, size_t outsize)
+{
+	if (secret)
+		snprintf(out, outsize, "secret");
+	else
+		snprintf(out, outsize, "< %d", report->threshold);
+}
+
+void
 observatoire_figure_text(const ObservatoireReport *report, const ObsFigure *figure,
 						 char *out, size_t outsize)
 {
 	if (figure->masked)
-		snprintf(out, outsize, "< %d", report->threshold);
+		observatoire_masked_text(report, figure->secret, out, outsize);
 	else if (figure->is_null)
 		snprintf(out, outsize, "non déclaré");
 	else if (strcmp(figure->unit, "etp") == 0)
@@ -160,15 +174,26 @@ observatoire_participants_text(const ObservatoireReport *report, const ObsShare 
 							   char *out, size_t outsize)
 {
 	if (share->masked)
-		snprintf(out, outsize, "< %d", report->threshold);
+		observatoire_masked_text(report, share->secret, out, outsize);
 	else
 		format_fr_number_max(share->participants, 0, out, outsize);
 }
 
 void
+observatoire_hours_text(const ObsShare *share, char *out, size_t outsize)
+{
+	if (share->hours_secret)
+		snprintf(out, outsize, "secret");
+	else
+		format_fr_number_max(share->hours, 2, out, outsize);
+}
+
+void
 observatoire_share_text(const ObsShare *share, char *out, size_t outsize)
 {
-	if (share->share_null)
+	if (share->hours_secret)
+		snprintf(out, outsize, "secret");
+	else if (share->share_null)
 		snprintf(out, outsize, "—");
 	else
 		format_fr_percent(share->share, out, outsize);
@@ -197,6 +222,19 @@ figure_suffix(const ObsFigure *figure)
 	return "";
 }
 
+/* Whether any cell is shown "secret" (the legend says why only then). */
+static bool
+observatoire_has_secret(const ObservatoireReport *report)
+{
+	for (int i = 0; i < report->nfigures; i++)
+		if (report->figures[i].secret)
+			return true;
+	for (int i = 0; i < report->nshares; i++)
+		if (report->shares[i].secret || report->shares[i].hours_secret)
+			return true;
+	return false;
+}
+
 bool
 observatoire_write_text(const ObservatoireReport *report, FILE *out)
 {
@@ -210,6 +248,8 @@ observatoire_write_text(const ObservatoireReport *report, FILE *out)
 			"ETP = heures ÷ %s.\n", etp);
 	fprintf(out, "Effectifs de 1 à %d personnes masqués (< %d) ; aucun participant n'est nommé.\n",
 			report->threshold - 1, report->threshold);
+	if (observatoire_has_secret(report))
+		fprintf(out, "« secret » : masqué aussi, pour qu'aucun effectif masqué ne se déduise des autres.\n");
 
 	fprintf(out, "\n== Chiffres clés ==\n");
 	for (int i = 0; i < report->nfigures; i++)
@@ -237,7 +277,7 @@ observatoire_write_text(const ObservatoireReport *report, FILE *out)
 			format_write_padded(out, "Participants", 14, true);
 			fputc('\n', out);
 		}
-		format_fr_number_max(share->hours, 2, hours, sizeof(hours));
+		observatoire_hours_text(share, hours, sizeof(hours));
 		observatoire_share_text(share, part, sizeof(part));
 		observatoire_participants_text(report, share, people, sizeof(people));
 		fputs("    ", out);
@@ -287,6 +327,8 @@ observatoire_write_json(const ObservatoireReport *report, const ReportSources *s
 		else
 			cJSON_AddNumberToObject(item, "valeur", figure->value);
 		cJSON_AddBoolToObject(item, "masque", figure->masked);
+		if (figure->secret)
+			cJSON_AddBoolToObject(item, "secret", true);
 		cJSON_AddItemToArray(figures, item);
 	}
 
@@ -307,8 +349,11 @@ observatoire_write_json(const ObservatoireReport *report, const ReportSources *s
 		}
 		cJSON_AddStringToObject(item, "cle", share->key);
 		cJSON_AddStringToObject(item, "libelle", share->label);
-		cJSON_AddNumberToObject(item, "heures", share->hours);
-		if (share->share_null)
+		if (share->hours_secret)
+			cJSON_AddNullToObject(item, "heures");
+		else
+			cJSON_AddNumberToObject(item, "heures", share->hours);
+		if (share->share_null || share->hours_secret)
 			cJSON_AddNullToObject(item, "part_heures");
 		else
 			cJSON_AddNumberToObject(item, "part_heures", share->share);
@@ -317,6 +362,10 @@ observatoire_write_json(const ObservatoireReport *report, const ReportSources *s
 		else
 			cJSON_AddNumberToObject(item, "participants", share->participants);
 		cJSON_AddBoolToObject(item, "masque", share->masked);
+		if (share->secret)
+			cJSON_AddBoolToObject(item, "secret", true);
+		if (share->hours_secret)
+			cJSON_AddBoolToObject(item, "heures_secret", true);
 		cJSON_AddItemToArray(categories, item);
 	}
 	cJSON_AddItemToObject(root, "sources", sources_json(sources));

@@ -20,6 +20,7 @@ typedef struct ObsFigure
 	double value;
 	bool is_null;				/* no value: facilitators' ETP not declared */
 	bool masked;				/* a count of people below the threshold: shown "< N" */
+	bool secret;				/* masked too, so that no masked count can be worked out: "secret" */
 } ObsFigure;
 
 /* One category of a breakdown (observatoire_repartition()). */
@@ -33,7 +34,9 @@ typedef struct ObsShare
 	double share;				/* of the year's hours, 0-1 */
 	bool share_null;			/* no hour at all in the year */
 	double participants;
-	bool masked;				/* participants below the threshold */
+	bool masked;				/* participants hidden: below the threshold, or secret */
+	bool secret;				/* participants hidden so that no masked count can be worked out */
+	bool hours_secret;			/* hours and share hidden (a scope of too few people) */
 } ObsShare;
 
 typedef struct ObservatoireReport
@@ -58,12 +61,16 @@ void observatoire_free(ObservatoireReport *report);
 /* The figure of a key, or NULL. */
 const ObsFigure *observatoire_figure(const ObservatoireReport *report, const char *key);
 
-/* As the reader sees them: "1 419", "0,88", "< 3", "non déclaré". */
+/* As the reader sees them: "1 419", "0,88", "< 3", "secret", "non déclaré". */
 void observatoire_figure_text(const ObservatoireReport *report, const ObsFigure *figure,
 							  char *out, size_t outsize);
 void observatoire_participants_text(const ObservatoireReport *report, const ObsShare *share,
 									char *out, size_t outsize);
 void observatoire_share_text(const ObsShare *share, char *out, size_t outsize);
+void observatoire_hours_text(const ObsShare *share, char *out, size_t outsize);
+
+/* "< 3" or "secret" for a hidden count. */
+void observatoire_masked_text(const ObservatoireReport *report, bool secret, char *out, size_t outsize);
 
 /* "PLIE de Bordeaux (bordeaux)" or "tous les PLIE". */
 void observatoire_scope_text(const ObservatoireReport *report, char *out, size_t outsize);

@@ -1,5 +1,21 @@
 -- The yearly figures of the national observatory of social clauses (Alliance Villes Emploi
--- survey), for every PLIE or one (clause report observatoire). Already masked.
+-- survey), for every PLIE or one (clause report observatoire): observatoire_calcul() and
+-- observatoire_repartition_calcul() work them out, counts from 1 to seuil_masquage - 1
+-- masked; observatoire() and observatoire_repartition(), which reports read, add the
+-- masking that keeps them masked across the two (issue #12), as the tableau d'impact does:
+-- 1. a scope whose participants are masked shows no breakdown at all: its contracts,
+--    and the hours and participants of every category, are secret, zeros included;
+-- 2. secondary suppression (masquage_secondaire(), 22_masquage.sql): no hidden cell can
+--    be worked out through these sums: women + men, the three age bands, the criteria,
+--    the contract types, the modalités and the sectors add up to participants (a person
+--    with two criteria, types, modalités or sectors counts in each: such a sum is taken
+--    as exact until the participants shown prove it is not); their hours add up to the
+--    hours; contracts sent by length, and by end, plus those inferred add up to
+--    contrats. The smallest other shown cell is hidden too, round after round, and
+--    participants, hours and contrats are never hidden for their own breakdowns (masked
+--    cells lose their bound instead).
+-- A secret cell comes back NULL with masque and secret true (a category's hours: heures
+-- and part_heures NULL, heures_secret true); reports show it "secret".
 -- Try: SELECT * FROM clause.observatoire(2021);
 --      SELECT * FROM clause.observatoire_repartition(2021, 'bordeaux') WHERE dimension = 'age';
 SET search_path = clause, pg_temp;
@@ -7,6 +23,9 @@ SET search_path = clause, pg_temp;
 DROP VIEW IF EXISTS v_observatoire_ligne CASCADE;
 DROP FUNCTION IF EXISTS observatoire(integer, text) CASCADE;
 DROP FUNCTION IF EXISTS observatoire_repartition(integer, text) CASCADE;
+DROP FUNCTION IF EXISTS observatoire_calcul(integer, text) CASCADE;
+DROP FUNCTION IF EXISTS observatoire_repartition_calcul(integer, text) CASCADE;
+DROP FUNCTION IF EXISTS observatoire_cellules(integer, text) CASCADE;
 
 -- Credited lines with their year, PLIE (rule 5: fiche named by the opération, else
 -- territory), donneur, sector and the participant's profile (never their name).
@@ -41,8 +60,8 @@ WHERE l.heures + l.heures_formation > 0;
 --   facilitateurs: ETP of facilitators declared on the clause fiches whose period overlaps the year
 --     (clause fiche etp), valeur NULL when none is declared ("non déclaré").
 -- Counts of people (personnes) from 1 to seuil_masquage - 1 come back as valeur NULL and
--- masque true.
-CREATE FUNCTION observatoire(p_annee integer, p_plie text DEFAULT NULL)
+-- masque true; observatoire() below adds the secondary suppression.
+CREATE FUNCTION observatoire_calcul(p_annee integer, p_plie text DEFAULT NULL)
 RETURNS TABLE (rang integer, cle text, libelle text, unite text, valeur numeric,
                personnes boolean, masque boolean)
 LANGUAGE sql STABLE AS $$
@@ -148,8 +167,9 @@ $$;
 -- with two criteria counts under both), contract type, modalité (co-traitance counted
 -- with sous-traitance) and sector of the opération. Every category is listed, 0 included.
 -- part_heures: share of the year's hours (ratio 0-1). participants from 1 to
--- seuil_masquage - 1 come back NULL with masque true; hours are not masked.
-CREATE FUNCTION observatoire_repartition(p_annee integer, p_plie text DEFAULT NULL)
+-- seuil_masquage - 1 come back NULL with masque true; hours are not masked here
+-- (observatoire_repartition() below adds the secondary suppression).
+CREATE FUNCTION observatoire_repartition_calcul(p_annee integer, p_plie text DEFAULT NULL)
 RETURNS TABLE (dimension text, dimension_rang integer, dimension_libelle text, rang integer,
                cle text, libelle text, heures numeric, part_heures numeric, participants numeric,
                masque boolean)
@@ -232,5 +252,123 @@ FROM categorie c
 LEFT JOIN valeur v ON v.dimension = c.dimension AND v.cle = c.cle
 CROSS JOIN total t
 CROSS JOIN prm
+ORDER BY c.dimension_rang, c.rang
+$$;
+
+-- Every cell of the two, masked together (see the top of this file): genre 'chiffre'
+-- (the columns of observatoire()) or 'repartition' (those of observatoire_repartition()).
+CREATE FUNCTION observatoire_cellules(p_annee integer, p_plie text DEFAULT NULL)
+RETURNS TABLE (genre text, rang integer, cle text, libelle text, unite text, valeur numeric,
+               personnes boolean, dimension text, dimension_rang integer, dimension_libelle text,
+               heures numeric, part_heures numeric, participants numeric, masque boolean,
+               secret boolean, heures_secret boolean)
+LANGUAGE sql STABLE AS $$
+WITH prm AS (
+    SELECT valeur AS seuil FROM clause.parametre WHERE cle = 'seuil_masquage'),
+chiffre AS (
+    SELECT * FROM clause.observatoire_calcul(p_annee, p_plie)),
+repartition AS (
+    SELECT * FROM clause.observatoire_repartition_calcul(p_annee, p_plie)),
+portee AS (          -- what a reader knows of the scope: the most its cells can be
+    SELECT bool_or(c.cle = 'participants' AND c.masque) AS petit,
+           max(CASE WHEN c.masque THEN prm.seuil - 1 ELSE c.valeur END)
+               FILTER (WHERE c.cle = 'participants') AS participants,
+           max(CASE WHEN c.masque THEN prm.seuil - 1 ELSE c.valeur END)
+               FILTER (WHERE c.cle = 'contrats') AS contrats,
+           max(c.valeur) FILTER (WHERE c.cle = 'heures') AS heures
+    FROM chiffre c CROSS JOIN prm),
+brut AS (            -- one cell per figure, per category's participants, per category's hours
+    SELECT 'chiffre' AS sorte, NULL::text AS dimension, c.cle, c.valeur, c.masque,
+           c.unite = 'contrats' AS breakdown, c.cle IN ('contrats_deduits', 'sorties_emploi_durable')
+               OR c.rang >= 12 AS partie_contrat,
+           CASE WHEN c.unite = 'contrats' AND c.cle <> 'contrats' THEN 'contrats' END AS borne
+    FROM chiffre c
+    UNION ALL
+    SELECT 'participants', r.dimension, r.cle, r.participants, r.masque, true, false, 'participants'
+    FROM repartition r
+    UNION ALL
+    SELECT 'heures', r.dimension, r.cle, r.heures, false, true, false, 'heures'
+    FROM repartition r),
+cellule AS (         -- etat: 0 shown, 1 masked (< seuil), 2 secret (rule 1)
+    SELECT row_number() OVER (ORDER BY b.sorte, b.dimension, b.cle)::integer AS ordre, b.*,
+           CASE WHEN pt.petit AND b.breakdown THEN 2 WHEN b.masque THEN 1 ELSE 0 END::smallint AS etat,
+           CASE b.borne WHEN 'participants' THEN pt.participants WHEN 'heures' THEN pt.heures
+                WHEN 'contrats' THEN CASE WHEN NOT pt.petit THEN pt.contrats END END AS plafond
+    FROM brut b CROSS JOIN portee pt),
+partie AS (          -- (sum, its total's cell, the cell)
+    SELECT c.sorte || ':' || c.dimension AS somme,
+           CASE c.sorte WHEN 'participants' THEN 'participants' ELSE 'heures' END AS cle_total,
+           c.ordre, c.etat, c.valeur, c.sorte = 'chiffre' AND c.cle = 'contrats_deduits' AS deduits
+    FROM cellule c WHERE c.sorte <> 'chiffre'
+    UNION ALL
+    SELECT s.somme, 'contrats', c.ordre, c.etat, c.valeur, c.cle = 'contrats_deduits'
+    FROM cellule c
+    CROSS JOIN LATERAL (VALUES
+        (CASE WHEN c.cle LIKE 'duree\_%' OR c.cle = 'contrats_deduits' THEN 'duree' END),
+        (CASE WHEN c.cle LIKE 'fin\_%' OR c.cle = 'contrats_deduits' THEN 'fin' END)) AS s(somme)
+    WHERE c.sorte = 'chiffre' AND s.somme IS NOT NULL),
+total AS (
+    SELECT DISTINCT p.somme, t.ordre, t.etat, t.valeur
+    FROM partie p
+    JOIN cellule t ON t.sorte = 'chiffre' AND t.cle = p.cle_total),
+membre AS (
+    SELECT p.somme, p.ordre, 1::smallint AS signe, NOT p.deduits AS cachable
+    FROM partie p
+    UNION ALL
+    SELECT t.somme, t.ordre, -1::smallint, false
+    FROM total t),
+relation AS (
+    SELECT dense_rank() OVER (ORDER BY m.somme)::integer AS relation, m.ordre, m.signe, m.cachable
+    FROM membre m),
+etat AS (
+    SELECT clause.masquage_secondaire(
+               (SELECT array_agg(etat ORDER BY ordre) FROM cellule),
+               array_agg(r.relation ORDER BY r.relation, r.ordre), array_agg(r.ordre ORDER BY r.relation, r.ordre),
+               array_agg(r.signe ORDER BY r.relation, r.ordre), array_agg(c.valeur ORDER BY r.relation, r.ordre),
+               array_agg(c.plafond ORDER BY r.relation, r.ordre), array_agg(r.cachable ORDER BY r.relation, r.ordre),
+               array_agg(NULL::integer ORDER BY r.relation, r.ordre), (SELECT seuil FROM prm)) AS etat
+    FROM relation r JOIN cellule c ON c.ordre = r.ordre),
+final AS (
+    SELECT c.sorte, c.dimension, c.cle, e.etat[c.ordre] AS etat FROM cellule c CROSS JOIN etat e)
+SELECT 'chiffre', c.rang, c.cle, c.libelle, c.unite,
+       CASE WHEN f.etat > 0 THEN NULL ELSE c.valeur END, c.personnes,
+       NULL, NULL, NULL, NULL, NULL, NULL, f.etat > 0, f.etat = 2, false
+FROM chiffre c JOIN final f ON f.sorte = 'chiffre' AND f.cle = c.cle
+UNION ALL
+SELECT 'repartition', r.rang, r.cle, r.libelle, NULL, NULL, NULL,
+       r.dimension, r.dimension_rang, r.dimension_libelle,
+       CASE WHEN h.etat > 0 THEN NULL ELSE r.heures END,
+       CASE WHEN h.etat > 0 THEN NULL ELSE r.part_heures END,
+       CASE WHEN p.etat > 0 THEN NULL ELSE r.participants END,
+       p.etat > 0, p.etat = 2, h.etat > 0
+FROM repartition r
+JOIN final p ON p.sorte = 'participants' AND p.dimension = r.dimension AND p.cle = r.cle
+JOIN final h ON h.sorte = 'heures' AND h.dimension = r.dimension AND h.cle = r.cle
+$$;
+
+-- The key figures as reports read them: observatoire_calcul() masked (see the top of
+-- this file); secret: hidden so that no masked count can be worked out (any number).
+CREATE FUNCTION observatoire(p_annee integer, p_plie text DEFAULT NULL)
+RETURNS TABLE (rang integer, cle text, libelle text, unite text, valeur numeric,
+               personnes boolean, masque boolean, secret boolean)
+LANGUAGE sql STABLE AS $$
+SELECT c.rang, c.cle, c.libelle, c.unite, c.valeur, c.personnes, c.masque, c.secret
+FROM clause.observatoire_cellules(p_annee, p_plie) c
+WHERE c.genre = 'chiffre'
+ORDER BY c.rang
+$$;
+
+-- The breakdowns as reports read them: observatoire_repartition_calcul() masked;
+-- secret: the participants are hidden (any number); heures_secret: the hours and their
+-- share are hidden (heures and part_heures NULL).
+CREATE FUNCTION observatoire_repartition(p_annee integer, p_plie text DEFAULT NULL)
+RETURNS TABLE (dimension text, dimension_rang integer, dimension_libelle text, rang integer,
+               cle text, libelle text, heures numeric, part_heures numeric, participants numeric,
+               masque boolean, secret boolean, heures_secret boolean)
+LANGUAGE sql STABLE AS $$
+SELECT c.dimension, c.dimension_rang, c.dimension_libelle, c.rang, c.cle, c.libelle, c.heures,
+       c.part_heures, c.participants, c.masque, c.secret, c.heures_secret
+FROM clause.observatoire_cellules(p_annee, p_plie) c
+WHERE c.genre = 'repartition'
 ORDER BY c.dimension_rang, c.rang
 $$;
