@@ -2,11 +2,13 @@
  * Versioned schema: each migration runs once, in its own transaction, under an
  * advisory lock so that two clause processes starting together do not race.
  * The views (the files of sql/views/) are re-created together whenever one of them changed,
- * since dropping one may cascade to the others.
+ * since dropping one may cascade to the others. Then a database without catalogue gets
+ * the one shipped in data/reference/ (src/catalogue.c), under the same lock.
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "catalogue.h"
 #include "checksum.h"
 #include "log.h"
 #include "migrate.h"
@@ -149,7 +151,8 @@ migrate_apply(Db *db, bool verbose)
 					  " nom text PRIMARY KEY, sha256 text NOT NULL,"
 					  " applique_le timestamptz NOT NULL DEFAULT now())") &&
 		migrate_numbered(db, verbose, &applied) &&
-		migrate_views(db, verbose, &applied);
+		migrate_views(db, verbose, &applied) &&
+		catalogue_ensure(db);
 
 	if (!db_exec(db, "SELECT pg_advisory_unlock(" MIGRATION_LOCK_KEY ")"))
 		ok = false;
