@@ -409,6 +409,34 @@ impact_write_xlsx(const ImpactReport *report, const ReportSources *sources, cons
 	return xlsx_close(book, path);
 }
 
+/*
+ * Under the table, after an empty row, the notes of the text report: territories carried
+ * from an earlier year, then the hours no fiche takes (the hours in the Réalisé column).
+ */
+static void
+progress_xlsx_notes(lxw_worksheet *sheet, const XlsxStyles *styles, const ProgressReport *report,
+					lxw_row_t row)
+{
+	char label[512];
+
+	if (report->nfallbacks + report->norphans > 0)
+		worksheet_write_string(sheet, row++, 0, "Remarques", styles->header);
+	for (int i = 0; i < report->nfallbacks; i++, row++)
+	{
+		progress_fallback_label(report, &report->fallbacks[i], label, sizeof(label));
+		worksheet_write_string(sheet, row, 1, report->fallbacks[i].plie, styles->text);
+		worksheet_write_string(sheet, row, 2, label, styles->text);
+	}
+	for (int i = 0; i < report->norphans; i++, row++)
+	{
+		progress_orphan_label(&report->orphans[i], label, sizeof(label));
+		worksheet_write_string(sheet, row, 1, report->orphans[i].plie, styles->text);
+		worksheet_write_string(sheet, row, 2, label, styles->text);
+		worksheet_write_string(sheet, row, 3, "heures", styles->text);
+		xlsx_number(sheet, row, 5, report->orphans[i].hours, styles->hours, 2);
+	}
+}
+
 bool
 progress_write_xlsx(const ProgressReport *report, const ReportSources *sources, const char *path)
 {
@@ -457,6 +485,7 @@ progress_write_xlsx(const ProgressReport *report, const ReportSources *sources, 
 		if (item->has_projection)
 			xlsx_number(sheet, row, 8, item->projection, styles.hours, 2);
 	}
+	progress_xlsx_notes(sheet, &styles, report, (lxw_row_t) (HEADER_ROW + 2 + report->count));
 	worksheet_set_row(sheet, HEADER_ROW, 30, NULL);
 	worksheet_set_column(sheet, 0, 1, 16, NULL);
 	worksheet_set_column(sheet, 2, 2, 60, NULL);

@@ -232,6 +232,56 @@ START_TEST(test_hours_without_fiche)
 }
 END_TEST
 
+START_TEST(test_progress_notes_in_every_format)
+{
+	static const char *const formats[] = {"text", "csv", "json", "html", "xlsx"};
+	/* what each format says of the Agenais in 2022, before the 2022 files: its 2021
+	 * territory holds, and Agen's 80 h of January 2022 have no fiche */
+	static const char *const territory[] = {
+		"agenais : territoire de 2021",
+		";agenais;;Territoire 2022 non chargé (clause import territoires) : celui de 2021 s'applique;"
+		"territoire_reporte;;;;;;;2022-12-31\r\n",
+		"\"territoires_reportes\":\t[{\n\t\t\t\"plie\":\t\"agenais\",\n\t\t\t\"annee_territoire\":\t2021",
+		"Territoire 2022 de agenais non chargé : celui de 2021 s'applique.",
+		"Territoire 2022 non chargé (clause import territoires) : celui de 2021 s'applique",
+	};
+	static const char *const orphans[] = {
+		"agenais : 80 h, 1 ligne sur 1 mois — aucune fiche clause du PLIE ne couvre le mois",
+		";agenais;;Heures créditées sans fiche (1 ligne sur 1 mois) — aucune fiche clause du PLIE ne couvre "
+		"le mois;heures_sans_fiche;heures;;80;;;;2022-12-31\r\n",
+		"\"motif\":\t\"aucune fiche clause du PLIE ne couvre le mois\",\n\t\t\t\"mois\":\t1,\n"
+		"\t\t\t\"lignes\":\t1,\n\t\t\t\"heures\":\t80",
+		"agenais : 80 h, 1 ligne — aucune fiche clause du PLIE ne couvre le mois",
+		"Heures créditées sans fiche (1 ligne sur 1 mois) — aucune fiche clause du PLIE ne couvre le mois",
+	};
+	char command[256], path[128];
+
+	load_year_data();
+	ck_assert_int_eq(system("mkdir -p tests/tmp"), 0);
+	snprintf(path, sizeof(path), "tests/tmp/annees-progress-%s", formats[_i]);
+	snprintf(command, sizeof(command), "report progress --year 2022 --plie agenais --as-of 2022-12-31 "
+			 "--format %s -o %s", formats[_i], path);
+	ck_assert_int_eq(testdb_run(command), 0);
+
+	char *text;
+
+	if (strcmp(formats[_i], "xlsx") == 0)
+	{
+		snprintf(command, sizeof(command), "unzip -p %s xl/sharedStrings.xml xl/worksheets/sheet1.xml", path);
+		text = testdb_command_output(command);
+		ck_assert_ptr_nonnull(text);
+		/* the 80 h in the Réalisé column, on the row of the note */
+		ck_assert_msg(strstr(text, "<v>80</v>") != NULL, "%s", text);
+	}
+	else
+		text = testdb_read_file(path, NULL);
+	ck_assert_ptr_nonnull(text);
+	ck_assert_msg(strstr(text, territory[_i]) != NULL, "%s", text);
+	ck_assert_msg(strstr(text, orphans[_i]) != NULL, "%s", text);
+	free(text);
+}
+END_TEST
+
 START_TEST(test_territory_holds_until_replaced)
 {
 	load_year_data();
@@ -380,6 +430,7 @@ annees_suite(void)
 	tcase_add_test(tc, test_catalogue_first_then_hours);
 	tcase_add_test(tc, test_progress_2022_and_two_year_fiche);
 	tcase_add_test(tc, test_hours_without_fiche);
+	tcase_add_loop_test(tc, test_progress_notes_in_every_format, 0, 5);
 	tcase_add_test(tc, test_territory_holds_until_replaced);
 	tcase_add_test(tc, test_fiche_rows_rejected_together);
 	tcase_add_test(tc, test_import_again_updates_the_fiche);
