@@ -391,5 +391,16 @@ suivi_write_csv(const SuiviReport *report, FILE *out)
 			csv_end_row(out);
 		}
 	}
+	/* the notes of the text sheet (territory carried, hours no fiche takes), as rows of
+	 * rubrique "remarque" with the note in the first column */
+	for (int n = 0; n < report->nnotes; n++)
+	{
+		csv_write_field(out, report->plie, true);
+		csv_write_field(out, report->month, false);
+		csv_write_field(out, "remarque", false);
+		for (int k = 0; k < ncolumns; k++)
+			csv_write_field(out, k == 0 ? report->notes[n] : "", false);
+		csv_end_row(out);
+	}
 	return !ferror(out);
 }

@@ -691,6 +691,17 @@ suivi_write_xlsx(const SuiviReport *report, const ReportSources *sources, const 
 			worksheet_write_string(sheet, HEADER_ROW + 1, 0, section->empty, styles.masked);
 		worksheet_freeze_panes(sheet, HEADER_ROW + 1, 1);
 	}
+	if (report->nnotes > 0)
+	{
+		/* the notes of the text sheet: territory carried, hours no fiche takes */
+		lxw_worksheet *sheet = workbook_add_worksheet(book, "Remarques");
+
+		xlsx_title(sheet, &styles, title, subtitle, NULL);
+		worksheet_write_string(sheet, HEADER_ROW, 0, "Remarque", styles.header);
+		for (int n = 0; n < report->nnotes; n++)
+			worksheet_write_string(sheet, (lxw_row_t) (HEADER_ROW + 1 + n), 0, report->notes[n], styles.text);
+		worksheet_set_column(sheet, 0, 0, 110, NULL);
+	}
 	xlsx_sources_sheet(book, &styles, title, subtitle, sources);
 	return xlsx_close(book, path);
 }

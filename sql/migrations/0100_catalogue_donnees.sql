@@ -58,3 +58,13 @@ BEGIN
     END IF;
 END
 $$;
+
+-- the catalogue is public knowledge (0005), and so is where it came from
+DO $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'clause_donneurs')
+       AND EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'clause_facilitateurs') THEN
+        GRANT SELECT ON source_reference TO clause_donneurs, clause_facilitateurs;
+    END IF;
+END
+$$;

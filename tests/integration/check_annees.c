@@ -223,6 +223,32 @@ START_TEST(test_hours_without_fiche)
 				  != NULL, "%s", out);
 	ck_assert_msg(strstr(out, "Heures créditées sans fiche depuis janvier : 12 h, 1 ligne — aucune fiche clause "
 						 "du PLIE ne couvre le mois.") != NULL, "%s", out);
+	/* the same notes in the CSV (rubrique remarque) and the XLSX (sheet Remarques) */
+	ck_assert_int_eq(system("mkdir -p tests/tmp"), 0);
+	ck_assert_int_eq(testdb_run("report suivi --plie grand_perigueux --mois 2022-03 --format csv "
+								"-o tests/tmp/annees-suivi.csv"), 0);
+
+	char *csv = testdb_read_file("tests/tmp/annees-suivi.csv", NULL);
+
+	ck_assert_ptr_nonnull(csv);
+	ck_assert_msg(strstr(csv, "grand_perigueux;2022-03;remarque;Territoire 2022 non chargé (clause import "
+						 "territoires) : celui de 2021 s'applique.;") != NULL, "%s", csv);
+	ck_assert_msg(strstr(csv, "grand_perigueux;2022-03;remarque;Heures créditées sans fiche depuis janvier : "
+						 "12 h, 1 ligne — aucune fiche clause du PLIE ne couvre le mois.;") != NULL, "%s", csv);
+	free(csv);
+	ck_assert_int_eq(testdb_run("report suivi --plie grand_perigueux --mois 2022-03 --format xlsx "
+								"-o tests/tmp/annees-suivi.xlsx"), 0);
+
+	const char *const sheets[] = {"Remarques", NULL};
+
+	testdb_assert_xlsx_sheets("tests/tmp/annees-suivi.xlsx", sheets);
+
+	char *strings = testdb_command_output("unzip -p tests/tmp/annees-suivi.xlsx xl/sharedStrings.xml");
+
+	ck_assert_ptr_nonnull(strings);
+	ck_assert_msg(strstr(strings, "Heures créditées sans fiche depuis janvier : 12 h, 1 ligne — aucune fiche "
+						 "clause du PLIE ne couvre le mois.") != NULL, "%s", strings);
+	free(strings);
 	ck_assert_int_eq(testdb_run_output("report suivi --plie agenais --mois 2022-03", out, sizeof(out)), 0);
 	ck_assert_msg(strstr(out, "Territoire 2022") == NULL, "%s", out);
 	ck_assert_int_eq(testdb_run_output("report progress --year 2021 --plie grand_perigueux --as-of 2021-12-31",
