@@ -558,6 +558,45 @@ import_batch_open(Db *db, const char *kind, const char *display_name, const char
 	return IMPORT_LOADED;
 }
 
+/*
+ * Opens the load of a reference file (ImportOptions.reference): a row of source_reference,
+ * made clause.reference_id for the merge scripts, clause.lot_id left empty.
+ */
+static ImportStatus
+import_reference_open(Db *db, const char *kind, const char *name, const char *sha,
+					  ImportResult *result)
+{
+	const char *params[] = {kind, name, sha};
+	char id[32] = "";
+	bool isnull = true;
+
+	if (!db_query_value(db, "INSERT INTO source_reference (nature, fichier, sha256) VALUES ($1, $2, $3) "
+						"ON CONFLICT (sha256, nature) DO NOTHING RETURNING id", 3, params,
+						id, sizeof(id), &isnull))
+		return IMPORT_DATABASE_ERROR;
+	if (isnull)
+		return IMPORT_ALREADY_DONE;
+	result->lot_id = 0;
+	result->reference_id = strtoll(id, NULL, 10);
+
+	const char *set_params[] = {id};
+
+	if (!db_query(db, "SELECT set_config('clause.reference_id', $1, true), "
+				  "set_config('clause.lot_id', '', true)", 1, set_params, NULL, NULL, NULL))
+		return IMPORT_DATABASE_ERROR;
+	return IMPORT_LOADED;
+}
+
+/* A reference file's rejected rows, read from the stage: they are no batch's. */
+static bool
+import_report_reference_rejects(Db *db, const char *file)
+{
+	RejectPrinter printer = {.file = file};
+
+	return db_query(db, "SELECT ligne, colonne, motif FROM stage WHERE motif IS NOT NULL "
+					"ORDER BY ligne, motif", 0, NULL, import_print_reject, &printer, NULL);
+}
+
 static bool
 import_is_json(const ImportOptions *options)
 {
@@ -947,6 +986,12 @@ import_merge(Db *db, ImportState *state, ImportResult *result)
 
 	const char *params[] = {id, read, loaded, rejected, unchanged};
 
+	if (result->reference_id > 0)
+	{
+		snprintf(id, sizeof(id), "%lld", result->reference_id);
+		return db_query(db, "UPDATE source_reference SET lignes_lues = $2, lignes_chargees = $3 "
+						"WHERE id = $1", 3, params, NULL, NULL, NULL);
+	}
 	return db_query(db, "UPDATE lot_import SET lignes_lues = $2, lignes_chargees = $3, "
 					"lignes_rejetees = $4, lignes_inchangees = $5 WHERE id = $1",
 					5, params, NULL, NULL, NULL);
@@ -1087,7 +1132,8 @@ import_file(Db *db, const ImportOptions *options, ImportResult *result)
 		import_note_sender_columns(options->profile, result);
 	snprintf(result->json_array, sizeof(result->json_array), "%s",
 			 options->profile && options->profile->json_array ? options->profile->json_array : kind->name);
-	status = import_batch_open(db, options->kind, display_name, sha, result);
+	status = options->reference ? import_reference_open(db, options->kind, options->reference, sha, result)
+		: import_batch_open(db, options->kind, display_name, sha, result);
 
 	double start = import_now();
 
@@ -1104,7 +1150,13 @@ import_file(Db *db, const ImportOptions *options, ImportResult *result)
 	result->seconds_read = streamed - start;
 	result->seconds_merge = merged - streamed;
 
-	if (status == IMPORT_LOADED && result->rows_rejected > 0)
+	if (status == IMPORT_LOADED && result->rows_rejected > 0 && options->reference)
+	{
+		/* the shipped catalogue loads whole: a rejected row is a fault of this release */
+		status = import_report_reference_rejects(db, display_name) ? IMPORT_FILE_REJECTED
+			: IMPORT_DATABASE_ERROR;
+	}
+	else if (status == IMPORT_LOADED && result->rows_rejected > 0)
 	{
 		if (!import_report_rejects(db, display_name, result->lot_id, result->rows_rejected,
 								   options->max_reported))
@@ -1122,7 +1174,8 @@ import_file(Db *db, const ImportOptions *options, ImportResult *result)
 
 	bool keep = status == IMPORT_LOADED || status == IMPORT_ROWS_REJECTED;
 
-	if (keep && !((options->defer_attribution ? import_mark_pending(db, result->lot_id)
+	if (keep && !((options->reference ? true
+				   : options->defer_attribution ? import_mark_pending(db, result->lot_id)
 				   : import_attribute(db, kind, result)) && db_commit(db)))
 		status = IMPORT_DATABASE_ERROR;
 	result->seconds_attribution = import_now() - merged;

@@ -39,11 +39,19 @@ typedef struct ImportOptions
 	bool strict;				/* any rejected row aborts the whole file */
 	int max_reported;			/* rejected rows printed; the rest are counted */
 	bool defer_attribution;		/* the caller attributes once after several files */
+	/*
+	 * Not NULL: the file is the reference catalogue shipped with clause (src/catalogue.c),
+	 * named so ("data/reference/…") in source_reference instead of a batch of lot_import;
+	 * any rejected row refuses the file; nothing is attributed (the catalogue loads only
+	 * into a database without any batch).
+	 */
+	const char *reference;
 } ImportOptions;
 
 typedef struct ImportResult
 {
-	long long lot_id;
+	long long lot_id;			/* 0 for a reference file */
+	long long reference_id;		/* source_reference.id of a reference file */
 	long long rows_read;
 	long long rows_loaded;
 	long long rows_rejected;

@@ -166,6 +166,48 @@ impact_write_csv(const ImpactReport *report, FILE *out)
 	return !ferror(out);
 }
 
+/*
+ * The notes of the text report as rows of the same columns, without fiche: the hours no
+ * fiche takes (clé heures_sans_fiche, the hours as réalisé) and the territories carried
+ * from an earlier year (clé territoire_reporte).
+ */
+static void
+progress_write_csv_notes(const ProgressReport *report, FILE *out)
+{
+	const char *as_of = report->count ? report->items[0].as_of : report->as_of;
+	char label[512];
+
+	for (int i = 0; i < report->nfallbacks; i++)
+	{
+		progress_fallback_label(report, &report->fallbacks[i], label, sizeof(label));
+		csv_write_field(out, "", true);
+		csv_write_field(out, report->fallbacks[i].plie, false);
+		csv_write_field(out, "", false);
+		csv_write_field(out, label, false);
+		csv_write_field(out, "territoire_reporte", false);
+		for (int k = 0; k < 6; k++)
+			csv_write_field(out, "", false);
+		csv_write_field(out, as_of, false);
+		csv_end_row(out);
+	}
+	for (int i = 0; i < report->norphans; i++)
+	{
+		progress_orphan_label(&report->orphans[i], label, sizeof(label));
+		csv_write_field(out, "", true);
+		csv_write_field(out, report->orphans[i].plie, false);
+		csv_write_field(out, "", false);
+		csv_write_field(out, label, false);
+		csv_write_field(out, "heures_sans_fiche", false);
+		csv_write_field(out, "heures", false);
+		csv_write_field(out, "", false);
+		csv_write_number(out, report->orphans[i].hours, 2, false);
+		for (int k = 0; k < 3; k++)
+			csv_write_field(out, "", false);
+		csv_write_field(out, as_of, false);
+		csv_end_row(out);
+	}
+}
+
 bool
 progress_write_csv(const ProgressReport *report, FILE *out)
 {
@@ -203,6 +245,7 @@ progress_write_csv(const ProgressReport *report, FILE *out)
 		csv_write_field(out, item->as_of, false);
 		csv_end_row(out);
 	}
+	progress_write_csv_notes(report, out);
 	return !ferror(out);
 }
 
@@ -352,6 +395,17 @@ suivi_write_csv(const SuiviReport *report, FILE *out)
 			}
 			csv_end_row(out);
 		}
+	}
+	/* the notes of the text sheet (territory carried, hours no fiche takes), as rows of
+	 * rubrique "remarque" with the note in the first column */
+	for (int n = 0; n < report->nnotes; n++)
+	{
+		csv_write_field(out, report->plie, true);
+		csv_write_field(out, report->month, false);
+		csv_write_field(out, "remarque", false);
+		for (int k = 0; k < ncolumns; k++)
+			csv_write_field(out, k == 0 ? report->notes[n] : "", false);
+		csv_end_row(out);
 	}
 	return !ferror(out);
 }

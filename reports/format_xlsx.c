@@ -409,6 +409,34 @@ impact_write_xlsx(const ImpactReport *report, const ReportSources *sources, cons
 	return xlsx_close(book, path);
 }
 
+/*
+ * Under the table, after an empty row, the notes of the text report: territories carried
+ * from an earlier year, then the hours no fiche takes (the hours in the Réalisé column).
+ */
+static void
+progress_xlsx_notes(lxw_worksheet *sheet, const XlsxStyles *styles, const ProgressReport *report,
+					lxw_row_t row)
+{
+	char label[512];
+
+	if (report->nfallbacks + report->norphans > 0)
+		worksheet_write_string(sheet, row++, 0, "Remarques", styles->header);
+	for (int i = 0; i < report->nfallbacks; i++, row++)
+	{
+		progress_fallback_label(report, &report->fallbacks[i], label, sizeof(label));
+		worksheet_write_string(sheet, row, 1, report->fallbacks[i].plie, styles->text);
+		worksheet_write_string(sheet, row, 2, label, styles->text);
+	}
+	for (int i = 0; i < report->norphans; i++, row++)
+	{
+		progress_orphan_label(&report->orphans[i], label, sizeof(label));
+		worksheet_write_string(sheet, row, 1, report->orphans[i].plie, styles->text);
+		worksheet_write_string(sheet, row, 2, label, styles->text);
+		worksheet_write_string(sheet, row, 3, "heures", styles->text);
+		xlsx_number(sheet, row, 5, report->orphans[i].hours, styles->hours, 2);
+	}
+}
+
 bool
 progress_write_xlsx(const ProgressReport *report, const ReportSources *sources, const char *path)
 {
@@ -457,6 +485,7 @@ progress_write_xlsx(const ProgressReport *report, const ReportSources *sources, 
 		if (item->has_projection)
 			xlsx_number(sheet, row, 8, item->projection, styles.hours, 2);
 	}
+	progress_xlsx_notes(sheet, &styles, report, (lxw_row_t) (HEADER_ROW + 2 + report->count));
 	worksheet_set_row(sheet, HEADER_ROW, 30, NULL);
 	worksheet_set_column(sheet, 0, 1, 16, NULL);
 	worksheet_set_column(sheet, 2, 2, 60, NULL);
@@ -672,6 +701,17 @@ suivi_write_xlsx(const SuiviReport *report, const ReportSources *sources, const 
 		if (section->rows == 0)
 			worksheet_write_string(sheet, HEADER_ROW + 1, 0, section->empty, styles.masked);
 		worksheet_freeze_panes(sheet, HEADER_ROW + 1, 1);
+	}
+	if (report->nnotes > 0)
+	{
+		/* the notes of the text sheet: territory carried, hours no fiche takes */
+		lxw_worksheet *sheet = workbook_add_worksheet(book, "Remarques");
+
+		xlsx_title(sheet, &styles, title, subtitle, NULL);
+		worksheet_write_string(sheet, HEADER_ROW, 0, "Remarque", styles.header);
+		for (int n = 0; n < report->nnotes; n++)
+			worksheet_write_string(sheet, (lxw_row_t) (HEADER_ROW + 1 + n), 0, report->notes[n], styles.text);
+		worksheet_set_column(sheet, 0, 0, 110, NULL);
 	}
 	xlsx_sources_sheet(book, &styles, title, subtitle, sources);
 	return xlsx_close(book, path);

@@ -212,6 +212,21 @@ progress_free(ProgressReport *report)
 	memset(report, 0, sizeof(*report));
 }
 
+void
+progress_orphan_label(const ProgressOrphan *orphan, char *out, size_t size)
+{
+	snprintf(out, size, "Heures créditées sans fiche (%lld ligne%s sur %lld mois) — %s", orphan->lines,
+			 fr_s(orphan->lines), orphan->months, orphan->reason);
+}
+
+void
+progress_fallback_label(const ProgressReport *report, const ProgressFallback *fallback,
+						char *out, size_t size)
+{
+	snprintf(out, size, "Territoire %d non chargé (clause import territoires) : celui de %d s'applique",
+			 report->year, fallback->territory_year);
+}
+
 /* Hours no fiche takes and territories carried from an earlier year (DOMAIN.md, "Years"). */
 static void
 progress_write_text_notes(const ProgressReport *report, FILE *out)

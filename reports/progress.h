@@ -83,6 +83,15 @@ bool progress_load(Db *db, int year, const char *plie, const char *as_of,
 void progress_free(ProgressReport *report);
 
 bool progress_write_text(const ProgressReport *report, FILE *out);
+
+/*
+ * The words of the notes, the same in every format: "Heures créditées sans fiche (1 ligne
+ * sur 1 mois) — motif" and "Territoire 2022 non chargé (clause import territoires) : celui
+ * de 2021 s'applique".
+ */
+void progress_orphan_label(const ProgressOrphan *orphan, char *out, size_t size);
+void progress_fallback_label(const ProgressReport *report, const ProgressFallback *fallback,
+							 char *out, size_t size);
 bool progress_write_json(const ProgressReport *report, FILE *out);
 
 #endif

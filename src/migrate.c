@@ -2,11 +2,13 @@
  * Versioned schema: each migration runs once, in its own transaction, under an
  * advisory lock so that two clause processes starting together do not race.
  * The views (the files of sql/views/) are re-created together whenever one of them changed,
- * since dropping one may cascade to the others.
+ * since dropping one may cascade to the others. Then a database without catalogue gets
+ * the one shipped in data/reference/ (src/catalogue.c), under the same lock.
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "catalogue.h"
 #include "checksum.h"
 #include "log.h"
 #include "migrate.h"
@@ -53,13 +55,14 @@ migration_run(Db *db, const char *name, const char *text, const char *sha)
 	return true;
 }
 
-/* Applies the numbered migrations not yet recorded, in order. */
+/* Applies the numbered migrations not yet recorded, in order; those from before on, not. */
 static bool
-migrate_numbered(Db *db, bool verbose, int *applied)
+migrate_numbered(Db *db, bool verbose, const char *before, int *applied)
 {
 	for (const EmbeddedSql *sql = EMBEDDED_SQL; sql->name; sql++)
 	{
-		if (strncmp(sql->name, "migrations/", 11) != 0)
+		if (strncmp(sql->name, "migrations/", 11) != 0 ||
+			(before && strncmp(sql->name + 11, before, strlen(before)) >= 0))
 			continue;
 
 		char sha[CHECKSUM_HEX_SIZE];
@@ -135,8 +138,8 @@ migrate_views(Db *db, bool verbose, int *applied)
 	return ok;
 }
 
-bool
-migrate_apply(Db *db, bool verbose)
+static bool
+migrate_run(Db *db, bool verbose, const char *before)
 {
 	int applied = 0;
 
@@ -148,12 +151,25 @@ migrate_apply(Db *db, bool verbose)
 					  "CREATE TABLE IF NOT EXISTS clause.schema_migration ("
 					  " nom text PRIMARY KEY, sha256 text NOT NULL,"
 					  " applique_le timestamptz NOT NULL DEFAULT now())") &&
-		migrate_numbered(db, verbose, &applied) &&
-		migrate_views(db, verbose, &applied);
+		migrate_numbered(db, verbose, before, &applied) &&
+		migrate_views(db, verbose, &applied) &&
+		(before != NULL || catalogue_ensure(db));
 
 	if (!db_exec(db, "SELECT pg_advisory_unlock(" MIGRATION_LOCK_KEY ")"))
 		ok = false;
 	if (ok && verbose && applied == 0)
 		log_notice("schéma à jour, aucune migration à appliquer");
 	return ok;
+}
+
+bool
+migrate_apply(Db *db, bool verbose)
+{
+	return migrate_run(db, verbose, NULL);
+}
+
+bool
+migrate_apply_before(Db *db, const char *before)
+{
+	return migrate_run(db, false, before);
 }

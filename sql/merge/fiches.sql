@@ -5,6 +5,9 @@
 -- together: a fiche loads whole or not at all.
 -- Columns of stage: plie, code, titre, date_debut, date_fin, clause_insertion, indicateur,
 -- libelle, cible, par_etp, unite, a_minima (canonical text, see importers/kinds.c).
+-- The batch is clause.lot_id, or, for the catalogue shipped with clause (src/catalogue.c),
+-- clause.reference_id (a row of source_reference; clause.lot_id is then empty and no row is
+-- rejected into rejet: such a file loads whole or not at all).
 
 UPDATE stage s SET motif = 'PLIE inconnu « ' || s.plie || ' » (chargez son territoire : '
                            || 'clause import territoires, colonne plie_nom)', colonne = 'plie'
@@ -60,8 +63,8 @@ FROM (SELECT plie, code, min(ligne) AS ligne FROM stage
 WHERE s.motif IS NULL AND s.plie = d.plie AND s.code = d.code;
 
 INSERT INTO rejet (lot_id, ligne, colonne, motif, contenu)
-SELECT current_setting('clause.lot_id')::bigint, ligne, colonne, motif, contenu
-FROM stage WHERE motif IS NOT NULL;
+SELECT nullif(current_setting('clause.lot_id'), '')::bigint, ligne, colonne, motif, contenu
+FROM stage WHERE motif IS NOT NULL AND current_setting('clause.lot_id') <> '';
 
 -- the indicators as the file lists them, ranked in its order
 CREATE TEMP TABLE fiche_fichier ON COMMIT DROP AS
@@ -73,14 +76,16 @@ SELECT s.plie, s.code, s.date_debut::date AS date_debut, s.titre, s.date_fin::da
        min(s.ligne) OVER (PARTITION BY s.plie, s.code, s.date_debut) AS premiere_ligne
 FROM stage s WHERE s.motif IS NULL;
 
-INSERT INTO fiche AS t (plie, code, titre, date_debut, date_fin, clause_insertion, lot_id, ligne)
+INSERT INTO fiche AS t (plie, code, titre, date_debut, date_fin, clause_insertion, lot_id, reference_id, ligne)
 SELECT DISTINCT ON (plie, code, date_debut) plie, code, titre, date_debut, date_fin, clause_insertion,
-       current_setting('clause.lot_id')::bigint, premiere_ligne
+       nullif(current_setting('clause.lot_id'), '')::bigint,
+       nullif(current_setting('clause.reference_id', true), '')::integer, premiere_ligne
 FROM fiche_fichier
 ORDER BY plie, code, date_debut
 ON CONFLICT (plie, code, date_debut) DO UPDATE
     SET titre = EXCLUDED.titre, date_fin = EXCLUDED.date_fin,
-        clause_insertion = EXCLUDED.clause_insertion, lot_id = EXCLUDED.lot_id, ligne = EXCLUDED.ligne
+        clause_insertion = EXCLUDED.clause_insertion, lot_id = EXCLUDED.lot_id,
+        reference_id = EXCLUDED.reference_id, ligne = EXCLUDED.ligne
     WHERE (t.titre, t.date_fin, t.clause_insertion)
           IS DISTINCT FROM (EXCLUDED.titre, EXCLUDED.date_fin, EXCLUDED.clause_insertion);
 
@@ -103,7 +108,8 @@ CREATE TEMP TABLE fiche_changee ON COMMIT DROP AS
 SELECT f.id
 FROM fiche f
 WHERE f.id IN (SELECT fiche_id FROM indicateur_fichier)
-  AND (f.lot_id = current_setting('clause.lot_id')::bigint
+  AND (f.lot_id = nullif(current_setting('clause.lot_id'), '')::bigint
+       OR f.reference_id = nullif(current_setting('clause.reference_id', true), '')::integer
        OR EXISTS (SELECT rang, cle, libelle, cible, unite, a_minima, par_etp
                   FROM indicateur_fichier WHERE fiche_id = f.id
                   EXCEPT
@@ -119,7 +125,8 @@ DELETE FROM fiche_indicateur WHERE fiche_id IN (SELECT id FROM fiche_changee);
 INSERT INTO fiche_indicateur (fiche_id, rang, cle, libelle, cible, unite, a_minima, par_etp)
 SELECT fiche_id, rang, cle, libelle, cible, unite, a_minima, par_etp
 FROM indicateur_fichier WHERE fiche_id IN (SELECT id FROM fiche_changee);
-UPDATE fiche SET lot_id = current_setting('clause.lot_id')::bigint
+UPDATE fiche SET lot_id = nullif(current_setting('clause.lot_id'), '')::bigint,
+                 reference_id = nullif(current_setting('clause.reference_id', true), '')::integer
 WHERE id IN (SELECT id FROM fiche_changee);
 
 SELECT count(*) FROM indicateur_fichier WHERE fiche_id IN (SELECT id FROM fiche_changee);

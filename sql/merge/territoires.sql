@@ -3,6 +3,8 @@
 -- that PLIE's territory of that year, whole; that territory holds until a later year
 -- replaces it (v_territoire). plie_nom creates a PLIE not yet known.
 -- Columns of stage: plie, annee, code_insee, commune, plie_nom, confirme.
+-- The batch is clause.lot_id, or clause.reference_id for the shipped catalogue (see
+-- sql/merge/fiches.sql).
 
 UPDATE stage s SET motif = 'code de PLIE invalide « ' || s.plie || ' » (lettres minuscules et _)',
                    colonne = 'plie'
@@ -37,8 +39,8 @@ FROM (SELECT plie, annee, min(ligne) AS ligne FROM stage
 WHERE s.motif IS NULL AND s.plie = d.plie AND s.annee = d.annee;
 
 INSERT INTO rejet (lot_id, ligne, colonne, motif, contenu)
-SELECT current_setting('clause.lot_id')::bigint, ligne, colonne, motif, contenu
-FROM stage WHERE motif IS NOT NULL;
+SELECT nullif(current_setting('clause.lot_id'), '')::bigint, ligne, colonne, motif, contenu
+FROM stage WHERE motif IS NOT NULL AND current_setting('clause.lot_id') <> '';
 
 INSERT INTO plie (code, nom)
 SELECT plie, min(plie_nom) FROM stage
@@ -66,13 +68,19 @@ DELETE FROM plie_commune pc
 USING territoire_change c
 WHERE pc.plie = c.plie AND pc.annee = c.annee;
 
-WITH changed AS (
-    INSERT INTO plie_commune (plie, annee, code_insee, commune, confirme, source, lot_id, ligne)
+WITH lot AS (
+    SELECT b.id AS lot_id, NULL::integer AS reference_id, b.fichier
+    FROM lot_import b WHERE b.id = nullif(current_setting('clause.lot_id'), '')::bigint
+    UNION ALL
+    SELECT NULL, r.id, r.fichier
+    FROM source_reference r WHERE r.id = nullif(current_setting('clause.reference_id', true), '')::integer),
+changed AS (
+    INSERT INTO plie_commune (plie, annee, code_insee, commune, confirme, source, lot_id, reference_id, ligne)
     SELECT s.plie, s.annee::integer, s.code_insee, s.commune, s.confirme::boolean,
-           b.fichier || ':' || s.ligne, b.id, s.ligne
+           b.fichier || ':' || s.ligne, b.lot_id, b.reference_id, s.ligne
     FROM stage s
     JOIN territoire_change c ON c.plie = s.plie AND c.annee = s.annee::integer
-    JOIN lot_import b ON b.id = current_setting('clause.lot_id')::bigint
+    CROSS JOIN lot b
     WHERE s.motif IS NULL
     RETURNING 1)
 SELECT count(*) FROM changed;

@@ -223,12 +223,88 @@ START_TEST(test_hours_without_fiche)
 				  != NULL, "%s", out);
 	ck_assert_msg(strstr(out, "Heures créditées sans fiche depuis janvier : 12 h, 1 ligne — aucune fiche clause "
 						 "du PLIE ne couvre le mois.") != NULL, "%s", out);
+	/* the same notes in the CSV (rubrique remarque) and the XLSX (sheet Remarques) */
+	ck_assert_int_eq(system("mkdir -p tests/tmp"), 0);
+	ck_assert_int_eq(testdb_run("report suivi --plie grand_perigueux --mois 2022-03 --format csv "
+								"-o tests/tmp/annees-suivi.csv"), 0);
+
+	char *csv = testdb_read_file("tests/tmp/annees-suivi.csv", NULL);
+
+	ck_assert_ptr_nonnull(csv);
+	ck_assert_msg(strstr(csv, "grand_perigueux;2022-03;remarque;Territoire 2022 non chargé (clause import "
+						 "territoires) : celui de 2021 s'applique.;") != NULL, "%s", csv);
+	ck_assert_msg(strstr(csv, "grand_perigueux;2022-03;remarque;Heures créditées sans fiche depuis janvier : "
+						 "12 h, 1 ligne — aucune fiche clause du PLIE ne couvre le mois.;") != NULL, "%s", csv);
+	free(csv);
+	ck_assert_int_eq(testdb_run("report suivi --plie grand_perigueux --mois 2022-03 --format xlsx "
+								"-o tests/tmp/annees-suivi.xlsx"), 0);
+
+	const char *const sheets[] = {"Remarques", NULL};
+
+	testdb_assert_xlsx_sheets("tests/tmp/annees-suivi.xlsx", sheets);
+
+	char *strings = testdb_command_output("unzip -p tests/tmp/annees-suivi.xlsx xl/sharedStrings.xml");
+
+	ck_assert_ptr_nonnull(strings);
+	ck_assert_msg(strstr(strings, "Heures créditées sans fiche depuis janvier : 12 h, 1 ligne — aucune fiche "
+						 "clause du PLIE ne couvre le mois.") != NULL, "%s", strings);
+	free(strings);
 	ck_assert_int_eq(testdb_run_output("report suivi --plie agenais --mois 2022-03", out, sizeof(out)), 0);
 	ck_assert_msg(strstr(out, "Territoire 2022") == NULL, "%s", out);
 	ck_assert_int_eq(testdb_run_output("report progress --year 2021 --plie grand_perigueux --as-of 2021-12-31",
 									   out, sizeof(out)), 0);
 	ck_assert_msg(strstr(out, "grand_perigueux : 15 h, 1 ligne sur 1 mois — opération sans fiche "
 						 "(PLIE du Grand Périgueux) : GP2 ou GP4 à choisir") != NULL, "%s", out);
+}
+END_TEST
+
+START_TEST(test_progress_notes_in_every_format)
+{
+	static const char *const formats[] = {"text", "csv", "json", "html", "xlsx"};
+	/* what each format says of the Agenais in 2022, before the 2022 files: its 2021
+	 * territory holds, and Agen's 80 h of January 2022 have no fiche */
+	static const char *const territory[] = {
+		"agenais : territoire de 2021",
+		";agenais;;Territoire 2022 non chargé (clause import territoires) : celui de 2021 s'applique;"
+		"territoire_reporte;;;;;;;2022-12-31\r\n",
+		"\"territoires_reportes\":\t[{\n\t\t\t\"plie\":\t\"agenais\",\n\t\t\t\"annee_territoire\":\t2021",
+		"Territoire 2022 de agenais non chargé : celui de 2021 s'applique.",
+		"Territoire 2022 non chargé (clause import territoires) : celui de 2021 s'applique",
+	};
+	static const char *const orphans[] = {
+		"agenais : 80 h, 1 ligne sur 1 mois — aucune fiche clause du PLIE ne couvre le mois",
+		";agenais;;Heures créditées sans fiche (1 ligne sur 1 mois) — aucune fiche clause du PLIE ne couvre "
+		"le mois;heures_sans_fiche;heures;;80;;;;2022-12-31\r\n",
+		"\"motif\":\t\"aucune fiche clause du PLIE ne couvre le mois\",\n\t\t\t\"mois\":\t1,\n"
+		"\t\t\t\"lignes\":\t1,\n\t\t\t\"heures\":\t80",
+		"agenais : 80 h, 1 ligne — aucune fiche clause du PLIE ne couvre le mois",
+		"Heures créditées sans fiche (1 ligne sur 1 mois) — aucune fiche clause du PLIE ne couvre le mois",
+	};
+	char command[256], path[128];
+
+	load_year_data();
+	ck_assert_int_eq(system("mkdir -p tests/tmp"), 0);
+	snprintf(path, sizeof(path), "tests/tmp/annees-progress-%s", formats[_i]);
+	snprintf(command, sizeof(command), "report progress --year 2022 --plie agenais --as-of 2022-12-31 "
+			 "--format %s -o %s", formats[_i], path);
+	ck_assert_int_eq(testdb_run(command), 0);
+
+	char *text;
+
+	if (strcmp(formats[_i], "xlsx") == 0)
+	{
+		snprintf(command, sizeof(command), "unzip -p %s xl/sharedStrings.xml xl/worksheets/sheet1.xml", path);
+		text = testdb_command_output(command);
+		ck_assert_ptr_nonnull(text);
+		/* the 80 h in the Réalisé column, on the row of the note */
+		ck_assert_msg(strstr(text, "<v>80</v>") != NULL, "%s", text);
+	}
+	else
+		text = testdb_read_file(path, NULL);
+	ck_assert_ptr_nonnull(text);
+	ck_assert_msg(strstr(text, territory[_i]) != NULL, "%s", text);
+	ck_assert_msg(strstr(text, orphans[_i]) != NULL, "%s", text);
+	free(text);
 }
 END_TEST
 
@@ -380,6 +456,7 @@ annees_suite(void)
 	tcase_add_test(tc, test_catalogue_first_then_hours);
 	tcase_add_test(tc, test_progress_2022_and_two_year_fiche);
 	tcase_add_test(tc, test_hours_without_fiche);
+	tcase_add_loop_test(tc, test_progress_notes_in_every_format, 0, 5);
 	tcase_add_test(tc, test_territory_holds_until_replaced);
 	tcase_add_test(tc, test_fiche_rows_rejected_together);
 	tcase_add_test(tc, test_import_again_updates_the_fiche);

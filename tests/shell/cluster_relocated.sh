@@ -11,7 +11,8 @@ fail() { echo "cluster_relocated: $*" >&2; exit 1; }
 [ "$(id -u)" -eq 0 ] || { echo "cluster_relocated: à lancer en root (comme make test en CI)" >&2; exit 1; }
 
 closed=$(mktemp -d /tmp/clause-closed.XXXXXX)	# 0700, like /root
-mkdir "$closed/projet" && ln -s "$(pwd)/profiles" "$closed/projet/profiles"
+mkdir "$closed/projet" && ln -s "$(pwd)/profiles" "$closed/projet/profiles" &&
+    ln -s "$(pwd)/data" "$closed/projet/data"	# the reference catalogue of a new database
 CLAUSE_HOME=$closed/projet
 export CLAUSE_HOME
 unset CLAUSE_VAR
