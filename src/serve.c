@@ -157,6 +157,24 @@ request_query(const Request *request, const char *name)
 	return MHD_lookup_connection_value(request->connection, MHD_GET_ARGUMENT_KIND, name);
 }
 
+bool
+serve_owner_connect(const Serve *serve, Db *db)
+{
+	return db_connect(db, serve->config.owner_conninfo ? serve->config.owner_conninfo : serve->conninfo);
+}
+
+void
+serve_owner_lock(Serve *serve)
+{
+	pthread_mutex_lock(&serve->owner_lock);
+}
+
+void
+serve_owner_unlock(Serve *serve)
+{
+	pthread_mutex_unlock(&serve->owner_lock);
+}
+
 /* Keeps a small form field (several calls for one value are appended). */
 static bool
 request_keep_field(Request *request, const char *key, const char *data, uint64_t off, size_t size)
@@ -452,6 +470,7 @@ serve_start(const ServeConfig *config)
 		free(serve);
 		return NULL;
 	}
+	pthread_mutex_init(&serve->owner_lock, NULL);
 	serve->tls = config->cert_file != NULL;
 	if ((serve->tls && ((serve->tls_cert = serve_read_pem(config->cert_file)) == NULL ||
 						(serve->tls_key = serve_read_pem(config->key_file)) == NULL)) ||
@@ -483,6 +502,7 @@ serve_stop(Serve *serve)
 	if (serve->daemon)
 		MHD_stop_daemon(serve->daemon);
 	serve_sessions_end_all(serve);
+	pthread_mutex_destroy(&serve->owner_lock);
 	if (serve->tls_key)
 		memset(serve->tls_key, 0, strlen(serve->tls_key));
 	free(serve->tls_cert);

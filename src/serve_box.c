@@ -482,7 +482,11 @@ serve_box_run(Request *request)
 	if (month == NULL || !serve_box_month_valid(month) || !box_dir(request, month, true, dir, sizeof(dir)))
 		return reply_error(request, MHD_HTTP_BAD_REQUEST, "Mois invalide (AAAA-MM).");
 
+	serve_owner_lock(request->serve);
+
 	int code = box_run_batch(request->serve, dir, &output);
+
+	serve_owner_unlock(request->serve);
 
 	log_notice("%s : boîte %s/%s traitée (code %d)", request->session->role, request->session->scope,
 			   month, code);

@@ -6,6 +6,7 @@
 #define CLAUSE_SERVE_INTERNAL_H
 
 #include <limits.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <time.h>
@@ -64,6 +65,7 @@ struct Serve
 	long clock_shift;
 	char *tls_cert;
 	char *tls_key;
+	pthread_mutex_t owner_lock;	/* one box run or cancellation at a time */
 	WebSession sessions[SERVE_MAX_SESSIONS];
 	Backoff backoff[SERVE_MAX_BACKOFF];
 };
@@ -123,6 +125,11 @@ enum MHD_Result reply_redirect(Request *request, const char *location);
 enum MHD_Result reply_error(Request *request, unsigned status, const char *message);
 const char *request_field(const Request *request, const char *name);
 const char *request_query(const Request *request, const char *name);
+/* A connection as the owner of the database (--db, else the embedded cluster's), for the
+ * cancellation of a batch; taken and closed under serve_owner_lock(). */
+bool serve_owner_connect(const Serve *serve, Db *db);
+void serve_owner_lock(Serve *serve);
+void serve_owner_unlock(Serve *serve);
 
 /* serve_session.c */
 bool serve_random_hex(char *out, size_t hex_chars);
@@ -151,6 +158,12 @@ void page_report_close(void);
 void page_pre(FILE *out, const char *text, size_t len);
 enum MHD_Result page_send(Request *request, Reply *reply);
 void page_csrf_field(FILE *out, const WebSession *session);
+/* A report the reader could not read: a database error, told without its details. */
+enum MHD_Result page_database_error(Request *request);
+
+/* serve_lots.c */
+enum MHD_Result serve_lots_page(Request *request);
+enum MHD_Result serve_lots_cancel(Request *request);
 
 /* serve_login.c */
 enum MHD_Result serve_login_form(Request *request, const char *message, unsigned status);

@@ -498,6 +498,133 @@ START_TEST(test_role_moved)
 }
 END_TEST
 
+/* A form posted with the session's token (taken from page). */
+static void
+post_form(const char *path, const char *cookie, const char *body, Response *r)
+{
+	http("POST", path, cookie, "Content-Type: application/x-www-form-urlencoded\r\n", body, strlen(body), r);
+}
+
+/*
+ * Cancelling a batch from /lots: the token, the group, the PLIE's own batches only (row-level
+ * security, every line of it), recorded in the facilitateur's name, said once.
+ */
+START_TEST(test_cancel_batch)
+{
+	Response r, page;
+	char fac[128], gp[128], bm[128], token[128], body[512];
+	FILE *file = fopen("tests/tmp/serve-correctif-bordeaux.csv", "w");
+
+	/* a correction on a Bordeaux marché only: P1 on M1 in January, 110 h → 130 h */
+	ck_assert_ptr_nonnull(file);
+	fputs("participant_id;employeur_siret;marche_id;mois;heures;heures_formation;type_contrat;modalite\n"
+		  "P1;33100001000016;M1;2021-01;120;10;cdi;embauche_directe\n", file);
+	fclose(file);
+	ck_assert_int_eq(testdb_import("heures", "tests/tmp/serve-correctif-bordeaux.csv", false, NULL),
+					 IMPORT_LOADED);
+
+	long long lot = testdb_count("SELECT id FROM lot_import WHERE fichier LIKE '%serve-correctif-bordeaux.csv'");
+	long long mixed = testdb_count("SELECT id FROM lot_import WHERE fichier LIKE '%heures_lot1.csv'");
+
+	ck_assert_int_eq(testdb_run("role facilitateur --mot-de-passe-fichier tests/tmp/serve-mot-de-passe "
+								"grand_perigueux web_t_fac_gp"), 0);
+
+	/* the facilitateur's page: a form for its own batch, none for a batch with other PLIEs' lines */
+	logged_in("web_t_fac", fac, sizeof(fac));
+	get("/lots", fac, &page);
+	ck_assert_int_eq(page.status, 200);
+	snprintf(body, sizeof(body), "name=\"lot\" value=\"%lld\"", lot);
+	ck_assert_msg(strstr(page.body, body) != NULL, "%s", page.body);
+	snprintf(body, sizeof(body), "name=\"lot\" value=\"%lld\"", mixed);
+	ck_assert_ptr_null(strstr(page.body, body));
+	ck_assert_ptr_nonnull(strstr(page.body, "d'autres PLIE"));
+	page_token(&page, token, sizeof(token));
+	response_free(&page);
+
+	/* no token, or no confirmation, or no motif: nothing cancelled */
+	snprintf(body, sizeof(body), "lot=%lld&motif=erreur&confirmer=oui", lot);
+	post_form("/lots/annuler", fac, body, &r);
+	ck_assert_int_eq(r.status, 403);
+	response_free(&r);
+	snprintf(body, sizeof(body), "csrf=0000&lot=%lld&motif=erreur&confirmer=oui", lot);
+	post_form("/lots/annuler", fac, body, &r);
+	ck_assert_int_eq(r.status, 403);
+	response_free(&r);
+	snprintf(body, sizeof(body), "csrf=%s&lot=%lld&motif=erreur", token, lot);
+	post_form("/lots/annuler", fac, body, &r);
+	ck_assert_int_eq(r.status, 400);
+	ck_assert_ptr_nonnull(strstr(r.body, "confirmation"));
+	response_free(&r);
+	snprintf(body, sizeof(body), "csrf=%s&lot=%lld&motif=+&confirmer=oui", token, lot);
+	post_form("/lots/annuler", fac, body, &r);
+	ck_assert_int_eq(r.status, 400);
+	response_free(&r);
+
+	/* a batch that also carries other PLIEs' hours: refused, left standing */
+	snprintf(body, sizeof(body), "csrf=%s&lot=%lld&motif=erreur&confirmer=oui", token, mixed);
+	post_form("/lots/annuler", fac, body, &r);
+	ck_assert_int_eq(r.status, 403);
+	ck_assert_ptr_nonnull(strstr(r.body, "autres PLIE"));
+	response_free(&r);
+
+	/* a donneur d'ordre may not cancel at all, even with its own token */
+	logged_in("web_t_bm", bm, sizeof(bm));
+	get("/impact/BM", bm, &page);
+	page_token(&page, token, sizeof(token));
+	response_free(&page);
+	snprintf(body, sizeof(body), "csrf=%s&lot=%lld&motif=erreur&confirmer=oui", token, lot);
+	post_form("/lots/annuler", bm, body, &r);
+	ck_assert_int_eq(r.status, 403);
+	response_free(&r);
+
+	/* the facilitateur of another PLIE does not see the batch, so cannot cancel it */
+	logged_in("web_t_fac_gp", gp, sizeof(gp));
+	get("/lots", gp, &page);
+	ck_assert_int_eq(page.status, 200);
+	snprintf(body, sizeof(body), "name=\"lot\" value=\"%lld\"", lot);
+	ck_assert_ptr_null(strstr(page.body, body));
+	ck_assert_ptr_null(strstr(page.body, "serve-correctif-bordeaux.csv"));
+	page_token(&page, token, sizeof(token));
+	response_free(&page);
+	snprintf(body, sizeof(body), "csrf=%s&lot=%lld&motif=erreur&confirmer=oui", token, lot);
+	post_form("/lots/annuler", gp, body, &r);
+	ck_assert_int_eq(r.status, 404);
+	response_free(&r);
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM lot_import WHERE annule_le IS NOT NULL"), 0);
+
+	/* the facilitateur of the PLIE: cancelled in its name, what went down shown */
+	get("/lots", fac, &page);
+	page_token(&page, token, sizeof(token));
+	response_free(&page);
+	snprintf(body, sizeof(body), "csrf=%s&lot=%lld&motif=mauvais+correctif&confirmer=oui", token, lot);
+	post_form("/lots/annuler", fac, body, &r);
+	ck_assert_msg(r.status == 200, "%d %s", r.status, r.body);
+	ck_assert_ptr_nonnull(strstr(r.body, "annulé par web_t_fac"));
+	ck_assert_msg(strstr(r.body, "marché M1, 2021-01 : 130,00 h → 110,00 h (lot_annule)") != NULL, "%s", r.body);
+	ck_assert_msg(strstr(r.body, "1 ligne déjà comptée baisse : −20,00 h") != NULL, "%s", r.body);
+	response_free(&r);
+	ck_assert_str_eq(testdb_text("SELECT annule_par || ' / ' || annule_motif FROM lot_import "
+								 "WHERE fichier LIKE '%serve-correctif-bordeaux.csv'"),
+					 "web_t_fac / mauvais correctif");
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM lot_import WHERE annule_le IS NOT NULL"), 1);
+	ck_assert_double_eq_tol(testdb_number("SELECT sum(l.heures + l.heures_formation) FROM ligne_heures l "
+										  "JOIN attribution a ON a.ligne_id = l.id WHERE a.motif IS NULL "
+										  "AND l.participant_id = 'P1' AND l.marche_id = 'M1' "
+										  "AND l.mois = '2021-01-01'"), 110, 0.001);
+
+	/* twice: said, nothing changes; the batch has no form any more */
+	post_form("/lots/annuler", fac, body, &r);
+	ck_assert_int_eq(r.status, 200);
+	ck_assert_ptr_nonnull(strstr(r.body, "déjà annulé"));
+	response_free(&r);
+	get("/lots", fac, &page);
+	snprintf(body, sizeof(body), "name=\"lot\" value=\"%lld\"", lot);
+	ck_assert_ptr_null(strstr(page.body, body));
+	ck_assert_ptr_nonnull(strstr(page.body, "annulé le "));
+	response_free(&page);
+}
+END_TEST
+
 /* The request log names the role and the page, never the password. */
 START_TEST(test_log_without_secrets)
 {
@@ -566,6 +693,7 @@ serve_suite(void)
 	tcase_add_test(tc, test_upload);
 	tcase_add_test(tc, test_pages_per_group);
 	tcase_add_test(tc, test_role_moved);
+	tcase_add_test(tc, test_cancel_batch);
 	tcase_add_test(tc, test_log_without_secrets);
 	tcase_add_test(tc, test_tls_and_sigterm);
 	suite_add_tcase(suite, tc);
