@@ -650,7 +650,18 @@ serve_route(Request *request)
 		if (route->csrf && !serve_csrf_ok(request))
 			return reply_error(request, MHD_HTTP_FORBIDDEN,
 							   "Jeton de formulaire invalide : rechargez la page et recommencez.");
-		return route->handler(request, rest);
+		if (route->groups == PUBLIC)
+			return route->handler(request, rest);
+
+		/* two tabs of one reader take turns on its connection */
+		const WebSession *session = request->session;
+
+		serve_session_use(request->serve, session);
+
+		enum MHD_Result result = route->handler(request, rest);
+
+		serve_session_unuse(request->serve, session);
+		return result;
 	}
 	return reply_error(request, MHD_HTTP_NOT_FOUND, "Cette page n'existe pas.");
 }
