@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """clause serve in a real browser (headless chromium through selenium): a facilitateur
-uploads the month's file, runs the box and reads its compte-rendu; a donneur d'ordre reads
+uploads the month's file, runs the box, reads its compte-rendu, then cancels that batch from
+the batches page and sees it cancelled; a donneur d'ordre reads
 its tableau d'impact and fails to reach another's; the director opens the dashboard.
 
 Usage: serve_browser.py PORT FILE_TO_UPLOAD [--captures DIR]
@@ -49,11 +50,13 @@ class Run:
         self.driver.get(self.base + path)
         return self.driver.page_source
 
-    def capture(self, name, height=1400, width=1280):
+    def capture(self, name, height=1400, width=1280, element=None):
         if not self.captures:
             return
         self.driver.set_window_size(width, height)
         time.sleep(1)  # let the page lay out again at the new size before the picture
+        if element is not None:
+            self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
         self.driver.save_screenshot(os.path.join(self.captures, name))
         self.driver.set_window_size(1280, 1000)
 
@@ -94,7 +97,36 @@ def facilitateur(run, upload):
     run.check("Page introuvable" in page, "facilitateur : pas de tableau d'impact (404)")
     run.open("/boite")
     run.capture("serve-boite-telephone.png", 844, 390)
+    cancel_batch(run, name)
     run.logout()
+
+
+def cancel_batch(run, name):
+    """The batch just loaded, cancelled from /lots: a motif, the confirmation, the result."""
+    run.open("/lots")
+    row = run.driver.find_element(By.XPATH, "//tr[td[text()='%s']]" % name)
+    lot = row.find_element(By.CSS_SELECTOR, "input[name='lot']").get_attribute("value")
+    row.find_element(By.TAG_NAME, "summary").click()
+    row.find_element(By.NAME, "motif").send_keys("mois de décembre envoyé deux fois")
+    run.capture("serve-lots.png", 1000, element=row)
+    old = run.driver.find_element(By.TAG_NAME, "html")
+    row.find_element(By.CSS_SELECTOR, "form button").click()
+    # the confirmation box is required: the browser does not send the form until it is ticked
+    box = row.find_element(By.NAME, "confirmer")
+    run.check(run.driver.execute_script("return arguments[0].validity.valueMissing", box)
+              and run.driver.find_element(By.TAG_NAME, "html") == old,
+              "facilitateur : pas d'annulation sans la case de confirmation")
+    box.click()
+    row.find_element(By.CSS_SELECTOR, "form button").click()
+    WebDriverWait(run.driver, 120).until(expected_conditions.staleness_of(old))
+    page = run.driver.page_source
+    run.check(("Lot %s annulé par web_fac" % lot) in page and "comptent de nouveau" in page,
+              "facilitateur : lot %s annulé, à son nom" % lot)
+    run.capture("serve-annulation.png", 1000)
+    page = run.open("/lots")
+    run.check("par web_fac : mois de décembre envoyé deux fois" in page
+              and ("name=\"lot\" value=\"%s\"" % lot) not in page,
+              "facilitateur : le lot apparaît annulé, sans formulaire")
 
 
 def donneur(run):
