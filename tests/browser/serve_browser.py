@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """clause serve in a real browser (headless chromium through selenium): a facilitateur
-uploads the month's file, runs the box, reads its compte-rendu, then cancels that batch from
-the batches page and sees it cancelled; a donneur d'ordre reads
-its tableau d'impact and fails to reach another's; the director opens the dashboard.
+uploads the month's file, runs the box and reads its compte-rendu; a donneur d'ordre reads
+its tableau d'impact and fails to reach another's; the director opens the dashboard; last,
+the facilitateur cancels its batch from the batches page and sees it cancelled.
 
 Usage: serve_browser.py PORT FILE_TO_UPLOAD [--captures DIR]
 Run by scripts/test-browser.sh, which starts the database and the server."""
@@ -97,12 +97,14 @@ def facilitateur(run, upload):
     run.check("Page introuvable" in page, "facilitateur : pas de tableau d'impact (404)")
     run.open("/boite")
     run.capture("serve-boite-telephone.png", 844, 390)
-    cancel_batch(run, name)
     run.logout()
 
 
-def cancel_batch(run, name):
-    """The batch just loaded, cancelled from /lots: a motif, the confirmation, the result."""
+def cancel_batch(run, upload):
+    """The batch the facilitateur loaded, cancelled from /lots (after the donneur and the
+    director have read their pages with it): a motif, the confirmation, the result."""
+    name = os.path.basename(upload)
+    run.login("web_fac")
     run.open("/lots")
     row = run.driver.find_element(By.XPATH, "//tr[td[text()='%s']]" % name)
     lot = row.find_element(By.CSS_SELECTOR, "input[name='lot']").get_attribute("value")
@@ -127,6 +129,7 @@ def cancel_batch(run, name):
     run.check("par web_fac : mois de décembre envoyé deux fois" in page
               and ("name=\"lot\" value=\"%s\"" % lot) not in page,
               "facilitateur : le lot apparaît annulé, sans formulaire")
+    run.logout()
 
 
 def donneur(run):
@@ -169,6 +172,7 @@ def main():
             facilitateur(run, upload)
             donneur(run)
             directeur(run)
+            cancel_batch(run, upload)
         finally:
             driver.quit()
     print("%s" % ("navigateur : tout est bon" if run.failures == 0 else "navigateur : %d échec(s)" % run.failures))
