@@ -76,6 +76,8 @@ static const char HTML_WEB_STYLE[] =
 	"nav.web form { margin: 0; }\n"
 	"form.web { display: flex; flex-wrap: wrap; gap: 8px; align-items: end; margin: 10px 0; }\n"
 	"form.web label { display: flex; flex-direction: column; font-size: 12px; color: #555; }\n"
+	"form.web label.confirm { flex-direction: row; gap: 6px; align-items: center; }\n"
+	"details summary { cursor: pointer; color: #1f6f8b; }\n"
 	"input, button, select { font: inherit; padding: 6px 8px; max-width: 100%; }\n"
 	"button { background: #1f6f8b; color: #fff; border: 0; border-radius: 4px; }\n"
 	"pre { white-space: pre-wrap; overflow-x: auto; background: #f5f9fb; padding: 8px; font-size: 12px; }\n"

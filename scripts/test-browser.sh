@@ -1,6 +1,6 @@
 #!/bin/sh
-# clause serve in a real browser: a throwaway cluster with the sample year (without its
-# last month), the roles of a facilitateur, two donneurs and a director, `clause serve`
+# clause serve in a real browser: a throwaway cluster with the sample year (without the
+# last month of the PLIE de Bordeaux), the roles of a facilitateur, two donneurs and a director, `clause serve`
 # on 127.0.0.1 (a free port), then tests/browser/serve_browser.py with headless chromium.
 # Usage: scripts/test-browser.sh [--captures DIR]   (DIR: screenshots for the README)
 set -u
@@ -39,6 +39,14 @@ done
 for file in $(ls data/sample/heures_*.csv | LC_ALL=C sort | grep -v 2021-12); do
     load heures "$file"
 done
+# December: the lines of the PLIE de Bordeaux's marchés are the facilitateur's upload (a
+# batch all of whose lines it sees, so it may cancel it); the other PLIEs' are loaded here
+"$clause" -q db psql -- -At -c "SELECT m.id FROM clause.marche m JOIN clause.operation o
+    ON o.id = m.operation_id WHERE clause.plie_de_operation(o.fiche, o.commune_insee) = 'bordeaux'" \
+    >"$tmp/marches-bordeaux.txt" || exit 1
+awk -F';' 'NR == FNR { bdx[$1] = 1; next } FNR == 1 || !($3 in bdx)' "$tmp/marches-bordeaux.txt" \
+    data/sample/heures_2021-12.csv >"$tmp/heures_2021-12_autres-plie.csv"
+load heures "$tmp/heures_2021-12_autres-plie.csv"
 # the readers' password (the one serve_browser.py types), from a private file, never argv
 password="$tmp/mot-de-passe"
 (umask 077 && echo "mot-de-passe-du-test" >"$password")
@@ -47,8 +55,9 @@ password="$tmp/mot-de-passe"
 "$clause" -q role donneur --mot-de-passe-fichier "$password" GP web_gp >/dev/null || exit 1
 "$clause" -q role directeur --mot-de-passe-fichier "$password" bordeaux web_dir >/dev/null || exit 1
 
-# the month the facilitateur uploads through the browser
-cp data/sample/heures_2021-12.csv "$tmp/heures_2021-12.csv"
+# the month the facilitateur uploads through the browser, then cancels
+awk -F';' 'NR == FNR { bdx[$1] = 1; next } FNR == 1 || ($3 in bdx)' "$tmp/marches-bordeaux.txt" \
+    data/sample/heures_2021-12.csv >"$tmp/heures_2021-12.csv"
 
 "$clause" serve --port 0 --boites "$tmp/boites" >"$tmp/serve.out" 2>"$tmp/serve.log" &
 server=$!

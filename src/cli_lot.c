@@ -3,120 +3,37 @@
  * lines stop standing, the lines it replaced stand again; nothing is deleted.
  */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include "attribute.h"
-#include "baisses.h"
 #include "cli.h"
 #include "exitcodes.h"
-#include "format.h"
 #include "log.h"
+#include "lot_cancel.h"
 
 #define LOT_ANNULER "clause lot annuler"
 
-typedef struct LotState
-{
-	bool found;
-	char nature[32];
-	char fichier[512];
-	char annule_le[32];			/* "" when not cancelled */
-	char annule_par[128];
-	char annule_motif[512];
-} LotState;
-
-static bool
-lot_state_row(void *context, const DbRow *row)
-{
-	LotState *state = context;
-
-	state->found = true;
-	snprintf(state->nature, sizeof(state->nature), "%s", db_row_value(row, 0));
-	snprintf(state->fichier, sizeof(state->fichier), "%s", db_row_value(row, 1));
-	snprintf(state->annule_le, sizeof(state->annule_le), "%s",
-			 db_row_isnull(row, 2) ? "" : db_row_value(row, 2));
-	snprintf(state->annule_par, sizeof(state->annule_par), "%s",
-			 db_row_isnull(row, 3) ? "" : db_row_value(row, 3));
-	snprintf(state->annule_motif, sizeof(state->annule_motif), "%s",
-			 db_row_isnull(row, 4) ? "" : db_row_value(row, 4));
-	return true;
-}
-
-/* Reads the batch, locked against a second cancellation running at once. */
-static bool
-lot_read(Db *db, const char *lot, LotState *state)
-{
-	const char *params[] = {lot};
-
-	return db_query(db, "SELECT nature, fichier, to_char(annule_le, 'DD/MM/YYYY HH24:MI'), "
-					"annule_par, annule_motif FROM clause.lot_import WHERE id = $1::bigint "
-					"FOR UPDATE", 1, params, lot_state_row, state, NULL);
-}
-
-static bool
-print_reason_total(void *context, const DbRow *row)
-{
-	long long lines = strtoll(db_row_value(row, 1), NULL, 10);
-	char hours[40];
-
-	(void) context;
-	format_fr_number(strtod(db_row_value(row, 2), NULL), 2, hours, sizeof(hours));
-	printf("  %-22s %lld ligne%s, %s h\n", db_row_value(row, 0), lines, fr_s(lines), hours);
-	return true;
-}
-
-/* Marks the batch cancelled and recomputes what it touched, in one transaction. */
+/* Marks the batch cancelled and recomputes what it touched (src/lot_cancel.c). */
 static int
 lot_cancel(Db *db, const char *lot, const char *motif)
 {
-	LotState state = {0};
+	LotCancel cancel = {.lot = lot, .motif = motif};
+	LotCancelStatus status = lot_cancel_run(db, &cancel);
 
-	if (!db_begin(db))
-		return EXIT_CODE_DATABASE;
-	if (!lot_read(db, lot, &state))
+	switch (status)
 	{
-		db_rollback(db);
-		return EXIT_CODE_DATABASE;
+		case LOT_CANCEL_FAILED:
+			return EXIT_CODE_DATABASE;
+		case LOT_CANCEL_UNKNOWN:
+			return cli_usage_error(LOT_ANNULER, "lot inconnu « %s » (voir clause report batches)", lot);
+		case LOT_CANCEL_NOT_HOURS:
+			return cli_usage_error(LOT_ANNULER, "le lot %s est un fichier %s : seuls les lots d'heures "
+								   "s'annulent (un fichier de référentiel se corrige en renvoyant les "
+								   "bonnes valeurs)", lot, cancel.nature);
+		case LOT_CANCEL_DONE:
+		case LOT_CANCEL_ALREADY:
+			break;
 	}
-	if (!state.found || strcmp(state.nature, "heures") != 0)
-	{
-		db_rollback(db);
-		return cli_usage_error(LOT_ANNULER, state.found ?
-							   "le lot %s est un fichier %s : seuls les lots d'heures s'annulent "
-							   "(un fichier de référentiel se corrige en renvoyant les bonnes valeurs)" :
-							   "lot inconnu « %s »%s (voir clause report batches)", lot,
-							   state.found ? state.nature : "");
-	}
-	if (state.annule_le[0])
-	{
-		db_rollback(db);
-		printf("lot %s (%s) déjà annulé le %s par %s : « %s ». Rien ne change.\n", lot,
-			   state.fichier, state.annule_le, state.annule_par, state.annule_motif);
-		return EXIT_CODE_OK;
-	}
-
-	const char *params[] = {lot, motif};
-	long long id = strtoll(lot, NULL, 10);
-	bool ok = db_query(db, "UPDATE clause.lot_import SET annule_le = now(), annule_par = current_user, "
-					   "annule_motif = $2 WHERE id = $1::bigint", 2, params, NULL, NULL, NULL) &&
-		attribute_cancelled_lot_in_transaction(db, id);
-
-	if (ok)
-		printf("lot %s (%s) annulé : ses lignes ne comptent plus, celles qu'il remplaçait comptent "
-			   "de nouveau.\n", lot, state.fichier);
-	ok = ok && baisses_write(db, lot, true, stdout, "  ", NULL);
-	ok = ok && db_query(db, "SELECT coalesce(a.motif, 'credite'), count(*), "
-						"sum(l.heures + l.heures_formation) FROM clause.ligne_heures l "
-						"JOIN clause.attribution a ON a.ligne_id = l.id "
-						"WHERE (l.participant_id, l.mois) IN (SELECT participant_id, mois "
-						"       FROM clause.ligne_heures WHERE lot_id = $1::bigint) "
-						"GROUP BY 1 ORDER BY 1", 1, params, print_reason_total, NULL, NULL);
-	if (!ok || !db_commit(db))
-	{
-		db_rollback(db);
-		return EXIT_CODE_DATABASE;
-	}
-	return EXIT_CODE_OK;
+	return lot_cancel_write(db, &cancel, status, stdout) ? EXIT_CODE_OK : EXIT_CODE_DATABASE;
 }
 
 static int

@@ -34,6 +34,7 @@ serve_main(int argc, char **argv)
 		{"boites", required_argument, NULL, 'b'},
 		{"taille-max", required_argument, NULL, 't'},
 		{"duree-session", required_argument, NULL, 'd'},
+		{"proxy-de-confiance", required_argument, NULL, 'x'},
 		{NULL, 0, NULL, 0}
 	};
 	const char *command = "clause serve";
@@ -55,6 +56,8 @@ serve_main(int argc, char **argv)
 			config.key_file = optarg;
 		else if (opt == 'b')
 			config.boxes_dir = optarg;
+		else if (opt == 'x')
+			config.trusted_proxy = optarg;
 		else if (opt == 't' && parse_number(optarg, 1, 1024, &number))
 			config.max_body = (size_t) number * 1024 * 1024;
 		else if (opt == 'd' && parse_number(optarg, 1, 24 * 60, &number))
@@ -73,7 +76,8 @@ serve_main(int argc, char **argv)
 
 const Command COMMAND_SERVE = {
 	"serve", "les pages des facilitateurs, donneurs d'ordre et directeurs dans un navigateur",
-	"clause serve [--adresse 127.0.0.1] [--port 8080] [--certificat FICHIER --cle FICHIER]",
+	"clause serve [--adresse 127.0.0.1] [--port 8080] [--certificat FICHIER --cle FICHIER]\n"
+	"             [--proxy-de-confiance ADRESSE]",
 	"Chaque lecteur se connecte avec son rôle PostgreSQL et son mot de passe (clause role) ;\n"
 	"chaque page est lue par une connexion en ce rôle : la sécurité au niveau des lignes\n"
 	"décide de ce qu'il voit. Un facilitateur dépose les fichiers du mois dans la boîte de\n"
@@ -89,6 +93,12 @@ const Command COMMAND_SERVE = {
 	"  --cle FICHIER         clé privée TLS (PEM), lue dans le fichier, jamais en argument\n"
 	"  --boites DOSSIER      boîtes des PLIE (par défaut VAR/boites/PLIE/AAAA-MM)\n"
 	"  --taille-max N        taille maximale d'un envoi, en Mo (20 par défaut)\n"
-	"  --duree-session N     minutes d'inactivité avant la fin d'une session (30 par défaut)\n",
+	"  --duree-session N     minutes d'inactivité avant la fin d'une session (30 par défaut)\n"
+	"  --proxy-de-confiance ADRESSE\n"
+	"                        derrière un proxy inverse (nginx) à cette adresse : l'adresse du\n"
+	"                        client est la dernière de son en-tête X-Forwarded-For (pour\n"
+	"                        l'attente après des échecs de connexion et le journal), et\n"
+	"                        X-Forwarded-Proto: https rend les cookies Secure ; l'en-tête\n"
+	"                        venu de toute autre adresse est ignoré\n",
 	serve_main, NULL
 };

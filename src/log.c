@@ -125,10 +125,13 @@ log_message(LogLevel level, const char *fmt, ...)
 		}
 	}
 
+	/* one line at a time, whichever thread writes (clause serve) */
+	flockfile(stderr);
 	fputs("clause: ", stderr);
 	fputs(level_prefix[level], stderr);
 	log_write_escaped(text, text == buffer ? strlen(buffer) : (size_t) length);
 	fputc('\n', stderr);
+	funlockfile(stderr);
 	if (text != buffer)
 		free(text);
 }

@@ -1,6 +1,6 @@
 /*
- * clause serve's daemon: libmicrohttpd in one polling thread, request bodies counted and
- * streamed, one log line per request, TLS from PEM files, a clean stop on SIGTERM.
+ * clause serve's daemon: libmicrohttpd with a thread per connection, request bodies counted
+ * and streamed, one log line per request, TLS from PEM files, a clean stop on SIGTERM.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -157,6 +158,24 @@ request_query(const Request *request, const char *name)
 	return MHD_lookup_connection_value(request->connection, MHD_GET_ARGUMENT_KIND, name);
 }
 
+bool
+serve_owner_connect(const Serve *serve, Db *db)
+{
+	return db_connect(db, serve->config.owner_conninfo ? serve->config.owner_conninfo : serve->conninfo);
+}
+
+void
+serve_owner_lock(Serve *serve)
+{
+	pthread_mutex_lock(&serve->owner_lock);
+}
+
+void
+serve_owner_unlock(Serve *serve)
+{
+	pthread_mutex_unlock(&serve->owner_lock);
+}
+
 /* Keeps a small form field (several calls for one value are appended). */
 static bool
 request_keep_field(Request *request, const char *key, const char *data, uint64_t off, size_t size)
@@ -212,19 +231,69 @@ request_post_iterator(void *cls, enum MHD_ValueKind kind, const char *key, const
 	return MHD_YES;
 }
 
+/* An address of the peer or of X-Forwarded-For as bytes (4 or 16); 0 when not one. */
+static size_t
+address_bytes(const char *text, unsigned char out[16])
+{
+	if (inet_pton(AF_INET, text, out) == 1)
+		return 4;
+	if (inet_pton(AF_INET6, text, out) == 1)
+		return 16;
+	return 0;
+}
+
+/*
+ * The client's address: the peer's, unless the peer is the trusted reverse proxy; then the
+ * last address of X-Forwarded-For (the one that proxy appended: the ones before it are
+ * whatever the client sent), when it is an address. HTTPS at that proxy makes cookies Secure.
+ */
 static void
 request_client_address(Request *request)
 {
+	const Serve *serve = request->serve;
 	const union MHD_ConnectionInfo *info =
 		MHD_get_connection_info(request->connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	unsigned char peer[16];
+	size_t peer_len = 0;
 
 	snprintf(request->address, sizeof(request->address), "?");
+	request->secure = serve->tls;
 	if (info && info->client_addr && info->client_addr->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *) info->client_addr)->sin_addr,
-				  request->address, sizeof(request->address));
+	{
+		const struct in_addr *in = &((const struct sockaddr_in *) info->client_addr)->sin_addr;
+
+		inet_ntop(AF_INET, in, request->address, sizeof(request->address));
+		memcpy(peer, in, peer_len = 4);
+	}
 	else if (info && info->client_addr && info->client_addr->sa_family == AF_INET6)
-		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *) info->client_addr)->sin6_addr,
-				  request->address, sizeof(request->address));
+	{
+		const struct in6_addr *in6 = &((const struct sockaddr_in6 *) info->client_addr)->sin6_addr;
+
+		inet_ntop(AF_INET6, in6, request->address, sizeof(request->address));
+		memcpy(peer, in6, peer_len = 16);
+	}
+	if (serve->proxy_len == 0 || peer_len != serve->proxy_len || memcmp(peer, serve->proxy, peer_len) != 0)
+		return;
+
+	const char *forwarded = MHD_lookup_connection_value(request->connection, MHD_HEADER_KIND,
+														"X-Forwarded-For");
+	const char *proto = MHD_lookup_connection_value(request->connection, MHD_HEADER_KIND,
+													"X-Forwarded-Proto");
+	char last[64];
+	unsigned char client[16];
+
+	if (proto && strcasecmp(proto, "https") == 0)
+		request->secure = true;
+	if (forwarded == NULL)
+		return;
+
+	const char *comma = strrchr(forwarded, ',');
+	const char *start = comma ? comma + 1 : forwarded;
+
+	start += strspn(start, " \t");
+	snprintf(last, sizeof(last), "%.*s", (int) strcspn(start, " \t"), start);
+	if (address_bytes(last, client) > 0)
+		snprintf(request->address, sizeof(request->address), "%s", last);
 }
 
 /* The first call of a request: its context, its session, what its body may be. */
@@ -329,6 +398,8 @@ serve_completed(void *cls, struct MHD_Connection *connection, void **con_cls,
 			   request->status, request->session ? request->session->role : "-", ms,
 			   code == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (interrompue)");
 	serve_upload_abort(request);
+	if (request->session)
+		serve_session_release(request->serve, request->session);
 	if (request->post)
 		MHD_destroy_post_processor(request->post);
 	free(request->nav);
@@ -408,7 +479,8 @@ serve_resolve_paths(Serve *serve)
 static struct MHD_Daemon *
 serve_start_daemon(Serve *serve, const struct sockaddr_in *address)
 {
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO;
+	/* a thread per connection: a slow page or a box run holds only its own reader */
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_AUTO;
 
 	if (serve->tls)
 		return MHD_start_daemon(flags | MHD_USE_TLS, serve->config.port, NULL, NULL,
@@ -452,13 +524,22 @@ serve_start(const ServeConfig *config)
 		free(serve);
 		return NULL;
 	}
+	if (config->trusted_proxy && (serve->proxy_len = address_bytes(config->trusted_proxy, serve->proxy)) == 0)
+	{
+		log_error("adresse de proxy invalide « %s » (une adresse IPv4 ou IPv6, par exemple 127.0.0.1)",
+				  config->trusted_proxy);
+		free(serve);
+		return NULL;
+	}
+	pthread_mutex_init(&serve->owner_lock, NULL);
+	serve_sessions_init(serve);
 	serve->tls = config->cert_file != NULL;
 	if ((serve->tls && ((serve->tls_cert = serve_read_pem(config->cert_file)) == NULL ||
 						(serve->tls_key = serve_read_pem(config->key_file)) == NULL)) ||
-		!serve_resolve_paths(serve) ||
+		!serve_resolve_paths(serve) || !serve_sessions_limit(serve) ||
 		(serve->daemon = serve_start_daemon(serve, &address)) == NULL)
 	{
-		if (serve->daemon == NULL && serve->conninfo[0])
+		if (serve->daemon == NULL && serve->max_sessions > 0)
 			log_error("le serveur web n'a pas démarré sur %s:%u (port occupé ?)", config->address,
 					  config->port);
 		serve_stop(serve);
@@ -483,6 +564,8 @@ serve_stop(Serve *serve)
 	if (serve->daemon)
 		MHD_stop_daemon(serve->daemon);
 	serve_sessions_end_all(serve);
+	serve_sessions_destroy(serve);
+	pthread_mutex_destroy(&serve->owner_lock);
 	if (serve->tls_key)
 		memset(serve->tls_key, 0, strlen(serve->tls_key));
 	free(serve->tls_cert);

@@ -22,6 +22,8 @@ typedef struct ServeConfig
 	int session_idle;			/* seconds without a request before a session ends */
 	int session_max;			/* seconds after login before a session ends */
 	int connection_timeout;		/* seconds a silent client keeps its connection */
+	const char *trusted_proxy;	/* the reverse proxy's address: its X-Forwarded-For is believed */
+	int max_sessions;			/* 0: as many as PostgreSQL's max_connections leaves (below) */
 } ServeConfig;
 
 #define SERVE_DEFAULT_PORT 8080
@@ -29,6 +31,8 @@ typedef struct ServeConfig
 #define SERVE_DEFAULT_SESSION_IDLE (30 * 60)
 #define SERVE_DEFAULT_SESSION_MAX (10 * 60 * 60)
 #define SERVE_DEFAULT_TIMEOUT 30
+/* Connections of the cluster left to clause commands, box runs and cancellations. */
+#define SERVE_CONNECTIONS_LEFT 8
 
 typedef struct Serve Serve;
 

@@ -409,9 +409,41 @@ box_run_batch(const Serve *serve, const char *dir, StrBuf *output)
 		!db_conninfo_split(serve->config.owner_conninfo, conninfo, sizeof(conninfo),
 						   password, sizeof(password)))
 		return -1;
-	if (pipe2(pipefd, O_CLOEXEC) != 0)
+	/*
+	 * Everything the child needs is made before fork(): other threads serve other readers,
+	 * so between fork and exec the child may only call async-signal-safe functions.
+	 */
+	extern char **environ;
+	size_t nenv = 0;
+	char pgpassword[sizeof(password) + 16];
+
+	while (environ[nenv])
+		nenv++;
+
+	char **envp = calloc(nenv + 2, sizeof(char *));
+	size_t used = 0;
+
+	for (size_t i = 0; envp && i < nenv; i++)
+		if (strncmp(environ[i], "PGPASSWORD=", 11) != 0)
+			envp[used++] = environ[i];
+	snprintf(pgpassword, sizeof(pgpassword), "PGPASSWORD=%s", password);
+	if (envp && password[0])
+		envp[used++] = pgpassword;
+
+	const char *argv[] = {serve->clause_bin, "batch", dir, NULL, NULL, NULL};
+
+	if (serve->config.owner_conninfo)
 	{
+		argv[1] = "--db";
+		argv[2] = conninfo;
+		argv[3] = "batch";
+		argv[4] = dir;
+	}
+	if (envp == NULL || pipe2(pipefd, O_CLOEXEC) != 0)
+	{
+		free(envp);
 		explicit_bzero(password, sizeof(password));
+		explicit_bzero(pgpassword, sizeof(pgpassword));
 		return -1;
 	}
 
@@ -419,22 +451,13 @@ box_run_batch(const Serve *serve, const char *dir, StrBuf *output)
 
 	if (pid == 0)
 	{
-		const char *argv[] = {serve->clause_bin, "batch", dir, NULL, NULL, NULL};
-
-		if (serve->config.owner_conninfo)
-		{
-			argv[1] = "--db";
-			argv[2] = conninfo;
-			argv[3] = "batch";
-			argv[4] = dir;
-		}
-		if (password[0])
-			setenv("PGPASSWORD", password, 1);
 		dup2(pipefd[1], STDOUT_FILENO);
 		dup2(pipefd[1], STDERR_FILENO);
-		execv(serve->clause_bin, (char *const *) argv);
+		execve(serve->clause_bin, (char *const *) argv, envp);
 		_exit(127);
 	}
+	free(envp);
+	explicit_bzero(pgpassword, sizeof(pgpassword));
 	explicit_bzero(password, sizeof(password));
 	close(pipefd[1]);
 
@@ -482,7 +505,11 @@ serve_box_run(Request *request)
 	if (month == NULL || !serve_box_month_valid(month) || !box_dir(request, month, true, dir, sizeof(dir)))
 		return reply_error(request, MHD_HTTP_BAD_REQUEST, "Mois invalide (AAAA-MM).");
 
+	serve_owner_lock(request->serve);
+
 	int code = box_run_batch(request->serve, dir, &output);
+
+	serve_owner_unlock(request->serve);
 
 	log_notice("%s : boîte %s/%s traitée (code %d)", request->session->role, request->session->scope,
 			   month, code);

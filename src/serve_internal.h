@@ -6,6 +6,7 @@
 #define CLAUSE_SERVE_INTERNAL_H
 
 #include <limits.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <time.h>
@@ -41,6 +42,8 @@ typedef struct WebSession
 	Db db;
 	time_t created;
 	time_t last_seen;
+	int refs;					/* requests holding it (serve->lock) */
+	bool ending;				/* logged out or expired: ended when the last request lets go */
 } WebSession;
 
 /* Failed logins of a role name or of an address: the next try waits until `until`. */
@@ -61,9 +64,16 @@ struct Serve
 	char clause_bin[PATH_MAX];
 	struct MHD_Daemon *daemon;
 	bool tls;
+	unsigned char proxy[16];	/* --proxy-de-confiance, as bytes (4 or 16) */
+	size_t proxy_len;
 	long clock_shift;
 	char *tls_cert;
 	char *tls_key;
+	pthread_mutex_t owner_lock;	/* one box run or cancellation at a time */
+	pthread_mutex_t lock;		/* the sessions, their counts and the backoff table */
+	pthread_mutex_t session_use[SERVE_MAX_SESSIONS];	/* one request at a time on a session's db */
+	int max_sessions;			/* sessions open at once, each holding one connection */
+	int logins_pending;			/* logins between their connection and their session */
 	WebSession sessions[SERVE_MAX_SESSIONS];
 	Backoff backoff[SERVE_MAX_BACKOFF];
 };
@@ -82,7 +92,8 @@ typedef struct Request
 	struct MHD_Connection *connection;
 	const char *method;
 	const char *url;
-	char address[64];
+	char address[64];			/* the client's, or the one a trusted proxy forwards */
+	bool secure;				/* HTTPS here, or at a trusted proxy: cookies are Secure */
 	WebSession *session;
 	struct timespec started;
 	unsigned status;			/* of the reply queued, for the log */
@@ -123,17 +134,38 @@ enum MHD_Result reply_redirect(Request *request, const char *location);
 enum MHD_Result reply_error(Request *request, unsigned status, const char *message);
 const char *request_field(const Request *request, const char *name);
 const char *request_query(const Request *request, const char *name);
+/* A connection as the owner of the database (--db, else the embedded cluster's), for the
+ * cancellation of a batch; taken and closed under serve_owner_lock(). */
+bool serve_owner_connect(const Serve *serve, Db *db);
+void serve_owner_lock(Serve *serve);
+void serve_owner_unlock(Serve *serve);
 
 /* serve_session.c */
 bool serve_random_hex(char *out, size_t hex_chars);
 bool serve_token_equal(const char *a, const char *b);
+/* The session of the request's cookie, held by the request until serve_session_release(). */
 WebSession *serve_session_find(Serve *serve, struct MHD_Connection *connection);
+void serve_session_release(Serve *serve, WebSession *session);
+/* Runs one request alone on the session's connection (libpq: one thread at a time). */
+void serve_session_use(Serve *serve, const WebSession *session);
+void serve_session_unuse(Serve *serve, const WebSession *session);
+/* Locks and unlocks the sessions table, their mutexes (start and stop). */
+void serve_sessions_init(Serve *serve);
+void serve_sessions_destroy(Serve *serve);
+/* Sets max_sessions from the server's max_connections; false when too few (reported). */
+bool serve_sessions_limit(Serve *serve);
+/* Keeps a session's place for a login about to connect; false when every place is taken. */
+bool serve_session_reserve(Serve *serve);
+void serve_session_unreserve(Serve *serve);
+/* Takes the connection db (the session owns it from now on) and the place reserved; the
+ * session is held by the caller's request as if found. */
 WebSession *serve_session_create(Serve *serve, const char *role, Db *db, WebGroup group,
 								 const char *scope);
+/* Logout: no request finds it any more; it ends when the last one holding it lets go. */
 void serve_session_end(Serve *serve, WebSession *session);
 void serve_sessions_end_all(Serve *serve);
-void serve_session_cookie(const Serve *serve, const WebSession *session, Reply *reply);
-void serve_session_cookie_clear(const Serve *serve, Reply *reply);
+void serve_session_cookie(const Request *request, const WebSession *session, Reply *reply);
+void serve_session_cookie_clear(const Request *request, Reply *reply);
 bool serve_csrf_ok(const Request *request);
 /* Seconds before the next login attempt of role or address may be tried, 0 when now. */
 long serve_backoff_wait(Serve *serve, const char *role, const char *address);
@@ -151,6 +183,12 @@ void page_report_close(void);
 void page_pre(FILE *out, const char *text, size_t len);
 enum MHD_Result page_send(Request *request, Reply *reply);
 void page_csrf_field(FILE *out, const WebSession *session);
+/* A report the reader could not read: a database error, told without its details. */
+enum MHD_Result page_database_error(Request *request);
+
+/* serve_lots.c */
+enum MHD_Result serve_lots_page(Request *request);
+enum MHD_Result serve_lots_cancel(Request *request);
 
 /* serve_login.c */
 enum MHD_Result serve_login_form(Request *request, const char *message, unsigned status);

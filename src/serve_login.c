@@ -24,7 +24,7 @@ serve_login_form(Request *request, const char *message, unsigned status)
 		return MHD_NO;
 	reply.status = status;
 	snprintf(cookie, sizeof(cookie), LOGIN_COOKIE "=%s; Path=/connexion; HttpOnly; SameSite=Strict%s",
-			 token, request->serve->tls ? "; Secure" : "");
+			 token, request->secure ? "; Secure" : "");
 	reply_header(&reply, "Set-Cookie", cookie);
 
 	FILE *out = reply.out;
@@ -103,14 +103,25 @@ login_try(Request *request, const char *role, const char *password)
 	WebGroup group = GROUP_NONE;
 	char scope[64];
 
+	if (!serve_session_reserve(serve))
+	{
+		log_notice("%s : connexion de %s refusée, %d sessions déjà ouvertes", request->address, role,
+				   serve->max_sessions);
+		return serve_login_form(request, "Le serveur a atteint son nombre de sessions ouvertes à la "
+								"fois (une connexion à PostgreSQL chacune) : réessayez dans quelques "
+								"minutes, ou demandez à l'administrateur d'augmenter max_connections.",
+								MHD_HTTP_SERVICE_UNAVAILABLE);
+	}
 	if (!db_connect_as(&db, serve->conninfo, role, password))
 	{
+		serve_session_unreserve(serve);
 		serve_backoff_failed(serve, role, request->address);
 		log_notice("%s : connexion refusée pour le rôle %s", request->address, role);
 		return serve_login_form(request, "Rôle ou mot de passe incorrect.", MHD_HTTP_UNAUTHORIZED);
 	}
 	if (!login_group(&db, &group, scope, sizeof(scope)) || group == GROUP_NONE)
 	{
+		serve_session_unreserve(serve);
 		db_close(&db);
 		log_notice("%s : le rôle %s n'a aucune page", request->address, role);
 		return serve_login_form(request, "Ce rôle n'a accès à aucune page : demandez au PLIE de le "
@@ -126,10 +137,12 @@ login_try(Request *request, const char *role, const char *password)
 		db_close(&db);
 		return reply_error(request, MHD_HTTP_INTERNAL_SERVER_ERROR, "Session impossible à ouvrir.");
 	}
+	if (request->session)		/* logged in already: that session stays as it was */
+		serve_session_release(serve, request->session);
 	request->session = session;
 	if (!reply_open(&reply, MHD_HTTP_SEE_OTHER, "text/plain; charset=utf-8"))
 		return MHD_NO;
-	serve_session_cookie(serve, session, &reply);
+	serve_session_cookie(request, session, &reply);
 	reply_header(&reply, "Location", "/");
 	return reply_send(request, &reply);
 }
@@ -174,11 +187,11 @@ serve_logout(Request *request)
 
 	if (!serve_csrf_ok(request))
 		return reply_error(request, MHD_HTTP_FORBIDDEN, "Jeton de formulaire invalide : rechargez la page.");
+	/* ended when this request lets go of it (serve_completed) */
 	serve_session_end(request->serve, request->session);
-	request->session = NULL;
 	if (!reply_open(&reply, MHD_HTTP_SEE_OTHER, "text/plain; charset=utf-8"))
 		return MHD_NO;
-	serve_session_cookie_clear(request->serve, &reply);
+	serve_session_cookie_clear(request, &reply);
 	reply_header(&reply, "Location", "/connexion");
 	return reply_send(request, &reply);
 }

@@ -141,8 +141,7 @@ page_pre(FILE *out, const char *text, size_t len)
 	free(copy);
 }
 
-/* A report the reader could not read: a database error, told without its details. */
-static enum MHD_Result
+enum MHD_Result
 page_database_error(Request *request)
 {
 	return reply_error(request, MHD_HTTP_INTERNAL_SERVER_ERROR,
@@ -505,32 +504,18 @@ page_lines(Request *request, const char *rest)
 	return page_send(request, &reply);
 }
 
-/* The batches and what each changed (clause report batches). */
 static enum MHD_Result
 page_batches(Request *request, const char *rest)
 {
-	char *text = NULL;
-	size_t len = 0;
-	FILE *buffer = open_memstream(&text, &len);
-	Reply reply = {0};
-
 	(void) rest;
-	if (buffer == NULL)
-		return MHD_NO;
+	return serve_lots_page(request);
+}
 
-	bool ok = batches_write(&request->session->db, LINES_TEXT, buffer);
-
-	fclose(buffer);
-	if (!ok || !page_open(request, &reply, "Lots importés"))
-	{
-		free(text);
-		return ok ? MHD_NO : page_database_error(request);
-	}
-	fputs("<header><h1>Lots importés</h1><p class=\"meta\">Chaque fichier chargé est un lot : "
-		  "lignes lues, chargées, inchangées et rejetées.</p></header>\n", reply.out);
-	page_pre(reply.out, text, len);
-	free(text);
-	return page_send(request, &reply);
+static enum MHD_Result
+page_batch_cancel(Request *request, const char *rest)
+{
+	(void) rest;
+	return serve_lots_cancel(request);
 }
 
 static enum MHD_Result
@@ -621,6 +606,7 @@ static const Route ROUTES[] = {
 	{"GET", "/attendus", false, GROUP_FACILITATEUR, false, page_attendus},
 	{"GET", "/lignes", true, GROUP_FACILITATEUR, false, page_lines},
 	{"GET", "/lots", false, GROUP_FACILITATEUR, false, page_batches},
+	{"POST", "/lots/annuler", false, GROUP_FACILITATEUR, true, page_batch_cancel},
 	{"GET", "/avancement", false, GROUP_DIRECTEUR, false, page_progress},
 	{"GET", "/observatoire", false, GROUP_DIRECTEUR, false, page_observatoire},
 };
@@ -654,13 +640,28 @@ serve_route(Request *request)
 		if (route->groups != PUBLIC && request->session == NULL)
 			return strcmp(method, "GET") == 0 ? reply_redirect(request, "/connexion")
 				: reply_error(request, MHD_HTTP_FORBIDDEN, "Session expirée : reconnectez-vous.");
-		/* a page of another group does not exist for this reader */
+		/* a page of another group does not exist for this reader; its forms are refused */
 		if (route->groups != PUBLIC && (route->groups & (int) request->session->group) == 0)
+		{
+			if (strcmp(method, "POST") == 0)
+				return reply_error(request, MHD_HTTP_FORBIDDEN, "Votre rôle ne permet pas cette action.");
 			break;
+		}
 		if (route->csrf && !serve_csrf_ok(request))
 			return reply_error(request, MHD_HTTP_FORBIDDEN,
 							   "Jeton de formulaire invalide : rechargez la page et recommencez.");
-		return route->handler(request, rest);
+		if (route->groups == PUBLIC)
+			return route->handler(request, rest);
+
+		/* two tabs of one reader take turns on its connection */
+		const WebSession *session = request->session;
+
+		serve_session_use(request->serve, session);
+
+		enum MHD_Result result = route->handler(request, rest);
+
+		serve_session_unuse(request->serve, session);
+		return result;
 	}
 	return reply_error(request, MHD_HTTP_NOT_FOUND, "Cette page n'existe pas.");
 }

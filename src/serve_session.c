@@ -50,19 +50,54 @@ session_expired(const Serve *serve, const WebSession *session, time_t now)
 }
 
 void
-serve_session_end(Serve *serve, WebSession *session)
+serve_sessions_init(Serve *serve)
 {
-	(void) serve;
+	pthread_mutex_init(&serve->lock, NULL);
+	for (int i = 0; i < SERVE_MAX_SESSIONS; i++)
+		pthread_mutex_init(&serve->session_use[i], NULL);
+}
+
+void
+serve_sessions_destroy(Serve *serve)
+{
+	pthread_mutex_destroy(&serve->lock);
+	for (int i = 0; i < SERVE_MAX_SESSIONS; i++)
+		pthread_mutex_destroy(&serve->session_use[i]);
+}
+
+/* Closes the connection and forgets everything; only when no request holds it (lock held). */
+static void
+session_free(WebSession *session)
+{
 	db_close(&session->db);
 	OPENSSL_cleanse(session, sizeof(*session));
 }
 
+/* Ends it now when no request holds it, else when the last one lets go (lock held). */
+static void
+session_end_locked(WebSession *session)
+{
+	session->used = false;
+	session->ending = true;
+	if (session->refs == 0)
+		session_free(session);
+}
+
+void
+serve_session_end(Serve *serve, WebSession *session)
+{
+	pthread_mutex_lock(&serve->lock);
+	session_end_locked(session);
+	pthread_mutex_unlock(&serve->lock);
+}
+
+/* At stop, once the daemon has finished every request. */
 void
 serve_sessions_end_all(Serve *serve)
 {
 	for (int i = 0; i < SERVE_MAX_SESSIONS; i++)
-		if (serve->sessions[i].used)
-			serve_session_end(serve, &serve->sessions[i]);
+		if (serve->sessions[i].used || serve->sessions[i].ending)
+			session_free(&serve->sessions[i]);
 }
 
 /* The session of the request's cookie, when it is known and not expired (then ended). */
@@ -71,10 +106,12 @@ serve_session_find(Serve *serve, struct MHD_Connection *connection)
 {
 	const char *id = MHD_lookup_connection_value(connection, MHD_COOKIE_KIND, SESSION_COOKIE);
 	time_t now = serve_now(serve);
+	WebSession *found = NULL;
 
 	if (id == NULL || strlen(id) != SERVE_TOKEN_HEX)
 		return NULL;
-	for (int i = 0; i < SERVE_MAX_SESSIONS; i++)
+	pthread_mutex_lock(&serve->lock);
+	for (int i = 0; i < SERVE_MAX_SESSIONS && found == NULL; i++)
 	{
 		WebSession *session = &serve->sessions[i];
 
@@ -83,76 +120,170 @@ serve_session_find(Serve *serve, struct MHD_Connection *connection)
 		if (session_expired(serve, session, now))
 		{
 			log_notice("session de %s expirée", session->role);
-			serve_session_end(serve, session);
-			return NULL;
+			session_end_locked(session);
+			break;
 		}
 		session->last_seen = now;
-		return session;
+		session->refs++;
+		found = session;
 	}
-	return NULL;
+	pthread_mutex_unlock(&serve->lock);
+	return found;
 }
 
-/* A free slot, else the one idle the longest (its reader logs in again). */
-static WebSession *
-session_slot(Serve *serve)
+void
+serve_session_release(Serve *serve, WebSession *session)
 {
-	WebSession *oldest = &serve->sessions[0];
-	time_t now = serve_now(serve);
+	pthread_mutex_lock(&serve->lock);
+	if (--session->refs == 0 && session->ending)
+		session_free(session);
+	pthread_mutex_unlock(&serve->lock);
+}
 
+void
+serve_session_use(Serve *serve, const WebSession *session)
+{
+	pthread_mutex_lock(&serve->session_use[session - serve->sessions]);
+}
+
+void
+serve_session_unuse(Serve *serve, const WebSession *session)
+{
+	pthread_mutex_unlock(&serve->session_use[session - serve->sessions]);
+}
+
+/*
+ * Each session keeps a connection to PostgreSQL open: never more of them than the server
+ * allows readers (max_connections less the places reserved for superusers), less the
+ * connections left to clause commands, box runs and cancellations.
+ */
+bool
+serve_sessions_limit(Serve *serve)
+{
+	Db db = {0};
+	char value[32] = "";
+	bool isnull = true;
+
+	if (!serve_owner_connect(serve, &db))
+		return false;
+
+	bool ok = db_query_value(&db, "SELECT current_setting('max_connections')::int "
+							 "- current_setting('superuser_reserved_connections')::int "
+							 "- coalesce(current_setting('reserved_connections', true)::int, 0)",
+							 0, NULL, value, sizeof(value), &isnull);
+
+	db_close(&db);
+	if (!ok || isnull)
+		return false;
+
+	long readers = strtol(value, NULL, 10);
+	long limit = readers - SERVE_CONNECTIONS_LEFT;
+
+	if (limit > SERVE_MAX_SESSIONS)
+		limit = SERVE_MAX_SESSIONS;
+	if (serve->config.max_sessions > 0 && serve->config.max_sessions < limit)
+		limit = serve->config.max_sessions;
+	if (limit < 1)
+	{
+		log_error("PostgreSQL n'accepte que %ld connexions de lecteurs (max_connections) : trop peu "
+				  "pour clause serve, qui en laisse %d aux commandes clause ; augmentez max_connections",
+				  readers, SERVE_CONNECTIONS_LEFT);
+		return false;
+	}
+	serve->max_sessions = (int) limit;
+	log_notice("au plus %d sessions ouvertes à la fois (une connexion chacune ; PostgreSQL en "
+			   "accepte %ld, %d laissées aux commandes clause)", serve->max_sessions, readers,
+			   SERVE_CONNECTIONS_LEFT);
+	return true;
+}
+
+/* Counts sessions still holding a connection (ending ones too), ending expired ones. */
+bool
+serve_session_reserve(Serve *serve)
+{
+	time_t now = serve_now(serve);
+	int open = 0;
+	bool ok;
+
+	pthread_mutex_lock(&serve->lock);
 	for (int i = 0; i < SERVE_MAX_SESSIONS; i++)
 	{
 		WebSession *session = &serve->sessions[i];
 
 		if (session->used && session_expired(serve, session, now))
-			serve_session_end(serve, session);
-		if (!session->used)
-			return session;
-		if (session->last_seen < oldest->last_seen)
-			oldest = session;
+			session_end_locked(session);
+		open += session->used || session->ending;
 	}
-	serve_session_end(serve, oldest);
-	return oldest;
+	ok = open + serve->logins_pending < serve->max_sessions;
+	if (ok)
+		serve->logins_pending++;
+	pthread_mutex_unlock(&serve->lock);
+	return ok;
 }
 
-/* Takes the connection db (the session owns it from now on). */
+static void
+session_unreserve_locked(Serve *serve)
+{
+	if (serve->logins_pending > 0)
+		serve->logins_pending--;
+}
+
+void
+serve_session_unreserve(Serve *serve)
+{
+	pthread_mutex_lock(&serve->lock);
+	session_unreserve_locked(serve);
+	pthread_mutex_unlock(&serve->lock);
+}
+
 WebSession *
 serve_session_create(Serve *serve, const char *role, Db *db, WebGroup group, const char *scope)
 {
-	WebSession *session = session_slot(serve);
+	WebSession *session = NULL;
 
-	if (!serve_random_hex(session->id, SERVE_TOKEN_HEX) ||
-		!serve_random_hex(session->csrf, SERVE_TOKEN_HEX))
+	pthread_mutex_lock(&serve->lock);
+	session_unreserve_locked(serve);
+	for (int i = 0; i < SERVE_MAX_SESSIONS && session == NULL; i++)
+		if (!serve->sessions[i].used && !serve->sessions[i].ending)
+			session = &serve->sessions[i];
+	if (session && (!serve_random_hex(session->id, SERVE_TOKEN_HEX) ||
+					!serve_random_hex(session->csrf, SERVE_TOKEN_HEX)))
 	{
 		OPENSSL_cleanse(session, sizeof(*session));
-		return NULL;
+		session = NULL;
 	}
-	session->used = true;
-	snprintf(session->role, sizeof(session->role), "%s", role);
-	snprintf(session->scope, sizeof(session->scope), "%s", scope);
-	session->group = group;
-	session->db = *db;
-	memset(db, 0, sizeof(*db));
-	session->created = session->last_seen = serve_now(serve);
+	if (session)
+	{
+		session->used = true;
+		snprintf(session->role, sizeof(session->role), "%s", role);
+		snprintf(session->scope, sizeof(session->scope), "%s", scope);
+		session->group = group;
+		session->db = *db;
+		memset(db, 0, sizeof(*db));
+		session->created = session->last_seen = serve_now(serve);
+		session->refs = 1;
+	}
+	pthread_mutex_unlock(&serve->lock);
 	return session;
 }
 
 void
-serve_session_cookie(const Serve *serve, const WebSession *session, Reply *reply)
+serve_session_cookie(const Request *request, const WebSession *session, Reply *reply)
 {
 	char cookie[256];
 
 	snprintf(cookie, sizeof(cookie), SESSION_COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict%s",
-			 session->id, serve->tls ? "; Secure" : "");
+			 session->id, request->secure ? "; Secure" : "");
 	reply_header(reply, "Set-Cookie", cookie);
 }
 
 void
-serve_session_cookie_clear(const Serve *serve, Reply *reply)
+serve_session_cookie_clear(const Request *request, Reply *reply)
 {
 	char cookie[256];
 
 	snprintf(cookie, sizeof(cookie), SESSION_COOKIE "=; Path=/; HttpOnly; SameSite=Strict; "
-			 "Max-Age=0%s", serve->tls ? "; Secure" : "");
+			 "Max-Age=0%s", request->secure ? "; Secure" : "");
 	reply_header(reply, "Set-Cookie", cookie);
 }
 
@@ -202,12 +333,16 @@ serve_backoff_wait(Serve *serve, const char *role, const char *address)
 {
 	time_t now = serve_now(serve);
 	long wait = 0;
+
+	pthread_mutex_lock(&serve->lock);
+
 	const Backoff *entries[] = {backoff_entry(serve, "u:", role, false),
 		backoff_entry(serve, "a:", address, false)};
 
 	for (int i = 0; i < 2; i++)
 		if (entries[i] && entries[i]->until > now && entries[i]->until - now > wait)
 			wait = (long) (entries[i]->until - now);
+	pthread_mutex_unlock(&serve->lock);
 	return wait;
 }
 
@@ -216,6 +351,9 @@ void
 serve_backoff_failed(Serve *serve, const char *role, const char *address)
 {
 	time_t now = serve_now(serve);
+
+	pthread_mutex_lock(&serve->lock);
+
 	Backoff *entries[] = {backoff_entry(serve, "u:", role, true),
 		backoff_entry(serve, "a:", address, true)};
 
@@ -236,15 +374,19 @@ serve_backoff_failed(Serve *serve, const char *role, const char *address)
 		}
 		entry->until = now + wait;
 	}
+	pthread_mutex_unlock(&serve->lock);
 }
 
 void
 serve_backoff_clear(Serve *serve, const char *role, const char *address)
 {
+	pthread_mutex_lock(&serve->lock);
+
 	Backoff *entries[] = {backoff_entry(serve, "u:", role, false),
 		backoff_entry(serve, "a:", address, false)};
 
 	for (int i = 0; i < 2; i++)
 		if (entries[i])
 			memset(entries[i], 0, sizeof(*entries[i]));
+	pthread_mutex_unlock(&serve->lock);
 }

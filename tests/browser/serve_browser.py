@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """clause serve in a real browser (headless chromium through selenium): a facilitateur
 uploads the month's file, runs the box and reads its compte-rendu; a donneur d'ordre reads
-its tableau d'impact and fails to reach another's; the director opens the dashboard.
+its tableau d'impact and fails to reach another's; the director opens the dashboard; last,
+the facilitateur cancels its batch from the batches page and sees it cancelled.
 
 Usage: serve_browser.py PORT FILE_TO_UPLOAD [--captures DIR]
 Run by scripts/test-browser.sh, which starts the database and the server."""
@@ -49,11 +50,13 @@ class Run:
         self.driver.get(self.base + path)
         return self.driver.page_source
 
-    def capture(self, name, height=1400, width=1280):
+    def capture(self, name, height=1400, width=1280, element=None):
         if not self.captures:
             return
         self.driver.set_window_size(width, height)
         time.sleep(1)  # let the page lay out again at the new size before the picture
+        if element is not None:
+            self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
         self.driver.save_screenshot(os.path.join(self.captures, name))
         self.driver.set_window_size(1280, 1000)
 
@@ -97,6 +100,38 @@ def facilitateur(run, upload):
     run.logout()
 
 
+def cancel_batch(run, upload):
+    """The batch the facilitateur loaded, cancelled from /lots (after the donneur and the
+    director have read their pages with it): a motif, the confirmation, the result."""
+    name = os.path.basename(upload)
+    run.login("web_fac")
+    run.open("/lots")
+    row = run.driver.find_element(By.XPATH, "//tr[td[text()='%s']]" % name)
+    lot = row.find_element(By.CSS_SELECTOR, "input[name='lot']").get_attribute("value")
+    row.find_element(By.TAG_NAME, "summary").click()
+    row.find_element(By.NAME, "motif").send_keys("mois de décembre envoyé deux fois")
+    run.capture("serve-lots.png", 1000, element=row)
+    old = run.driver.find_element(By.TAG_NAME, "html")
+    row.find_element(By.CSS_SELECTOR, "form button").click()
+    # the confirmation box is required: the browser does not send the form until it is ticked
+    box = row.find_element(By.NAME, "confirmer")
+    run.check(run.driver.execute_script("return arguments[0].validity.valueMissing", box)
+              and run.driver.find_element(By.TAG_NAME, "html") == old,
+              "facilitateur : pas d'annulation sans la case de confirmation")
+    box.click()
+    row.find_element(By.CSS_SELECTOR, "form button").click()
+    WebDriverWait(run.driver, 120).until(expected_conditions.staleness_of(old))
+    page = run.driver.page_source
+    run.check(("Lot %s annulé par web_fac" % lot) in page and "comptent de nouveau" in page,
+              "facilitateur : lot %s annulé, à son nom" % lot)
+    run.capture("serve-annulation.png", 1000)
+    page = run.open("/lots")
+    run.check("par web_fac : mois de décembre envoyé deux fois" in page
+              and ("name=\"lot\" value=\"%s\"" % lot) not in page,
+              "facilitateur : le lot apparaît annulé, sans formulaire")
+    run.logout()
+
+
 def donneur(run):
     run.login("web_bm")
     page = run.driver.page_source
@@ -137,6 +172,7 @@ def main():
             facilitateur(run, upload)
             donneur(run)
             directeur(run)
+            cancel_batch(run, upload)
         finally:
             driver.quit()
     print("%s" % ("navigateur : tout est bon" if run.failures == 0 else "navigateur : %d échec(s)" % run.failures))

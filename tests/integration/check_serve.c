@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -23,6 +24,7 @@
 
 static Serve *server;
 static char boxes[256];
+static const char *login_headers = "";	/* more header lines for login() (a proxy's) */
 
 typedef struct Response
 {
@@ -51,6 +53,8 @@ http(const char *method, const char *path, const char *cookie, const char *extra
 	memset(r, 0, sizeof(*r));
 	inet_pton(AF_INET, "127.0.0.1", &address.sin_addr);
 	ck_assert_int_eq(connect(fd, (struct sockaddr *) &address, sizeof(address)), 0);
+	/* a server that never answers fails the test instead of hanging it */
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &(struct timeval) {.tv_sec = 60}, sizeof(struct timeval));
 	snprintf(head, sizeof(head), "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n%s%s%s%s"
 			 "Content-Length: %zu\r\n\r\n", method, path, cookie ? "Cookie: " : "", cookie ? cookie : "",
 			 cookie ? "\r\n" : "", extra ? extra : "", body_len);
@@ -114,15 +118,17 @@ login(const char *role, const char *password, Response *r, char *cookie, size_t 
 	Response form;
 	char login_cookie[100], token[100], header[256], body[512], session[100];
 
-	http("GET", "/connexion", NULL, NULL, NULL, 0, &form);
+	char extra[512];
+
+	http("GET", "/connexion", NULL, login_headers, NULL, 0, &form);
 	ck_assert_int_eq(form.status, 200);
 	set_cookie(&form, "clause_login", login_cookie, sizeof(login_cookie));
 	page_token(&form, token, sizeof(token));
 	response_free(&form);
 	snprintf(header, sizeof(header), "clause_login=%s", login_cookie);
 	snprintf(body, sizeof(body), "csrf=%s&role=%s&mot_de_passe=%s", token, role, password);
-	http("POST", "/connexion", header, "Content-Type: application/x-www-form-urlencoded\r\n",
-		 body, strlen(body), r);
+	snprintf(extra, sizeof(extra), "Content-Type: application/x-www-form-urlencoded\r\n%s", login_headers);
+	http("POST", "/connexion", header, extra, body, strlen(body), r);
 	set_cookie(r, "clause_session", session, sizeof(session));
 	if (cookie)
 		snprintf(cookie, size, "clause_session=%s", session);
@@ -144,11 +150,11 @@ get(const char *path, const char *cookie, Response *r)
 	http("GET", path, cookie, NULL, NULL, 0, r);
 }
 
+static void server_start(int max_sessions, const char *proxy);
+
 static void
 serve_setup(void)
 {
-	ServeConfig config;
-
 	testdb_setup();
 	testdb_import_referential(RULES);
 	ck_assert_int_eq(testdb_import("heures", RULES "/heures_lot1.csv", false, NULL), IMPORT_ROWS_REJECTED);
@@ -169,12 +175,25 @@ serve_setup(void)
 	ck_assert(db_set_role_password(testdb(), "web_t_aucun", PASSWORD));
 
 	snprintf(boxes, sizeof(boxes), "tests/tmp/serve-boites-%d", (int) getpid());
+	server_start(0, NULL);
+}
+
+/* (Re)starts the server of the tests: max_sessions 0 and proxy NULL as by default. */
+static void
+server_start(int max_sessions, const char *proxy)
+{
+	ServeConfig config;
+
+	serve_stop(server);
 	serve_config_defaults(&config);
 	config.port = 0;
 	config.boxes_dir = boxes;
 	config.clause_bin = testdb_clause_bin();
 	config.max_body = MAX_BODY;
 	config.session_idle = IDLE;
+	config.max_sessions = max_sessions;
+	config.trusted_proxy = proxy;
+	login_headers = "";
 	server = serve_start(&config);
 	ck_assert_ptr_nonnull(server);
 	ck_assert_uint_gt(serve_port(server), 0);
@@ -498,6 +517,266 @@ START_TEST(test_role_moved)
 }
 END_TEST
 
+/* A form posted with the session's token (taken from page). */
+static void
+post_form(const char *path, const char *cookie, const char *body, Response *r)
+{
+	http("POST", path, cookie, "Content-Type: application/x-www-form-urlencoded\r\n", body, strlen(body), r);
+}
+
+/*
+ * Cancelling a batch from /lots: the token, the group, the PLIE's own batches only (row-level
+ * security, every line of it), recorded in the facilitateur's name, said once.
+ */
+START_TEST(test_cancel_batch)
+{
+	Response r, page;
+	char fac[128], gp[128], bm[128], token[128], body[512];
+	FILE *file = fopen("tests/tmp/serve-correctif-bordeaux.csv", "w");
+
+	/* a correction on a Bordeaux marché only: P1 on M1 in January, 110 h → 130 h */
+	ck_assert_ptr_nonnull(file);
+	fputs("participant_id;employeur_siret;marche_id;mois;heures;heures_formation;type_contrat;modalite\n"
+		  "P1;33100001000016;M1;2021-01;120;10;cdi;embauche_directe\n", file);
+	fclose(file);
+	ck_assert_int_eq(testdb_import("heures", "tests/tmp/serve-correctif-bordeaux.csv", false, NULL),
+					 IMPORT_LOADED);
+
+	long long lot = testdb_count("SELECT id FROM lot_import WHERE fichier LIKE '%serve-correctif-bordeaux.csv'");
+	long long mixed = testdb_count("SELECT id FROM lot_import WHERE fichier LIKE '%heures_lot1.csv'");
+
+	ck_assert_int_eq(testdb_run("role facilitateur --mot-de-passe-fichier tests/tmp/serve-mot-de-passe "
+								"grand_perigueux web_t_fac_gp"), 0);
+
+	/* the facilitateur's page: a form for its own batch, none for a batch with other PLIEs' lines */
+	logged_in("web_t_fac", fac, sizeof(fac));
+	get("/lots", fac, &page);
+	ck_assert_int_eq(page.status, 200);
+	snprintf(body, sizeof(body), "name=\"lot\" value=\"%lld\"", lot);
+	ck_assert_msg(strstr(page.body, body) != NULL, "%s", page.body);
+	snprintf(body, sizeof(body), "name=\"lot\" value=\"%lld\"", mixed);
+	ck_assert_ptr_null(strstr(page.body, body));
+	ck_assert_ptr_nonnull(strstr(page.body, "d'autres PLIE"));
+	page_token(&page, token, sizeof(token));
+	response_free(&page);
+
+	/* no token, or no confirmation, or no motif: nothing cancelled */
+	snprintf(body, sizeof(body), "lot=%lld&motif=erreur&confirmer=oui", lot);
+	post_form("/lots/annuler", fac, body, &r);
+	ck_assert_int_eq(r.status, 403);
+	response_free(&r);
+	snprintf(body, sizeof(body), "csrf=0000&lot=%lld&motif=erreur&confirmer=oui", lot);
+	post_form("/lots/annuler", fac, body, &r);
+	ck_assert_int_eq(r.status, 403);
+	response_free(&r);
+	snprintf(body, sizeof(body), "csrf=%s&lot=%lld&motif=erreur", token, lot);
+	post_form("/lots/annuler", fac, body, &r);
+	ck_assert_int_eq(r.status, 400);
+	ck_assert_ptr_nonnull(strstr(r.body, "confirmation"));
+	response_free(&r);
+	snprintf(body, sizeof(body), "csrf=%s&lot=%lld&motif=+&confirmer=oui", token, lot);
+	post_form("/lots/annuler", fac, body, &r);
+	ck_assert_int_eq(r.status, 400);
+	response_free(&r);
+
+	/* a batch that also carries other PLIEs' hours: refused, left standing */
+	snprintf(body, sizeof(body), "csrf=%s&lot=%lld&motif=erreur&confirmer=oui", token, mixed);
+	post_form("/lots/annuler", fac, body, &r);
+	ck_assert_int_eq(r.status, 403);
+	ck_assert_ptr_nonnull(strstr(r.body, "autres PLIE"));
+	response_free(&r);
+
+	/* a donneur d'ordre may not cancel at all, even with its own token */
+	logged_in("web_t_bm", bm, sizeof(bm));
+	get("/impact/BM", bm, &page);
+	page_token(&page, token, sizeof(token));
+	response_free(&page);
+	snprintf(body, sizeof(body), "csrf=%s&lot=%lld&motif=erreur&confirmer=oui", token, lot);
+	post_form("/lots/annuler", bm, body, &r);
+	ck_assert_int_eq(r.status, 403);
+	response_free(&r);
+
+	/* the facilitateur of another PLIE does not see the batch, so cannot cancel it */
+	logged_in("web_t_fac_gp", gp, sizeof(gp));
+	get("/lots", gp, &page);
+	ck_assert_int_eq(page.status, 200);
+	snprintf(body, sizeof(body), "name=\"lot\" value=\"%lld\"", lot);
+	ck_assert_ptr_null(strstr(page.body, body));
+	ck_assert_ptr_null(strstr(page.body, "serve-correctif-bordeaux.csv"));
+	page_token(&page, token, sizeof(token));
+	response_free(&page);
+	snprintf(body, sizeof(body), "csrf=%s&lot=%lld&motif=erreur&confirmer=oui", token, lot);
+	post_form("/lots/annuler", gp, body, &r);
+	ck_assert_int_eq(r.status, 404);
+	response_free(&r);
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM lot_import WHERE annule_le IS NOT NULL"), 0);
+
+	/* the facilitateur of the PLIE: cancelled in its name, what went down shown */
+	get("/lots", fac, &page);
+	page_token(&page, token, sizeof(token));
+	response_free(&page);
+	snprintf(body, sizeof(body), "csrf=%s&lot=%lld&motif=mauvais+correctif&confirmer=oui", token, lot);
+	post_form("/lots/annuler", fac, body, &r);
+	ck_assert_msg(r.status == 200, "%d %s", r.status, r.body);
+	ck_assert_ptr_nonnull(strstr(r.body, "annulé par web_t_fac"));
+	ck_assert_msg(strstr(r.body, "marché M1, 2021-01 : 130,00 h → 110,00 h (lot_annule)") != NULL, "%s", r.body);
+	ck_assert_msg(strstr(r.body, "1 ligne déjà comptée baisse : −20,00 h") != NULL, "%s", r.body);
+	response_free(&r);
+	ck_assert_str_eq(testdb_text("SELECT annule_par || ' / ' || annule_motif FROM lot_import "
+								 "WHERE fichier LIKE '%serve-correctif-bordeaux.csv'"),
+					 "web_t_fac / mauvais correctif");
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM lot_import WHERE annule_le IS NOT NULL"), 1);
+	ck_assert_double_eq_tol(testdb_number("SELECT sum(l.heures + l.heures_formation) FROM ligne_heures l "
+										  "JOIN attribution a ON a.ligne_id = l.id WHERE a.motif IS NULL "
+										  "AND l.participant_id = 'P1' AND l.marche_id = 'M1' "
+										  "AND l.mois = '2021-01-01'"), 110, 0.001);
+
+	/* twice: said, nothing changes; the batch has no form any more */
+	post_form("/lots/annuler", fac, body, &r);
+	ck_assert_int_eq(r.status, 200);
+	ck_assert_ptr_nonnull(strstr(r.body, "déjà annulé"));
+	response_free(&r);
+	get("/lots", fac, &page);
+	snprintf(body, sizeof(body), "name=\"lot\" value=\"%lld\"", lot);
+	ck_assert_ptr_null(strstr(page.body, body));
+	ck_assert_ptr_nonnull(strstr(page.body, "annulé le "));
+	response_free(&page);
+}
+END_TEST
+
+/* Behind a proxy: X-Forwarded-For counts only from the trusted proxy, and only its last entry. */
+START_TEST(test_trusted_proxy)
+{
+	Response r;
+	char cookie[128];
+
+	/* no trusted proxy: the header is the client's word, ignored: 127.0.0.1 waits */
+	login_headers = "X-Forwarded-For: 203.0.113.5\r\n";
+	for (int i = 0; i < 4; i++)
+	{
+		login("web_t_inconnu", "x", &r, cookie, sizeof(cookie));
+		response_free(&r);
+	}
+	login_headers = "X-Forwarded-For: 203.0.113.9\r\n";
+	login("web_t_bm", PASSWORD, &r, cookie, sizeof(cookie));
+	ck_assert_int_eq(r.status, 429);
+	response_free(&r);
+
+	/* 127.0.0.1 as the trusted proxy: each client its own wait, by the address it appended */
+	server_start(0, "127.0.0.1");
+	login_headers = "X-Forwarded-For: 198.51.100.1, 203.0.113.5\r\n";
+	for (int i = 0; i < 4; i++)
+	{
+		login("web_t_inconnu", "x", &r, cookie, sizeof(cookie));
+		ck_assert_int_eq(r.status, 401);
+		response_free(&r);
+	}
+	login("web_t_bm", PASSWORD, &r, cookie, sizeof(cookie));
+	ck_assert_int_eq(r.status, 429);
+	response_free(&r);
+	/* what a client writes before the proxy's entry is not its address */
+	login_headers = "X-Forwarded-For: 203.0.113.5, 203.0.113.9\r\nX-Forwarded-Proto: https\r\n";
+	login("web_t_bm", PASSWORD, &r, cookie, sizeof(cookie));
+	ck_assert_msg(r.status == 303, "%d %s", r.status, r.body);
+	/* HTTPS at the proxy: the cookie is Secure */
+	ck_assert_ptr_nonnull(strstr(r.headers, "SameSite=Strict; Secure"));
+	response_free(&r);
+	login_headers = "";
+	ck_assert_ptr_null(serve_start(&(ServeConfig) {.address = "127.0.0.1", .trusted_proxy = "nginx"}));
+}
+END_TEST
+
+/* Each session holds a PostgreSQL connection: never more sessions than the limit. */
+START_TEST(test_sessions_limit)
+{
+	Response r;
+	char first[128], second[128];
+
+	server_start(1, NULL);
+	logged_in("web_t_bm", first, sizeof(first));
+	login("web_t_gp", PASSWORD, &r, second, sizeof(second));
+	ck_assert_int_eq(r.status, 503);
+	ck_assert_ptr_nonnull(strstr(r.body, "max_connections"));
+	ck_assert_ptr_null(strstr(r.headers, "clause_session="));
+	response_free(&r);
+	/* the first reader keeps its page; its logout frees the place */
+	get("/impact/BM", first, &r);
+	ck_assert_int_eq(r.status, 200);
+
+	char token[128], body[256];
+
+	page_token(&r, token, sizeof(token));
+	response_free(&r);
+	snprintf(body, sizeof(body), "csrf=%s", token);
+	post_form("/deconnexion", first, body, &r);
+	ck_assert_int_eq(r.status, 303);
+	response_free(&r);
+	logged_in("web_t_gp", second, sizeof(second));
+}
+END_TEST
+
+/* A request held by the database does not hold the others (a thread per connection). */
+START_TEST(test_slow_request_alone)
+{
+	Response r;
+	char fac[128];
+	struct sockaddr_in address = {.sin_family = AF_INET, .sin_port = htons((uint16_t) serve_port(server))};
+	char request[512];
+
+	logged_in("web_t_fac", fac, sizeof(fac));
+	ck_assert(db_exec(testdb(), "BEGIN; LOCK TABLE clause.lot_import IN ACCESS EXCLUSIVE MODE"));
+
+	/* the facilitateur's batches wait for the lock */
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	inet_pton(AF_INET, "127.0.0.1", &address.sin_addr);
+	ck_assert_int_eq(connect(fd, (struct sockaddr *) &address, sizeof(address)), 0);
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &(struct timeval) {.tv_sec = 60}, sizeof(struct timeval));
+	snprintf(request, sizeof(request), "GET /lots HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+			 "Cookie: %s\r\n\r\n", fac);
+	ck_assert(write(fd, request, strlen(request)) == (ssize_t) strlen(request));
+
+	Db watch = {0};
+	long long waiting = 0;
+	char conninfo[4096];
+
+	cluster_conninfo(testdb_cluster(), CLUSTER_DATABASE, conninfo, sizeof(conninfo));
+	ck_assert(db_connect(&watch, conninfo));
+	for (int i = 0; i < 600 && waiting == 0; i++)
+	{
+		char value[16] = "0";
+
+		ck_assert(db_query_value(&watch, "SELECT count(*) FROM pg_stat_activity WHERE usename = "
+								 "'web_t_fac' AND wait_event_type = 'Lock'", 0, NULL, value,
+								 sizeof(value), NULL));
+		waiting = strtoll(value, NULL, 10);
+		if (waiting == 0)
+			usleep(100 * 1000);
+	}
+	db_close(&watch);
+	ck_assert_int_eq(waiting, 1);
+
+	/* meanwhile, another reader logs in and reads its page */
+	char bm[128];
+
+	logged_in("web_t_bm", bm, sizeof(bm));
+	get("/connexion", NULL, &r);
+	ck_assert_int_eq(r.status, 200);
+	response_free(&r);
+
+	/* the lock goes, the first page comes */
+	ck_assert(db_exec(testdb(), "COMMIT"));
+
+	char reply[64] = "";
+	ssize_t n = read(fd, reply, sizeof(reply) - 1);
+
+	close(fd);
+	ck_assert_int_gt(n, 0);
+	reply[n] = '\0';
+	ck_assert_msg(strncmp(reply, "HTTP/1.1 200", 12) == 0, "%s", reply);
+}
+END_TEST
+
 /* The request log names the role and the page, never the password. */
 START_TEST(test_log_without_secrets)
 {
@@ -566,6 +845,10 @@ serve_suite(void)
 	tcase_add_test(tc, test_upload);
 	tcase_add_test(tc, test_pages_per_group);
 	tcase_add_test(tc, test_role_moved);
+	tcase_add_test(tc, test_cancel_batch);
+	tcase_add_test(tc, test_trusted_proxy);
+	tcase_add_test(tc, test_sessions_limit);
+	tcase_add_test(tc, test_slow_request_alone);
 	tcase_add_test(tc, test_log_without_secrets);
 	tcase_add_test(tc, test_tls_and_sigterm);
 	suite_add_tcase(suite, tc);
