@@ -99,7 +99,7 @@ lot_cancel(Db *db, const char *lot, const char *motif)
 	long long id = strtoll(lot, NULL, 10);
 	bool ok = db_query(db, "UPDATE clause.lot_import SET annule_le = now(), annule_par = current_user, "
 					   "annule_motif = $2 WHERE id = $1::bigint", 2, params, NULL, NULL, NULL) &&
-		attribute_cancelled_lot_in_transaction(db, id);
+		attribute_after(db, ATTRIBUTE_CANCELLED, &id, 1);
 
 	if (ok)
 		printf("lot %s (%s) annulé : ses lignes ne comptent plus, celles qu'il remplaçait comptent "

@@ -4,6 +4,9 @@
 -- replaces it (v_territoire). plie_nom creates a PLIE not yet known.
 -- Columns of stage: plie, annee, code_insee, commune, plie_nom, confirme.
 
+-- what the catalogue decides for the lines before this file (0120; compared at the end)
+CREATE TEMP TABLE rattachement_avant ON COMMIT DROP AS SELECT * FROM rattachement_catalogue();
+
 UPDATE stage s SET motif = 'code de PLIE invalide « ' || s.plie || ' » (lettres minuscules et _)',
                    colonne = 'plie'
 WHERE s.motif IS NULL AND s.plie !~ '^[a-z_]+$';
@@ -66,6 +69,7 @@ DELETE FROM plie_commune pc
 USING territoire_change c
 WHERE pc.plie = c.plie AND pc.annee = c.annee;
 
+CREATE TEMP TABLE territoire_insere ON COMMIT DROP AS
 WITH changed AS (
     INSERT INTO plie_commune (plie, annee, code_insee, commune, confirme, source, lot_id, ligne)
     SELECT s.plie, s.annee::integer, s.code_insee, s.commune, s.confirme::boolean,
@@ -75,4 +79,15 @@ WITH changed AS (
     JOIN lot_import b ON b.id = current_setting('clause.lot_id')::bigint
     WHERE s.motif IS NULL
     RETURNING 1)
-SELECT count(*) FROM changed;
+SELECT count(*) AS n FROM changed;
+
+-- the opérations and months whose PLIE or fiche this file moved, for the next attribution
+-- (0120). The pairs and months are the same before and after (this merge changes neither
+-- opérations nor timesheet batches), so one difference finds every move.
+INSERT INTO a_reattribuer (lot_id, operation_id, mois)
+SELECT DISTINCT current_setting('clause.lot_id')::bigint, o.id, d.mois
+FROM (SELECT * FROM rattachement_catalogue() EXCEPT SELECT * FROM rattachement_avant) d
+JOIN operation o ON o.fiche IS NOT DISTINCT FROM d.fiche_nommee
+                AND o.commune_insee::text IS NOT DISTINCT FROM d.commune_insee;
+
+SELECT n FROM territoire_insere;
