@@ -22,8 +22,10 @@ WITH nouvelles AS (
     SELECT participant_id, mois, date_fin
     FROM ligne_heures
     WHERE lot_id = ANY (string_to_array(nullif(current_setting('clause.attribution_lots'), ''), ',')::bigint[])),
+-- taken out as they are read: a change a file without attribution commits meanwhile
+-- waits for the next attribution
 changements AS MATERIALIZED (
-    SELECT participant_id, marche_id, operation_id, mois FROM a_reattribuer),
+    DELETE FROM a_reattribuer RETURNING participant_id, marche_id, operation_id, mois),
 exclus AS (
     SELECT coalesce(array_agg(m::date), '{}') AS mois
     FROM lot_import b, generate_series(b.mois_min, b.mois_max, interval '1 month') m

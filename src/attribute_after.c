@@ -61,11 +61,15 @@ attribute_after_ask(Db *db, const char *sql, const char *list, bool *answer)
 	"SELECT $1::numeric > coalesce(nullif(current_setting('clause.attribution_part_max', true), '')::numeric, 0.2) " \
 	"       * (SELECT greatest(reltuples, 0) FROM pg_class WHERE oid = 'clause.attribution'::regclass)"
 
+/* The batches taken are attributed (the changes they recorded left with perimetre). */
 static bool
-attribute_after_clear(Db *db)
+attribute_after_clear(Db *db, const char *lots)
 {
-	return db_exec(db, "UPDATE clause.lot_import SET a_attribuer = false WHERE a_attribuer") &&
-		db_exec(db, "DELETE FROM clause.a_reattribuer");
+	const char *params[] = {lots};
+
+	return db_query(db, "UPDATE clause.lot_import SET a_attribuer = false "
+					"WHERE a_attribuer AND id = ANY (string_to_array(nullif($1, ''), ',')::bigint[])",
+					1, params, NULL, NULL, NULL);
 }
 
 /*
@@ -93,7 +97,7 @@ attribute_after_part(Db *db, const AfterLots *lots, bool fresh, long long lines,
 		ok = db_exec(db, sql_embedded_get("attribution_perimetre_calcul.sql")) &&
 			attribute_note_lowered(db, lots->all.data, cancelled);
 	}
-	return ok && attribute_after_clear(db);
+	return ok && attribute_after_clear(db, lots->all.data);
 }
 
 /*
