@@ -998,20 +998,16 @@ import_merge(Db *db, ImportState *state, ImportResult *result)
 }
 
 /*
- * New hours change only the participant-months they touch; any referential change may
- * change every line's status (eligibility, periods, fiches): then attribute whole.
+ * The lines this batch can change attributed again (attribute_after decides which: new hours
+ * and recorded referential changes touch some participant-months).
  */
 static bool
-import_attribute(Db *db, const KindSpec *kind, const ImportResult *result)
+import_attribute(Db *db, const ImportResult *result)
 {
 	char lot[32];
 
-	/* contracts change no line's status: hours are credited by the rules alone */
-	if (strcmp(kind->name, "contrats") == 0)
-		return true;
 	snprintf(lot, sizeof(lot), "%lld", result->lot_id);
-	if (!(strcmp(kind->name, "heures") == 0 ? attribute_lots_in_transaction(db, &result->lot_id, 1)
-		  : attribute_in_transaction_for_lots(db, &result->lot_id, 1)))
+	if (!attribute_after(db, ATTRIBUTE_LOADED, &result->lot_id, 1))
 		return false;
 	/* rule 3: a batch that lowers hours already credited says so, line by line */
 	return baisses_write(db, lot, false, NULL, NULL, NULL);
@@ -1176,7 +1172,7 @@ import_file(Db *db, const ImportOptions *options, ImportResult *result)
 
 	if (keep && !((options->reference ? true
 				   : options->defer_attribution ? import_mark_pending(db, result->lot_id)
-				   : import_attribute(db, kind, result)) && db_commit(db)))
+				   : import_attribute(db, result)) && db_commit(db)))
 		status = IMPORT_DATABASE_ERROR;
 	result->seconds_attribution = import_now() - merged;
 	if (keep && status != IMPORT_DATABASE_ERROR)

@@ -1,7 +1,7 @@
 -- Attribution, whole: stores for every timesheet line the result of the rules of
 -- v_attribution_calcul (sql/views/05_attribution.sql). Runs inside the caller's
--- transaction; re-running it gives the same result. Used after a referential change
--- (participants, marchés, opérations, settings), when any line may change status.
+-- transaction; re-running it gives the same result. Used after a setting change (any
+-- line may change status) or a change too large to recompute alone (src/attribute_after.c).
 -- src/attribute.c runs it between sql/bulk/attribution_index_off.sql and
 -- attribution_index_on.sql when the user owns the table (the table is then already
 -- empty, and its key and statistics rebuilt after the insert), then sums the credited

@@ -1,8 +1,8 @@
 -- Attribution of new timesheet batches whose months no earlier batch covers (the usual
 -- monthly file): every line of those months belongs to these batches, so the rules,
 -- decided within a participant-month, can be computed over those months alone, and no
--- line of them has an attribution yet (the batches were never attributed: src/attribute.c
--- takes them new or waiting, and chooses this script over sql/attribution_lots.sql when
+-- line of them has an attribution yet (the batches were never attributed:
+-- src/attribute_after.c takes them new or waiting, and runs this script for them when
 -- mois_deja_couverts() says no other batch covers their months). mois is a partition column of every window of
 -- v_attribution_calcul, so the condition applies below them, through the block-range
 -- index on mois.

@@ -1,8 +1,9 @@
 -- What the attribution just run lowered: the credited lines it took back, by participant,
 -- marché and month, with the hours before (the lines of credite_avant: credited before, in
 -- the part recomputed) and after, stored in baisse for the batches clause.baisse_lots
--- ('12,13'), loaded or cancelled (clause.baisse_annulation). src/attribute.c runs it after sql/attribution_lots.sql (which fills
--- credite_avant as it deletes the old attribution) or after sql/baisses_tout.sql (whole
+-- ('12,13'), loaded or cancelled (clause.baisse_annulation). src/attribute_after.c runs it
+-- after sql/attribution_perimetre_calcul.sql (which fills credite_avant as it deletes the
+-- old attribution) or after sql/baisses_tout.sql (whole
 -- attribution). Only the groups that lost a credited line are summed.
 SET LOCAL search_path = clause, public;
 

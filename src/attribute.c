@@ -1,8 +1,7 @@
 /*
- * Where hours are attributed: this file drives the attribution scripts (sql/attribution.sql
- * whole, sql/attribution_lots.sql and sql/attribution_mois_nouveaux.sql for new batches).
- * The rules live in sql/views/05_attribution.sql, set-based; this file only chooses the
- * script and runs it under a lock and a transaction.
+ * Where hours are attributed whole: this file drives sql/attribution.sql under a lock, in
+ * the caller's transaction; src/attribute_after.c decides when it runs and drives the
+ * incremental scripts. The rules live in sql/views/05_attribution.sql, set-based.
  */
 #include <string.h>
 
@@ -10,9 +9,6 @@
 #include "log.h"
 #include "sql_embedded.h"
 #include "strbuf.h"
-
-/* Serialises attributions: two imports that commit at once each see the other's lines. */
-#define ATTRIBUTION_LOCK_KEY "7304252"
 
 /*
  * Every line again. The owner of attribution empties it with TRUNCATE, builds its key
@@ -38,22 +34,12 @@ attribute_in_transaction(Db *db)
 		db_exec_watched(db, sql, "attribution des heures") &&
 		(!owned || db_exec(db, key_on)) &&
 		db_exec(db, "SELECT clause.recalcule_fiche_heures_mois(NULL)") &&
-		db_exec(db, "UPDATE clause.lot_import SET a_attribuer = false WHERE a_attribuer");
-}
-
-/* "12,13" from a list of batches. */
-static bool
-attribute_lot_list(const long long *lots, int count, StrBuf *list)
-{
-	bool ok = strbuf_puts(list, "");
-
-	for (int i = 0; ok && i < count; i++)
-		ok = strbuf_printf(list, "%s%lld", i ? "," : "", lots[i]);
-	return ok;
+		db_exec(db, "UPDATE clause.lot_import SET a_attribuer = false WHERE a_attribuer") &&
+		db_exec(db, "DELETE FROM clause.a_reattribuer");
 }
 
 /* Stores in baisse what the attribution just run took back (sql/baisses.sql). */
-static bool
+bool
 attribute_note_lowered(Db *db, const char *lots, bool cancellation)
 {
 	const char *sql = sql_embedded_get("baisses.sql");
@@ -69,7 +55,7 @@ attribute_note_lowered(Db *db, const char *lots, bool cancellation)
  * Whole attribution, then what it took back stored for the batches list ("12,13");
  * lots_new: their lines were never attributed (an import), so had no status to lose.
  */
-static bool
+bool
 attribute_whole_for_lots(Db *db, const char *list, bool lots_new)
 {
 	const char *after = sql_embedded_get("baisses_tout.sql");
@@ -87,122 +73,6 @@ attribute_whole_for_lots(Db *db, const char *list, bool lots_new)
 		attribute_in_transaction(db) &&
 		db_exec(db, after) &&
 		attribute_note_lowered(db, list, !lots_new);
-	return ok;
-}
-
-bool
-attribute_in_transaction_for_lots(Db *db, const long long *lots, int count)
-{
-	StrBuf list = {0};
-	bool ok = attribute_lot_list(lots, count, &list) &&
-		attribute_whole_for_lots(db, list.data, true);
-
-	strbuf_free(&list);
-	return ok;
-}
-
-typedef struct PendingLots
-{
-	StrBuf *list;
-	bool referential;			/* a referential batch waits: everything may change */
-} PendingLots;
-
-static bool
-attribute_pending_row(void *context, const DbRow *row)
-{
-	PendingLots *pending = context;
-
-	if (strcmp(db_row_value(row, 1), "heures") != 0)
-		pending->referential = true;
-	return strbuf_printf(pending->list, "%s%s", pending->list->len ? "," : "",
-						 db_row_value(row, 0));
-}
-
-static bool attribute_lots_run(Db *db, const long long *lots, int count, bool new_lines);
-
-bool
-attribute_lots_in_transaction(Db *db, const long long *lots, int count)
-{
-	return attribute_lots_run(db, lots, count, true);
-}
-
-bool
-attribute_cancelled_lot_in_transaction(Db *db, long long lot)
-{
-	return attribute_lots_run(db, &lot, 1, false);
-}
-
-/*
- * new_lines: the batches' lines were never attributed (an import), so months no other
- * batch covers may be computed alone; a cancelled batch's lines were, and are recomputed
- * with the participant-months they touch.
- */
-static bool
-attribute_lots_run(Db *db, const long long *lots, int count, bool new_lines)
-{
-	const char *sql = sql_embedded_get("attribution_lots.sql");
-	StrBuf list = {0};
-	PendingLots pending = {.list = &list};
-	bool ok = sql != NULL;
-
-	if (count == 0)
-		return true;
-	for (int i = 0; ok && i < count; i++)
-		ok = strbuf_printf(&list, "%s%lld", i ? "," : "", lots[i]);
-
-	/* batches loaded with --sans-attribution (or by an interrupted batch) come along */
-	ok = ok && db_exec(db, "SELECT pg_advisory_xact_lock(" ATTRIBUTION_LOCK_KEY ")") &&
-		db_query(db, "SELECT id, nature FROM clause.lot_import WHERE a_attribuer ORDER BY id",
-				 0, NULL, attribute_pending_row, &pending, NULL);
-	if (ok && pending.referential)
-	{
-		ok = attribute_whole_for_lots(db, list.data, new_lines);
-		strbuf_free(&list);
-		return ok;
-	}
-
-	const char *params[] = {list.data};
-
-	ok = ok && db_query(db, "SELECT set_config('clause.attribution_lots', $1, true)", 1, params,
-						NULL, NULL, NULL);
-
-	/*
-	 * One small computation per participant-month pays for a month's batch; for a batch
-	 * as large as a fifth of all lines, one pass over everything is faster. Counts from
-	 * the catalog and the batches: counting a million rows would cost what it saves.
-	 */
-	char small[8] = "t";
-
-	ok = ok && db_query_value(db,
-							  "SELECT coalesce((SELECT sum(lignes_chargees) FROM clause.lot_import "
-							  "        WHERE id = ANY (string_to_array($1, ',')::bigint[])), 0) * 5 "
-							  "       < (SELECT greatest(reltuples, 0) FROM pg_class "
-							  "          WHERE oid = 'clause.attribution'::regclass)",
-							  1, params, small, sizeof(small), NULL);
-	if (ok && small[0] != 't')
-	{
-		ok = attribute_whole_for_lots(db, list.data, new_lines);
-		strbuf_free(&list);
-		return ok;
-	}
-
-	/* months no earlier batch covers (a new monthly file): computed over them alone */
-	char fresh[8] = "f";
-
-	ok = ok && (!new_lines ||
-				db_query_value(db, "SELECT clause.mois_deja_couverts("
-							   "string_to_array($1, ',')::bigint[]) IS FALSE",
-							   1, params, fresh, sizeof(fresh), NULL));
-	if (ok && fresh[0] == 't')
-		sql = sql_embedded_get("attribution_mois_nouveaux.sql");
-	if (ok)
-		log_info("attribution des heures des lots %s%s", list.data,
-				 fresh[0] == 't' ? " (mois nouveaux)" : "");
-	ok = ok && sql != NULL && db_exec(db, sql) &&
-		/* months no batch covered had nothing credited to lose */
-		(fresh[0] == 't' || attribute_note_lowered(db, list.data, !new_lines)) &&
-		db_exec(db, "UPDATE clause.lot_import SET a_attribuer = false WHERE a_attribuer");
-	strbuf_free(&list);
 	return ok;
 }
 

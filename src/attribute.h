@@ -1,6 +1,6 @@
 /*
- * Attribution driver: runs sql/attribution.sql, which decides for every timesheet
- * line whether it is credited and to which PLIE and fiche.
+ * Attribution driver: sql/attribution.sql decides for every timesheet line whether it is
+ * credited and to which PLIE and fiche; attribute_after() decides what to recompute.
  */
 #ifndef CLAUSE_ATTRIBUTE_H
 #define CLAUSE_ATTRIBUTE_H
@@ -9,28 +9,40 @@
 
 #include "db.h"
 
+/* Serialises attributions: two imports that commit at once each see the other's lines. */
+#define ATTRIBUTION_LOCK_KEY "7304252"
+
+/* Why lines must be attributed again. */
+typedef enum AttributeCause
+{
+	ATTRIBUTE_LOADED,			/* batches were just loaded (timesheets or referential files) */
+	ATTRIBUTE_CANCELLED,		/* a timesheet batch was just cancelled */
+	ATTRIBUTE_EVERYTHING		/* a setting every line depends on (the ceiling) */
+} AttributeCause;
+
+/*
+ * The one place that decides, inside the caller's transaction, what to attribute again after
+ * a change to the batches lots (count of them), the batches waiting for their attribution
+ * (--sans-attribution) coming along: the participant-months touched by their timesheet
+ * lines and by the referential changes their merges recorded (a participant's eligibility,
+ * a marché's period or opération, an opération's commune or fiche, the catalogue), or every
+ * line when those are a large part of them (src/attribute_after.c). What it took back from
+ * lines credited before is stored in clause.baisse for these batches.
+ */
+bool attribute_after(Db *db, AttributeCause cause, const long long *lots, int count);
+
 /* Recomputes attribution inside the caller's open transaction. */
 bool attribute_in_transaction(Db *db);
 
 /*
- * Recomputes, inside the caller's transaction, only the participant-months that these
- * heures batches touched, and stores in clause.baisse what it took back. Exact as long as no referential data changed since the last
- * whole attribution; callers that changed referential data use attribute_in_transaction.
+ * Whole attribution, then what it took back stored for the batches list ("12,13");
+ * lots_new: their lines were never attributed (an import), so had no status to lose.
  */
-bool attribute_lots_in_transaction(Db *db, const long long *lots, int count);
+bool attribute_whole_for_lots(Db *db, const char *list, bool lots_new);
 
-/*
- * The same for an import or an inbox run that loaded the batches lots (referential ones
- * included): what it took back from lines credited before is stored in clause.baisse
- * (sql/baisses.sql), as attribute_lots_in_transaction does.
- */
-bool attribute_in_transaction_for_lots(Db *db, const long long *lots, int count);
-
-/*
- * Within the caller's transaction, after batch lot was marked cancelled: recomputes the
- * participant-months its lines touch (its lines stop standing, those it replaced stand again).
- */
-bool attribute_cancelled_lot_in_transaction(Db *db, long long lot);
+/* Stores in baisse, for the batches lots ("12,13"), what the attribution just run took
+ * back from the lines of credite_avant (sql/baisses.sql). */
+bool attribute_note_lowered(Db *db, const char *lots, bool cancellation);
 
 /* Recomputes attribution in a transaction of its own. */
 bool attribute_run(Db *db);

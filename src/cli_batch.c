@@ -134,45 +134,25 @@ batch_write_report(Db *db, const char *dir, const BatchOutcome *outcomes, int do
 }
 
 /*
- * One attribution for the whole inbox: only the participant-months of the new hours when
- * nothing else was loaded, whole when a referential file changed something.
+ * One attribution for the whole inbox, of what the files loaded changed (attribute_after
+ * decides: the participant-months touched, or everything).
  */
 static bool
 batch_attribute(Db *db, const BatchOutcome *outcomes, int count)
 {
-	long long *lots = calloc((size_t) (count ? count : 1), sizeof(long long));
 	long long *loaded = calloc((size_t) (count ? count : 1), sizeof(long long));
-	int nlots = 0;
 	int nloaded = 0;
-	bool whole = false;
 
-	if (lots == NULL || loaded == NULL)
-	{
-		free(lots);
-		free(loaded);
+	if (loaded == NULL)
 		return false;
-	}
 	for (int i = 0; i < count; i++)
-	{
-		const BatchOutcome *o = &outcomes[i];
+		if (outcomes[i].status == IMPORT_LOADED || outcomes[i].status == IMPORT_ROWS_REJECTED)
+			loaded[nloaded++] = outcomes[i].result.lot_id;
 
-		if (o->status != IMPORT_LOADED && o->status != IMPORT_ROWS_REJECTED)
-			continue;
-		loaded[nloaded++] = o->result.lot_id;
-		if (strcmp(o->file->kind, "heures") == 0)
-			lots[nlots++] = o->result.lot_id;
-		else if (o->result.rows_loaded > 0)
-			whole = true;
-	}
-
-	bool ok = db_begin(db) &&
-		(whole ? attribute_in_transaction_for_lots(db, loaded, nloaded)
-		 : attribute_lots_in_transaction(db, lots, nlots)) &&
-		db_commit(db);
+	bool ok = db_begin(db) && attribute_after(db, ATTRIBUTE_LOADED, loaded, nloaded) && db_commit(db);
 
 	if (!ok)
 		db_rollback(db);
-	free(lots);
 	free(loaded);
 	return ok;
 }

@@ -97,7 +97,7 @@ config_set_run(int argc, char **argv)
 
 	ok = ok && db_query_value(&session.db, "SELECT estimer_heures_prevues()", 0, NULL,
 							  changed, sizeof(changed), NULL) &&
-		attribute_in_transaction(&session.db) && db_commit(&session.db);
+		attribute_after(&session.db, ATTRIBUTE_EVERYTHING, NULL, 0) && db_commit(&session.db);
 	long long reestimated = strtoll(changed, NULL, 10);
 	char shown[48];
 

@@ -54,10 +54,11 @@ lot_cancel_run(Db *db, LotCancel *cancel)
 	}
 
 	const char *params[] = {cancel->lot, cancel->motif, cancel->by};
+	long long id = strtoll(cancel->lot, NULL, 10);
 	bool ok = db_query(db, "UPDATE clause.lot_import SET annule_le = now(), "
 					   "annule_par = coalesce($3, current_user), annule_motif = $2 "
 					   "WHERE id = $1::bigint", 3, params, NULL, NULL, NULL) &&
-		attribute_cancelled_lot_in_transaction(db, strtoll(cancel->lot, NULL, 10));
+		attribute_after(db, ATTRIBUTE_CANCELLED, &id, 1);
 
 	if (!ok || !db_commit(db))
 	{

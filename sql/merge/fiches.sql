@@ -9,6 +9,9 @@
 -- clause.reference_id (a row of source_reference; clause.lot_id is then empty and no row is
 -- rejected into rejet: such a file loads whole or not at all).
 
+-- what the catalogue decides for the lines before this file (0120; compared at the end)
+CREATE TEMP TABLE rattachement_avant ON COMMIT DROP AS SELECT * FROM rattachement_catalogue();
+
 UPDATE stage s SET motif = 'PLIE inconnu « ' || s.plie || ' » (chargez son territoire : '
                            || 'clause import territoires, colonne plie_nom)', colonne = 'plie'
 WHERE s.motif IS NULL AND NOT EXISTS (SELECT 1 FROM plie p WHERE p.code = s.plie);
@@ -128,5 +131,16 @@ FROM indicateur_fichier WHERE fiche_id IN (SELECT id FROM fiche_changee);
 UPDATE fiche SET lot_id = nullif(current_setting('clause.lot_id'), '')::bigint,
                  reference_id = nullif(current_setting('clause.reference_id', true), '')::integer
 WHERE id IN (SELECT id FROM fiche_changee);
+
+-- the opérations and months whose PLIE or fiche this file moved, for the next attribution
+-- (0120). The pairs and months are the same before and after (this merge changes neither
+-- opérations nor timesheet batches), so one difference finds every move.
+INSERT INTO a_reattribuer (lot_id, operation_id, mois)
+SELECT DISTINCT current_setting('clause.lot_id')::bigint, o.id, d.mois
+FROM (SELECT * FROM rattachement_catalogue() EXCEPT SELECT * FROM rattachement_avant) d
+JOIN operation o ON o.fiche IS NOT DISTINCT FROM d.fiche_nommee
+                AND o.commune_insee::text IS NOT DISTINCT FROM d.commune_insee
+-- the shipped catalogue (clause.reference_id, no batch) loads only before any line
+WHERE nullif(current_setting('clause.lot_id', true), '') IS NOT NULL;
 
 SELECT count(*) FROM indicateur_fichier WHERE fiche_id IN (SELECT id FROM fiche_changee);

@@ -16,6 +16,16 @@ INSERT INTO rejet (lot_id, ligne, colonne, motif, contenu)
 SELECT current_setting('clause.lot_id')::bigint, ligne, colonne, motif, contenu
 FROM stage WHERE motif IS NOT NULL;
 
+-- What the attribution reads of a marché is its period and its opération: a change of
+-- them (not of its amount or heures prévues) re-attributes its lines (0120).
+INSERT INTO a_reattribuer (lot_id, marche_id)
+SELECT current_setting('clause.lot_id')::bigint, t.id
+FROM stage s
+JOIN marche t ON t.id = s.id
+WHERE s.motif IS NULL
+  AND (t.operation_id, t.date_debut, t.date_fin)
+      IS DISTINCT FROM (s.operation_id, s.date_debut::date, s.date_fin::date);
+
 WITH changed AS (
     INSERT INTO marche AS t (id, operation_id, lot, intitule, attributaire_siret, forme, date_debut, date_fin,
                              montant_ht, heures_prevues, heures_prevues_estimees, lot_id, ligne)

@@ -27,19 +27,30 @@ SELECT s.id, s.donneur_id, s.nom, s.commune_insee, s.secteur,
 FROM stage s LEFT JOIN operation t ON t.id = s.id
 WHERE s.motif IS NULL;
 
+-- What the attribution reads of an opération is its commune (its PLIE's territory) and
+-- its fiche: a change of them re-attributes the lines of its marchés (0120). Only the
+-- changed ones are summed for the message.
+CREATE TEMP TABLE operation_changee ON COMMIT DROP AS
+SELECT e.id, e.ligne, t.fiche AS fiche_avant, e.fiche
+FROM operation_entrante e
+JOIN operation t ON t.id = e.id
+WHERE (t.commune_insee, t.fiche) IS DISTINCT FROM (e.commune_insee, e.fiche);
+
+INSERT INTO a_reattribuer (lot_id, operation_id)
+SELECT current_setting('clause.lot_id')::bigint, id FROM operation_changee;
+
 INSERT INTO signalement (ligne, message)
 SELECT e.ligne,
        format('opération %s : fiche %s → %s alors que %s h sont déjà comptées',
-              e.id, coalesce(t.fiche, 'aucune'), coalesce(e.fiche, 'aucune'),
+              e.id, coalesce(e.fiche_avant, 'aucune'), coalesce(e.fiche, 'aucune'),
               replace(trim(to_char(h.heures, 'FM999999990.00')), '.', ','))
-FROM operation_entrante e
-JOIN operation t ON t.id = e.id
+FROM operation_changee e
 CROSS JOIN LATERAL (SELECT sum(l.heures + l.heures_formation) AS heures
                     FROM marche m
                     JOIN ligne_heures l ON l.marche_id = m.id
                     JOIN attribution a ON a.ligne_id = l.id AND a.motif IS NULL
                     WHERE m.operation_id = e.id) h
-WHERE t.fiche IS DISTINCT FROM e.fiche AND h.heures > 0;
+WHERE e.fiche_avant IS DISTINCT FROM e.fiche AND h.heures > 0;
 
 WITH changed AS (
     INSERT INTO operation AS t (id, donneur_id, nom, commune_insee, secteur, fiche, lot_id, ligne)

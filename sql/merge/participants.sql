@@ -26,24 +26,35 @@ CROSS JOIN (SELECT string_to_array(current_setting('clause.colonnes'), ',') AS p
 LEFT JOIN participant t ON t.id = s.id
 WHERE s.motif IS NULL;
 
+-- The participants whose eligibility the file changes: what the attribution reads of a
+-- participant (not a name or an address); their lines are attributed again (0120,
+-- src/attribute_after.c). A new participant has no line yet.
+CREATE TEMP TABLE eligibilite_changee ON COMMIT DROP AS
+SELECT e.id, e.ligne, t.criteres AS criteres_avant, t.date_eligibilite AS date_avant,
+       e.criteres, e.date_eligibilite
+FROM participant_entrant e
+JOIN participant t ON t.id = e.id
+WHERE (t.criteres, t.date_eligibilite) IS DISTINCT FROM (e.criteres, e.date_eligibilite);
+
+INSERT INTO a_reattribuer (lot_id, participant_id)
+SELECT current_setting('clause.lot_id')::bigint, id FROM eligibilite_changee;
+
 -- Eligibility is recorded once, on entry: a change to a participant whose hours are
--- already credited is shown when the file is loaded.
+-- already credited is shown when the file is loaded (only the changed ones are summed).
 INSERT INTO signalement (ligne, message)
 SELECT e.ligne,
        format('participant %s : éligibilité modifiée alors que %s h sont déjà comptées '
               '(critères %s → %s, date %s → %s)',
               e.id, replace(trim(to_char(h.heures, 'FM999999990.00')), '.', ','),
-              coalesce(nullif(array_to_string(t.criteres, '|'), ''), 'aucun'),
+              coalesce(nullif(array_to_string(e.criteres_avant, '|'), ''), 'aucun'),
               coalesce(nullif(array_to_string(e.criteres, '|'), ''), 'aucun'),
-              coalesce(to_char(t.date_eligibilite, 'DD/MM/YYYY'), 'aucune'),
+              coalesce(to_char(e.date_avant, 'DD/MM/YYYY'), 'aucune'),
               coalesce(to_char(e.date_eligibilite, 'DD/MM/YYYY'), 'aucune'))
-FROM participant_entrant e
-JOIN participant t ON t.id = e.id
+FROM eligibilite_changee e
 CROSS JOIN LATERAL (SELECT sum(l.heures + l.heures_formation) AS heures
                     FROM ligne_heures l JOIN attribution a ON a.ligne_id = l.id AND a.motif IS NULL
                     WHERE l.participant_id = e.id) h
-WHERE (t.criteres, t.date_eligibilite) IS DISTINCT FROM (e.criteres, e.date_eligibilite)
-  AND h.heures > 0;
+WHERE h.heures > 0;
 
 WITH changed AS (
     INSERT INTO participant AS t (id, nom, prenom, date_naissance, sexe, commune_insee, qpv, criteres,

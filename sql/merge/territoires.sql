@@ -6,6 +6,9 @@
 -- The batch is clause.lot_id, or clause.reference_id for the shipped catalogue (see
 -- sql/merge/fiches.sql).
 
+-- what the catalogue decides for the lines before this file (0120; compared at the end)
+CREATE TEMP TABLE rattachement_avant ON COMMIT DROP AS SELECT * FROM rattachement_catalogue();
+
 UPDATE stage s SET motif = 'code de PLIE invalide « ' || s.plie || ' » (lettres minuscules et _)',
                    colonne = 'plie'
 WHERE s.motif IS NULL AND s.plie !~ '^[a-z_]+$';
@@ -68,6 +71,7 @@ DELETE FROM plie_commune pc
 USING territoire_change c
 WHERE pc.plie = c.plie AND pc.annee = c.annee;
 
+CREATE TEMP TABLE territoire_insere ON COMMIT DROP AS
 WITH lot AS (
     SELECT b.id AS lot_id, NULL::integer AS reference_id, b.fichier
     FROM lot_import b WHERE b.id = nullif(current_setting('clause.lot_id'), '')::bigint
@@ -83,4 +87,17 @@ changed AS (
     CROSS JOIN lot b
     WHERE s.motif IS NULL
     RETURNING 1)
-SELECT count(*) FROM changed;
+SELECT count(*) AS n FROM changed;
+
+-- the opérations and months whose PLIE or fiche this file moved, for the next attribution
+-- (0120). The pairs and months are the same before and after (this merge changes neither
+-- opérations nor timesheet batches), so one difference finds every move.
+INSERT INTO a_reattribuer (lot_id, operation_id, mois)
+SELECT DISTINCT current_setting('clause.lot_id')::bigint, o.id, d.mois
+FROM (SELECT * FROM rattachement_catalogue() EXCEPT SELECT * FROM rattachement_avant) d
+JOIN operation o ON o.fiche IS NOT DISTINCT FROM d.fiche_nommee
+                AND o.commune_insee::text IS NOT DISTINCT FROM d.commune_insee
+-- the shipped catalogue (clause.reference_id, no batch) loads only before any line
+WHERE nullif(current_setting('clause.lot_id', true), '') IS NOT NULL;
+
+SELECT n FROM territoire_insere;

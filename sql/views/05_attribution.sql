@@ -1,7 +1,7 @@
 -- The rules of attribution (DOMAIN.md, "How an hour counts"), as one view over every
 -- timesheet line: its status (motif NULL = credited), its PLIE and its fiche.
--- sql/attribution.sql stores it whole; sql/attribution_lots.sql recomputes only the
--- participant-months a batch touched (every rule is decided within a participant-month,
+-- sql/attribution.sql stores it whole; sql/attribution_perimetre_calcul.sql recomputes only
+-- the participant-months a change touched (every rule is decided within a participant-month,
 -- so a condition on participant_id and mois is pushed below the window functions).
 SET search_path = clause, pg_temp;
 
@@ -116,10 +116,9 @@ LEFT JOIN v_fiche_clause_mois fu ON o.fiche IS NULL AND fu.plie = t.plie AND fu.
 
 -- The credited hours by fiche and month (fiche_heures_mois; fiche '' for the hours of a PLIE
 -- that no fiche takes, migration 0041) of the given months, or of all months when p_mois is NULL, summed again from the stored attribution: src/attribute.c
--- calls it after the whole attribution (once the new rows are analysed) and
--- sql/attribution_lots.sql for the months it recomputed. (The new-month
--- script sums its own computation instead: this join would read every stored attribution
--- for one month, 0.2 s.)
+-- calls it after the whole attribution (once the new rows are analysed). (The incremental
+-- scripts move the sums by what they recomputed instead: this join would read every
+-- stored attribution for one month, 0.2 s.)
 CREATE FUNCTION recalcule_fiche_heures_mois(p_mois date[]) RETURNS void LANGUAGE sql AS $$
 DELETE FROM clause.fiche_heures_mois WHERE p_mois IS NULL OR mois = ANY (p_mois);
 INSERT INTO clause.fiche_heures_mois (fiche, mois, plie, heures, heures_formation, lignes)
