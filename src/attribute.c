@@ -209,6 +209,19 @@ attribute_lots_run(Db *db, const long long *lots, int count, bool new_lines)
 bool
 attribute_run(Db *db)
 {
+	return attribute_run_on(db, attribute_default_connections(db));
+}
+
+bool
+attribute_run_on(Db *db, int connections)
+{
+	bool owned = false;
+
+	/* the parts' tables and the swap are the owner's: another user runs it on one connection */
+	if (connections > 1 && !db_table_owned(db, "clause.attribution", &owned))
+		return false;
+	if (connections > 1 && owned)
+		return attribute_parallel_run(db, connections);
 	if (!db_begin(db))
 		return false;
 	if (!attribute_in_transaction(db) || !db_commit(db))

@@ -32,7 +32,26 @@ bool attribute_in_transaction_for_lots(Db *db, const long long *lots, int count)
  */
 bool attribute_cancelled_lot_in_transaction(Db *db, long long lot);
 
-/* Recomputes attribution in a transaction of its own. */
+/*
+ * Recomputes attribution in a transaction of its own: on attribute_default_connections()
+ * connections at once when the user owns the table, else on db alone.
+ */
 bool attribute_run(Db *db);
+
+/* The same on connections connections (1: db alone; the owner only may use more). */
+bool attribute_run_on(Db *db, int connections);
+
+/*
+ * How many connections a whole attribution uses: CLAUSE_ATTRIBUTION_CONNEXIONS when set,
+ * else one per core (at most 4), one below 50,000 lines.
+ */
+int attribute_default_connections(Db *db);
+
+/*
+ * The whole attribution split by participant over count (2…16) connections opened like
+ * db's (src/attribute_parallel.c), swapped in by db's transaction. A failure anywhere
+ * leaves the former attribution as it was.
+ */
+bool attribute_parallel_run(Db *db, int count);
 
 #endif
