@@ -221,7 +221,12 @@ attribute_run_on(Db *db, int connections)
 	if (connections > 1 && !db_table_owned(db, "clause.attribution", &owned))
 		return false;
 	if (connections > 1 && owned)
-		return attribute_parallel_run(db, connections);
+	{
+		AttributeParallel done = attribute_parallel_run(db, connections);
+
+		if (done != ATTRIBUTE_PARALLEL_UNAVAILABLE)
+			return done == ATTRIBUTE_PARALLEL_DONE;
+	}
 	if (!db_begin(db))
 		return false;
 	if (!attribute_in_transaction(db) || !db_commit(db))

@@ -47,11 +47,18 @@ bool attribute_run_on(Db *db, int connections);
  */
 int attribute_default_connections(Db *db);
 
+typedef enum AttributeParallel
+{
+	ATTRIBUTE_PARALLEL_DONE,
+	ATTRIBUTE_PARALLEL_FAILED,	/* said why; the former attribution stands */
+	ATTRIBUTE_PARALLEL_UNAVAILABLE	/* the extra connections could not be opened */
+} AttributeParallel;
+
 /*
  * The whole attribution split by participant over count (2…16) connections opened like
  * db's (src/attribute_parallel.c), swapped in by db's transaction. A failure anywhere
  * leaves the former attribution as it was.
  */
-bool attribute_parallel_run(Db *db, int count);
+AttributeParallel attribute_parallel_run(Db *db, int count);
 
 #endif

@@ -115,8 +115,6 @@ parallel_run_locked(Db *db, Db *workers, int count)
 	bool ok = prepare != NULL &&
 		db_begin(db) && db_exec(db, prepare) && db_commit(db);
 
-	for (int i = 0; ok && i < count; i++)
-		ok = db_connect_sibling(&workers[i], db);
 	/*
 	 * The table lock first, the attribution lock next: an import holds its lines (ROW
 	 * EXCLUSIVE) before it asks for the attribution lock, so the other order could deadlock.
@@ -150,20 +148,33 @@ parallel_run_locked(Db *db, Db *workers, int count)
 	return ok;
 }
 
-bool
+AttributeParallel
 attribute_parallel_run(Db *db, int count)
 {
 	Db workers[DB_EXEC_ALL_MAX] = {{0}};
+	bool ok = count >= 2 && count <= DB_EXEC_ALL_MAX;
 
-	if (count < 2 || count > DB_EXEC_ALL_MAX)
-		return false;
+	/* a server that takes no more connections: the work is done on db alone */
+	for (int i = 0; ok && i < count; i++)
+		ok = db_connect_sibling(&workers[i], db);
+	if (!ok)
+	{
+		for (int i = 0; i < count && i < DB_EXEC_ALL_MAX; i++)
+			db_close(&workers[i]);
+		log_warn("attribution sur une seule connexion : le serveur n'en ouvre pas %d de plus", count);
+		return ATTRIBUTE_PARALLEL_UNAVAILABLE;
+	}
 	if (!db_exec(db, "SELECT pg_advisory_lock(" PARTS_LOCK_KEY ")"))
-		return false;
-
-	bool ok = parallel_run_locked(db, workers, count);
+	{
+		for (int i = 0; i < count; i++)
+			db_close(&workers[i]);
+		return ATTRIBUTE_PARALLEL_FAILED;
+	}
+	ok = parallel_run_locked(db, workers, count);
 
 	/* after a failure, the parts' tables go now if they can (else at the next run) */
 	if (!ok && !db_connection_lost(db))
 		db_exec(db, "DROP TABLE IF EXISTS clause.attribution_tranche, clause.attribution_tranche_somme");
-	return db_exec(db, "SELECT pg_advisory_unlock(" PARTS_LOCK_KEY ")") && ok;
+	return db_exec(db, "SELECT pg_advisory_unlock(" PARTS_LOCK_KEY ")") && ok
+		? ATTRIBUTE_PARALLEL_DONE : ATTRIBUTE_PARALLEL_FAILED;
 }

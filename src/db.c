@@ -211,7 +211,7 @@ db_connect_sibling(Db *db, const Db *from)
 				keywords[n] = option->keyword;
 				values[n++] = option->val;
 			}
-		ok = db_adopt(db, PQconnectdbParams(keywords, values, 0), false);
+		ok = db_adopt(db, PQconnectdbParams(keywords, values, 0), true);
 	}
 	else
 		log_error("mémoire épuisée");

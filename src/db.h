@@ -52,7 +52,8 @@ void db_close(Db *db);
 /*
  * Opens another connection with the very parameters of from's (the same server, user and
  * password, read from libpq, never from argv or the environment), for work done on several
- * connections at once.
+ * connections at once. A refused connection is logged at debug level only: the caller
+ * decides what to say.
  */
 bool db_connect_sibling(Db *db, const Db *from);
 

@@ -364,6 +364,21 @@ START_TEST(test_parallel_attribution_failure_keeps_former)
 	ck_assert(attribute_run_on(testdb(), 2));
 	ck_assert_int_eq(tables_differ("public.avant", "attribution"), 0);
 	ck_assert_int_eq(testdb_count("SELECT count(*) FROM lot_import WHERE a_attribuer"), 0);
+
+	/* a server that opens no more connections (here: a library they cannot load): the
+	 * same work on the one open */
+	ck_assert(db_exec(testdb(), "DELETE FROM attribution WHERE motif IS NULL; "
+					  "DO $$ BEGIN EXECUTE format('ALTER ROLE %I SET session_preload_libraries "
+					  "= ''absente_pour_le_test''', current_user); END $$"));
+	Db other = {0};
+
+	ck_assert(!db_connect_sibling(&other, testdb()));
+	bool done = attribute_run_on(testdb(), 2);
+
+	ck_assert(db_exec(testdb(), "DO $$ BEGIN EXECUTE format('ALTER ROLE %I RESET "
+					  "session_preload_libraries', current_user); END $$"));
+	ck_assert(done);
+	ck_assert_int_eq(tables_differ("public.avant", "attribution"), 0);
 	ck_assert(db_exec(testdb(), "DROP TABLE public.avant"));
 }
 END_TEST
