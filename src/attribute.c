@@ -79,6 +79,24 @@ attribute_whole_for_lots(Db *db, const char *list, bool lots_new)
 bool
 attribute_run(Db *db)
 {
+	return attribute_run_on(db, attribute_default_connections(db));
+}
+
+bool
+attribute_run_on(Db *db, int connections)
+{
+	bool owned = false;
+
+	/* the parts' tables and the swap are the owner's: another user runs it on one connection */
+	if (connections > 1 && !db_table_owned(db, "clause.attribution", &owned))
+		return false;
+	if (connections > 1 && owned)
+	{
+		AttributeParallel done = attribute_parallel_run(db, connections);
+
+		if (done != ATTRIBUTE_PARALLEL_UNAVAILABLE)
+			return done == ATTRIBUTE_PARALLEL_DONE;
+	}
 	if (!db_begin(db))
 		return false;
 	if (!attribute_in_transaction(db) || !db_commit(db))

@@ -44,7 +44,33 @@ bool attribute_whole_for_lots(Db *db, const char *list, bool lots_new);
  * back from the lines of credite_avant (sql/baisses.sql). */
 bool attribute_note_lowered(Db *db, const char *lots, bool cancellation);
 
-/* Recomputes attribution in a transaction of its own. */
+/*
+ * Recomputes attribution in a transaction of its own: on attribute_default_connections()
+ * connections at once when the user owns the table, else on db alone.
+ */
 bool attribute_run(Db *db);
+
+/* The same on connections connections (1: db alone; the owner only may use more). */
+bool attribute_run_on(Db *db, int connections);
+
+/*
+ * How many connections a whole attribution uses: CLAUSE_ATTRIBUTION_CONNEXIONS when set,
+ * else one per core (at most 4), one below 50,000 lines.
+ */
+int attribute_default_connections(Db *db);
+
+typedef enum AttributeParallel
+{
+	ATTRIBUTE_PARALLEL_DONE,
+	ATTRIBUTE_PARALLEL_FAILED,	/* said why; the former attribution stands */
+	ATTRIBUTE_PARALLEL_UNAVAILABLE	/* the extra connections could not be opened */
+} AttributeParallel;
+
+/*
+ * The whole attribution split by participant over count (2…16) connections opened like
+ * db's (src/attribute_parallel.c), swapped in by db's transaction. A failure anywhere
+ * leaves the former attribution as it was.
+ */
+AttributeParallel attribute_parallel_run(Db *db, int count);
 
 #endif

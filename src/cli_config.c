@@ -185,6 +185,9 @@ const Command COMMAND_ATTRIBUTE = {
 	"marché, son opération, son donneur d'ordre, son PLIE et sa fiche. Recalcule toutes les lignes, y compris\n"
 	"celles des lots importés avec --sans-attribution, et les heures créditées par fiche\n"
 	"et par mois que lit clause report progress.\n"
+	"Le propriétaire des tables calcule sur une connexion par cœur (au plus 4 ;\n"
+	"CLAUSE_ATTRIBUTION_CONNEXIONS=N pour en choisir le nombre), les participants\n"
+	"répartis entre elles ; l'ancienne attribution reste lisible jusqu'à la bascule.\n"
 	"Affiche ensuite, par statut, le nombre de lignes et d'heures ; sur un terminal,\n"
 	"les secondes écoulées pendant le calcul.\n",
 	attribute_run_command, NULL

@@ -183,6 +183,159 @@ db_connect_as(Db *db, const char *conninfo, const char *user, const char *passwo
 	return db_adopt(db, PQconnectdbParams(keywords, values, 1), true);
 }
 
+bool
+db_connect_sibling(Db *db, const Db *from)
+{
+	PQconninfoOption *options = PQconninfo(from->conn);
+	int count = 0;
+
+	if (options == NULL)
+	{
+		log_error("paramètres de connexion illisibles (mémoire épuisée)");
+		return false;
+	}
+	for (PQconninfoOption *option = options; option->keyword; option++)
+		count += option->val != NULL;
+
+	const char **keywords = calloc((size_t) count + 1, sizeof(*keywords));
+	const char **values = calloc((size_t) count + 1, sizeof(*values));
+	bool ok = keywords != NULL && values != NULL;
+
+	if (ok)
+	{
+		int n = 0;
+
+		for (PQconninfoOption *option = options; option->keyword; option++)
+			if (option->val != NULL)
+			{
+				keywords[n] = option->keyword;
+				values[n++] = option->val;
+			}
+		ok = db_adopt(db, PQconnectdbParams(keywords, values, 0), true);
+	}
+	else
+		log_error("mémoire épuisée");
+	free(keywords);
+	free(values);
+	/* the values hold the password: wiped before they are freed */
+	for (PQconninfoOption *option = options; option->keyword; option++)
+		if (option->val != NULL)
+			explicit_bzero(option->val, strlen(option->val));
+	PQconninfoFree(options);
+	return ok;
+}
+
+bool
+db_begin_with_snapshot(Db *db, const char *snapshot)
+{
+	char *literal = PQescapeLiteral(db->conn, snapshot, strlen(snapshot));
+	char sql[160];
+	int n;
+	bool ok;
+
+	if (literal == NULL)
+	{
+		log_error("instantané invalide : %s", PQerrorMessage(db->conn));
+		return false;
+	}
+	n = snprintf(sql, sizeof(sql), "BEGIN ISOLATION LEVEL REPEATABLE READ; "
+				 "SET TRANSACTION SNAPSHOT %s", literal);
+	PQfreemem(literal);
+	ok = n > 0 && (size_t) n < sizeof(sql) && db_exec(db, sql);
+	return ok;
+}
+
+/* Reads what arrived for one connection of db_exec_all; true once its last result is in. */
+static bool
+db_exec_all_drain(Db *db, ProgressLine *line, bool *ok, bool *lost)
+{
+	if (!PQconsumeInput(db->conn))
+	{
+		progress_line_finish(line);
+		log_error("requête interrompue : %s", PQerrorMessage(db->conn));
+		snprintf(db->sqlstate, sizeof(db->sqlstate), "08006");
+		*ok = false;
+		*lost = true;
+		return true;
+	}
+	while (!PQisBusy(db->conn))
+	{
+		PGresult *res = PQgetResult(db->conn);
+
+		if (res == NULL)
+			return true;
+
+		ExecStatusType status = PQresultStatus(res);
+
+		if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
+		{
+			progress_line_finish(line);
+			if (*ok)			/* the first error of this connection; the rest follow from it */
+				db_report_result_error(db, res, "requête refusée");
+			*ok = false;
+		}
+		PQclear(res);
+	}
+	return false;
+}
+
+bool
+db_exec_all(Db *const *dbs, int count, const char *const *sqls, const char *label)
+{
+	bool done[DB_EXEC_ALL_MAX] = {false};
+	bool each_ok[DB_EXEC_ALL_MAX];
+	bool lost = false;
+	int left = 0;
+	ProgressLine line;
+
+	if (count <= 0 || count > DB_EXEC_ALL_MAX)
+		return false;
+	for (int i = 0; i < count; i++)
+	{
+		dbs[i]->sqlstate[0] = '\0';
+		each_ok[i] = PQsendQuery(dbs[i]->conn, sqls[i]) == 1;
+		if (!each_ok[i])
+		{
+			log_error("requête refusée : %s", PQerrorMessage(dbs[i]->conn));
+			done[i] = true;
+		}
+		else
+			left++;
+	}
+	progress_line_start(&line, label);
+	while (left > 0)
+	{
+		struct pollfd sockets[DB_EXEC_ALL_MAX];
+		int n = 0;
+
+		for (int i = 0; i < count; i++)
+		{
+			if (done[i])
+				continue;
+			if (db_exec_all_drain(dbs[i], &line, &each_ok[i], &lost))
+			{
+				done[i] = true;
+				left--;
+			}
+			else
+				sockets[n++] = (struct pollfd) {.fd = PQsocket(dbs[i]->conn), .events = POLLIN};
+		}
+		if (n > 0 && poll(sockets, (nfds_t) n, 500) < 0 && errno != EINTR)
+		{
+			log_error("attente du serveur impossible : %s", log_strerror(errno));
+			break;
+		}
+		progress_line_elapsed(&line);
+	}
+	progress_line_finish(&line);
+
+	bool ok = left == 0 && !lost;
+
+	for (int i = 0; i < count; i++)
+		ok = ok && each_ok[i];
+	return ok;
+}
+
 void
 db_close(Db *db)
 {

@@ -49,6 +49,28 @@ bool db_set_role_password(Db *db, const char *role, const char *password);
 bool db_connect_as(Db *db, const char *conninfo, const char *user, const char *password);
 void db_close(Db *db);
 
+/*
+ * Opens another connection with the very parameters of from's (the same server, user and
+ * password, read from libpq, never from argv or the environment), for work done on several
+ * connections at once. A refused connection is logged at debug level only: the caller
+ * decides what to say.
+ */
+bool db_connect_sibling(Db *db, const Db *from);
+
+/*
+ * Begins a REPEATABLE READ transaction that sees the snapshot another open transaction
+ * exported (pg_export_snapshot()): every connection of one computation reads one state.
+ */
+bool db_begin_with_snapshot(Db *db, const char *snapshot);
+
+/*
+ * Runs sqls[i] on dbs[i], all at once, and waits for every one (each runs to its end
+ * even when another fails). Each error is logged; false when any failed. On a terminal,
+ * label and the elapsed seconds are shown meanwhile.
+ */
+#define DB_EXEC_ALL_MAX 16
+bool db_exec_all(Db *const *dbs, int count, const char *const *sqls, const char *label);
+
 /* Runs one or several statements with no parameters and no rows wanted. */
 bool db_exec(Db *db, const char *sql);
 

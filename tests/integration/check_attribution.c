@@ -8,6 +8,7 @@
 #include <string.h>
 #include <stdlib.h>
 
+#include "attribute.h"
 #include "format.h"
 #include "testdb.h"
 
@@ -285,6 +286,103 @@ START_TEST(test_non_credited_lines_report)
 }
 END_TEST
 
+/* Rows of table a not in table b, and of b not in a, repeats counted. */
+static long long
+tables_differ(const char *a, const char *b)
+{
+	char sql[512];
+
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM ((SELECT * FROM %s EXCEPT ALL SELECT * FROM %s) "
+			 "UNION ALL (SELECT * FROM %s EXCEPT ALL SELECT * FROM %s)) d", a, b, b, a);
+	return testdb_count(sql);
+}
+
+/*
+ * The whole attribution on one connection, kept, then on connections connections: the
+ * same attribution and the same sums by fiche, row for row; the parts' tables gone.
+ */
+static void
+assert_parallel_equals_single(int connections)
+{
+	ck_assert(attribute_run_on(testdb(), 1));
+	ck_assert(db_exec(testdb(), "DROP TABLE IF EXISTS public.seule, public.seule_fiche; "
+					  "CREATE TABLE public.seule AS SELECT * FROM attribution; "
+					  "CREATE TABLE public.seule_fiche AS SELECT * FROM fiche_heures_mois"));
+	/* a table the parallel run must fill from scratch, not keep */
+	ck_assert(db_exec(testdb(), "DELETE FROM attribution WHERE motif IS NULL"));
+	ck_assert(attribute_run_on(testdb(), connections));
+	ck_assert_int_eq(tables_differ("public.seule", "attribution"), 0);
+	ck_assert_int_eq(tables_differ("public.seule_fiche", "fiche_heures_mois"), 0);
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM public.seule"),
+					 testdb_count("SELECT count(*) FROM ligne_heures"));
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM pg_class WHERE relname LIKE 'attribution_tranche%'"), 0);
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM lot_import WHERE a_attribuer"), 0);
+	ck_assert(db_exec(testdb(), "DROP TABLE public.seule, public.seule_fiche"));
+}
+
+/* Every rule's case (ceiling, corrections, repeats, periods): one connection or several. */
+START_TEST(test_parallel_attribution_equals_single)
+{
+	load_rules();
+	assert_parallel_equals_single(2);
+	assert_parallel_equals_single(3);
+	/* a lower ceiling, a cancelled batch: other lines held back, others standing again */
+	ck_assert(db_exec(testdb(), "UPDATE parametre SET valeur = 150 WHERE cle = 'plafond_mensuel_heures'"));
+	assert_parallel_equals_single(2);
+	char command[96];
+
+	snprintf(command, sizeof(command), "lot annuler %lld --motif essai",
+			 testdb_count("SELECT id FROM lot_import WHERE fichier = 'heures_lot2_correctif.csv'"));
+	ck_assert_int_eq(testdb_run(command), 0);
+	assert_parallel_equals_single(2);
+	ck_assert_int_gt(testdb_count("SELECT count(*) FROM attribution WHERE motif = 'depassement_plafond'"), 2);
+}
+END_TEST
+
+/*
+ * A run that fails midway (here its parts cannot write) leaves the former attribution
+ * as it was; the tables a stopped run left behind do not stop the next one.
+ */
+START_TEST(test_parallel_attribution_failure_keeps_former)
+{
+	load_rules();
+	ck_assert(db_exec(testdb(), "CREATE TABLE public.avant AS SELECT * FROM attribution; "
+					  "UPDATE lot_import SET a_attribuer = true WHERE id = (SELECT min(id) FROM lot_import)"));
+	/* the parts' connections open read-only: their writes fail */
+	ck_assert(db_exec(testdb(), "DO $$ BEGIN EXECUTE format('ALTER ROLE %I SET "
+					  "default_transaction_read_only = on', current_user); END $$"));
+	ck_assert(!attribute_run_on(testdb(), 2));
+	ck_assert(db_exec(testdb(), "DO $$ BEGIN EXECUTE format('ALTER ROLE %I RESET "
+					  "default_transaction_read_only', current_user); END $$"));
+	ck_assert_int_eq(tables_differ("public.avant", "attribution"), 0);
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM lot_import WHERE a_attribuer"), 1);
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM pg_class WHERE relname LIKE 'attribution_tranche%'"), 0);
+
+	/* a run killed after its parts committed left their tables: the next run replaces them */
+	ck_assert(db_exec(testdb(), "CREATE UNLOGGED TABLE attribution_tranche (x int); "
+					  "INSERT INTO attribution_tranche VALUES (1)"));
+	ck_assert(attribute_run_on(testdb(), 2));
+	ck_assert_int_eq(tables_differ("public.avant", "attribution"), 0);
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM lot_import WHERE a_attribuer"), 0);
+
+	/* a server that opens no more connections (here: a library they cannot load): the
+	 * same work on the one open */
+	ck_assert(db_exec(testdb(), "DELETE FROM attribution WHERE motif IS NULL; "
+					  "DO $$ BEGIN EXECUTE format('ALTER ROLE %I SET session_preload_libraries "
+					  "= ''absente_pour_le_test''', current_user); END $$"));
+	Db other = {0};
+
+	ck_assert(!db_connect_sibling(&other, testdb()));
+	bool done = attribute_run_on(testdb(), 2);
+
+	ck_assert(db_exec(testdb(), "DO $$ BEGIN EXECUTE format('ALTER ROLE %I RESET "
+					  "session_preload_libraries', current_user); END $$"));
+	ck_assert(done);
+	ck_assert_int_eq(tables_differ("public.avant", "attribution"), 0);
+	ck_assert(db_exec(testdb(), "DROP TABLE public.avant"));
+}
+END_TEST
+
 static Suite *
 attribution_suite(void)
 {
@@ -303,6 +401,8 @@ attribution_suite(void)
 	tcase_add_test(rules, test_non_credited_lines_report);
 	tcase_add_test(rules, test_attribute_summary_in_french);
 	tcase_add_test(rules, test_watched_script_stops_at_first_error);
+	tcase_add_test(rules, test_parallel_attribution_equals_single);
+	tcase_add_test(rules, test_parallel_attribution_failure_keeps_former);
 	suite_add_tcase(suite, rules);
 	return suite;
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "attribute.h"
 #include "testdb.h"
 
 #define SAMPLE "data/sample"
@@ -180,6 +181,30 @@ START_TEST(test_incremental_attribution_equals_whole)
 }
 END_TEST
 
+/* The whole attribution split by participant over 2 and 3 connections: the same tables. */
+START_TEST(test_parallel_attribution_equals_single)
+{
+	load_sample();
+	ck_assert(attribute_run_on(testdb(), 1));
+	ck_assert(db_exec(testdb(), "CREATE TABLE public.seule AS SELECT * FROM attribution; "
+					  "CREATE TABLE public.seule_fiche AS SELECT * FROM fiche_heures_mois"));
+	for (int connections = 2; connections <= 3; connections++)
+	{
+		ck_assert(db_exec(testdb(), "DELETE FROM attribution WHERE ligne_id % 7 = 0"));
+		ck_assert(attribute_run_on(testdb(), connections));
+		ck_assert_int_eq(testdb_count("SELECT count(*) FROM ((SELECT * FROM public.seule EXCEPT ALL "
+									  "SELECT * FROM attribution) UNION ALL (SELECT * FROM attribution "
+									  "EXCEPT ALL SELECT * FROM public.seule)) d"), 0);
+		ck_assert_int_eq(testdb_count("SELECT count(*) FROM ((SELECT * FROM public.seule_fiche EXCEPT ALL "
+									  "SELECT * FROM fiche_heures_mois) UNION ALL (SELECT * FROM "
+									  "fiche_heures_mois EXCEPT ALL SELECT * FROM public.seule_fiche)) d"), 0);
+	}
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM public.seule"), 2417);
+	ck_assert_int_gt(testdb_count("SELECT count(*) FROM public.seule_fiche"), 50);
+	ck_assert(db_exec(testdb(), "DROP TABLE public.seule, public.seule_fiche"));
+}
+END_TEST
+
 static Suite *
 sample_suite(void)
 {
@@ -192,6 +217,7 @@ sample_suite(void)
 	tcase_add_test(tc, test_sample_reload_changes_nothing);
 	tcase_add_test(tc, test_sample_bad_rows_reported_with_line);
 	tcase_add_test(tc, test_incremental_attribution_equals_whole);
+	tcase_add_test(tc, test_parallel_attribution_equals_single);
 	suite_add_tcase(suite, tc);
 	return suite;
 }
