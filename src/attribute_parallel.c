@@ -97,6 +97,9 @@ parts_swap(Db *db, const Snapshot *snapshot)
 		db_exec(db, "UPDATE clause.lot_import SET a_attribuer = false WHERE a_attribuer "
 				"AND id = ANY (string_to_array(nullif(current_setting('clause.attribution_lots_vus'), ''), "
 				"',')::bigint[])") &&
+		/* and the referential changes those batches recorded (sql/attribution_perimetre.sql) */
+		db_exec(db, "DELETE FROM clause.a_reattribuer WHERE lot_id = ANY (string_to_array("
+				"nullif(current_setting('clause.attribution_lots_vus'), ''), ',')::bigint[])") &&
 		db_exec(db, "DROP TABLE clause.attribution_tranche, clause.attribution_tranche_somme");
 }
 
