@@ -55,14 +55,14 @@ migration_run(Db *db, const char *name, const char *text, const char *sha)
 	return true;
 }
 
-/* Applies the numbered migrations not yet recorded, in order; those from before on, not. */
+/* Applies the numbered migrations not yet recorded, in order; the one named skip, not. */
 static bool
-migrate_numbered(Db *db, bool verbose, const char *before, int *applied)
+migrate_numbered(Db *db, bool verbose, const char *skip, int *applied)
 {
 	for (const EmbeddedSql *sql = EMBEDDED_SQL; sql->name; sql++)
 	{
 		if (strncmp(sql->name, "migrations/", 11) != 0 ||
-			(before && strncmp(sql->name + 11, before, strlen(before)) >= 0))
+			(skip && strncmp(sql->name + 11, skip, strlen(skip)) == 0))
 			continue;
 
 		char sha[CHECKSUM_HEX_SIZE];
@@ -139,7 +139,7 @@ migrate_views(Db *db, bool verbose, int *applied)
 }
 
 static bool
-migrate_run(Db *db, bool verbose, const char *before)
+migrate_run(Db *db, bool verbose, const char *skip)
 {
 	int applied = 0;
 
@@ -151,9 +151,9 @@ migrate_run(Db *db, bool verbose, const char *before)
 					  "CREATE TABLE IF NOT EXISTS clause.schema_migration ("
 					  " nom text PRIMARY KEY, sha256 text NOT NULL,"
 					  " applique_le timestamptz NOT NULL DEFAULT now())") &&
-		migrate_numbered(db, verbose, before, &applied) &&
+		migrate_numbered(db, verbose, skip, &applied) &&
 		migrate_views(db, verbose, &applied) &&
-		(before != NULL || catalogue_ensure(db));
+		(skip != NULL || catalogue_ensure(db));
 
 	if (!db_exec(db, "SELECT pg_advisory_unlock(" MIGRATION_LOCK_KEY ")"))
 		ok = false;
@@ -169,7 +169,7 @@ migrate_apply(Db *db, bool verbose)
 }
 
 bool
-migrate_apply_before(Db *db, const char *before)
+migrate_apply_without(Db *db, const char *skip)
 {
-	return migrate_run(db, false, before);
+	return migrate_run(db, false, skip);
 }

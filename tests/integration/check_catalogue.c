@@ -66,7 +66,7 @@ static void
 previous_release_database(void)
 {
 	ck_assert(db_exec(testdb(), "DROP SCHEMA clause CASCADE"));
-	ck_assert(migrate_apply_before(testdb(), "0100"));
+	ck_assert(migrate_apply_without(testdb(), "0100"));
 	ck_assert(db_exec(testdb(), "SET search_path = clause, public"));
 	ck_assert_int_eq(testdb_count("SELECT count(*) FROM fiche WHERE lot_id IS NULL"), 7);
 }
