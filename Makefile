@@ -12,7 +12,7 @@ CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubun
 
 # Pure modules: no database, unit-tested alone.
 PURE_SRCS = src/log.c src/strbuf.c importers/validate.c importers/decode.c \
-            importers/csv_reader.c importers/kinds.c importers/copy_format.c reports/format.c \
+            importers/csv_reader.c importers/kinds.c importers/copy_format.c src/format.c \
             importers/normalize.c importers/xlsx_book.c importers/xlsx_reader.c \
             importers/strmap.c importers/closest.c \
             src/suggest.c
@@ -31,7 +31,7 @@ SQL_FILES  = $(shell find sql -name '*.sql' | LC_ALL=C sort)
 UNIT_TESTS = $(patsubst tests/unit/%.c,tests/bin/%,$(sort $(wildcard tests/unit/check_*.c)))
 INTEGRATION_TESTS = $(patsubst tests/integration/%.c,tests/bin/%,$(sort $(wildcard tests/integration/check_*.c)))
 
-.PHONY: all deps demo test test-unit tests-build sample clean check
+.PHONY: all deps demo test test-unit tests-build sample clean check check-layers
 
 all: bin/clause
 
@@ -73,6 +73,7 @@ demo: deps
 
 # Every test: unit suites, then integration suites and CLI tests on a throwaway cluster.
 test: deps
+	@sh scripts/check-layers.sh
 	@$(MAKE) --no-print-directory tests-build
 	@sh scripts/run-tests.sh $(UNIT_TESTS) -- $(INTEGRATION_TESTS)
 
@@ -83,6 +84,10 @@ check: deps
 	@$(MAKE) --no-print-directory bin/clause build/gen_data tests/bin/check_$(SUITE)
 	@if [ -f tests/unit/check_$(SUITE).c ]; then sh scripts/run-tests.sh tests/bin/check_$(SUITE) --; \
 	 else sh scripts/run-tests.sh -- tests/bin/check_$(SUITE); fi
+
+# importers/ and reports/ include neither each other nor the command line (run by `make test`).
+check-layers:
+	@sh scripts/check-layers.sh
 
 test-unit: deps
 	@$(MAKE) --no-print-directory $(UNIT_TESTS)
