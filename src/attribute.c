@@ -8,7 +8,7 @@
 
 #include "attribute.h"
 #include "log.h"
-#include "sql_embedded.h"
+#include "sql_files.h"
 #include "strbuf.h"
 
 /* Serialises attributions: two imports that commit at once each see the other's lines. */
@@ -23,9 +23,9 @@
 bool
 attribute_in_transaction(Db *db)
 {
-	const char *sql = sql_embedded_get("attribution.sql");
-	const char *key_off = sql_embedded_get("bulk/attribution_index_off.sql");
-	const char *key_on = sql_embedded_get("bulk/attribution_index_on.sql");
+	const char *sql = SQL_ATTRIBUTION;
+	const char *key_off = SQL_BULK_ATTRIBUTION_INDEX_OFF;
+	const char *key_on = SQL_BULK_ATTRIBUTION_INDEX_ON;
 	bool owned = false;
 
 	if (sql == NULL || key_off == NULL || key_on == NULL)
@@ -56,7 +56,7 @@ attribute_lot_list(const long long *lots, int count, StrBuf *list)
 static bool
 attribute_note_lowered(Db *db, const char *lots, bool cancellation)
 {
-	const char *sql = sql_embedded_get("baisses.sql");
+	const char *sql = SQL_BAISSES;
 	const char *params[] = {lots ? lots : "", cancellation ? "true" : "false"};
 
 	return sql != NULL &&
@@ -72,7 +72,7 @@ attribute_note_lowered(Db *db, const char *lots, bool cancellation)
 static bool
 attribute_whole_for_lots(Db *db, const char *list, bool lots_new)
 {
-	const char *after = sql_embedded_get("baisses_tout.sql");
+	const char *after = SQL_BAISSES_TOUT;
 	const char *params[] = {lots_new ? list : ""};
 	bool ok = after != NULL;
 
@@ -140,7 +140,7 @@ attribute_cancelled_lot_in_transaction(Db *db, long long lot)
 static bool
 attribute_lots_run(Db *db, const long long *lots, int count, bool new_lines)
 {
-	const char *sql = sql_embedded_get("attribution_lots.sql");
+	const char *sql = SQL_ATTRIBUTION_LOTS;
 	StrBuf list = {0};
 	PendingLots pending = {.list = &list};
 	bool ok = sql != NULL;
@@ -194,7 +194,7 @@ attribute_lots_run(Db *db, const long long *lots, int count, bool new_lines)
 							   "string_to_array($1, ',')::bigint[]) IS FALSE",
 							   1, params, fresh, sizeof(fresh), NULL));
 	if (ok && fresh[0] == 't')
-		sql = sql_embedded_get("attribution_mois_nouveaux.sql");
+		sql = SQL_ATTRIBUTION_MOIS_NOUVEAUX;
 	if (ok)
 		log_info("attribution des heures des lots %s%s", list.data,
 				 fresh[0] == 't' ? " (mois nouveaux)" : "");
