@@ -2,6 +2,7 @@
 # Keeps the layers apart (run by `make test`): importers/ and reports/ depend on the
 # plumbing only, never on each other and never on the command line.
 #   importers/ ↛ reports/      reports/ ↛ importers/      importers/, reports/ ↛ src/cli*
+# Once src/lib/ exists (scripts/relayout.sh), the plumbing includes only itself.
 # Each #include "x.h" is resolved as the compiler does: the including file's folder first,
 # then "." and the -I folders of the Makefile's INCLUDES line, in order.
 # Usage: scripts/check-layers.sh   (exit 1, with one line per offending include)
@@ -20,8 +21,11 @@ resolve() {	# $1 including file, $2 included name: prints the file found, or not
 }
 
 bad=0
-for file in $(find importers reports -name '*.[ch]' | LC_ALL=C sort); do
+lib=""
+[ -d src/lib ] && lib=src/lib
+for file in $(find importers reports $lib -name '*.[ch]' | LC_ALL=C sort); do
     layer=${file%%/*}
+    case "$file" in src/lib/*) layer=src/lib ;; esac
     grep -n '^[[:space:]]*#[[:space:]]*include[[:space:]]*"' "$file" |
     while IFS= read -r hit; do
         line=${hit%%:*}
@@ -30,6 +34,8 @@ for file in $(find importers reports -name '*.[ch]' | LC_ALL=C sort); do
         case "$layer:$target" in
             importers:reports/*) why="importers/ ne dépend pas de reports/" ;;
             reports:importers/*) why="reports/ ne dépend pas de importers/" ;;
+            src/lib:src/lib/*|src/lib:build/*|src/lib:) continue ;;
+            src/lib:*) why="src/lib/ ne dépend que de lui-même" ;;
             *:src/cli_*|*:src/cli/*|*:src/cli.h) why="$layer/ ne dépend pas de la ligne de commande" ;;
             *) continue ;;
         esac
