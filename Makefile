@@ -12,7 +12,7 @@ CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubun
 
 # Pure modules: no database, unit-tested alone.
 PURE_SRCS = src/log.c src/strbuf.c importers/validate.c importers/decode.c \
-            importers/csv_reader.c importers/kinds.c importers/copy_format.c reports/format.c \
+            importers/csv_reader.c importers/kinds.c importers/copy_format.c src/format.c \
             importers/normalize.c importers/xlsx_book.c importers/xlsx_reader.c \
             importers/strmap.c importers/closest.c \
             src/suggest.c
@@ -25,13 +25,13 @@ OBJDIR     = build/obj
 PURE_OBJS  = $(PURE_SRCS:%.c=$(OBJDIR)/%.o)
 CORE_OBJS  = $(CORE_SRCS:%.c=$(OBJDIR)/%.o)
 CLI_OBJS   = $(CLI_SRCS:%.c=$(OBJDIR)/%.o)
-SQL_FILES  = $(shell find sql -name '*.sql' | LC_ALL=C sort)
+SQL_FILES  = $(shell find sql -name '*.sql' ! -path sql/schema.sql | LC_ALL=C sort)
 
 # Each tests/unit/check_X.c and tests/integration/check_X.c is a suite tests/bin/check_X.
 UNIT_TESTS = $(patsubst tests/unit/%.c,tests/bin/%,$(sort $(wildcard tests/unit/check_*.c)))
 INTEGRATION_TESTS = $(patsubst tests/integration/%.c,tests/bin/%,$(sort $(wildcard tests/integration/check_*.c)))
 
-.PHONY: all deps demo test test-unit tests-build sample clean check
+.PHONY: all deps demo test test-unit tests-build sample clean check check-layers schema
 
 all: bin/clause
 
@@ -42,11 +42,18 @@ bin/clause: $(CORE_OBJS) $(CLI_OBJS)
 	@mkdir -p bin
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LIBS)
 
-build/sql_embedded.c: tools/embed_sql.sh $(SQL_FILES)
+build/sql_embedded.c: tools/embed_sql.sh $(SQL_FILES) | build/sql_files.h
 	@mkdir -p build
 	sh tools/embed_sql.sh sql > $@.tmp && mv $@.tmp $@
 
-$(OBJDIR)/%.o: %.c
+# One constant per SQL file (SQL_BULK_ATTRIBUTION_INDEX_OFF…): a file renamed or removed
+# fails the build of the code that names it. Rewritten only when the set of files changes.
+build/sql_files.h: tools/embed_sql.sh $(SQL_FILES)
+	@mkdir -p build
+	@sh tools/embed_sql.sh --header sql > $@.tmp && \
+	 if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@; fi
+
+$(OBJDIR)/%.o: %.c | build/sql_files.h
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
@@ -73,6 +80,7 @@ demo: deps
 
 # Every test: unit suites, then integration suites and CLI tests on a throwaway cluster.
 test: deps
+	@sh scripts/check-layers.sh
 	@$(MAKE) --no-print-directory tests-build
 	@sh scripts/run-tests.sh $(UNIT_TESTS) -- $(INTEGRATION_TESTS)
 
@@ -83,6 +91,14 @@ check: deps
 	@$(MAKE) --no-print-directory bin/clause build/gen_data tests/bin/check_$(SUITE)
 	@if [ -f tests/unit/check_$(SUITE).c ]; then sh scripts/run-tests.sh tests/bin/check_$(SUITE) --; \
 	 else sh scripts/run-tests.sh -- tests/bin/check_$(SUITE); fi
+
+# sql/schema.sql: pg_dump -s of a freshly migrated database (make test checks it is current).
+schema: bin/clause
+	@sh scripts/schema.sh
+
+# importers/ and reports/ include neither each other nor the command line (run by `make test`).
+check-layers:
+	@sh scripts/check-layers.sh
 
 test-unit: deps
 	@$(MAKE) --no-print-directory $(UNIT_TESTS)

@@ -1,7 +1,7 @@
 /*
  * DECP import: the scanner of json_scan.c walks the outer levels of the file and cuts
  * each marché out of the stream by brace depth; cJSON parses that marché alone; the marchés
- * with a social consideration are COPYed into a stage and merged by decp_fusionner() (SQL).
+ * with a social consideration are COPYed into a stage and merged by sql/merge/decp.sql.
  */
 #include <libgen.h>
 #include <stdio.h>
@@ -18,6 +18,7 @@
 #include "format.h"
 #include "json_scan.h"
 #include "log.h"
+#include "sql_files.h"
 #include "strbuf.h"
 #include "validate.h"
 
@@ -454,7 +455,7 @@ decp_merged_callback(void *context, const DbRow *row)
 	return true;
 }
 
-/* Merges the stage (sql/views/40_decp.sql) and records the batch's counts. */
+/* Merges the stage (sql/merge/decp.sql) and records the batch's counts. */
 static bool
 decp_merge(DecpImport *imp, ImportResult *result)
 {
@@ -462,7 +463,10 @@ decp_merge(DecpImport *imp, ImportResult *result)
 	DecpMerged merged = {0};
 
 	snprintf(lot, sizeof(lot), "%lld", result->lot_id);
-	if (!db_query(imp->db, "SELECT * FROM decp_fusionner($1)", 1, (const char *[]) {lot},
+	if (!db_query(imp->db, "SELECT set_config('clause.lot_id', $1, true)", 1, (const char *[]) {lot},
+				  NULL, NULL, NULL) ||
+		!db_exec(imp->db, SQL_MERGE_DECP) ||
+		!db_query(imp->db, "SELECT charges, inchanges, rejetes, doublons FROM decp_compte", 0, NULL,
 				  decp_merged_callback, &merged, NULL))
 		return false;
 	imp->counts.duplicates = merged.duplicates;
@@ -541,7 +545,6 @@ import_decp_file(Db *db, const char *path, bool strict, int max_reported, Import
 		status = IMPORT_DATABASE_ERROR;
 	else
 	{
-		/* no clause.lot_id: decp_fusionner() takes the batch as its parameter */
 		status = import_batch_find_or_create(db, "decp", imp->name, sha, result);
 		if (status == IMPORT_LOADED)
 			status = decp_stream(imp, path);

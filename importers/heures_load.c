@@ -10,7 +10,7 @@
 #include "copy_format.h"
 #include "heures_load.h"
 #include "log.h"
-#include "sql_embedded.h"
+#include "sql_files.h"
 #include "validate.h"
 
 /*
@@ -345,12 +345,11 @@ heures_load_copy_file(Db *db, FILE *file, const char *copy_sql)
 }
 
 static bool
-heures_load_script(Db *db, const char *name, long long *count)
+heures_load_script(Db *db, const char *sql, long long *count)
 {
-	const char *sql = sql_embedded_get(name);
 	char value[32];
 
-	if (sql == NULL || !db_exec_value(db, sql, value, sizeof(value)))
+	if (!db_exec_value(db, sql, value, sizeof(value)))
 		return false;
 	*count = strtoll(value, NULL, 10);
 	return true;
@@ -377,7 +376,7 @@ heures_load_remove_repeats(Db *db, HeuresLoad *load, long long *removed)
 							   "COPY heures_cle_rejetee (ligne, participant_id, employeur_siret, "
 							   "marche_id, mois, date_debut, date_fin) FROM STDIN")) &&
 		db_exec(db, "ANALYZE heures_candidat") &&
-		heures_load_script(db, "merge/heures_doubles.sql", removed);
+		heures_load_script(db, SQL_MERGE_HEURES_DOUBLES, removed);
 }
 
 /* Lines equal to the standing value of their key, when an earlier batch covers a month. */
@@ -399,7 +398,7 @@ heures_load_remove_unchanged(Db *db, HeuresLoad *load, long long *removed)
 		return false;
 	if (overlap[0] != 't')
 		return true;
-	return heures_load_script(db, "merge/heures_inchangees.sql", removed);
+	return heures_load_script(db, SQL_MERGE_HEURES_INCHANGEES, removed);
 }
 
 bool

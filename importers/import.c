@@ -28,6 +28,7 @@
 #include "kinds.h"
 #include "log.h"
 #include "sql_embedded.h"
+#include "sql_files.h"
 #include "xlsx_reader.h"
 
 /*
@@ -779,7 +780,7 @@ import_is_bulk(Db *db, const char *path, bool *bulk)
 static bool
 import_begin_heures(Db *db, const ImportOptions *options, ImportState *state, long long lot_id)
 {
-	const char *off = sql_embedded_get("bulk/ligne_heures_index_off.sql");
+	const char *off = SQL_BULK_LIGNE_HEURES_INDEX_OFF;
 	bool owned = false;
 
 	state->direct = true;
@@ -950,7 +951,7 @@ import_merge_stage(Db *db, const ImportState *state, ImportResult *result)
 static bool
 import_merge_heures(Db *db, ImportState *state, ImportResult *result)
 {
-	const char *on = sql_embedded_get("bulk/ligne_heures_index_on.sql");
+	const char *on = SQL_BULK_LIGNE_HEURES_INDEX_ON;
 	HeuresCounts counts = {0};
 
 	/* after the indexes: the lookups of repeats and unchanged lines go through them */

@@ -29,7 +29,7 @@ VALGRIND = valgrind --quiet --leak-check=full --errors-for-leak-kinds=definite,i
 
 .PHONY: test-asan asan-build test-valgrind
 
-$(ASAN_OBJDIR)/%.o: %.c
+$(ASAN_OBJDIR)/%.o: %.c | build/sql_files.h
 	@mkdir -p $(dir $@)
 	$(CC) $(ASAN_CFLAGS) -MMD -MP -c -o $@ $<
 

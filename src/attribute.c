@@ -7,7 +7,7 @@
 
 #include "attribute.h"
 #include "log.h"
-#include "sql_embedded.h"
+#include "sql_files.h"
 #include "strbuf.h"
 
 /*
@@ -19,9 +19,9 @@
 bool
 attribute_in_transaction(Db *db)
 {
-	const char *sql = sql_embedded_get("attribution.sql");
-	const char *key_off = sql_embedded_get("bulk/attribution_index_off.sql");
-	const char *key_on = sql_embedded_get("bulk/attribution_index_on.sql");
+	const char *sql = SQL_ATTRIBUTION;
+	const char *key_off = SQL_BULK_ATTRIBUTION_INDEX_OFF;
+	const char *key_on = SQL_BULK_ATTRIBUTION_INDEX_ON;
 	bool owned = false;
 
 	if (sql == NULL || key_off == NULL || key_on == NULL)
@@ -42,7 +42,7 @@ attribute_in_transaction(Db *db)
 bool
 attribute_note_lowered(Db *db, const char *lots, bool cancellation)
 {
-	const char *sql = sql_embedded_get("baisses.sql");
+	const char *sql = SQL_BAISSES;
 	const char *params[] = {lots ? lots : "", cancellation ? "true" : "false"};
 
 	return sql != NULL &&
@@ -58,7 +58,7 @@ attribute_note_lowered(Db *db, const char *lots, bool cancellation)
 bool
 attribute_whole_for_lots(Db *db, const char *list, bool lots_new)
 {
-	const char *after = sql_embedded_get("baisses_tout.sql");
+	const char *after = SQL_BAISSES_TOUT;
 	const char *params[] = {lots_new ? list : ""};
 	bool ok = after != NULL;
 

@@ -8,7 +8,7 @@
 
 #include "attribute.h"
 #include "log.h"
-#include "sql_embedded.h"
+#include "sql_files.h"
 #include "strbuf.h"
 
 /* The batches an attribution takes: those named and those waiting (a_attribuer). */
@@ -85,7 +85,7 @@ attribute_after_part(Db *db, const AfterLots *lots, bool fresh, long long lines,
 	{
 		log_info("attribution des heures des lots %s (mois nouveaux)", lots->heures.data);
 		ok = attribute_after_set(db, "clause.attribution_lots", lots->heures.data) &&
-			db_exec(db, sql_embedded_get("attribution_mois_nouveaux.sql"));
+			db_exec(db, SQL_ATTRIBUTION_MOIS_NOUVEAUX);
 	}
 	if (ok && lines > 0)
 	{
@@ -94,7 +94,7 @@ attribute_after_part(Db *db, const AfterLots *lots, bool fresh, long long lines,
 		snprintf(count, sizeof(count), "%lld", lines);
 		log_info("attribution des heures : %s ligne%s des participants-mois touchés par les lots %s",
 				 count, lines > 1 ? "s" : "", lots->all.data);
-		ok = db_exec(db, sql_embedded_get("attribution_perimetre_calcul.sql")) &&
+		ok = db_exec(db, SQL_ATTRIBUTION_PERIMETRE_CALCUL) &&
 			attribute_note_lowered(db, lots->all.data, cancelled);
 	}
 	return ok && attribute_after_clear(db, lots->all.data);
@@ -112,7 +112,7 @@ attribute_after_scope(Db *db, const AfterLots *lots, bool fresh, long long fresh
 
 	if (!attribute_after_set(db, "clause.attribution_lots", fresh ? "" : lots->heures.data) ||
 		!attribute_after_set(db, "clause.mois_exclus_lots", fresh ? lots->heures.data : "") ||
-		!db_exec(db, sql_embedded_get("attribution_perimetre.sql")) ||
+		!db_exec(db, SQL_ATTRIBUTION_PERIMETRE) ||
 		!db_exec_value(db, "SELECT count(*) FROM clause.ligne_heures l "
 					   "WHERE (l.participant_id, l.mois) IN (SELECT participant_id, mois FROM perimetre)",
 					   value, sizeof(value)))

@@ -8,7 +8,7 @@
 
 #include "attribute.h"
 #include "log.h"
-#include "sql_embedded.h"
+#include "sql_files.h"
 
 /* Serialises attributions (the same key as attribute.c's): taken inside the swap's transaction. */
 #define ATTRIBUTION_LOCK_KEY "7304252"
@@ -54,7 +54,7 @@ typedef struct Snapshot
 static bool
 parts_compute(Db *workers, int count, const Snapshot *snapshot)
 {
-	const char *script = sql_embedded_get("attribution_tranche.sql");
+	const char *script = SQL_ATTRIBUTION_TRANCHE;
 	Db *dbs[DB_EXEC_ALL_MAX];
 	const char *scripts[DB_EXEC_ALL_MAX];
 	char total[16];
@@ -87,9 +87,9 @@ parts_compute(Db *workers, int count, const Snapshot *snapshot)
 static bool
 parts_swap(Db *db, const Snapshot *snapshot)
 {
-	const char *key_off = sql_embedded_get("bulk/attribution_index_off.sql");
-	const char *swap = sql_embedded_get("attribution_parallele_bascule.sql");
-	const char *key_on = sql_embedded_get("bulk/attribution_index_on.sql");
+	const char *key_off = SQL_BULK_ATTRIBUTION_INDEX_OFF;
+	const char *swap = SQL_ATTRIBUTION_PARALLELE_BASCULE;
+	const char *key_on = SQL_BULK_ATTRIBUTION_INDEX_ON;
 	(void) snapshot;
 	return key_off != NULL && swap != NULL && key_on != NULL &&
 		db_exec(db, key_off) && db_exec(db, swap) && db_exec(db, key_on) &&
@@ -112,7 +112,7 @@ parts_swap(Db *db, const Snapshot *snapshot)
 static bool
 parallel_run_locked(Db *db, Db *workers, int count)
 {
-	const char *prepare = sql_embedded_get("attribution_parallele_prepare.sql");
+	const char *prepare = SQL_ATTRIBUTION_PARALLELE_PREPARE;
 	Snapshot snapshot = {{0}};
 	bool isnull = true;
 	bool ok = prepare != NULL &&

@@ -47,6 +47,14 @@ extern const Command REPORT_DECP_A_SUIVRE;
 extern const Command REPORT_ATTENDUS;
 extern const Command REPORT_ATTESTATION;
 
+/*
+ * The PLIE codes of the catalogue (sql/migrations/0002_catalogue_2021.sql), the one copy
+ * the help texts quote, wrapped to follow "  --plie CODE       le PLIE (" (check_cli
+ * compares it with the plie table).
+ */
+#define CLI_PLIE_CODES "agenais, bordeaux, technowest, grand_perigueux,\n" \
+	"                    haut_perigord, portes_du_sud, sources"
+
 /* Prints one line and the hint to --help on stderr; returns EXIT_CODE_USAGE. */
 int cli_usage_error(const char *command, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -11,6 +11,7 @@
 #include "exitcodes.h"
 #include "format.h"
 #include "log.h"
+#include "sql_files.h"
 #include "validate.h"
 
 /* A setting's canonical value ("0.5") as the user writes it ("0,5"). */
@@ -95,8 +96,7 @@ config_set_run(int argc, char **argv)
 	 * lines are credited: re-estimate and attribute again, atomically. */
 	char changed[32] = "0";
 
-	ok = ok && db_query_value(&session.db, "SELECT estimer_heures_prevues()", 0, NULL,
-							  changed, sizeof(changed), NULL) &&
+	ok = ok && db_exec_value(&session.db, SQL_MERGE_HEURES_PREVUES_ESTIMEES, changed, sizeof(changed)) &&
 		attribute_after(&session.db, ATTRIBUTE_EVERYTHING, NULL, 0) && db_commit(&session.db);
 	long long reestimated = strtoll(changed, NULL, 10);
 	char shown[48];

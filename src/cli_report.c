@@ -155,6 +155,14 @@ parse_year(const char *value, int *year)
 	return true;
 }
 
+/*
+ * The report kinds. Each declares, in one row of AUDIENCE_REPORTS or TABLE_REPORTS, its
+ * command, its options (what it requires is checked by its check function), its loader
+ * and its writer for each format; the code below only walks the row. Writers live with
+ * their report: text and json in reports/<report>.c, csv, xlsx and html in
+ * reports/format_<format>.c.
+ */
+
 /* The reports for an audience, in every format, with the sources they cite. */
 typedef enum
 {
@@ -191,173 +199,179 @@ typedef struct Audience
 	ReportSources sources;
 } Audience;
 
-/* Loads the report and its sources; *unknown is set when its subject does not exist. */
-static bool
-audience_load(Db *db, const AudienceQuery *query, ReportFormat format, Audience *report, bool *unknown)
+#define REPORT_FORMATS (REPORT_HTML + 1)
+
+typedef struct AudienceSpec
 {
-	const ImpactOptions *impact = &query->impact;
-
-	switch (query->kind)
-	{
-		case AUDIENCE_IMPACT:
-			return impact_load(db, impact, &report->impact, unknown) &&
-				sources_load_impact(db, impact->donneur, impact->operation, impact->from, impact->to,
-									&report->sources);
-		case AUDIENCE_SUIVI:
-			/* only the workbook and the page cite their sources */
-			return suivi_load(db, query->plie, query->month, &report->suivi, unknown) &&
-				((format != REPORT_XLSX && format != REPORT_HTML) || sources_load_all(db, &report->sources));
-		case AUDIENCE_OBSERVATOIRE:
-			return observatoire_load(db, query->year, query->plie, &report->observatoire, unknown) &&
-				sources_load_all(db, &report->sources);
-		case AUDIENCE_PROGRESS:
-			return progress_load(db, query->year, query->plie, query->as_of, &report->progress) &&
-				sources_load_all(db, &report->sources);
-	}
-	return false;
-}
-
-static bool
-audience_write_xlsx(AudienceKind kind, const Audience *report, const char *path)
-{
-	switch (kind)
-	{
-		case AUDIENCE_IMPACT:
-			return impact_write_xlsx(&report->impact, &report->sources, path);
-		case AUDIENCE_SUIVI:
-			return suivi_write_xlsx(&report->suivi, &report->sources, path);
-		case AUDIENCE_OBSERVATOIRE:
-			return observatoire_write_xlsx(&report->observatoire, &report->sources, path);
-		case AUDIENCE_PROGRESS:
-			return progress_write_xlsx(&report->progress, &report->sources, path);
-	}
-	return false;
-}
-
-/* Writes the report in a stream format: text, csv, json or html. */
-static bool
-audience_write(AudienceKind kind, const Audience *report, ReportFormat format, FILE *out)
-{
-	const ReportSources *sources = &report->sources;
-
-	switch (kind)
-	{
-		case AUDIENCE_IMPACT:
-			return format == REPORT_TEXT ? impact_write_text(&report->impact, out)
-				: format == REPORT_CSV ? impact_write_csv(&report->impact, out)
-				: format == REPORT_JSON ? impact_write_json(&report->impact, sources, out)
-				: impact_write_html(&report->impact, sources, out);
-		case AUDIENCE_SUIVI:
-			return format == REPORT_TEXT ? suivi_write_text(&report->suivi, out)
-				: format == REPORT_CSV ? suivi_write_csv(&report->suivi, out)
-				: format == REPORT_JSON ? suivi_write_json(&report->suivi, out)
-				: suivi_write_html(&report->suivi, sources, out);
-		case AUDIENCE_OBSERVATOIRE:
-			return format == REPORT_TEXT ? observatoire_write_text(&report->observatoire, out)
-				: format == REPORT_CSV ? observatoire_write_csv(&report->observatoire, out)
-				: format == REPORT_JSON ? observatoire_write_json(&report->observatoire, sources, out)
-				: observatoire_write_html(&report->observatoire, sources, out);
-		case AUDIENCE_PROGRESS:
-			return format == REPORT_TEXT ? progress_write_text(&report->progress, out)
-				: format == REPORT_CSV ? progress_write_csv(&report->progress, out)
-				: format == REPORT_JSON ? progress_write_json(&report->progress, out)
-				: progress_write_html(&report->progress, sources, out);
-	}
-	return false;
-}
-
-static void
-audience_free(AudienceKind kind, Audience *report)
-{
-	switch (kind)
-	{
-		case AUDIENCE_IMPACT:
-			impact_free(&report->impact);
-			break;
-		case AUDIENCE_SUIVI:
-			suivi_free(&report->suivi);
-			break;
-		case AUDIENCE_OBSERVATOIRE:
-			observatoire_free(&report->observatoire);
-			break;
-		case AUDIENCE_PROGRESS:
-			progress_free(&report->progress);
-			break;
-	}
-	sources_free(&report->sources);
-}
-
-/* Batches loaded with --sans-attribution are not in the figures yet: say so. */
-static void
-report_warn_pending(Db *db)
-{
-	char count[32] = "0";
-
-	if (!db_query_value(db, "SELECT count(*) FROM lot_import WHERE a_attribuer", 0, NULL,
-						count, sizeof(count), NULL))
-		return;
-
-	long long pending = strtoll(count, NULL, 10);
-
-	if (pending == 1)
-		log_warn("1 lot importé sans attribution n'est pas encore dans ces chiffres "
-				 "(clause attribute l'attribue)");
-	else if (pending > 1)
-		log_warn("%lld lots importés sans attribution ne sont pas encore dans ces chiffres "
-				 "(clause attribute les attribue)", pending);
-}
-
-/* The ids the report is asked about exist; false when one is unknown or unreadable. */
-static bool
-audience_check_ids(Db *db, const AudienceQuery *query, bool *unknown)
-{
-	const ImpactOptions *impact = &query->impact;
-
-	*unknown = false;
-	if (query->kind == AUDIENCE_IMPACT)
-		return known_check(db, KNOWN_DONNEUR, impact->donneur, unknown) &&
-			(impact->operation == NULL || known_check(db, KNOWN_OPERATION, impact->operation, unknown));
-	return query->plie == NULL || known_check(db, KNOWN_PLIE, query->plie, unknown);
-}
+	const char *command;		/* "clause report impact", for the messages */
+	const struct option *options;	/* its own, then REPORT_OUTPUT_OPTIONS */
+	int year;					/* --year when not given (0: none) */
+	/* The options it requires and their defaults: EXIT_CODE_USAGE once reported. */
+	int (*check) (const char *command, AudienceQuery *query);
+	/* The ids asked about exist; false when one is unknown (*unknown) or unreadable. */
+	bool (*check_ids) (Db *db, const AudienceQuery *query, bool *unknown);
+	/* Loads the report and the sources the format cites. */
+	bool (*load) (Db *db, const AudienceQuery *query, ReportFormat format, Audience *report,
+				  bool *unknown);
+	/* The stream writers by format (text, csv, json, html; NULL for xlsx), then xlsx. */
+	bool (*write[REPORT_FORMATS]) (const Audience *report, FILE *out);
+	bool (*write_xlsx) (const Audience *report, const char *path);
+	void (*free) (Audience *report);
+} AudienceSpec;
 
 /*
- * Loads the report asked, writes it in the format and to the output of args, and
- * returns the exit code: usage when its subject is unknown, database when it could not
- * be read, internal when it could not be written.
+ * The writers of the table, each calling the report's own writer on the union's member:
+ * WRITER(name, fn, member) for fn(report, out), WRITER_SOURCES for fn(report, sources, out).
  */
-static int
-audience_run(const AudienceQuery *query, const ReportArgs *args)
+#define WRITER(name, fn, member) \
+	static bool name(const Audience *report, FILE *out) { return fn(&report->member, out); }
+#define WRITER_SOURCES(name, fn, member) \
+	static bool name(const Audience *report, FILE *out) \
+	{ return fn(&report->member, &report->sources, out); }
+#define WRITER_XLSX(name, fn, member) \
+	static bool name(const Audience *report, const char *path) \
+	{ return fn(&report->member, &report->sources, path); }
+
+WRITER(impact_text, impact_write_text, impact)
+WRITER(impact_csv, impact_write_csv, impact)
+WRITER_SOURCES(impact_json, impact_write_json, impact)
+WRITER_SOURCES(impact_html, impact_write_html, impact)
+WRITER_XLSX(impact_xlsx, impact_write_xlsx, impact)
+WRITER(suivi_text, suivi_write_text, suivi)
+WRITER(suivi_csv, suivi_write_csv, suivi)
+WRITER(suivi_json, suivi_write_json, suivi)
+WRITER_SOURCES(suivi_html, suivi_write_html, suivi)
+WRITER_XLSX(suivi_xlsx, suivi_write_xlsx, suivi)
+WRITER(observatoire_text, observatoire_write_text, observatoire)
+WRITER(observatoire_csv, observatoire_write_csv, observatoire)
+WRITER_SOURCES(observatoire_json, observatoire_write_json, observatoire)
+WRITER_SOURCES(observatoire_html, observatoire_write_html, observatoire)
+WRITER_XLSX(observatoire_xlsx, observatoire_write_xlsx, observatoire)
+WRITER(progress_text, progress_write_text, progress)
+WRITER(progress_csv, progress_write_csv, progress)
+WRITER(progress_json, progress_write_json, progress)
+WRITER_SOURCES(progress_html, progress_write_html, progress)
+WRITER_XLSX(progress_xlsx, progress_write_xlsx, progress)
+
+static void
+impact_release(Audience *report)
 {
-	Session session = {0};
-	Audience report;
-	bool unknown = false;
+	impact_free(&report->impact);
+}
 
-	memset(&report, 0, sizeof(report));	/* every member of the union */
-	if (!cli_open_session(&session))
-		return EXIT_CODE_DATABASE;
-	report_warn_pending(&session.db);
+static void
+suivi_release(Audience *report)
+{
+	suivi_free(&report->suivi);
+}
 
-	bool ok = audience_check_ids(&session.db, query, &unknown) &&
-		audience_load(&session.db, query, args->format, &report, &unknown);
+static void
+observatoire_release(Audience *report)
+{
+	observatoire_free(&report->observatoire);
+}
 
-	session_close(&session);
-	if (!ok)
+static void
+progress_release(Audience *report)
+{
+	progress_free(&report->progress);
+}
+
+static bool
+impact_load_all(Db *db, const AudienceQuery *query, ReportFormat format, Audience *report, bool *unknown)
+{
+	const ImpactOptions *impact = &query->impact;
+
+	(void) format;
+	return impact_load(db, impact, &report->impact, unknown) &&
+		sources_load_impact(db, impact->donneur, impact->operation, impact->from, impact->to,
+							&report->sources);
+}
+
+static bool
+suivi_load_all(Db *db, const AudienceQuery *query, ReportFormat format, Audience *report, bool *unknown)
+{
+	/* only the workbook and the page cite their sources */
+	return suivi_load(db, query->plie, query->month, &report->suivi, unknown) &&
+		((format != REPORT_XLSX && format != REPORT_HTML) || sources_load_all(db, &report->sources));
+}
+
+static bool
+observatoire_load_all(Db *db, const AudienceQuery *query, ReportFormat format, Audience *report,
+					  bool *unknown)
+{
+	(void) format;
+	return observatoire_load(db, query->year, query->plie, &report->observatoire, unknown) &&
+		sources_load_all(db, &report->sources);
+}
+
+static bool
+progress_load_all(Db *db, const AudienceQuery *query, ReportFormat format, Audience *report,
+				  bool *unknown)
+{
+	(void) format;
+	(void) unknown;
+	return progress_load(db, query->year, query->plie, query->as_of, &report->progress) &&
+		sources_load_all(db, &report->sources);
+}
+
+static int
+impact_check(const char *command, AudienceQuery *query)
+{
+	const ImpactOptions *impact = &query->impact;
+
+	if (impact->donneur == NULL)
+		return cli_usage_error(command, "précisez le donneur d'ordre (--donneur ID)");
+	if (impact->from && impact->to && strcmp(impact->from, impact->to) > 0)
+		return cli_usage_error(command, "--from %s est après --to %s", impact->from, impact->to);
+	return EXIT_CODE_OK;
+}
+
+static int
+suivi_check(const char *command, AudienceQuery *query)
+{
+	if (query->plie == NULL || query->month == NULL)
+		return cli_usage_error(command, "précisez --plie CODE et --mois AAAA-MM");
+	return EXIT_CODE_OK;
+}
+
+static int
+observatoire_check(const char *command, AudienceQuery *query)
+{
+	if (query->year == 0)
+		return cli_usage_error(command, "précisez l'année (--year AAAA)");
+	return EXIT_CODE_OK;
+}
+
+/* --as-of defaults to today. */
+static int
+progress_check(const char *command, AudienceQuery *query)
+{
+	(void) command;
+	if (query->as_of[0] == '\0')
 	{
-		audience_free(query->kind, &report);
-		return unknown ? EXIT_CODE_USAGE : EXIT_CODE_DATABASE;
-	}
-	if (args->format == REPORT_XLSX)
-		ok = audience_write_xlsx(query->kind, &report, args->output);
-	else
-	{
-		FILE *out = cli_open_output(args->output);
+		time_t now = time(NULL);
+		struct tm today;
 
-		ok = out != NULL && audience_write(query->kind, &report, args->format, out);
-		if (out && !cli_close_output(out, args->output))
-			ok = false;
+		localtime_r(&now, &today);
+		strftime(query->as_of, sizeof(query->as_of), "%Y-%m-%d", &today);
 	}
-	audience_free(query->kind, &report);
-	return ok ? EXIT_CODE_OK : EXIT_CODE_INTERNAL;
+	return EXIT_CODE_OK;
+}
+
+static bool
+impact_check_ids(Db *db, const AudienceQuery *query, bool *unknown)
+{
+	const ImpactOptions *impact = &query->impact;
+
+	return known_check(db, KNOWN_DONNEUR, impact->donneur, unknown) &&
+		(impact->operation == NULL || known_check(db, KNOWN_OPERATION, impact->operation, unknown));
+}
+
+static bool
+plie_check_ids(Db *db, const AudienceQuery *query, bool *unknown)
+{
+	return query->plie == NULL || known_check(db, KNOWN_PLIE, query->plie, unknown);
 }
 
 static const struct option IMPACT_OPTIONS[] = {
@@ -385,19 +399,113 @@ static const struct option PROGRESS_OPTIONS[] = {
 	REPORT_OUTPUT_OPTIONS
 };
 
-/* Reads the command line of an audience report (options holds its own), then runs it. */
-static int
-audience_command(const char *command, AudienceKind kind, const struct option *options,
-				 int argc, char **argv)
+static const AudienceSpec AUDIENCE_REPORTS[] = {
+	[AUDIENCE_IMPACT] = {
+		"clause report impact", IMPACT_OPTIONS, 0, impact_check, impact_check_ids, impact_load_all,
+		{[REPORT_TEXT] = impact_text, [REPORT_CSV] = impact_csv, [REPORT_JSON] = impact_json,
+		[REPORT_HTML] = impact_html}, impact_xlsx, impact_release
+	},
+	[AUDIENCE_SUIVI] = {
+		"clause report suivi", SUIVI_OPTIONS, 0, suivi_check, plie_check_ids, suivi_load_all,
+		{[REPORT_TEXT] = suivi_text, [REPORT_CSV] = suivi_csv, [REPORT_JSON] = suivi_json,
+		[REPORT_HTML] = suivi_html}, suivi_xlsx, suivi_release
+	},
+	[AUDIENCE_OBSERVATOIRE] = {
+		"clause report observatoire", OBSERVATOIRE_OPTIONS, 0, observatoire_check, plie_check_ids,
+		observatoire_load_all,
+		{[REPORT_TEXT] = observatoire_text, [REPORT_CSV] = observatoire_csv,
+		[REPORT_JSON] = observatoire_json, [REPORT_HTML] = observatoire_html},
+		observatoire_xlsx, observatoire_release
+	},
+	[AUDIENCE_PROGRESS] = {
+		"clause report progress", PROGRESS_OPTIONS, 2021, progress_check, plie_check_ids,
+		progress_load_all,
+		{[REPORT_TEXT] = progress_text, [REPORT_CSV] = progress_csv, [REPORT_JSON] = progress_json,
+		[REPORT_HTML] = progress_html}, progress_xlsx, progress_release
+	},
+};
+
+/* Batches loaded with --sans-attribution are not in the figures yet: say so. */
+static void
+report_warn_pending(Db *db)
 {
+	char count[32] = "0";
+
+	if (!db_query_value(db, "SELECT count(*) FROM lot_import WHERE a_attribuer", 0, NULL,
+						count, sizeof(count), NULL))
+		return;
+
+	long long pending = strtoll(count, NULL, 10);
+
+	if (pending == 1)
+		log_warn("1 lot importé sans attribution n'est pas encore dans ces chiffres "
+				 "(clause attribute l'attribue)");
+	else if (pending > 1)
+		log_warn("%lld lots importés sans attribution ne sont pas encore dans ces chiffres "
+				 "(clause attribute les attribue)", pending);
+}
+
+static void
+audience_free(const AudienceSpec *spec, Audience *report)
+{
+	spec->free(report);
+	sources_free(&report->sources);
+}
+
+/*
+ * Loads the report asked, writes it in the format and to the output of args, and
+ * returns the exit code: usage when its subject is unknown, database when it could not
+ * be read, internal when it could not be written.
+ */
+static int
+audience_run(const AudienceSpec *spec, const AudienceQuery *query, const ReportArgs *args)
+{
+	Session session = {0};
+	Audience report;
+	bool unknown = false;
+
+	memset(&report, 0, sizeof(report));	/* every member of the union */
+	if (!cli_open_session(&session))
+		return EXIT_CODE_DATABASE;
+	report_warn_pending(&session.db);
+
+	bool ok = spec->check_ids(&session.db, query, &unknown) &&
+		spec->load(&session.db, query, args->format, &report, &unknown);
+
+	session_close(&session);
+	if (!ok)
+	{
+		audience_free(spec, &report);
+		return unknown ? EXIT_CODE_USAGE : EXIT_CODE_DATABASE;
+	}
+	if (args->format == REPORT_XLSX)
+		ok = spec->write_xlsx(&report, args->output);
+	else
+	{
+		FILE *out = cli_open_output(args->output);
+
+		ok = out != NULL && spec->write[args->format](&report, out);
+		if (out && !cli_close_output(out, args->output))
+			ok = false;
+	}
+	audience_free(spec, &report);
+	return ok ? EXIT_CODE_OK : EXIT_CODE_INTERNAL;
+}
+
+/* Reads the command line of an audience report, then runs it. */
+static int
+audience_command(AudienceKind kind, int argc, char **argv)
+{
+	const AudienceSpec *spec = &AUDIENCE_REPORTS[kind];
+	const char *command = spec->command;
 	ReportArgs args = {.command = command, .last_format = REPORT_HTML};
-	AudienceQuery query = {.kind = kind, .year = kind == AUDIENCE_PROGRESS ? 2021 : 0};
+	AudienceQuery query = {.kind = kind, .year = spec->year};
 	ImpactOptions *impact = &query.impact;
 	char err[VALIDATE_ERR_SIZE];
 	int opt;
 
 	cli_getopt_reset();
-	while ((opt = report_args_next(&args, argc, argv, options)) != 0)
+	while ((opt = report_args_next(&args, argc, argv, spec->options)) != 0)
 	{
 		switch (opt)
 		{
@@ -437,50 +545,38 @@ audience_command(const char *command, AudienceKind kind, const struct option *op
 	}
 	if (args.status != EXIT_CODE_OK)
 		return args.status;
-	if (kind == AUDIENCE_IMPACT && impact->donneur == NULL)
-		return cli_usage_error(command, "précisez le donneur d'ordre (--donneur ID)");
-	if (kind == AUDIENCE_IMPACT && impact->from && impact->to && strcmp(impact->from, impact->to) > 0)
-		return cli_usage_error(command, "--from %s est après --to %s", impact->from, impact->to);
-	if (kind == AUDIENCE_SUIVI && (query.plie == NULL || query.month == NULL))
-		return cli_usage_error(command, "précisez --plie CODE et --mois AAAA-MM");
-	if (kind == AUDIENCE_OBSERVATOIRE && query.year == 0)
-		return cli_usage_error(command, "précisez l'année (--year AAAA)");
+
+	int code = spec->check(command, &query);
+
+	if (code != EXIT_CODE_OK)
+		return code;
 	if (!report_args_xlsx_file(&args))
 		return EXIT_CODE_USAGE;
-	if (kind == AUDIENCE_PROGRESS && query.as_of[0] == '\0')
-	{
-		time_t now = time(NULL);
-		struct tm today;
-
-		localtime_r(&now, &today);
-		strftime(query.as_of, sizeof(query.as_of), "%Y-%m-%d", &today);
-	}
-	return audience_run(&query, &args);
+	return audience_run(spec, &query, &args);
 }
 
 static int
 impact_run(int argc, char **argv)
 {
-	return audience_command("clause report impact", AUDIENCE_IMPACT, IMPACT_OPTIONS, argc, argv);
+	return audience_command(AUDIENCE_IMPACT, argc, argv);
 }
 
 static int
 suivi_run(int argc, char **argv)
 {
-	return audience_command("clause report suivi", AUDIENCE_SUIVI, SUIVI_OPTIONS, argc, argv);
+	return audience_command(AUDIENCE_SUIVI, argc, argv);
 }
 
 static int
 observatoire_run(int argc, char **argv)
 {
-	return audience_command("clause report observatoire", AUDIENCE_OBSERVATOIRE, OBSERVATOIRE_OPTIONS,
-							argc, argv);
+	return audience_command(AUDIENCE_OBSERVATOIRE, argc, argv);
 }
 
 static int
 progress_run(int argc, char **argv)
 {
-	return audience_command("clause report progress", AUDIENCE_PROGRESS, PROGRESS_OPTIONS, argc, argv);
+	return audience_command(AUDIENCE_PROGRESS, argc, argv);
 }
 
 typedef struct TableCommandOptions
@@ -504,28 +600,113 @@ typedef enum
 	TABLE_DECP
 } TableKind;
 
-/* Options of the line-level reports (decp-a-suivre takes --plie only). */
-static int
-parse_table_options(const char *command, TableKind kind, int argc, char **argv, TableCommandOptions *opts)
+typedef struct TableSpec
 {
-	static const struct option options[] = {
-		{"reason", required_argument, NULL, 'r'},
-		{"motif", required_argument, NULL, 'r'},
-		{"plie", required_argument, NULL, 'p'},
-		{"marche", required_argument, NULL, 'm'},
-		{"participant", required_argument, NULL, 'P'},
-		{"lot", required_argument, NULL, 'l'},
-		REPORT_OUTPUT_OPTIONS
-	};
-	static const struct option decp_options[] = {
-		{"plie", required_argument, NULL, 'p'},
-		REPORT_OUTPUT_OPTIONS
-	};
+	const char *command;		/* "clause report lines", for the messages */
+	const struct option *options;	/* its own, then REPORT_OUTPUT_OPTIONS */
+	/* The options it requires: EXIT_CODE_USAGE once reported; NULL when none. */
+	int (*check) (const char *command, const TableCommandOptions *opts);
+	/* Writes the report in opts->format (text or csv) and says how many lines. */
+	bool (*write) (Db *db, const TableCommandOptions *opts, FILE *out);
+} TableSpec;
+
+static bool
+lines_table(Db *db, const TableCommandOptions *opts, FILE *out)
+{
+	LinesFilter filter = {opts->reason, opts->plie, opts->marche, opts->lot};
+	long long count = 0;
+
+	if (!lines_write(db, &filter, opts->format, out, &count))
+		return false;
+	log_notice("%lld ligne%s", count, fr_s(count));
+	return true;
+}
+
+static bool
+rejects_table(Db *db, const TableCommandOptions *opts, FILE *out)
+{
+	long long count = 0;
+
+	if (!rejects_write(db, opts->lot, opts->format, out, &count))
+		return false;
+	log_notice("%lld ligne%s rejetée%s", count, fr_s(count), fr_s(count));
+	return true;
+}
+
+static bool
+batches_table(Db *db, const TableCommandOptions *opts, FILE *out)
+{
+	return batches_write(db, opts->format, out);
+}
+
+static bool
+history_table(Db *db, const TableCommandOptions *opts, FILE *out)
+{
+	long long count = 0;
+
+	if (!history_write(db, opts->participant, opts->marche, opts->format, out, &count))
+		return false;
+	log_notice("%lld valeur%s", count, fr_s(count));
+	return true;
+}
+
+static bool
+decp_table(Db *db, const TableCommandOptions *opts, FILE *out)
+{
+	long long count = 0;
+
+	return decp_a_suivre_write(db, opts->plie, opts->format == LINES_CSV, out, &count);
+}
+
+static int
+history_check(const char *command, const TableCommandOptions *opts)
+{
+	if (opts->participant == NULL || opts->marche == NULL)
+		return cli_usage_error(command, "précisez --participant ID et --marche ID");
+	return EXIT_CODE_OK;
+}
+
+static int
+decp_check(const char *command, const TableCommandOptions *opts)
+{
+	if (opts->plie == NULL)
+		return cli_usage_error(command, "précisez --plie CODE");
+	return EXIT_CODE_OK;
+}
+
+static const struct option LINES_OPTIONS[] = {
+	{"reason", required_argument, NULL, 'r'},
+	{"motif", required_argument, NULL, 'r'},
+	{"plie", required_argument, NULL, 'p'},
+	{"marche", required_argument, NULL, 'm'},
+	{"participant", required_argument, NULL, 'P'},
+	{"lot", required_argument, NULL, 'l'},
+	REPORT_OUTPUT_OPTIONS
+};
+static const struct option DECP_OPTIONS[] = {
+	{"plie", required_argument, NULL, 'p'},
+	REPORT_OUTPUT_OPTIONS
+};
+
+/* The line-level reports but decp-a-suivre share one set of options (each reads its own). */
+static const TableSpec TABLE_REPORTS[] = {
+	[TABLE_LINES] = {"clause report lines", LINES_OPTIONS, NULL, lines_table},
+	[TABLE_REJECTS] = {"clause report rejets", LINES_OPTIONS, NULL, rejects_table},
+	[TABLE_BATCHES] = {"clause report batches", LINES_OPTIONS, NULL, batches_table},
+	[TABLE_HISTORY] = {"clause report history", LINES_OPTIONS, history_check, history_table},
+	[TABLE_DECP] = {"clause report decp-a-suivre", DECP_OPTIONS, decp_check, decp_table},
+};
+
+/* Options of a line-level report. */
+static int
+parse_table_options(const TableSpec *spec, int argc, char **argv, TableCommandOptions *opts)
+{
+	const char *command = spec->command;
 	ReportArgs args = {.command = command, .last_format = REPORT_CSV};
 	int opt;
 
 	cli_getopt_reset();
-	while ((opt = report_args_next(&args, argc, argv, kind == TABLE_DECP ? decp_options : options)) != 0)
+	while ((opt = report_args_next(&args, argc, argv, spec->options)) != 0)
 	{
 		switch (opt)
 		{
@@ -564,17 +745,16 @@ parse_table_options(const char *command, TableKind kind, int argc, char **argv, 
 }
 
 static int
-table_report_run(const char *command, TableKind kind, int argc, char **argv)
+table_report_run(TableKind kind, int argc, char **argv)
 {
+	const TableSpec *spec = &TABLE_REPORTS[kind];
 	TableCommandOptions opts = {0};
-	int code = parse_table_options(command, kind, argc, argv, &opts);
+	int code = parse_table_options(spec, argc, argv, &opts);
 
 	if (code != EXIT_CODE_OK)
 		return code;
-	if (kind == TABLE_HISTORY && (opts.participant == NULL || opts.marche == NULL))
-		return cli_usage_error(command, "précisez --participant ID et --marche ID");
-	if (kind == TABLE_DECP && opts.plie == NULL)
-		return cli_usage_error(command, "précisez --plie CODE");
+	if (spec->check && (code = spec->check(spec->command, &opts)) != EXIT_CODE_OK)
+		return code;
 
 	Session session = {0};
 	bool unknown = false;
@@ -592,33 +772,7 @@ table_report_run(const char *command, TableKind kind, int argc, char **argv)
 	}
 
 	FILE *out = cli_open_output(opts.output);
-	bool ok = out != NULL;
-	long long count = 0;
-
-	if (ok && kind == TABLE_LINES)
-	{
-		LinesFilter filter = {opts.reason, opts.plie, opts.marche, opts.lot};
-
-		ok = lines_write(&session.db, &filter, opts.format, out, &count);
-		if (ok)
-			log_notice("%lld ligne%s", count, fr_s(count));
-	}
-	else if (ok && kind == TABLE_REJECTS)
-	{
-		ok = rejects_write(&session.db, opts.lot, opts.format, out, &count);
-		if (ok)
-			log_notice("%lld ligne%s rejetée%s", count, fr_s(count), fr_s(count));
-	}
-	else if (ok && kind == TABLE_HISTORY)
-	{
-		ok = history_write(&session.db, opts.participant, opts.marche, opts.format, out, &count);
-		if (ok)
-			log_notice("%lld valeur%s", count, fr_s(count));
-	}
-	else if (ok && kind == TABLE_DECP)
-		ok = decp_a_suivre_write(&session.db, opts.plie, opts.format == LINES_CSV, out, &count);
-	else if (ok)
-		ok = batches_write(&session.db, opts.format, out);
+	bool ok = out != NULL && spec->write(&session.db, &opts, out);
 
 	if (out && !cli_close_output(out, opts.output))
 		ok = false;
@@ -629,25 +783,31 @@ table_report_run(const char *command, TableKind kind, int argc, char **argv)
 static int
 lines_run(int argc, char **argv)
 {
-	return table_report_run("clause report lines", TABLE_LINES, argc, argv);
+	return table_report_run(TABLE_LINES, argc, argv);
 }
 
 static int
 rejects_run(int argc, char **argv)
 {
-	return table_report_run("clause report rejets", TABLE_REJECTS, argc, argv);
+	return table_report_run(TABLE_REJECTS, argc, argv);
 }
 
 static int
 batches_run(int argc, char **argv)
 {
-	return table_report_run("clause report batches", TABLE_BATCHES, argc, argv);
+	return table_report_run(TABLE_BATCHES, argc, argv);
 }
 
 static int
 decp_a_suivre_run(int argc, char **argv)
 {
-	return table_report_run("clause report decp-a-suivre", TABLE_DECP, argc, argv);
+	return table_report_run(TABLE_DECP, argc, argv);
+}
+
+static int
+history_run(int argc, char **argv)
+{
+	return table_report_run(TABLE_HISTORY, argc, argv);
 }
 
 static const Command REPORT_IMPACT = {
@@ -679,8 +839,7 @@ static const Command REPORT_SUIVI = {
 	"déclarées depuis 2 mois ; les participants qui ont des heures mais pas d'éligibilité\n"
 	"validée ; les lignes non comptabilisées, par motif (du mois et depuis janvier).\n"
 	"\nOptions :\n"
-	"  --plie CODE       le PLIE (agenais, bordeaux, technowest, grand_perigueux,\n"
-	"                    haut_perigord, portes_du_sud, sources)\n"
+	"  --plie CODE       le PLIE (" CLI_PLIE_CODES ")\n"
 	"  --mois AAAA-MM    le mois suivi (ou MM/AAAA)\n"
 	"  --format F        text (défaut), csv (Excel : une colonne « Rubrique » et les colonnes\n"
 	"                    des quatre tableaux), xlsx (une feuille par tableau), json ou html\n"
@@ -717,8 +876,7 @@ static const Command REPORT_PROGRESS = {
 	"l'année non chargés (celui d'une année antérieure s'applique).\n"
 	"\nOptions :\n"
 	"  --year AAAA       les fiches dont la période touche cette année (2021 par défaut)\n"
-	"  --plie CODE       un seul PLIE (agenais, bordeaux, technowest, grand_perigueux,\n"
-	"                    haut_perigord, portes_du_sud, sources)\n"
+	"  --plie CODE       un seul PLIE (" CLI_PLIE_CODES ")\n"
 	"  --as-of DATE      date de calcul, JJ/MM/AAAA ou AAAA-MM-JJ\n"
 	"  --format F        text (défaut), csv (Excel), xlsx, json ou html (tableau de bord :\n"
 	"                    courbe cumulée, trajectoire vers la cible, projection, jauges)\n"
@@ -745,12 +903,6 @@ static const Command REPORT_BATCHES = {
 	"annuler), quand, par qui (le rôle de la base) et pourquoi.\n", batches_run, NULL
 };
 
-static int
-history_run(int argc, char **argv)
-{
-	return table_report_run("clause report history", TABLE_HISTORY, argc, argv);
-}
-
 static const Command REPORT_HISTORY = {
 	"history", "toutes les valeurs qu'ont prises les lignes d'un participant sur un marché",
 	"clause report history --participant ID --marche ID [--format text|csv] [-o F]",
@@ -769,7 +921,7 @@ const Command REPORT_DECP_A_SUIVRE = {
 	"PLIE), sinon commune de l'acheteur (donneur.commune_insee) quand elle est connue.\n"
 	"Pour suivre un marché : importez-le dans un fichier marches avec son opération (même id).\n"
 	"\nOptions :\n"
-	"  --plie CODE       le PLIE (agenais, bordeaux, technowest, grand_perigueux, portes_du_sud, sources)\n"
+	"  --plie CODE       le PLIE (" CLI_PLIE_CODES ")\n"
 	"  --format F        text (défaut) ou csv (Excel)\n"
 	"  -o, --output F    écrire dans F\n",
 	decp_a_suivre_run, NULL

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "testdb.h"
 
 #define HELP_OUTPUT_SIZE 16384
@@ -109,6 +110,37 @@ START_TEST(test_unknown_command_is_usage_error)
 }
 END_TEST
 
+static int
+compare_codes(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *) a, *(const char *const *) b);
+}
+
+/* The one PLIE list of the help texts is the catalogue's, code for code. */
+START_TEST(test_help_plie_codes_are_the_catalogue)
+{
+	char list[] = CLI_PLIE_CODES;
+	char *codes[16];
+	int count = 0;
+	char joined[512] = "";
+
+	for (char *code = strtok(list, ", \n"); code; code = strtok(NULL, ", \n"))
+	{
+		ck_assert_int_lt(count, 16);
+		codes[count++] = code;
+	}
+	qsort(codes, (size_t) count, sizeof(codes[0]), compare_codes);
+	for (int i = 0; i < count; i++)
+	{
+		if (i > 0)
+			strcat(joined, ",");
+		strcat(joined, codes[i]);
+	}
+	ck_assert_str_eq(joined, testdb_text("SELECT string_agg(code, ',' ORDER BY code COLLATE \"C\") "
+										 "FROM clause.plie"));
+}
+END_TEST
+
 static Suite *
 cli_suite(void)
 {
@@ -119,6 +151,13 @@ cli_suite(void)
 	tcase_add_test(tc, test_every_command_has_help);
 	tcase_add_test(tc, test_unknown_command_is_usage_error);
 	suite_add_tcase(s, tc);
+
+	TCase *catalogue = tcase_create("catalogue");
+
+	tcase_set_timeout(catalogue, 120);
+	tcase_add_checked_fixture(catalogue, testdb_setup, testdb_teardown);
+	tcase_add_test(catalogue, test_help_plie_codes_are_the_catalogue);
+	suite_add_tcase(s, catalogue);
 	return s;
 }
 

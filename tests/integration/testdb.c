@@ -1,8 +1,12 @@
 /*
- * Integration test helpers: each test starts from an empty clause schema on the
- * throwaway cluster, so tests never depend on one another.
+ * Integration test helpers: each test starts from a freshly migrated database on the
+ * throwaway cluster, so tests never depend on one another. The migrations run once per
+ * cluster, into the template database clause_test_modele; each test then gets its
+ * "clause" database as a file copy of it (about 0,5 s instead of 2 s for every
+ * migration and view).
  */
 #include <check.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,14 +20,69 @@
 
 static Session session;
 
+#define TEMPLATE_DATABASE "clause_test_modele"
+
+static bool
+testdb_exists_callback(void *context, const DbRow *row)
+{
+	(void) row;
+	*(bool *) context = true;
+	return true;
+}
+
+/*
+ * Migrates a new database into the template, once per cluster: built under another name
+ * and renamed when complete, so that a suite stopped half-way leaves no half template.
+ */
+static void
+testdb_build_template(const Cluster *cluster, Db *admin)
+{
+	char conninfo[PATH_MAX * 2];
+	Db db = {0};
+
+	ck_assert(db_exec(admin, "DROP DATABASE IF EXISTS " TEMPLATE_DATABASE "_partiel"));
+	ck_assert(db_exec(admin, "CREATE DATABASE " TEMPLATE_DATABASE "_partiel"));
+	cluster_conninfo(cluster, TEMPLATE_DATABASE "_partiel", conninfo, sizeof(conninfo));
+	ck_assert_msg(db_connect(&db, conninfo), "connexion à la base modèle impossible");
+	ck_assert(migrate_apply(&db, false));
+	db_close(&db);
+	ck_assert(db_exec(admin, "ALTER DATABASE " TEMPLATE_DATABASE "_partiel RENAME TO "
+					  TEMPLATE_DATABASE));
+}
+
+/* Replaces the cluster's "clause" database by a copy of the migrated template. */
+static void
+testdb_fresh_database(void)
+{
+	Cluster cluster;
+	char conninfo[PATH_MAX * 2];
+	Db admin = {0};
+	bool exists = false;
+	const char *params[] = {TEMPLATE_DATABASE};
+
+	ck_assert(session_cluster(&cluster));
+	ck_assert_msg(cluster_ensure_running(&cluster), "cluster de test arrêté");
+	cluster_conninfo(&cluster, "postgres", conninfo, sizeof(conninfo));
+	ck_assert_msg(db_connect(&admin, conninfo), "connexion au cluster de test impossible");
+	ck_assert(db_query(&admin, "SELECT 1 FROM pg_database WHERE datname = $1", 1, params,
+					   testdb_exists_callback, &exists, NULL));
+	if (!exists)
+		testdb_build_template(&cluster, &admin);
+	/* FORCE: a daemon a test left running (clause serve) holds a connection */
+	ck_assert(db_exec(&admin, "DROP DATABASE IF EXISTS " CLUSTER_DATABASE " WITH (FORCE)"));
+	ck_assert(db_exec(&admin, "CREATE DATABASE " CLUSTER_DATABASE " TEMPLATE " TEMPLATE_DATABASE
+					  " STRATEGY FILE_COPY"));
+	db_close(&admin);
+}
+
 void
 testdb_setup(void)
 {
 	memset(&session, 0, sizeof(session));
 	log_set_level(LOG_LEVEL_ERROR);
+	testdb_fresh_database();
+	/* session_open migrates: nothing to do on the template's copy */
 	ck_assert_msg(session_open(&session, NULL), "connexion au cluster de test impossible");
-	ck_assert(db_exec(&session.db, "DROP SCHEMA IF EXISTS clause CASCADE"));
-	ck_assert(migrate_apply(&session.db, false));
 	ck_assert(db_exec(&session.db, "SET search_path = clause, public"));
 }
 

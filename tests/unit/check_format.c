@@ -1,5 +1,5 @@
 /*
- * Unit tests for reports/format.c: French numbers, percentages and dates,
+ * Unit tests for src/format.c: French numbers, percentages and dates,
  * and CSV numbers for French Excel, each driven by a table of cases.
  */
 #include <check.h>

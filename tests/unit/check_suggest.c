@@ -1,6 +1,6 @@
 /*
  * Unit tests for src/suggest.c (closest known ids, case ignored) and the label wrapping
- * of reports/format.c, each from a table of cases.
+ * of src/format.c, each from a table of cases.
  */
 #include <check.h>
 #include <stdlib.h>

@@ -1,5 +1,6 @@
 /*
- * French number and date formatting for reports: "250 000", "12,5 %", "31/12/2021".
+ * French number and date formatting, for reports and for every message that counts
+ * (plumbing: importers and reports both use it): "250 000", "12,5 %", "31/12/2021".
  */
 #ifndef CLAUSE_FORMAT_H
 #define CLAUSE_FORMAT_H
