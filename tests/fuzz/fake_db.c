@@ -502,6 +502,33 @@ db_connect_as(Db *db, const char *conninfo, const char *user, const char *passwo
 	return false;
 }
 
+/* the whole attribution on several connections is never fuzzed: no second connection */
+bool
+db_connect_sibling(Db *db, const Db *from)
+{
+	(void) from;
+	memset(db, 0, sizeof(*db));
+	return false;
+}
+
+bool
+db_begin_with_snapshot(Db *db, const char *snapshot)
+{
+	(void) db;
+	(void) snapshot;
+	return false;
+}
+
+bool
+db_exec_all(Db *const *dbs, int count, const char *const *sqls, const char *label)
+{
+	(void) dbs;
+	(void) count;
+	(void) sqls;
+	(void) label;
+	return false;
+}
+
 void
 db_close(Db *db)
 {
