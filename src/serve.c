@@ -34,13 +34,19 @@ serve_config_defaults(ServeConfig *config)
 time_t
 serve_now(const Serve *serve)
 {
-	return time(NULL) + serve->clock_shift;
+	return (serve->clock_frozen ? serve->clock_frozen : time(NULL)) + serve->clock_shift;
 }
 
 void
 serve_clock_shift(Serve *serve, long seconds)
 {
 	serve->clock_shift += seconds;
+}
+
+void
+serve_clock_freeze(Serve *serve)
+{
+	serve->clock_frozen = time(NULL);
 }
 
 bool

@@ -54,4 +54,10 @@ bool serve_run_until_signal(const ServeConfig *config);
 /* Tests: moves the server's clock forward (session expiry, login backoff). */
 void serve_clock_shift(Serve *serve, long seconds);
 
+/*
+ * Tests: stops the server's clock where it stands, so that a 1 s login wait is
+ * still there on a slow machine; serve_clock_shift() still moves it.
+ */
+void serve_clock_freeze(Serve *serve);
+
 #endif

@@ -67,6 +67,7 @@ struct Serve
 	unsigned char proxy[16];	/* --proxy-de-confiance, as bytes (4 or 16) */
 	size_t proxy_len;
 	long clock_shift;
+	time_t clock_frozen;		/* tests: 0, or the time the clock stands at */
 	char *tls_cert;
 	char *tls_key;
 	pthread_mutex_t owner_lock;	/* one box run or cancellation at a time */

@@ -197,6 +197,8 @@ server_start(int max_sessions, const char *proxy)
 	server = serve_start(&config);
 	ck_assert_ptr_nonnull(server);
 	ck_assert_uint_gt(serve_port(server), 0);
+	/* waits and expiries measured on the server's clock, not on how fast this machine is */
+	serve_clock_freeze(server);
 }
 
 static void
