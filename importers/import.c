@@ -13,8 +13,6 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "attribute.h"
-#include "baisses.h"
 #include "checksum.h"
 #include "copy_format.h"
 #include "csv_reader.h"
@@ -998,22 +996,6 @@ import_merge(Db *db, ImportState *state, ImportResult *result)
 					5, params, NULL, NULL, NULL);
 }
 
-/*
- * The lines this batch can change attributed again (attribute_after decides which: new hours
- * and recorded referential changes touch some participant-months).
- */
-static bool
-import_attribute(Db *db, const ImportResult *result)
-{
-	char lot[32];
-
-	snprintf(lot, sizeof(lot), "%lld", result->lot_id);
-	if (!attribute_after(db, ATTRIBUTE_LOADED, &result->lot_id, 1))
-		return false;
-	/* rule 3: a batch that lowers hours already credited says so, line by line */
-	return baisses_write(db, lot, false, NULL, NULL, NULL);
-}
-
 /* A batch loaded without attribution: the next attribution takes it (src/attribute.c). */
 static bool
 import_mark_pending(Db *db, long long lot_id)
@@ -1172,8 +1154,8 @@ import_file(Db *db, const ImportOptions *options, ImportResult *result)
 	bool keep = status == IMPORT_LOADED || status == IMPORT_ROWS_REJECTED;
 
 	if (keep && !((options->reference ? true
-				   : options->defer_attribution ? import_mark_pending(db, result->lot_id)
-				   : import_attribute(db, result)) && db_commit(db)))
+				   : options->after_merge ? options->after_merge(db, result->lot_id)
+				   : import_mark_pending(db, result->lot_id)) && db_commit(db)))
 		status = IMPORT_DATABASE_ERROR;
 	result->seconds_attribution = import_now() - merged;
 	if (keep && status != IMPORT_DATABASE_ERROR)

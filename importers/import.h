@@ -38,7 +38,13 @@ typedef struct ImportOptions
 	struct Profile *profile;	/* a sender's layout, or NULL for the canonical one */
 	bool strict;				/* any rejected row aborts the whole file */
 	int max_reported;			/* rejected rows printed; the rest are counted */
-	bool defer_attribution;		/* the caller attributes once after several files */
+	/*
+	 * Runs in the file's transaction once its rows are merged: the attribution, handed down
+	 * by the layer above (attribute_after_import, src/attribute_after.c), since the importer
+	 * does not depend on it. NULL: the batch waits for the next attribution (a_attribuer),
+	 * as when the caller attributes once after several files.
+	 */
+	bool (*after_merge) (Db *db, long long lot_id);
 	/*
 	 * Not NULL: the file is the reference catalogue shipped with clause (src/catalogue.c),
 	 * named so ("data/reference/…") in source_reference instead of a batch of lot_import;

@@ -31,6 +31,12 @@ typedef enum AttributeCause
  */
 bool attribute_after(Db *db, AttributeCause cause, const long long *lots, int count);
 
+/*
+ * For ImportOptions.after_merge: the batch just merged attributed (attribute_after), then
+ * what it lowered written line by line (rule 3), in the import's transaction.
+ */
+bool attribute_after_import(Db *db, long long lot_id);
+
 /* Recomputes attribution inside the caller's open transaction. */
 bool attribute_in_transaction(Db *db);
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "attribute.h"
+#include "baisses.h"
 #include "log.h"
 #include "sql_files.h"
 #include "strbuf.h"
@@ -185,4 +186,14 @@ attribute_after(Db *db, AttributeCause cause, const long long *lots, int count)
 	strbuf_free(&after.heures);
 	strbuf_free(&named);
 	return ok;
+}
+
+bool
+attribute_after_import(Db *db, long long lot_id)
+{
+	char lot[32];
+
+	snprintf(lot, sizeof(lot), "%lld", lot_id);
+	return attribute_after(db, ATTRIBUTE_LOADED, &lot_id, 1) &&
+		baisses_write(db, lot, false, NULL, NULL, NULL);
 }

@@ -59,7 +59,7 @@ batch_import_one(Session *session, const char *home, const InboxFile *file, bool
 {
 	Profile profile = {0};
 	ImportOptions options = {.kind = file->kind, .path = file->path, .strict = strict,
-	.max_reported = 20, .defer_attribution = true};
+	.max_reported = 20};		/* no after_merge: attributed once after every file */
 
 	StrBuf errors = {0};
 

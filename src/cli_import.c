@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "attribute.h"
 #include "cli.h"
 #include "decp.h"
 #include "exitcodes.h"
@@ -120,7 +121,7 @@ import_run(int argc, char **argv)
 		{"sans-attribution", no_argument, NULL, 'a'},
 		{NULL, 0, NULL, 0}
 	};
-	ImportOptions import = {.max_reported = 100};
+	ImportOptions import = {.max_reported = 100, .after_merge = attribute_after_import};
 	const char *profile_name = NULL;
 	int opt;
 
@@ -133,7 +134,7 @@ import_run(int argc, char **argv)
 				import.strict = true;
 				break;
 			case 'a':
-				import.defer_attribution = true;
+				import.after_merge = NULL;
 				break;
 			case 'm':
 				{

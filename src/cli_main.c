@@ -10,9 +10,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "catalogue.h"
 #include "cli.h"
 #include "exitcodes.h"
 #include "log.h"
+#include "migrate.h"
 #include "safe_file.h"
 
 CliOptions cli_options = {0};
@@ -199,6 +201,7 @@ main(int argc, char **argv)
 
 	/* reports, exports, rejected rows and var/ hold personal data: readable by us only */
 	umask(077);
+	migrate_set_seed(catalogue_ensure);
 	if (!parse_common_flags(&argc, argv, &help))
 		return cli_usage_error("clause", "--db attend une chaîne de connexion");
 	apply_verbosity();

@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "catalogue.h"
 #include "checksum.h"
 #include "log.h"
 #include "migrate.h"
@@ -138,6 +137,14 @@ migrate_views(Db *db, bool verbose, int *applied)
 	return ok;
 }
 
+static bool (*migrate_seed) (Db *db);
+
+void
+migrate_set_seed(bool (*seed) (Db *db))
+{
+	migrate_seed = seed;
+}
+
 static bool
 migrate_run(Db *db, bool verbose, const char *skip)
 {
@@ -153,7 +160,7 @@ migrate_run(Db *db, bool verbose, const char *skip)
 					  " applique_le timestamptz NOT NULL DEFAULT now())") &&
 		migrate_numbered(db, verbose, skip, &applied) &&
 		migrate_views(db, verbose, &applied) &&
-		(skip != NULL || catalogue_ensure(db));
+		(skip != NULL || migrate_seed == NULL || migrate_seed(db));
 
 	if (!db_exec(db, "SELECT pg_advisory_unlock(" MIGRATION_LOCK_KEY ")"))
 		ok = false;

@@ -9,7 +9,14 @@
 
 #include "db.h"
 
-/* Applies what is missing, then loads the reference catalogue into a database without one. */
+/*
+ * What migrate_apply loads once the schema is there: the reference catalogue
+ * (catalogue_ensure, src/catalogue.c). It goes through the importer, a layer above this one,
+ * so the program hands it down at start (cli_main.c; the tests' testdb.c). Not set: no seed.
+ */
+void migrate_set_seed(bool (*seed) (Db *db));
+
+/* Applies what is missing, then the seed (the reference catalogue, into a database without one). */
 bool migrate_apply(Db *db, bool verbose);
 
 /*

@@ -194,8 +194,8 @@ START_TEST(test_import_by_another_user)
 {
 	Db other = {0};
 	ImportResult result = {0};
-	ImportOptions options = {.kind = "heures", .path = RULES "/heures_lot1.csv",
-	.defer_attribution = true};
+	/* no after_merge: attributed later */
+	ImportOptions options = {.kind = "heures", .path = RULES "/heures_lot1.csv"};
 	char by_other[4096];
 
 	testdb_import_referential(RULES);

@@ -254,8 +254,8 @@ END_TEST
 START_TEST(test_waiting_referential_batch)
 {
 	ImportResult result = {0};
-	ImportOptions options = {.kind = "participants", .path = TMP "/participants.csv",
-	.defer_attribution = true};
+	/* no after_merge: attributed later */
+	ImportOptions options = {.kind = "participants", .path = TMP "/participants.csv"};
 
 	load_rules();
 	write_file(TMP "/participants.csv", PARTICIPANTS_HEADER

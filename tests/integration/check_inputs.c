@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "attribute.h"
 #include "lines.h"
 #include "profile.h"
 #include "testdb.h"
@@ -24,7 +25,8 @@ import_with_profile(const char *name, const char *path, ImportResult *result)
 
 	ck_assert_msg(profile_load(name, ".", &profile), "profil %s illisible", name);
 
-	ImportOptions options = {.kind = "heures", .path = path, .profile = &profile};
+	ImportOptions options = {.kind = "heures", .path = path, .profile = &profile,
+	.after_merge = attribute_after_import};
 	ImportStatus status = import_file(testdb(), &options, result);
 
 	profile_free(&profile);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "attribute.h"
 #include "profile.h"
 #include "testdb.h"
 
@@ -21,7 +22,8 @@ import_with_profile(const char *name, const char *path, ImportResult *result)
 
 	ck_assert_msg(profile_load(name, ".", &profile), "profil %s illisible", name);
 
-	ImportOptions options = {.kind = profile.kind->name, .path = path, .profile = &profile};
+	ImportOptions options = {.kind = profile.kind->name, .path = path, .profile = &profile,
+	.after_merge = attribute_after_import};
 	ImportStatus status = import_file(testdb(), &options, result);
 
 	profile_free(&profile);

@@ -13,6 +13,8 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "attribute.h"
+#include "catalogue.h"
 #include "log.h"
 #include "migrate.h"
 #include "session.h"
@@ -80,6 +82,7 @@ testdb_setup(void)
 {
 	memset(&session, 0, sizeof(session));
 	log_set_level(LOG_LEVEL_ERROR);
+	migrate_set_seed(catalogue_ensure);
 	testdb_fresh_database();
 	/* session_open migrates: nothing to do on the template's copy */
 	ck_assert_msg(session_open(&session, NULL), "connexion au cluster de test impossible");
@@ -102,7 +105,8 @@ ImportStatus
 testdb_import(const char *kind, const char *path, bool strict, ImportResult *result)
 {
 	ImportResult ignored = {0};
-	ImportOptions options = {.kind = kind, .path = path, .strict = strict, .max_reported = 0};
+	ImportOptions options = {.kind = kind, .path = path, .strict = strict, .max_reported = 0,
+	.after_merge = attribute_after_import};
 
 	return import_file(&session.db, &options, result ? result : &ignored);
 }
