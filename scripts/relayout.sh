@@ -3,8 +3,9 @@
 # every branch of the moment is merged, instead of conflicting with each of them:
 #   src/lib/       plumbing: database, log, buffers, cluster, session, migrations,
 #                  embedded SQL, French numbers, checked ids
-#   src/workflow/  what a command does over several layers: attribution and what it
-#                  lowered, the monthly run's compte-rendu, backup, pseudonyms
+#   src/workflow/  what a command does over several layers: attribution (whole, after a
+#                  change, in parallel) and what it lowered, cancelling a batch, the
+#                  reference catalogue, the monthly run's compte-rendu, backup, pseudonyms
 #   src/serve/     the web server
 #   src/cli/       the commands (cli.h, cli_*.c)
 #   sql/attribution/  the attribution scripts (sql/attribution*.sql, sql/baisses*.sql,
@@ -29,7 +30,8 @@ import os, re, subprocess
 LIB = ["checksum", "cluster", "cluster_auth", "db", "exitcodes", "format", "known", "log",
        "migrate", "password_input", "progress_line", "safe_file", "session", "sql_embedded",
        "sql_embedded_lookup", "strbuf", "suggest"]
-WORKFLOW = ["attribute", "baisses", "compte_rendu", "backup", "pseudonym"]
+WORKFLOW = ["attribute", "attribute_after", "attribute_parallel", "baisses", "catalogue",
+            "compte_rendu", "backup", "lot_cancel", "pseudonym"]
 OLD_INCLUDE_DIRS = ["src", "importers", "reports", "build"]	# the old -I order
 GENERATED = {"build/sql_files.h"}
 
@@ -186,10 +188,12 @@ if row is not None:
         "embedded cluster (`cluster.c`), session and configuration (`session.c`), migrations (`migrate.c`), "
         "embedded SQL, log, buffers, French numbers and dates (`format.c`), ids checked with suggestions "
         "(`known.c`, `suggest.c`), progress line |\n"
-        "| `src/workflow/` | what runs over several layers: attribution (`attribute.c`) and what it lowered "
-        "(`baisses.c`), the monthly run's compte-rendu (`compte_rendu.c`), backup, pseudonyms |\n"
+        "| `src/workflow/` | what runs over several layers: attribution (`attribute.c` whole, "
+        "`attribute_after.c` the one decision after a change, `attribute_parallel.c` on every core) and what it "
+        "lowered (`baisses.c`), cancelling a batch (`lot_cancel.c`), the reference catalogue (`catalogue.c`), "
+        "the monthly run's compte-rendu (`compte_rendu.c`), backup, pseudonyms |\n"
         "| `src/serve/` | the web server (`serve.c` the daemon, `serve_login.c`, `serve_session.c`, "
-        "`serve_pages.c`, `serve_box.c`) |\n"
+        "`serve_pages.c`, `serve_box.c`, `serve_lots.c`) |\n"
         "| `src/cli/` | the command line (`cli_*.c`, one file per group of commands, `cli_main.c` the table) |")])
 PY
 
