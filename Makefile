@@ -5,20 +5,20 @@ CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN     = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wformat=2
 PKGS     = libpq libcjson xlsxwriter libmicrohttpd libzip expat
-INCLUDES = -Isrc -Iimporters -Ireports -Ibuild
+INCLUDES = -I.
 ALL_CFLAGS = $(WARN) $(CFLAGS) $(INCLUDES) $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LIBS     = $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lpq -lcjson -lxlsxwriter -lmicrohttpd -lzip -lexpat) -lcsv -lcrypto -lm
 CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lrt -lpthread) -lm
 
 # Pure modules: no database, unit-tested alone.
-PURE_SRCS = src/log.c src/strbuf.c importers/validate.c importers/decode.c \
-            importers/csv_reader.c importers/kinds.c importers/copy_format.c src/format.c \
+PURE_SRCS = src/lib/log.c src/lib/strbuf.c importers/validate.c importers/decode.c \
+            importers/csv_reader.c importers/kinds.c importers/copy_format.c src/lib/format.c \
             importers/normalize.c importers/xlsx_book.c importers/xlsx_reader.c \
             importers/strmap.c importers/closest.c \
-            src/suggest.c
-# Everything else in src/, importers/ and reports/ is core; src/cli_*.c is the command line.
-CLI_SRCS  = $(sort $(wildcard src/cli_*.c))
-CORE_SRCS = $(sort $(filter-out $(CLI_SRCS), $(wildcard src/*.c importers/*.c reports/*.c))) \
+            src/lib/suggest.c
+# Everything else in src/*/, importers/ and reports/ is core; src/cli/ is the command line.
+CLI_SRCS  = $(sort $(wildcard src/cli/*.c))
+CORE_SRCS = $(sort $(filter-out $(CLI_SRCS), $(wildcard src/*/*.c importers/*.c reports/*.c))) \
             build/sql_embedded.c
 
 OBJDIR     = build/obj
@@ -46,7 +46,7 @@ build/sql_embedded.c: tools/embed_sql.sh $(SQL_FILES) | build/sql_files.h
 	@mkdir -p build
 	sh tools/embed_sql.sh sql > $@.tmp && mv $@.tmp $@
 
-# One constant per SQL file (SQL_BULK_ATTRIBUTION_INDEX_OFF…): a file renamed or removed
+# One constant per SQL file (SQL_ATTRIBUTION_INDEX_OFF…): a file renamed or removed
 # fails the build of the code that names it. Rewritten only when the set of files changes.
 build/sql_files.h: tools/embed_sql.sh $(SQL_FILES)
 	@mkdir -p build

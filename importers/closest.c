@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "closest.h"
+#include "importers/closest.h"
 
 #define CLOSEST_MAX_LEN 128
 #define CLOSEST_SHOWN 3

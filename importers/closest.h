@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 
-#include "strmap.h"
+#include "importers/strmap.h"
 
 /* Levenshtein distance of a and b, case ignored; limit + 1 as soon as it exceeds limit. */
 int closest_distance(const char *a, const char *b, int limit);

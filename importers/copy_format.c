@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "copy_format.h"
+#include "importers/copy_format.h"
 
 bool
 copy_append_text(StrBuf *row, const char *value)

@@ -7,7 +7,7 @@
 
 #include <stdbool.h>
 
-#include "strbuf.h"
+#include "src/lib/strbuf.h"
 
 bool copy_append_text(StrBuf *row, const char *value);
 bool copy_append_null(StrBuf *row);

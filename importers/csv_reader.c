@@ -9,8 +9,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "csv_reader.h"
-#include "log.h"
+#include "importers/csv_reader.h"
+#include "src/lib/log.h"
 
 #define DETECT_SAMPLE_SIZE (64 * 1024)
 

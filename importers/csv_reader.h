@@ -10,8 +10,8 @@
 
 #include <csv.h>
 
-#include "decode.h"
-#include "strbuf.h"
+#include "importers/decode.h"
+#include "src/lib/strbuf.h"
 
 typedef struct CsvRecord
 {

@@ -4,7 +4,7 @@
  */
 #include <string.h>
 
-#include "decode.h"
+#include "importers/decode.h"
 
 /* Windows-1252 0x80..0x9F to Unicode; 0 marks the five undefined bytes. */
 static const unsigned short cp1252_high[32] = {

@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "strbuf.h"
+#include "src/lib/strbuf.h"
 
 typedef enum
 {

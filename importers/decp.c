@@ -10,17 +10,17 @@
 
 #include <cjson/cJSON.h>
 
-#include "checksum.h"
-#include "copy_format.h"
-#include "decode.h"
-#include "decp.h"
-#include "decp_record.h"
-#include "format.h"
-#include "json_scan.h"
-#include "log.h"
-#include "sql_files.h"
-#include "strbuf.h"
-#include "validate.h"
+#include "build/sql_files.h"
+#include "importers/copy_format.h"
+#include "importers/decode.h"
+#include "importers/decp.h"
+#include "importers/decp_record.h"
+#include "importers/json_scan.h"
+#include "importers/validate.h"
+#include "src/lib/checksum.h"
+#include "src/lib/format.h"
+#include "src/lib/log.h"
+#include "src/lib/strbuf.h"
 
 #define DECP_MAX_RECORD (8 * 1024 * 1024)	/* bytes of one marché: the memory bound */
 #define DECP_CONTENT_MAX 2000	/* bytes of a rejected marché kept in rejet.contenu */

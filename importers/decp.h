@@ -7,8 +7,8 @@
 
 #include <stdbool.h>
 
-#include "db.h"
-#include "import.h"
+#include "importers/import.h"
+#include "src/lib/db.h"
 
 /* What one DECP import read, beyond ImportResult (marchés are its "rows"). */
 typedef struct DecpCounts

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "decp_record.h"
-#include "validate.h"
+#include "importers/decp_record.h"
+#include "importers/validate.h"
 
 /*
  * Folds text for comparisons: ASCII lower case, French accents dropped, typographic

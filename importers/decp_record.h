@@ -10,7 +10,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "decp.h"
+#include "importers/decp.h"
 
 #define DECP_MAX_TITULAIRES 50
 #define DECP_NAME_SIZE 512

@@ -6,12 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "closest.h"
-#include "copy_format.h"
-#include "heures_load.h"
-#include "log.h"
-#include "sql_files.h"
-#include "validate.h"
+#include "build/sql_files.h"
+#include "importers/closest.h"
+#include "importers/copy_format.h"
+#include "importers/heures_load.h"
+#include "importers/validate.h"
+#include "src/lib/log.h"
 
 /*
  * A blocked Bloom filter: 2^26 bits (8 MB) in 64-byte blocks, a key's three bits in one

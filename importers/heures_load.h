@@ -13,9 +13,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "db.h"
-#include "strbuf.h"
-#include "strmap.h"
+#include "importers/strmap.h"
+#include "src/lib/db.h"
+#include "src/lib/strbuf.h"
 
 typedef struct HeuresLoad
 {

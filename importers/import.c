@@ -13,21 +13,21 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "checksum.h"
-#include "copy_format.h"
-#include "csv_reader.h"
-#include "format.h"
-#include "heures_load.h"
-#include "import.h"
-#include "json_reader.h"
-#include "participant_index.h"
-#include "profile.h"
-#include "progress_line.h"
-#include "kinds.h"
-#include "log.h"
-#include "sql_embedded.h"
-#include "sql_files.h"
-#include "xlsx_reader.h"
+#include "src/lib/checksum.h"
+#include "importers/copy_format.h"
+#include "importers/csv_reader.h"
+#include "src/lib/format.h"
+#include "importers/heures_load.h"
+#include "importers/import.h"
+#include "importers/json_reader.h"
+#include "importers/participant_index.h"
+#include "importers/profile.h"
+#include "src/lib/progress_line.h"
+#include "importers/kinds.h"
+#include "src/lib/log.h"
+#include "src/lib/sql_embedded.h"
+#include "build/sql_files.h"
+#include "importers/xlsx_reader.h"
 
 /*
  * Small sends keep the server busy while the next rows are parsed: with 256 KB the two
@@ -996,7 +996,7 @@ import_merge(Db *db, ImportState *state, ImportResult *result)
 					5, params, NULL, NULL, NULL);
 }
 
-/* A batch loaded without attribution: the next attribution takes it (src/attribute.c). */
+/* A batch loaded without attribution: the next attribution takes it (src/workflow/attribute.c). */
 static bool
 import_mark_pending(Db *db, long long lot_id)
 {

@@ -7,7 +7,7 @@
 
 #include <stdbool.h>
 
-#include "db.h"
+#include "src/lib/db.h"
 
 typedef enum
 {
@@ -40,13 +40,13 @@ typedef struct ImportOptions
 	int max_reported;			/* rejected rows printed; the rest are counted */
 	/*
 	 * Runs in the file's transaction once its rows are merged: the attribution, handed down
-	 * by the layer above (attribute_after_import, src/attribute_after.c), since the importer
+	 * by the layer above (attribute_after_import, src/workflow/attribute_after.c), since the importer
 	 * does not depend on it. NULL: the batch waits for the next attribution (a_attribuer),
 	 * as when the caller attributes once after several files.
 	 */
 	bool (*after_merge) (Db *db, long long lot_id);
 	/*
-	 * Not NULL: the file is the reference catalogue shipped with clause (src/catalogue.c),
+	 * Not NULL: the file is the reference catalogue shipped with clause (src/workflow/catalogue.c),
 	 * named so ("data/reference/…") in source_reference instead of a batch of lot_import;
 	 * any rejected row refuses the file; nothing is attributed (the catalogue loads only
 	 * into a database without any batch).

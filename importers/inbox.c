@@ -15,12 +15,12 @@
 
 #include <cjson/cJSON.h>
 
-#include "inbox.h"
-#include "kinds.h"
-#include "log.h"
-#include "recognise.h"
-#include "safe_file.h"
-#include "strbuf.h"
+#include "importers/inbox.h"
+#include "importers/kinds.h"
+#include "importers/recognise.h"
+#include "src/lib/log.h"
+#include "src/lib/safe_file.h"
+#include "src/lib/strbuf.h"
 
 static const char *const KIND_ORDER[] = {
 	"territoires", "fiches", "donneurs", "entreprises", "operations", "marches", "participants",

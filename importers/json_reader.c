@@ -12,11 +12,11 @@
 
 #include <cjson/cJSON.h>
 
-#include "decode.h"
-#include "json_reader.h"
-#include "json_scan.h"
-#include "log.h"
-#include "strbuf.h"
+#include "importers/decode.h"
+#include "importers/json_reader.h"
+#include "importers/json_scan.h"
+#include "src/lib/log.h"
+#include "src/lib/strbuf.h"
 
 /* Text of a scalar value as a CSV field would hold it. */
 static char *

@@ -9,8 +9,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "csv_reader.h"
-#include "kinds.h"
+#include "importers/csv_reader.h"
+#include "importers/kinds.h"
 
 #define JSON_MAX_OBJECT_SIZE (1024 * 1024)
 #define JSON_MAX_DEPTH 32

@@ -4,7 +4,7 @@
  */
 #include <ctype.h>
 
-#include "json_scan.h"
+#include "importers/json_scan.h"
 
 void
 json_scan_init(JsonScan *scan, FILE *file)

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "strbuf.h"
+#include "src/lib/strbuf.h"
 
 #define JSON_SCAN_ANY_DEPTH LONG_MAX	/* max_depth of a value whose depth is not limited */
 

@@ -8,8 +8,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "format.h"
-#include "kinds.h"
+#include "importers/kinds.h"
+#include "src/lib/format.h"
 
 static const char *const DONNEUR_TYPES[] = {
 	"etat", "region", "departement", "commune", "epci", "bailleur",

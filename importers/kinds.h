@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "validate.h"
+#include "importers/validate.h"
 
 typedef enum
 {

@@ -4,7 +4,7 @@
  */
 #include <ctype.h>
 
-#include "normalize.h"
+#include "importers/normalize.h"
 
 /* ASCII folding of U+00C0..U+00FF; NULL where the character has no letter. */
 static const char *const LATIN1_FOLD[64] = {

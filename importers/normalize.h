@@ -7,7 +7,7 @@
 
 #include <stdbool.h>
 
-#include "strbuf.h"
+#include "src/lib/strbuf.h"
 
 /* Appends the normalised form of a UTF-8 text to out. */
 bool normalize_name(const char *text, StrBuf *out);

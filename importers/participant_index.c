@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "closest.h"
-#include "log.h"
-#include "normalize.h"
-#include "participant_index.h"
+#include "importers/closest.h"
+#include "importers/normalize.h"
+#include "importers/participant_index.h"
+#include "src/lib/log.h"
 
 static bool
 participant_key(const char *nom, const char *prenom, const char *birth_date, StrBuf *key)

@@ -8,8 +8,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "db.h"
-#include "strmap.h"
+#include "importers/strmap.h"
+#include "src/lib/db.h"
 
 typedef struct ParticipantIndex
 {

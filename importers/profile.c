@@ -9,11 +9,11 @@
 
 #include <cjson/cJSON.h>
 
-#include "closest.h"
-#include "decode.h"
-#include "log.h"
-#include "normalize.h"
-#include "profile.h"
+#include "importers/closest.h"
+#include "importers/decode.h"
+#include "importers/normalize.h"
+#include "importers/profile.h"
+#include "src/lib/log.h"
 
 static const char *const TOP_KEYS[] = {
 	"nom", "description", "nature", "format", "feuille", "fichiers", "tableau", "encodage", "separateur",

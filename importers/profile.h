@@ -9,10 +9,10 @@
 
 #include <stdbool.h>
 
-#include "csv_reader.h"
-#include "json_reader.h"
-#include "kinds.h"
-#include "strmap.h"
+#include "importers/csv_reader.h"
+#include "importers/json_reader.h"
+#include "importers/kinds.h"
+#include "importers/strmap.h"
 
 #define PROFILE_MAX_COLUMNS 16
 

@@ -10,11 +10,11 @@
 
 #include <cjson/cJSON.h>
 
-#include "csv_reader.h"
-#include "log.h"
-#include "normalize.h"
-#include "profile_draft.h"
-#include "xlsx_reader.h"
+#include "importers/csv_reader.h"
+#include "importers/normalize.h"
+#include "importers/profile_draft.h"
+#include "importers/xlsx_reader.h"
+#include "src/lib/log.h"
 
 #define DRAFT_ROWS 40			/* rows read to find the header and the values */
 #define DRAFT_FIELDS 64

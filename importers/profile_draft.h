@@ -9,7 +9,7 @@
 
 #include <stdbool.h>
 
-#include "strbuf.h"
+#include "src/lib/strbuf.h"
 
 /*
  * Reads the first rows of path and writes the proposed profile (JSON) into json and

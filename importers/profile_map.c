@@ -9,11 +9,11 @@
 #include <time.h>
 #include <strings.h>
 
-#include "format.h"
-#include "log.h"
-#include "normalize.h"
-#include "profile.h"
-#include "validate.h"
+#include "importers/normalize.h"
+#include "importers/profile.h"
+#include "importers/validate.h"
+#include "src/lib/format.h"
+#include "src/lib/log.h"
 
 struct ProfileGroup
 {

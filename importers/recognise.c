@@ -11,13 +11,13 @@
 #include <string.h>
 #include <strings.h>
 
-#include "csv_reader.h"
-#include "json_reader.h"
-#include "log.h"
-#include "normalize.h"
-#include "recognise.h"
-#include "validate.h"
-#include "xlsx_reader.h"
+#include "importers/csv_reader.h"
+#include "importers/json_reader.h"
+#include "importers/normalize.h"
+#include "importers/recognise.h"
+#include "importers/validate.h"
+#include "importers/xlsx_reader.h"
+#include "src/lib/log.h"
 
 #define MAX_CANDIDATES 64
 

@@ -9,7 +9,7 @@
 #include <limits.h>
 #include <stdbool.h>
 
-#include "profile.h"
+#include "importers/profile.h"
 
 typedef struct SenderProfiles
 {

@@ -6,12 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "decode.h"
-#include "json_reader.h"
-#include "log.h"
-#include "rejects_file.h"
-#include "safe_file.h"
-#include "strbuf.h"
+#include "importers/decode.h"
+#include "importers/json_reader.h"
+#include "importers/rejects_file.h"
+#include "src/lib/log.h"
+#include "src/lib/safe_file.h"
+#include "src/lib/strbuf.h"
 
 typedef struct RejectsWriter
 {

@@ -8,8 +8,8 @@
 
 #include <stdbool.h>
 
-#include "db.h"
-#include "import.h"
+#include "importers/import.h"
+#include "src/lib/db.h"
 
 bool rejects_file_write(Db *db, const char *source_path, const ImportResult *result,
 						const char *out_path);

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "log.h"
-#include "strmap.h"
+#include "importers/strmap.h"
+#include "src/lib/log.h"
 
 uint64_t
 strmap_hash_continue(uint64_t hash, const char *text)

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "validate.h"
+#include "importers/validate.h"
 
 const char *const CRITERIA_VALUES[] = {
 	"deld", "rsa", "ass", "aah", "rqth", "jeune", "senior", "iae", "plie", "qpv", "autre", NULL

@@ -7,10 +7,10 @@
 #include <string.h>
 #include <strings.h>
 
-#include "log.h"
-#include "normalize.h"
-#include "xlsx_book.h"
-#include "xlsx_reader.h"
+#include "importers/normalize.h"
+#include "importers/xlsx_book.h"
+#include "importers/xlsx_reader.h"
+#include "src/lib/log.h"
 
 #define XLSX_CHUNK (64 * 1024)
 

@@ -12,7 +12,7 @@
 #include <expat.h>
 #include <zip.h>
 
-#include "strbuf.h"
+#include "src/lib/strbuf.h"
 
 #define XLSX_MAX_SHARED_BYTES (256L * 1024 * 1024)
 

@@ -9,9 +9,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "log.h"
-#include "xlsx_book.h"
-#include "xlsx_reader.h"
+#include "importers/xlsx_book.h"
+#include "importers/xlsx_reader.h"
+#include "src/lib/log.h"
 
 SourceMagic
 source_magic(const char *path)

@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "csv_reader.h"
+#include "importers/csv_reader.h"
 
 #define XLSX_MAX_COLUMNS 1024	/* a row wider than this is refused, not truncated */
 

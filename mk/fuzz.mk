@@ -1,5 +1,5 @@
 # Fuzzing with libFuzzer (clang): one harness per reader, tests/fuzz/fuzz_*.c, built with
-# ASan and UBSan into build-fuzz/. The product is linked unchanged except src/db.c,
+# ASan and UBSan into build-fuzz/. The product is linked unchanged except src/lib/db.c,
 # replaced by tests/fuzz/fake_db.c, which checks every COPY row as the server would.
 #
 #   make fuzz [FUZZ_SECONDS=60]       each harness FUZZ_SECONDS seconds, one after the other
@@ -19,7 +19,7 @@ FUZZ_CFLAGS   = -std=c11 -D_GNU_SOURCE -g -O1 -Wall -Wextra -Wshadow $(FUZZ_SAN)
 FUZZ_HARNESSES = $(patsubst tests/fuzz/%.c,%,$(sort $(wildcard tests/fuzz/fuzz_*.c)))
 FUZZ_BINS     = $(FUZZ_HARNESSES:%=$(FUZZ_DIR)/bin/%)
 # The product as built for `make all`, less the database layer.
-FUZZ_PRODUCT  = $(filter-out src/db.c,$(CORE_SRCS))
+FUZZ_PRODUCT  = $(filter-out src/lib/db.c,$(CORE_SRCS))
 FUZZ_OBJS     = $(FUZZ_PRODUCT:%.c=$(FUZZ_DIR)/obj/%.o) \
                 $(FUZZ_DIR)/obj/tests/fuzz/common.o $(FUZZ_DIR)/obj/tests/fuzz/fake_db.o
 FUZZ_RUN_FLAGS = -close_fd_mask=2 -print_final_stats=1 -timeout=10 -rss_limit_mb=2048 -max_len=65536

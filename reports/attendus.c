@@ -4,12 +4,12 @@
  */
 #include <string.h>
 
-#include "attendus.h"
-#include "format.h"
-#include "format_csv.h"
-#include "format_html.h"
-#include "format_xlsx.h"
-#include "log.h"
+#include "reports/attendus.h"
+#include "reports/format_csv.h"
+#include "reports/format_html.h"
+#include "reports/format_xlsx.h"
+#include "src/lib/format.h"
+#include "src/lib/log.h"
 
 static const char *const LATE_HEADERS[] = {
 	"Marché", "Intitulé", "Opération", "SIRET", "Entreprise", "Dernier mois reçu"

@@ -5,11 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "attestation.h"
-#include "format.h"
-#include "format_html.h"
-#include "format_xlsx.h"
-#include "log.h"
+#include "reports/attestation.h"
+#include "reports/format_html.h"
+#include "reports/format_xlsx.h"
+#include "src/lib/format.h"
+#include "src/lib/log.h"
 
 static const char *const TOTAL_HEADERS[ATT_COLUMNS] = {
 	"marche", "lot", "intitule", "operation", "donneur", "attributaire_siret", "attributaire", "forme",

@@ -8,9 +8,9 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "db.h"
-#include "sources.h"
-#include "table.h"
+#include "reports/sources.h"
+#include "reports/table.h"
+#include "src/lib/db.h"
 
 /* Columns of attestation_total(), in order. */
 typedef enum

@@ -5,10 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "decp.h"
-#include "format_csv.h"
-#include "format.h"
-#include "log.h"
+#include "reports/decp.h"
+#include "reports/format_csv.h"
+#include "src/lib/format.h"
+#include "src/lib/log.h"
 
 #define DECP_COLUMNS 15
 #define DECP_TEXT_COLUMNS 10

@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "db.h"
+#include "src/lib/db.h"
 
 /*
  * Writes the marchés of v_decp_a_suivre for PLIE plie (its code), as an aligned text

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "format.h"
-#include "format_csv.h"
+#include "reports/format_csv.h"
+#include "src/lib/format.h"
 
 void
 csv_write_bom(FILE *out)

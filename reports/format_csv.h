@@ -8,10 +8,10 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "impact.h"
-#include "observatoire.h"
-#include "progress.h"
-#include "suivi.h"
+#include "reports/impact.h"
+#include "reports/observatoire.h"
+#include "reports/progress.h"
+#include "reports/suivi.h"
 
 /* One row per group and indicator. */
 bool impact_write_csv(const ImpactReport *report, FILE *out);

@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "format.h"
-#include "format_html.h"
-#include "svg.h"
+#include "reports/format_html.h"
+#include "reports/svg.h"
+#include "src/lib/format.h"
 
 static const char HTML_STYLE[] =
 	"@page { size: A4; margin: 12mm; }\n"

@@ -8,11 +8,11 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "impact.h"
-#include "observatoire.h"
-#include "progress.h"
-#include "suivi.h"
-#include "sources.h"
+#include "reports/impact.h"
+#include "reports/observatoire.h"
+#include "reports/progress.h"
+#include "reports/suivi.h"
+#include "reports/sources.h"
 
 bool impact_write_html(const ImpactReport *report, const ReportSources *sources, FILE *out);
 bool progress_write_html(const ProgressReport *report, const ReportSources *sources, FILE *out);

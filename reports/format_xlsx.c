@@ -9,9 +9,9 @@
 
 #include <xlsxwriter.h>
 
-#include "format.h"
-#include "format_xlsx.h"
-#include "log.h"
+#include "reports/format_xlsx.h"
+#include "src/lib/format.h"
+#include "src/lib/log.h"
 
 #define HEADER_ROW 4			/* rows 0-2: title, period and extraction, note */
 

@@ -7,12 +7,12 @@
 
 #include <stdbool.h>
 
-#include "impact.h"
-#include "observatoire.h"
-#include "progress.h"
-#include "suivi.h"
-#include "sources.h"
-#include "table.h"
+#include "reports/impact.h"
+#include "reports/observatoire.h"
+#include "reports/progress.h"
+#include "reports/suivi.h"
+#include "reports/sources.h"
+#include "reports/table.h"
 
 bool impact_write_xlsx(const ImpactReport *report, const ReportSources *sources, const char *path);
 bool progress_write_xlsx(const ProgressReport *report, const ReportSources *sources, const char *path);

@@ -7,9 +7,9 @@
 
 #include <cjson/cJSON.h>
 
-#include "format.h"
-#include "impact.h"
-#include "log.h"
+#include "reports/impact.h"
+#include "src/lib/format.h"
+#include "src/lib/log.h"
 
 typedef struct LoadContext
 {

@@ -8,8 +8,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "db.h"
-#include "sources.h"
+#include "reports/sources.h"
+#include "src/lib/db.h"
 
 typedef struct ImpactValue
 {

@@ -5,10 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "format.h"
-#include "format_csv.h"
-#include "lines.h"
-#include "log.h"
+#include "reports/format_csv.h"
+#include "reports/lines.h"
+#include "src/lib/format.h"
+#include "src/lib/log.h"
 
 typedef struct TableWriter
 {

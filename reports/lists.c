@@ -4,10 +4,10 @@
  */
 #include <string.h>
 
-#include "format_csv.h"
-#include "lists.h"
-#include "log.h"
-#include "table.h"
+#include "reports/format_csv.h"
+#include "reports/lists.h"
+#include "reports/table.h"
+#include "src/lib/log.h"
 
 static const char *const DONNEURS_HEADERS[] = {"Id", "Nom", "Type", "Opérations", "Marchés"};
 static const bool DONNEURS_NUMERIC[] = {false, false, false, true, true};

@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "db.h"
+#include "src/lib/db.h"
 
 typedef enum
 {

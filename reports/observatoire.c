@@ -7,9 +7,9 @@
 
 #include <cjson/cJSON.h>
 
-#include "format.h"
-#include "log.h"
-#include "observatoire.h"
+#include "reports/observatoire.h"
+#include "src/lib/format.h"
+#include "src/lib/log.h"
 
 typedef struct ObsLoad
 {

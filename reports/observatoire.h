@@ -8,8 +8,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "db.h"
-#include "sources.h"
+#include "reports/sources.h"
+#include "src/lib/db.h"
 
 /* One key figure of observatoire(): heures, etp, participants, facilitateurs… */
 typedef struct ObsFigure

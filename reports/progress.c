@@ -7,10 +7,10 @@
 
 #include <cjson/cJSON.h>
 
-#include "format.h"
-#include "log.h"
-#include "progress.h"
-#include "sources.h"
+#include "reports/progress.h"
+#include "reports/sources.h"
+#include "src/lib/format.h"
+#include "src/lib/log.h"
 
 static const char *
 indicator_short_label(const char *key)

@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "format.h"
-#include "format_html.h"
-#include "log.h"
-#include "svg.h"
+#include "reports/format_html.h"
+#include "reports/svg.h"
+#include "src/lib/format.h"
+#include "src/lib/log.h"
 
 /* Months from AAAA-MM-JJ a to AAAA-MM-JJ b, both counted (2021-01-01, 2021-12-31: 12). */
 static int

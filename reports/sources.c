@@ -10,8 +10,8 @@
 
 #include <cjson/cJSON.h>
 
-#include "log.h"
-#include "sources.h"
+#include "reports/sources.h"
+#include "src/lib/log.h"
 
 static bool
 source_row(void *context, const DbRow *row)

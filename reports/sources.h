@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "db.h"
+#include "src/lib/db.h"
 
 struct cJSON;
 

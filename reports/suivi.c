@@ -7,11 +7,11 @@
 
 #include <cjson/cJSON.h>
 
-#include "format.h"
-#include "log.h"
-#include "sources.h"
-#include "suivi.h"
-#include "table.h"
+#include "reports/sources.h"
+#include "reports/suivi.h"
+#include "reports/table.h"
+#include "src/lib/format.h"
+#include "src/lib/log.h"
 
 static const char *const ECHEANCES_COLUMNS[] = {
 	"marche_id", "intitule", "operation", "attributaire", "date_fin", "jours_restants",

@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "db.h"
+#include "src/lib/db.h"
 
 #define SUIVI_SECTIONS 7
 #define SUIVI_MAX_COLUMNS 10

@@ -5,8 +5,8 @@
 #include <math.h>
 #include <string.h>
 
-#include "format.h"
-#include "svg.h"
+#include "reports/svg.h"
+#include "src/lib/format.h"
 
 #define COLOUR_DONE "#1f6f8b"
 #define COLOUR_TARGET "#9a9a9a"

@@ -5,11 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "format.h"
-#include "format_csv.h"
-#include "format_html.h"
-#include "log.h"
-#include "table.h"
+#include "reports/format_csv.h"
+#include "reports/format_html.h"
+#include "reports/table.h"
+#include "src/lib/format.h"
+#include "src/lib/log.h"
 
 bool
 table_add_row(void *context, const DbRow *row)

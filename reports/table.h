@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "db.h"
+#include "src/lib/db.h"
 
 #define TABLE_MAX_COLUMNS 16
 #define TABLE_WRAP_WIDTH 40		/* text cells wider than this wrap onto more lines */

@@ -1,8 +1,9 @@
 #!/bin/sh
-# Keeps the layers apart (run by `make test`): importers/ and reports/ depend on the
-# plumbing only, never on each other and never on the command line.
-#   importers/ ↛ reports/      reports/ ↛ importers/      importers/, reports/ ↛ src/cli*
-# Once src/lib/ exists (scripts/relayout.sh), the plumbing includes only itself.
+# Keeps the layers apart (run by `make test`), from the bottom up:
+#   src/lib/        the plumbing: includes only itself (and build/, the generated SQL names)
+#   importers/, reports/   the plumbing only: never each other, never what is above
+#   src/workflow/   what runs over several layers: never the web server or the commands
+#   src/serve/, src/cli/   the top: anything below
 # Each #include "x.h" is resolved as the compiler does: the including file's folder first,
 # then "." and the -I folders of the Makefile's INCLUDES line, in order.
 # Usage: scripts/check-layers.sh   (exit 1, with one line per offending include)
@@ -23,9 +24,11 @@ resolve() {	# $1 including file, $2 included name: prints the file found, or not
 bad=0
 lib=""
 [ -d src/lib ] && lib=src/lib
-for file in $(find importers reports $lib -name '*.[ch]' | LC_ALL=C sort); do
+workflow=""
+[ -d src/workflow ] && workflow=src/workflow
+for file in $(find importers reports $lib $workflow -name '*.[ch]' | LC_ALL=C sort); do
     layer=${file%%/*}
-    case "$file" in src/lib/*) layer=src/lib ;; esac
+    case "$file" in src/lib/*) layer=src/lib ;; src/workflow/*) layer=src/workflow ;; esac
     grep -n '^[[:space:]]*#[[:space:]]*include[[:space:]]*"' "$file" |
     while IFS= read -r hit; do
         line=${hit%%:*}
@@ -36,6 +39,9 @@ for file in $(find importers reports $lib -name '*.[ch]' | LC_ALL=C sort); do
             reports:importers/*) why="reports/ ne dépend pas de importers/" ;;
             src/lib:src/lib/*|src/lib:build/*|src/lib:) continue ;;
             src/lib:*) why="src/lib/ ne dépend que de lui-même" ;;
+            importers:src/workflow/*|reports:src/workflow/*|importers:src/serve/*|reports:src/serve/*)
+                why="$layer/ ne dépend que de src/lib/" ;;
+            src/workflow:src/serve/*) why="src/workflow/ ne dépend pas du serveur web" ;;
             *:src/cli_*|*:src/cli/*|*:src/cli.h) why="$layer/ ne dépend pas de la ligne de commande" ;;
             *) continue ;;
         esac
@@ -48,5 +54,5 @@ if [ -s "${TMPDIR:-/tmp}/check-layers.$$" ]; then
     bad=1
 fi
 rm -f "${TMPDIR:-/tmp}/check-layers.$$"
-[ "$bad" -eq 0 ] && echo "check-layers : importers/ et reports/ indépendants l'un de l'autre et de src/cli*"
+[ "$bad" -eq 0 ] && echo "check-layers : src/lib/ ne dépend que de lui-même ; importers/ et reports/ que de src/lib/ ; src/workflow/ ni du serveur ni des commandes"
 exit "$bad"

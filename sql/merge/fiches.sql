@@ -5,7 +5,7 @@
 -- together: a fiche loads whole or not at all.
 -- Columns of stage: plie, code, titre, date_debut, date_fin, clause_insertion, indicateur,
 -- libelle, cible, par_etp, unite, a_minima (canonical text, see importers/kinds.c).
--- The batch is clause.lot_id, or, for the catalogue shipped with clause (src/catalogue.c),
+-- The batch is clause.lot_id, or, for the catalogue shipped with clause (src/workflow/catalogue.c),
 -- clause.reference_id (a row of source_reference; clause.lot_id is then empty and no row is
 -- rejected into rejet: such a file loads whole or not at all).
 

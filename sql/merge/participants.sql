@@ -28,7 +28,7 @@ WHERE s.motif IS NULL;
 
 -- The participants whose eligibility the file changes: what the attribution reads of a
 -- participant (not a name or an address); their lines are attributed again (0120,
--- src/attribute_after.c). A new participant has no line yet.
+-- src/workflow/attribute_after.c). A new participant has no line yet.
 CREATE TEMP TABLE eligibilite_changee ON COMMIT DROP AS
 SELECT e.id, e.ligne, t.criteres AS criteres_avant, t.date_eligibilite AS date_avant,
        e.criteres, e.date_eligibilite

@@ -1,6 +1,6 @@
 -- The rules of attribution (DOMAIN.md, "How an hour counts"), as one view over every
 -- timesheet line: its status (motif NULL = credited), its PLIE and its fiche.
--- sql/attribution.sql stores it whole; sql/attribution_perimetre_calcul.sql recomputes only
+-- sql/attribution/tout.sql stores it whole; sql/attribution/perimetre_calcul.sql recomputes only
 -- the participant-months a change touched (every rule is decided within a participant-month,
 -- so a condition on participant_id and mois is pushed below the window functions).
 SET search_path = clause, pg_temp;
@@ -115,7 +115,7 @@ LEFT JOIN v_fiche_clause_mois fu ON o.fiche IS NULL AND fu.plie = t.plie AND fu.
                                 AND fu.nombre = 1;
 
 -- The credited hours by fiche and month (fiche_heures_mois; fiche '' for the hours of a PLIE
--- that no fiche takes, migration 0041) of the given months, or of all months when p_mois is NULL, summed again from the stored attribution: src/attribute.c
+-- that no fiche takes, migration 0041) of the given months, or of all months when p_mois is NULL, summed again from the stored attribution: src/workflow/attribute.c
 -- calls it after the whole attribution (once the new rows are analysed). (The incremental
 -- scripts move the sums by what they recomputed instead: this join would read every
 -- stored attribution for one month, 0.2 s.)
@@ -133,7 +133,7 @@ $$;
 -- the batches p_lots (lot_import.mois_min, mois_max); NULL when they have no month. When
 -- not, no line of those months can repeat an earlier key: the importer skips its search
 -- for unchanged lines, and the attribution computes those months alone
--- (sql/attribution_mois_nouveaux.sql).
+-- (sql/attribution/mois_nouveaux.sql).
 CREATE FUNCTION mois_deja_couverts(p_lots bigint[]) RETURNS boolean LANGUAGE sql STABLE AS $$
 SELECT CASE WHEN r.lo IS NOT NULL THEN EXISTS (
            SELECT 1 FROM clause.lot_import o

@@ -1,4 +1,4 @@
--- What clause serve's pages read beyond the reports' own functions (src/serve_pages.c):
+-- What clause serve's pages read beyond the reports' own functions (src/serve/serve_pages.c):
 -- the batches behind the connected donneur's own tableau d'impact, for its page footer;
 -- and the views of the suivi and observatoire for the facilitateurs and directors (they
 -- run with the reader's rights, so row-level security still limits them to the PLIE).

@@ -13,8 +13,8 @@
 #include <sanitizer/common_interface_defs.h>
 
 #include "common.h"
-#include "log.h"
-#include "validate.h"
+#include "importers/validate.h"
+#include "src/lib/log.h"
 
 #define FUZZ_SLOTS 4
 

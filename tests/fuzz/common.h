@@ -9,8 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "db.h"
-#include "kinds.h"
+#include "importers/kinds.h"
+#include "src/lib/db.h"
 
 /*
  * Writes data into an in-memory file (memfd, one per slot) and returns a path that

@@ -1,5 +1,5 @@
 /*
- * A stand-in for src/db.c in the fuzz harnesses: no server, but every COPY row is
+ * A stand-in for src/lib/db.c in the fuzz harnesses: no server, but every COPY row is
  * checked the way PostgreSQL would take it (escapes, UTF-8, column count and types).
  */
 #include <ctype.h>
@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "decode.h"
+#include "importers/decode.h"
 #include "common.h"
-#include "strbuf.h"
+#include "src/lib/strbuf.h"
 
 #define FAKE_MAX_COLUMNS 64
 

@@ -7,8 +7,8 @@
 #include <stddef.h>
 
 #include "common.h"
-#include "import.h"
-#include "kinds.h"
+#include "importers/import.h"
+#include "importers/kinds.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

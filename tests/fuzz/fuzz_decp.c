@@ -7,7 +7,7 @@
 #include <stddef.h>
 
 #include "common.h"
-#include "decp.h"
+#include "importers/decp.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

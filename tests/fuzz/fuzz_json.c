@@ -8,9 +8,9 @@
 #include <string.h>
 
 #include "common.h"
-#include "import.h"
-#include "json_reader.h"
-#include "kinds.h"
+#include "importers/import.h"
+#include "importers/json_reader.h"
+#include "importers/kinds.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -13,8 +13,8 @@
 #include <cjson/cJSON.h>
 
 #include "common.h"
-#include "import.h"
-#include "profile.h"
+#include "importers/import.h"
+#include "importers/profile.h"
 
 #define SEPARATOR "\n%%\n"
 

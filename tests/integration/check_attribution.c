@@ -8,8 +8,8 @@
 #include <string.h>
 #include <stdlib.h>
 
-#include "attribute.h"
-#include "format.h"
+#include "src/lib/format.h"
+#include "src/workflow/attribute.h"
 #include "testdb.h"
 
 #define RULES "tests/data/rules"

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "log.h"
+#include "src/lib/log.h"
 #include "testdb.h"
 
 #define RULES "tests/data/rules"

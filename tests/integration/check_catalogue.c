@@ -7,10 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "checksum.h"
-#include "log.h"
-#include "migrate.h"
-#include "strbuf.h"
+#include "src/lib/checksum.h"
+#include "src/lib/log.h"
+#include "src/lib/migrate.h"
+#include "src/lib/strbuf.h"
 #include "testdb.h"
 
 #define DATA "tests/data/annees"

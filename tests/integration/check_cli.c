@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "src/cli/cli.h"
 #include "testdb.h"
 
 #define HELP_OUTPUT_SIZE 16384

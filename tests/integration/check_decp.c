@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "decp.h"
-#include "../../reports/decp.h"
+#include "importers/decp.h"
+#include "reports/decp.h"
 #include "testdb.h"
 
 #define DECP "tests/data/decp"

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lists.h"
+#include "reports/lists.h"
 #include "testdb.h"
 
 #define TMP "tests/tmp"

@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "attribute.h"
+#include "src/workflow/attribute.h"
 #include "testdb.h"
 
 #define RULES "tests/data/rules"

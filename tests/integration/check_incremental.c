@@ -9,7 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "attribute.h"
+#include "src/workflow/attribute.h"
 #include "testdb.h"
 
 #define RULES "tests/data/rules"

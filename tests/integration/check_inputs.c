@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "attribute.h"
-#include "lines.h"
-#include "profile.h"
+#include "importers/profile.h"
+#include "reports/lines.h"
+#include "src/workflow/attribute.h"
 #include "testdb.h"
 
 #define BOX "data/exemples/boite-2022-01"

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "log.h"
+#include "src/lib/log.h"
 #include "testdb.h"
 
 #define RULES "tests/data/rules"

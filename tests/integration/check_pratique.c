@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "attribute.h"
+#include "src/workflow/attribute.h"
 #include "testdb.h"
 
 #define RULES "tests/data/rules"

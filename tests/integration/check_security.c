@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "log.h"
+#include "src/lib/log.h"
 #include "testdb.h"
 
 #define RULES "tests/data/rules"

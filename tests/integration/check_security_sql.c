@@ -9,10 +9,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "format_csv.h"
-#include "log.h"
-#include "migrate.h"
-#include "rejects_file.h"
+#include "importers/rejects_file.h"
+#include "reports/format_csv.h"
+#include "src/lib/log.h"
+#include "src/lib/migrate.h"
 #include "testdb.h"
 
 #define RULES "tests/data/rules"

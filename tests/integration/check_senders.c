@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "attribute.h"
-#include "profile.h"
+#include "importers/profile.h"
+#include "src/workflow/attribute.h"
 #include "testdb.h"
 
 #define XLSX_DIR "tests/data/xlsx"

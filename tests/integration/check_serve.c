@@ -13,8 +13,8 @@
 #include <sys/time.h>
 #include <unistd.h>
 
-#include "log.h"
-#include "serve.h"
+#include "src/lib/log.h"
+#include "src/serve/serve.h"
 #include "testdb.h"
 
 #define RULES "tests/data/rules"

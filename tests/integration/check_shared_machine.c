@@ -14,7 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "log.h"
+#include "src/lib/log.h"
 #include "testdb.h"
 
 #define RULES "tests/data/rules"

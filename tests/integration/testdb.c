@@ -13,11 +13,11 @@
 #include <string.h>
 #include <sys/wait.h>
 
-#include "attribute.h"
-#include "catalogue.h"
-#include "log.h"
-#include "migrate.h"
-#include "session.h"
+#include "src/lib/log.h"
+#include "src/lib/migrate.h"
+#include "src/lib/session.h"
+#include "src/workflow/attribute.h"
+#include "src/workflow/catalogue.h"
 #include "testdb.h"
 
 static Session session;

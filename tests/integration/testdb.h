@@ -8,9 +8,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "cluster.h"
-#include "db.h"
-#include "import.h"
+#include "importers/import.h"
+#include "src/lib/cluster.h"
+#include "src/lib/db.h"
 
 /* Checked fixture: drops and re-creates the schema, connects. */
 void testdb_setup(void);

@@ -9,8 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "csv_reader.h"
-#include "strbuf.h"
+#include "importers/csv_reader.h"
+#include "src/lib/strbuf.h"
 
 #define NCASES(array) ((int) (sizeof(array) / sizeof((array)[0])))
 

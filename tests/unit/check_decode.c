@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "decode.h"
-#include "strbuf.h"
+#include "importers/decode.h"
+#include "src/lib/strbuf.h"
 
 #define NCASES(array) ((int) (sizeof(array) / sizeof((array)[0])))
 

@@ -1,12 +1,12 @@
 /*
- * Unit tests for src/format.c: French numbers, percentages and dates,
+ * Unit tests for src/lib/format.c: French numbers, percentages and dates,
  * and CSV numbers for French Excel, each driven by a table of cases.
  */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "format.h"
+#include "src/lib/format.h"
 
 #define NCASES(array) ((int) (sizeof(array) / sizeof((array)[0])))
 

@@ -1,13 +1,13 @@
 /*
- * Unit tests for src/suggest.c (closest known ids, case ignored) and the label wrapping
- * of src/format.c, each from a table of cases.
+ * Unit tests for src/lib/suggest.c (closest known ids, case ignored) and the label wrapping
+ * of src/lib/format.c, each from a table of cases.
  */
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "format.h"
-#include "suggest.h"
+#include "src/lib/format.h"
+#include "src/lib/suggest.h"
 
 #define NCASES(array) ((int) (sizeof(array) / sizeof((array)[0])))
 

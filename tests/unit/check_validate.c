@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "validate.h"
+#include "importers/validate.h"
 
 #define NCASES(array) ((int) (sizeof(array) / sizeof((array)[0])))
 

@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "strbuf.h"
-#include "xlsx_reader.h"
+#include "importers/xlsx_reader.h"
+#include "src/lib/strbuf.h"
 
 #define NCASES(array) ((int) (sizeof(array) / sizeof((array)[0])))
 #define GARONNE "tests/data/xlsx/garonne-classeur-2022.xlsx"

@@ -1,0 +1,35 @@
+-- Attribution of new timesheet batches whose months no earlier batch covers (the usual
+-- monthly file): every line of those months belongs to these batches, so the rules,
+-- decided within a participant-month, can be computed over those months alone, and no
+-- line of them has an attribution yet (the batches were never attributed:
+-- src/workflow/attribute_after.c takes them new or waiting, and runs this script for them when
+-- mois_deja_couverts() says no other batch covers their months). mois is a partition column of every window of
+-- v_attribution_calcul, so the condition applies below them, through the block-range
+-- index on mois.
+-- Run by hand: BEGIN; SELECT set_config('clause.attribution_lots', '12', true);
+--              \i sql/attribution/mois_nouveaux.sql COMMIT;
+SET LOCAL search_path = clause, pg_temp;
+SET LOCAL jit = off;   -- compiling costs more than these small queries run
+
+CREATE TEMP TABLE mois_nouveaux ON COMMIT DROP AS
+SELECT ARRAY(
+    SELECT generate_series(min(b.mois_min), max(b.mois_max), interval '1 month')::date
+    FROM lot_import b
+    WHERE b.id = ANY (string_to_array(current_setting('clause.attribution_lots'), ',')::bigint[])
+) AS mois;
+
+-- One computation feeds both the lines' attribution and the sums of these months by
+-- fiche (as in sql/attribution/tout.sql), rather than reading the lines again.
+DELETE FROM fiche_heures_mois WHERE mois = ANY ((SELECT mois FROM mois_nouveaux)::date[]);
+WITH calcul AS MATERIALIZED (
+    SELECT v.ligne_id, v.motif, v.plie, v.fiche, v.mois, v.heures, v.heures_formation
+    FROM v_attribution_calcul v
+    WHERE v.mois = ANY ((SELECT mois FROM mois_nouveaux)::date[])),
+lignes AS (
+    INSERT INTO attribution (ligne_id, motif, plie, fiche)
+    SELECT ligne_id, motif, plie, fiche FROM calcul)
+INSERT INTO fiche_heures_mois (fiche, mois, plie, heures, heures_formation, lignes)
+SELECT coalesce(c.fiche, ''), c.mois, c.plie, sum(c.heures), sum(c.heures_formation), count(*)
+FROM calcul c
+WHERE c.motif IS NULL AND c.plie IS NOT NULL   -- fiche '': the PLIE's hours no fiche takes
+GROUP BY coalesce(c.fiche, ''), c.mois, c.plie;

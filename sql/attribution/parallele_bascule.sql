@@ -1,0 +1,19 @@
+-- The swap of a whole attribution computed on several connections (src/workflow/attribute_parallel.c):
+-- in the driver's transaction, the one that exported the snapshot the parts read and
+-- that holds, since before it, a SHARE lock on ligne_heures (no line can come or go) and
+-- the attribution lock. The parts have committed into the UNLOGGED tables of
+-- sql/attribution/parallele_prepare.sql; the owner empties attribution and drops its key
+-- before (sql/attribution/index_off.sql) and builds it after
+-- (sql/attribution/index_on.sql), as for sql/attribution/tout.sql. Readers see the
+-- former attribution until this transaction commits, then the new one.
+SET LOCAL search_path = clause, pg_temp;
+
+INSERT INTO attribution (ligne_id, motif, plie, fiche)
+SELECT ligne_id, motif, plie, fiche FROM attribution_tranche;
+
+-- the sums of each part, added up: what recalcule_fiche_heures_mois(NULL) gives
+DELETE FROM fiche_heures_mois;
+INSERT INTO fiche_heures_mois (fiche, mois, plie, heures, heures_formation, lignes)
+SELECT fiche, mois, plie, sum(heures), sum(heures_formation), sum(lignes)
+FROM attribution_tranche_somme
+GROUP BY fiche, mois, plie;

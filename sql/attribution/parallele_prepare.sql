@@ -1,0 +1,25 @@
+-- Before a whole attribution on several connections (src/workflow/attribute_parallel.c), in a
+-- transaction of its own, committed before the parts start (they are written by other
+-- connections, which must see these tables): the tables the parts are written into.
+-- UNLOGGED: they live for one run and are read once, by the swap
+-- (sql/attribution/parallele_bascule.sql), whose transaction drops them; a run that
+-- stopped midway left them behind, and they are dropped here. The attribution itself
+-- stays as it was until that swap commits. Only one run at a time uses them: the
+-- driver holds a session advisory lock of its own around the whole run.
+SET LOCAL search_path = clause, pg_temp;
+
+DROP TABLE IF EXISTS attribution_tranche, attribution_tranche_somme;
+CREATE UNLOGGED TABLE attribution_tranche (
+    ligne_id bigint NOT NULL,
+    motif    text,
+    plie     text,
+    fiche    text
+);
+CREATE UNLOGGED TABLE attribution_tranche_somme (
+    fiche            text NOT NULL,
+    mois             date NOT NULL,
+    plie             text NOT NULL,
+    heures           numeric NOT NULL,
+    heures_formation numeric NOT NULL,
+    lignes           bigint NOT NULL
+);

@@ -1,0 +1,108 @@
+/*
+ * Where hours are attributed whole: this file drives sql/attribution/tout.sql under a lock, in
+ * the caller's transaction; src/workflow/attribute_after.c decides when it runs and drives the
+ * incremental scripts. The rules live in sql/views/05_attribution.sql, set-based.
+ */
+#include <string.h>
+
+#include "build/sql_files.h"
+#include "src/lib/log.h"
+#include "src/lib/strbuf.h"
+#include "src/workflow/attribute.h"
+
+/*
+ * Every line again. The owner of attribution empties it with TRUNCATE, builds its key
+ * after the insert and analyses the new rows before they are summed by fiche; another
+ * user (one that may write but not alter it) deletes the rows and keeps the key and the
+ * statistics: slower, the same result.
+ */
+bool
+attribute_in_transaction(Db *db)
+{
+	const char *sql = SQL_ATTRIBUTION_TOUT;
+	const char *key_off = SQL_ATTRIBUTION_INDEX_OFF;
+	const char *key_on = SQL_ATTRIBUTION_INDEX_ON;
+	bool owned = false;
+
+	if (sql == NULL || key_off == NULL || key_on == NULL)
+		return false;
+	if (!db_exec(db, "SELECT pg_advisory_xact_lock(" ATTRIBUTION_LOCK_KEY ")") ||
+		!db_table_owned(db, "clause.attribution", &owned))
+		return false;
+	log_info("attribution des heures");
+	return (!owned || db_exec(db, key_off)) &&
+		db_exec_watched(db, sql, "attribution des heures") &&
+		(!owned || db_exec(db, key_on)) &&
+		db_exec(db, "SELECT clause.recalcule_fiche_heures_mois(NULL)") &&
+		db_exec(db, "UPDATE clause.lot_import SET a_attribuer = false WHERE a_attribuer") &&
+		db_exec(db, "DELETE FROM clause.a_reattribuer");
+}
+
+/* Stores in baisse what the attribution just run took back (sql/attribution/baisses.sql). */
+bool
+attribute_note_lowered(Db *db, const char *lots, bool cancellation)
+{
+	const char *sql = SQL_ATTRIBUTION_BAISSES;
+	const char *params[] = {lots ? lots : "", cancellation ? "true" : "false"};
+
+	return sql != NULL &&
+		db_query(db, "SELECT set_config('clause.baisse_lots', $1, true), "
+				 "set_config('clause.baisse_annulation', $2, true)", 2, params, NULL, NULL, NULL) &&
+		db_exec(db, sql);
+}
+
+/*
+ * Whole attribution, then what it took back stored for the batches list ("12,13");
+ * lots_new: their lines were never attributed (an import), so had no status to lose.
+ */
+bool
+attribute_whole_for_lots(Db *db, const char *list, bool lots_new)
+{
+	const char *after = SQL_ATTRIBUTION_BAISSES_TOUT;
+	const char *params[] = {lots_new ? list : ""};
+	bool ok = after != NULL;
+
+	/* before: the few lines not credited, and the batches whose lines have no status yet */
+	ok = ok && db_exec(db, "DROP TABLE IF EXISTS pg_temp.non_credite_avant, pg_temp.lots_nouveaux") &&
+		db_exec(db, "CREATE TEMP TABLE non_credite_avant ON COMMIT DROP AS "
+				"SELECT ligne_id FROM clause.attribution WHERE motif IS NOT NULL") &&
+		db_query(db, "CREATE TEMP TABLE lots_nouveaux ON COMMIT DROP AS SELECT id "
+				 "FROM clause.lot_import WHERE a_attribuer "
+				 "OR id = ANY (string_to_array(nullif($1, ''), ',')::bigint[])",
+				 1, params, NULL, NULL, NULL) &&
+		attribute_in_transaction(db) &&
+		db_exec(db, after) &&
+		attribute_note_lowered(db, list, !lots_new);
+	return ok;
+}
+
+bool
+attribute_run(Db *db)
+{
+	return attribute_run_on(db, attribute_default_connections(db));
+}
+
+bool
+attribute_run_on(Db *db, int connections)
+{
+	bool owned = false;
+
+	/* the parts' tables and the swap are the owner's: another user runs it on one connection */
+	if (connections > 1 && !db_table_owned(db, "clause.attribution", &owned))
+		return false;
+	if (connections > 1 && owned)
+	{
+		AttributeParallel done = attribute_parallel_run(db, connections);
+
+		if (done != ATTRIBUTE_PARALLEL_UNAVAILABLE)
+			return done == ATTRIBUTE_PARALLEL_DONE;
+	}
+	if (!db_begin(db))
+		return false;
+	if (!attribute_in_transaction(db) || !db_commit(db))
+	{
+		db_rollback(db);
+		return false;
+	}
+	return true;
+}

@@ -1,0 +1,183 @@
+/*
+ * The whole attribution on several connections at once, one per core: the lines split by
+ * participant, each part computed in its own transaction, then swapped in at once.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "build/sql_files.h"
+#include "src/lib/log.h"
+#include "src/workflow/attribute.h"
+
+/* Serialises attributions (the same key as attribute.c's): taken inside the swap's transaction. */
+#define ATTRIBUTION_LOCK_KEY "7304252"
+/* One run at a time owns the parts' tables: a session lock, taken before anything else. */
+#define PARTS_LOCK_KEY "7304253"
+/* Below this many lines, opening connections costs more than the second core saves. */
+#define PARALLEL_MIN_LINES 50000
+
+int
+attribute_default_connections(Db *db)
+{
+	const char *env = getenv("CLAUSE_ATTRIBUTION_CONNEXIONS");
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	char lines[32] = "0";
+
+	if (env && *env)
+	{
+		char *end = NULL;
+		long wanted = strtol(env, &end, 10);
+
+		if (end != env && *end == '\0' && wanted >= 1 && wanted <= DB_EXEC_ALL_MAX)
+			return (int) wanted;
+		log_warn("CLAUSE_ATTRIBUTION_CONNEXIONS ignoré : un nombre de 1 à %d est attendu",
+					DB_EXEC_ALL_MAX);
+	}
+	if (cores < 2)
+		return 1;
+	/* the catalog's estimate: counting a million rows would cost what it saves */
+	if (!db_query_value(db, "SELECT greatest(reltuples, 0)::bigint FROM pg_class "
+						"WHERE oid = 'clause.ligne_heures'::regclass", 0, NULL,
+						lines, sizeof(lines), NULL) ||
+		strtoll(lines, NULL, 10) < PARALLEL_MIN_LINES)
+		return 1;
+	return cores > 4 ? 4 : (int) cores;
+}
+
+typedef struct Snapshot
+{
+	char name[64];				/* pg_export_snapshot()'s */
+} Snapshot;
+
+/* Each part's connection: the snapshot, its part number, the script; true when all ran. */
+static bool
+parts_compute(Db *workers, int count, const Snapshot *snapshot)
+{
+	const char *script = SQL_ATTRIBUTION_TRANCHE;
+	Db *dbs[DB_EXEC_ALL_MAX];
+	const char *scripts[DB_EXEC_ALL_MAX];
+	char total[16];
+	bool ok = script != NULL;
+
+	snprintf(total, sizeof(total), "%d", count);
+	for (int i = 0; ok && i < count; i++)
+	{
+		char part[16];
+		const char *params[] = {total, part};
+
+		snprintf(part, sizeof(part), "%d", i);
+		ok = db_begin_with_snapshot(&workers[i], snapshot->name) &&
+			db_query(&workers[i], "SELECT set_config('clause.attribution_tranches', $1, true), "
+					 "set_config('clause.attribution_tranche', $2, true)", 2, params,
+					 NULL, NULL, NULL);
+		dbs[i] = &workers[i];
+		scripts[i] = script;
+	}
+	ok = ok && db_exec_all(dbs, count, scripts, "attribution des heures");
+	for (int i = 0; ok && i < count; i++)
+		ok = db_commit(&workers[i]);
+	return ok;
+}
+
+/*
+ * In db's transaction, already holding the locks and the snapshot the parts read: the
+ * new attribution in place of the old, the sums by fiche, the batches marked attributed.
+ */
+static bool
+parts_swap(Db *db, const Snapshot *snapshot)
+{
+	const char *key_off = SQL_ATTRIBUTION_INDEX_OFF;
+	const char *swap = SQL_ATTRIBUTION_PARALLELE_BASCULE;
+	const char *key_on = SQL_ATTRIBUTION_INDEX_ON;
+	(void) snapshot;
+	return key_off != NULL && swap != NULL && key_on != NULL &&
+		db_exec(db, key_off) && db_exec(db, swap) && db_exec(db, key_on) &&
+		/* only the batches the snapshot saw: one committed since waits for the next run */
+		db_exec(db, "UPDATE clause.lot_import SET a_attribuer = false WHERE a_attribuer "
+				"AND id = ANY (string_to_array(nullif(current_setting('clause.attribution_lots_vus'), ''), "
+				"',')::bigint[])") &&
+		/* and the referential changes those batches recorded (sql/attribution/perimetre.sql) */
+		db_exec(db, "DELETE FROM clause.a_reattribuer WHERE lot_id = ANY (string_to_array("
+				"nullif(current_setting('clause.attribution_lots_vus'), ''), ',')::bigint[])") &&
+		db_exec(db, "DROP TABLE clause.attribution_tranche, clause.attribution_tranche_somme");
+}
+
+/*
+ * The run itself, under the parts' session lock: the tables of the parts committed, the
+ * snapshot exported by db's transaction after its locks, the parts computed and
+ * committed, the swap committed by db. Any failure rolls db back: the old attribution
+ * stands, and the parts' tables are dropped by the next run.
+ */
+static bool
+parallel_run_locked(Db *db, Db *workers, int count)
+{
+	const char *prepare = SQL_ATTRIBUTION_PARALLELE_PREPARE;
+	Snapshot snapshot = {{0}};
+	bool isnull = true;
+	bool ok = prepare != NULL &&
+		db_begin(db) && db_exec(db, prepare) && db_commit(db);
+
+	/*
+	 * The table lock first, the attribution lock next: an import holds its lines (ROW
+	 * EXCLUSIVE) before it asks for the attribution lock, so the other order could deadlock.
+	 * From here until the swap commits, no line comes or goes; the list of batches waiting
+	 * (a setting of this transaction) and the snapshot come from one statement, so they agree.
+	 */
+	ok = ok && db_begin(db) &&
+		db_exec(db, "LOCK TABLE clause.ligne_heures IN SHARE MODE") &&
+		db_exec(db, "SELECT pg_advisory_xact_lock(" ATTRIBUTION_LOCK_KEY ")") &&
+		db_query_value(db, "SELECT pg_export_snapshot() || left(set_config("
+					   "'clause.attribution_lots_vus', (SELECT coalesce(string_agg(id::text, ','), '') "
+					   "FROM clause.lot_import WHERE a_attribuer), true), 0)", 0, NULL,
+					   snapshot.name, sizeof(snapshot.name), &isnull);
+	if (ok && (isnull || snapshot.name[0] == '\0'))
+	{
+		log_error("instantané de la base non exporté");
+		ok = false;
+	}
+	if (ok)
+		log_info("attribution des heures sur %d connexions", count);
+	ok = ok && parts_compute(workers, count, &snapshot) &&
+		parts_swap(db, &snapshot) && db_commit(db);
+	if (!ok)
+		db_rollback(db);
+	for (int i = 0; i < count; i++)
+	{
+		if (workers[i].conn != NULL)
+			db_rollback(&workers[i]);
+		db_close(&workers[i]);
+	}
+	return ok;
+}
+
+AttributeParallel
+attribute_parallel_run(Db *db, int count)
+{
+	Db workers[DB_EXEC_ALL_MAX] = {{0}};
+	bool ok = count >= 2 && count <= DB_EXEC_ALL_MAX;
+
+	/* a server that takes no more connections: the work is done on db alone */
+	for (int i = 0; ok && i < count; i++)
+		ok = db_connect_sibling(&workers[i], db);
+	if (!ok)
+	{
+		for (int i = 0; i < count && i < DB_EXEC_ALL_MAX; i++)
+			db_close(&workers[i]);
+		log_warn("attribution sur une seule connexion : le serveur n'en ouvre pas %d de plus", count);
+		return ATTRIBUTE_PARALLEL_UNAVAILABLE;
+	}
+	if (!db_exec(db, "SELECT pg_advisory_lock(" PARTS_LOCK_KEY ")"))
+	{
+		for (int i = 0; i < count; i++)
+			db_close(&workers[i]);
+		return ATTRIBUTE_PARALLEL_FAILED;
+	}
+	ok = parallel_run_locked(db, workers, count);
+
+	/* after a failure, the parts' tables go now if they can (else at the next run) */
+	if (!ok && !db_connection_lost(db))
+		db_exec(db, "DROP TABLE IF EXISTS clause.attribution_tranche, clause.attribution_tranche_somme");
+	return db_exec(db, "SELECT pg_advisory_unlock(" PARTS_LOCK_KEY ")") && ok
+		? ATTRIBUTE_PARALLEL_DONE : ATTRIBUTE_PARALLEL_FAILED;
+}
