@@ -31,7 +31,7 @@ LIB = ["checksum", "cluster", "cluster_auth", "db", "exitcodes", "format", "know
        "migrate", "password_input", "progress_line", "safe_file", "session", "sql_embedded",
        "sql_embedded_lookup", "strbuf", "suggest"]
 WORKFLOW = ["attribute", "attribute_after", "attribute_parallel", "baisses", "catalogue",
-            "compte_rendu", "backup", "lot_cancel", "pseudonym"]
+            "compte_rendu", "backup", "inbox_run", "lot_cancel", "pseudonym"]
 OLD_INCLUDE_DIRS = ["src", "importers", "reports", "build"]	# the old -I order
 GENERATED = {"build/sql_files.h"}
 
