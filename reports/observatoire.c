@@ -1,6 +1,7 @@
 /*
- * Observatoire: loads the rows of sql observatoire() and observatoire_repartition() and
- * writes them as text (terminal) or JSON. CSV, xlsx and HTML live in format_*.c.
+ * Observatoire: loads the cells of sql observatoire_cellules() (the key figures and the
+ * breakdowns, masked together) and writes them as text (terminal) or JSON. CSV, xlsx and
+ * HTML live in format_*.c.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +18,18 @@ typedef struct ObsLoad
 	bool failed;
 } ObsLoad;
 
-/* Columns: rang, cle, libelle, unite, valeur, personnes, masque, secret. */
+/*
+ * The columns of one cell, figure or breakdown (observatoire_load's query): genre, rang,
+ * cle, libelle, unite, valeur, personnes, masque, secret, dimension, dimension_libelle,
+ * heures, part_heures, participants, heures_secret.
+ */
+enum
+{
+	CELL_GENRE, CELL_RANG, CELL_CLE, CELL_LIBELLE, CELL_UNITE, CELL_VALEUR, CELL_PERSONNES,
+	CELL_MASQUE, CELL_SECRET, CELL_DIMENSION, CELL_DIMENSION_LIBELLE, CELL_HEURES,
+	CELL_PART_HEURES, CELL_PARTICIPANTS, CELL_HEURES_SECRET
+};
+
 static bool
 observatoire_figure_row(void *context, const DbRow *row)
 {
@@ -42,18 +54,16 @@ observatoire_figure_row(void *context, const DbRow *row)
 	ObsFigure *figure = &report->figures[report->nfigures++];
 
 	memset(figure, 0, sizeof(*figure));
-	snprintf(figure->key, sizeof(figure->key), "%s", db_row_value(row, 1));
-	snprintf(figure->label, sizeof(figure->label), "%s", db_row_value(row, 2));
-	snprintf(figure->unit, sizeof(figure->unit), "%s", db_row_value(row, 3));
-	figure->masked = db_row_value(row, 6)[0] == 't';
-	figure->secret = db_row_value(row, 7)[0] == 't';
-	figure->is_null = !figure->masked && db_row_isnull(row, 4);
-	figure->value = db_row_isnull(row, 4) ? 0 : strtod(db_row_value(row, 4), NULL);
+	snprintf(figure->key, sizeof(figure->key), "%s", db_row_value(row, CELL_CLE));
+	snprintf(figure->label, sizeof(figure->label), "%s", db_row_value(row, CELL_LIBELLE));
+	snprintf(figure->unit, sizeof(figure->unit), "%s", db_row_value(row, CELL_UNITE));
+	figure->masked = db_row_value(row, CELL_MASQUE)[0] == 't';
+	figure->secret = db_row_value(row, CELL_SECRET)[0] == 't';
+	figure->is_null = !figure->masked && db_row_isnull(row, CELL_VALEUR);
+	figure->value = db_row_isnull(row, CELL_VALEUR) ? 0 : strtod(db_row_value(row, CELL_VALEUR), NULL);
 	return true;
 }
 
-/* Columns: dimension, dimension_libelle, cle, libelle, heures, part_heures, participants, masque,
- * secret, heures_secret. */
 static bool
 observatoire_share_row(void *context, const DbRow *row)
 {
@@ -78,18 +88,28 @@ observatoire_share_row(void *context, const DbRow *row)
 	ObsShare *share = &report->shares[report->nshares++];
 
 	memset(share, 0, sizeof(*share));
-	snprintf(share->dimension, sizeof(share->dimension), "%s", db_row_value(row, 0));
-	snprintf(share->dimension_label, sizeof(share->dimension_label), "%s", db_row_value(row, 1));
-	snprintf(share->key, sizeof(share->key), "%s", db_row_value(row, 2));
-	snprintf(share->label, sizeof(share->label), "%s", db_row_value(row, 3));
-	share->hours = db_row_isnull(row, 4) ? 0 : strtod(db_row_value(row, 4), NULL);
-	share->share_null = db_row_isnull(row, 5);
-	share->share = share->share_null ? 0 : strtod(db_row_value(row, 5), NULL);
-	share->participants = db_row_isnull(row, 6) ? 0 : strtod(db_row_value(row, 6), NULL);
-	share->masked = db_row_value(row, 7)[0] == 't';
-	share->secret = db_row_value(row, 8)[0] == 't';
-	share->hours_secret = db_row_value(row, 9)[0] == 't';
+	snprintf(share->dimension, sizeof(share->dimension), "%s", db_row_value(row, CELL_DIMENSION));
+	snprintf(share->dimension_label, sizeof(share->dimension_label), "%s",
+			 db_row_value(row, CELL_DIMENSION_LIBELLE));
+	snprintf(share->key, sizeof(share->key), "%s", db_row_value(row, CELL_CLE));
+	snprintf(share->label, sizeof(share->label), "%s", db_row_value(row, CELL_LIBELLE));
+	share->hours = db_row_isnull(row, CELL_HEURES) ? 0 : strtod(db_row_value(row, CELL_HEURES), NULL);
+	share->share_null = db_row_isnull(row, CELL_PART_HEURES);
+	share->share = share->share_null ? 0 : strtod(db_row_value(row, CELL_PART_HEURES), NULL);
+	share->participants = db_row_isnull(row, CELL_PARTICIPANTS) ? 0
+		: strtod(db_row_value(row, CELL_PARTICIPANTS), NULL);
+	share->masked = db_row_value(row, CELL_MASQUE)[0] == 't';
+	share->secret = db_row_value(row, CELL_SECRET)[0] == 't';
+	share->hours_secret = db_row_value(row, CELL_HEURES_SECRET)[0] == 't';
 	return true;
+}
+
+/* A cell goes to the key figures or to the breakdowns, by its genre. */
+static bool
+observatoire_cell_row(void *context, const DbRow *row)
+{
+	return strcmp(db_row_value(row, CELL_GENRE), "chiffre") == 0
+		? observatoire_figure_row(context, row) : observatoire_share_row(context, row);
 }
 
 bool
@@ -117,16 +137,13 @@ observatoire_load(Db *db, int year, const char *plie, ObservatoireReport *report
 
 	ObsLoad load = {report, false};
 
-	if (!db_query(db,
-				  "SELECT rang, cle, libelle, unite, valeur, personnes, masque, secret "
-				  "FROM observatoire($1::integer, $2)",
-				  2, params, observatoire_figure_row, &load, NULL) || load.failed)
-		return false;
+	/* one call: observatoire() and observatoire_repartition() would each mask everything */
 	return db_query(db,
-					"SELECT dimension, dimension_libelle, cle, libelle, heures, part_heures, participants, masque, "
-					"secret, heures_secret "
-					"FROM observatoire_repartition($1::integer, $2)",
-					2, params, observatoire_share_row, &load, NULL) && !load.failed;
+					"SELECT genre, rang, cle, libelle, unite, valeur, personnes, masque, secret, "
+					"dimension, dimension_libelle, heures, part_heures, participants, heures_secret "
+					"FROM observatoire_cellules($1::integer, $2) "
+					"ORDER BY genre = 'repartition', dimension_rang NULLS FIRST, rang",
+					2, params, observatoire_cell_row, &load, NULL) && !load.failed;
 }
 
 void
