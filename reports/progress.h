@@ -1,6 +1,6 @@
 /*
  * Progress of the PLIE fiches against their targets (clause report progress):
- * loads the figures of sql/views.sql's progression_fiche() and formats them.
+ * loads the figures of progression_fiche() (sql/views/00_base.sql) and formats them.
  */
 #ifndef CLAUSE_PROGRESS_H
 #define CLAUSE_PROGRESS_H

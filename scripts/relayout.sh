@@ -33,6 +33,9 @@ LIB = ["checksum", "cluster", "cluster_auth", "db", "exitcodes", "format", "know
 WORKFLOW = ["attribute", "attribute_after", "attribute_parallel", "baisses", "catalogue",
             "compte_rendu", "backup", "inbox_run", "lot_cancel", "pseudonym"]
 OLD_INCLUDE_DIRS = ["src", "importers", "reports", "build"]	# the old -I order
+# A branch written before the relayout and merged after it still says "attribute.h" and
+# src/attribute.c: its names are looked up in the new folders too.
+NEW_SRC_DIRS = ["src/lib", "src/workflow", "src/serve", "src/cli"]
 GENERATED = {"build/sql_files.h"}
 
 def git_files():
@@ -65,12 +68,17 @@ for f in files:
     elif d == "sql/bulk" and base.startswith("attribution_"):
         moves[f] = "sql/attribution/" + base[len("attribution_"):]
 
+# the files already moved, for the paths quoted by a branch merged after the relayout
+already = {"src/" + os.path.basename(f): f for f in files
+           if os.path.dirname(f) in NEW_SRC_DIRS and f.endswith((".c", ".h"))}
+
 # 1. Includes, resolved as the old build did (own folder, then -Isrc -Iimporters -Ireports
 #    -Ibuild) or as the new one does (-I.), rewritten to the new path from the top.
 existing = set(files) | GENERATED
 def resolve(path, name):
     own = os.path.dirname(path)
-    for cand in [os.path.join(own, name), name] + [os.path.join(d, name) for d in OLD_INCLUDE_DIRS]:
+    for cand in ([os.path.join(own, name), name] +
+                 [os.path.join(d, name) for d in OLD_INCLUDE_DIRS + NEW_SRC_DIRS]):
         cand = os.path.normpath(cand)
         if cand in existing:
             return cand
@@ -131,7 +139,7 @@ texts = [f for f in files
          and (f.endswith((".c", ".h", ".md", ".sh", ".mk", ".sql", ".py", ".txt"))
               or os.path.basename(f) == "Makefile")]
 subs = []
-for old, new in sorted(moves.items(), key=lambda kv: -len(kv[0])):
+for old, new in sorted(list(moves.items()) + list(already.items()), key=lambda kv: -len(kv[0])):
     if old.startswith("src/"):
         subs.append((re.compile(r"(?<![\w/.])" + re.escape(old) + r"(?![\w])"), new))
 subs += [

@@ -1555,6 +1555,31 @@ $$;
 ALTER FUNCTION clause.progression_fiche(p_annee integer, p_date date) OWNER TO clause;
 
 --
+-- Name: rattachement_a_reattribuer(bigint); Type: FUNCTION; Schema: clause; Owner: clause
+--
+
+CREATE FUNCTION clause.rattachement_a_reattribuer(lot bigint) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'clause', 'pg_temp'
+    AS $$
+BEGIN
+    IF lot IS NULL THEN
+        RETURN;
+    END IF;
+    INSERT INTO clause.a_reattribuer (lot_id, operation_id, mois)
+    SELECT DISTINCT lot, o.id, d.mois
+    FROM (SELECT * FROM clause.rattachement_catalogue()
+          EXCEPT
+          SELECT * FROM pg_temp.rattachement_avant) d
+    JOIN clause.operation o ON o.fiche IS NOT DISTINCT FROM d.fiche_nommee
+                           AND o.commune_insee::text IS NOT DISTINCT FROM d.commune_insee;
+END
+$$;
+
+
+ALTER FUNCTION clause.rattachement_a_reattribuer(lot bigint) OWNER TO clause;
+
+--
 -- Name: rattachement_catalogue(); Type: FUNCTION; Schema: clause; Owner: clause
 --
 

@@ -1,10 +1,19 @@
 -- What the attribution just run lowered: the credited lines it took back, by participant,
 -- marché and month, with the hours before (the lines of credite_avant: credited before, in
--- the part recomputed) and after, stored in baisse for the batches clause.baisse_lots
--- ('12,13'), loaded or cancelled (clause.baisse_annulation). src/workflow/attribute_after.c runs it
--- after sql/attribution/perimetre_calcul.sql (which fills credite_avant as it deletes the
--- old attribution) or after sql/attribution/baisses_tout.sql (whole
--- attribution). Only the groups that lost a credited line are summed.
+-- the part recomputed) and after, stored in baisse for the batches of baisse_pour, loaded
+-- or cancelled. src/attribute_after.c runs it after sql/attribution_perimetre_calcul.sql
+-- (which fills credite_avant as it deletes the old attribution), src/attribute.c after
+-- sql/baisses_tout.sql (whole attribution). Only the groups that lost a credited line are
+-- summed.
+-- Inputs (in the caller's transaction):
+--   pg_temp.credite_avant (ligne_id bigint): the lines credited before, from one of the two
+--     scripts above;
+--   pg_temp.baisse_pour (lots bigint[], annulation boolean): one row, the batches the rows
+--     are stored for and whether they were cancelled; created and filled by src/attribute.c
+--     (attribute_note_lowered), a parameterised INSERT.
+-- Writes: baisse.
+-- Run by hand after one of those scripts: CREATE TEMP TABLE baisse_pour ON COMMIT DROP AS
+--   SELECT '{12}'::bigint[] AS lots, false AS annulation; \i sql/baisses.sql
 SET LOCAL search_path = clause, public;
 
 WITH perdues AS (
@@ -27,8 +36,7 @@ sommes AS (
     JOIN attribution a ON a.ligne_id = l.id
     GROUP BY g.participant_id, g.marche_id, g.mois, g.motifs)
 INSERT INTO baisse (lots, annulation, participant_id, marche_id, mois, avant, apres, motifs)
-SELECT string_to_array(nullif(current_setting('clause.baisse_lots'), ''), ',')::bigint[],
-       current_setting('clause.baisse_annulation')::boolean,
+SELECT (SELECT lots FROM pg_temp.baisse_pour), (SELECT annulation FROM pg_temp.baisse_pour),
        participant_id, marche_id, mois, avant, apres, motifs
 FROM sommes
 WHERE apres < avant;

@@ -6,8 +6,15 @@
 -- mois_deja_couverts() says no other batch covers their months). mois is a partition column of every window of
 -- v_attribution_calcul, so the condition applies below them, through the block-range
 -- index on mois.
--- Run by hand: BEGIN; SELECT set_config('clause.attribution_lots', '12', true);
---              \i sql/attribution/mois_nouveaux.sql COMMIT;
+-- Inputs (in the caller's transaction):
+--   pg_temp.attribution_lots (lot_id bigint): the new timesheet batches; created and filled
+--     by src/attribute_after.c (attribute_after_inputs), a parameterised INSERT.
+--   The clause tables: lot_import (their months), the lines through v_attribution_calcul.
+-- Writes: attribution (the lines of those months, which must have none yet) and
+--   fiche_heures_mois (those months, replaced).
+-- Run by hand: BEGIN; CREATE TEMP TABLE attribution_lots (lot_id bigint) ON COMMIT DROP;
+--              INSERT INTO attribution_lots VALUES (12);
+--              \i sql/attribution_mois_nouveaux.sql COMMIT;
 SET LOCAL search_path = clause, pg_temp;
 SET LOCAL jit = off;   -- compiling costs more than these small queries run
 
@@ -15,7 +22,7 @@ CREATE TEMP TABLE mois_nouveaux ON COMMIT DROP AS
 SELECT ARRAY(
     SELECT generate_series(min(b.mois_min), max(b.mois_max), interval '1 month')::date
     FROM lot_import b
-    WHERE b.id = ANY (string_to_array(current_setting('clause.attribution_lots'), ',')::bigint[])
+    WHERE b.id IN (SELECT lot_id FROM pg_temp.attribution_lots)
 ) AS mois;
 
 -- One computation feeds both the lines' attribution and the sums of these months by

@@ -6,6 +6,7 @@
 -- stopped midway left them behind, and they are dropped here. The attribution itself
 -- stays as it was until that swap commits. Only one run at a time uses them: the
 -- driver holds a session advisory lock of its own around the whole run.
+-- Inputs: none. Writes: clause.attribution_tranche, clause.attribution_tranche_somme (empty).
 SET LOCAL search_path = clause, pg_temp;
 
 DROP TABLE IF EXISTS attribution_tranche, attribution_tranche_somme;

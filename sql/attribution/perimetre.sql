@@ -1,18 +1,27 @@
 -- The part of the attribution a change can alter: the participant-months (perimetre) of
--- - the lines of the timesheet batches clause.attribution_lots ('12,13': new, waiting, or
---   cancelled), a line whose period runs into the next month touching that month too, and
---   the lines of earlier batches straddling into a month of theirs touching their own;
+-- - the lines of the timesheet batches of attribution_lots (new, waiting, or cancelled), a
+--   line whose period runs into the next month touching that month too, and the lines of
+--   earlier batches straddling into a month of theirs touching their own;
 -- - the lines a referential change recorded in a_reattribuer reaches (migration 0120): every
 --   line of a participant whose eligibility changed, of a marché whose period or opération
 --   changed, of the marchés of an opération whose commune or fiche changed (in the months
 --   a catalogue change moved, when given).
 -- Every rule is decided within a participant-month, so recomputing these is exact. The
--- months of the batches clause.mois_exclus_lots are left out: sql/attribution/mois_nouveaux.sql
--- computes them whole. src/workflow/attribute_after.c builds this, decides from the number of lines it
--- holds whether to recompute them (sql/attribution/perimetre_calcul.sql) or everything.
--- Run by hand: BEGIN; SELECT set_config('clause.attribution_lots', '12', true),
---              set_config('clause.mois_exclus_lots', '', true);
---              \i sql/attribution/perimetre.sql ... COMMIT;
+-- months of the batches of mois_exclus_lots are left out: sql/attribution_mois_nouveaux.sql
+-- computes them whole. src/attribute_after.c builds this, decides from the number of lines it
+-- holds whether to recompute them (sql/attribution_perimetre_calcul.sql) or everything.
+-- Inputs (in the caller's transaction), created and filled by src/attribute_after.c
+-- (attribute_after_inputs, a parameterised INSERT):
+--   pg_temp.attribution_lots (lot_id bigint): the timesheet batches whose lines count (may
+--     be empty: referential changes alone);
+--   pg_temp.mois_exclus_lots (lot_id bigint): the batches whose months are left out (may
+--     be empty).
+--   clause.a_reattribuer: the referential changes recorded by the merges; taken out here.
+-- Writes: pg_temp.perimetre (participant_id, mois), dropped at commit.
+-- Run by hand: BEGIN; CREATE TEMP TABLE attribution_lots (lot_id bigint) ON COMMIT DROP;
+--              CREATE TEMP TABLE mois_exclus_lots (lot_id bigint) ON COMMIT DROP;
+--              INSERT INTO attribution_lots VALUES (12);
+--              \i sql/attribution_perimetre.sql ... COMMIT;
 SET LOCAL search_path = clause, pg_temp;
 SET LOCAL jit = off;   -- compiling costs more than these small queries run
 
@@ -21,7 +30,7 @@ CREATE TEMP TABLE perimetre ON COMMIT DROP AS
 WITH nouvelles AS (
     SELECT participant_id, mois, date_fin
     FROM ligne_heures
-    WHERE lot_id = ANY (string_to_array(nullif(current_setting('clause.attribution_lots'), ''), ',')::bigint[])),
+    WHERE lot_id = ANY ((SELECT array_agg(lot_id) FROM pg_temp.attribution_lots)::bigint[])),
 -- taken out as they are read: a change a file without attribution commits meanwhile
 -- waits for the next attribution
 changements AS MATERIALIZED (
@@ -29,7 +38,7 @@ changements AS MATERIALIZED (
 exclus AS (
     SELECT coalesce(array_agg(m::date), '{}') AS mois
     FROM lot_import b, generate_series(b.mois_min, b.mois_max, interval '1 month') m
-    WHERE b.id = ANY (string_to_array(nullif(current_setting('clause.mois_exclus_lots'), ''), ',')::bigint[]))
+    WHERE b.id IN (SELECT lot_id FROM pg_temp.mois_exclus_lots))
 SELECT DISTINCT p.participant_id, p.mois
 FROM (SELECT participant_id, mois FROM nouvelles
       UNION ALL

@@ -89,15 +89,8 @@ changed AS (
     RETURNING 1)
 SELECT count(*) AS n FROM changed;
 
--- the opérations and months whose PLIE or fiche this file moved, for the next attribution
--- (0120). The pairs and months are the same before and after (this merge changes neither
--- opérations nor timesheet batches), so one difference finds every move.
-INSERT INTO a_reattribuer (lot_id, operation_id, mois)
-SELECT DISTINCT current_setting('clause.lot_id')::bigint, o.id, d.mois
-FROM (SELECT * FROM rattachement_catalogue() EXCEPT SELECT * FROM rattachement_avant) d
-JOIN operation o ON o.fiche IS NOT DISTINCT FROM d.fiche_nommee
-                AND o.commune_insee::text IS NOT DISTINCT FROM d.commune_insee
--- the shipped catalogue (clause.reference_id, no batch) loads only before any line
-WHERE nullif(current_setting('clause.lot_id', true), '') IS NOT NULL;
+-- the opérations and months whose PLIE or fiche this file moved since rattachement_avant,
+-- for the next attribution (sql/views/06_rattachement.sql); none for the shipped catalogue
+SELECT rattachement_a_reattribuer(nullif(current_setting('clause.lot_id', true), '')::bigint);
 
 SELECT n FROM territoire_insere;

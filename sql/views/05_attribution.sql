@@ -1,8 +1,10 @@
 -- The rules of attribution (DOMAIN.md, "How an hour counts"), as one view over every
 -- timesheet line: its status (motif NULL = credited), its PLIE and its fiche.
--- sql/attribution/tout.sql stores it whole; sql/attribution/perimetre_calcul.sql recomputes only
--- the participant-months a change touched (every rule is decided within a participant-month,
--- so a condition on participant_id and mois is pushed below the window functions).
+-- Read by the attribution scripts: sql/attribution.sql (every line), sql/attribution_tranche.sql
+-- (the participants of one part), sql/attribution_mois_nouveaux.sql (some months) and
+-- sql/attribution_perimetre_calcul.sql (some participant-months). Every rule is decided
+-- within a participant-month, so their conditions on participant_id and mois are pushed
+-- below the window functions.
 SET search_path = clause, pg_temp;
 
 DROP VIEW IF EXISTS v_attribution_calcul CASCADE;

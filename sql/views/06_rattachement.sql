@@ -7,6 +7,7 @@
 -- A few thousand rows: the opérations' distinct (fiche, commune) pairs times the months.
 SET search_path = clause, pg_temp;
 
+DROP FUNCTION IF EXISTS rattachement_a_reattribuer(bigint);
 DROP FUNCTION IF EXISTS rattachement_catalogue();
 
 CREATE FUNCTION rattachement_catalogue()
@@ -28,4 +29,29 @@ LEFT JOIN clause.v_territoire t ON t.code_insee = k.commune_insee
                                AND extract(year FROM m.mois)::integer BETWEEN t.annee_debut AND t.annee_fin
 LEFT JOIN clause.v_fiche_clause_mois fu ON k.fiche IS NULL AND fu.plie = t.plie AND fu.mois = m.mois
                                        AND fu.nombre = 1
+$$;
+
+-- The end of a merge of fiches or territoires (sql/merge/fiches.sql, territoires.sql): records
+-- in a_reattribuer, for the batch lot, the opérations and months whose PLIE or fiche the
+-- merge moved, for the next attribution (0120): the rows rattachement_catalogue() gives now
+-- and did not give in pg_temp.rattachement_avant, the merge's copy of it taken before its
+-- change. The pairs and months are the same before and after (these merges change neither
+-- opérations nor timesheet batches), so one difference finds every move. lot NULL (the
+-- shipped catalogue, no batch, which loads only before any line): nothing to record.
+-- plpgsql: the temporary table is looked up when the function runs, not when it is created.
+CREATE FUNCTION rattachement_a_reattribuer(lot bigint)
+RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF lot IS NULL THEN
+        RETURN;
+    END IF;
+    INSERT INTO clause.a_reattribuer (lot_id, operation_id, mois)
+    SELECT DISTINCT lot, o.id, d.mois
+    FROM (SELECT * FROM clause.rattachement_catalogue()
+          EXCEPT
+          SELECT * FROM pg_temp.rattachement_avant) d
+    JOIN clause.operation o ON o.fiche IS NOT DISTINCT FROM d.fiche_nommee
+                           AND o.commune_insee::text IS NOT DISTINCT FROM d.commune_insee;
+END
 $$;

@@ -222,7 +222,8 @@ static const Command DB_MIGRATE = {
 	"migrate", "applique les migrations de sql/ (fait aussi à chaque commande)",
 	"clause db migrate",
 	"Chaque fichier sql/migrations/NNNN_*.sql est appliqué une seule fois, dans l'ordre,\n"
-	"et noté dans clause.schema_migration ; sql/views.sql est recréé s'il a changé.\n"
+	"et noté dans clause.schema_migration ; les vues (sql/views/) sont recréées\n"
+	"si l'une d'elles a changé.\n"
 	"Une base neuve reçoit ensuite le catalogue 2021 livré avec clause\n"
 	"(data/reference/territoires-plie-2021.csv et fiches-2021.csv, sous CLAUSE_HOME),\n"
 	"chargé comme clause import territoires|fiches et noté dans clause.source_reference\n"

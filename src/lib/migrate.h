@@ -1,6 +1,7 @@
 /*
  * Schema migrations: applies sql/migrations/NNNN_*.sql once each, in order,
- * recorded in clause.schema_migration; re-creates sql/views.sql when it changed.
+ * recorded in clause.schema_migration; re-creates the views (the files of sql/views/)
+ * when one of them changed.
  */
 #ifndef CLAUSE_MIGRATE_H
 #define CLAUSE_MIGRATE_H

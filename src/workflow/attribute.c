@@ -1,7 +1,8 @@
 /*
- * Where hours are attributed whole: this file drives sql/attribution/tout.sql under a lock, in
- * the caller's transaction; src/workflow/attribute_after.c decides when it runs and drives the
- * incremental scripts. The rules live in sql/views/05_attribution.sql, set-based.
+ * Where hours are attributed whole: sql/attribution.sql under the attribution lock, in the
+ * caller's transaction, and what it lowered (sql/baisses_tout.sql, sql/baisses.sql).
+ * The rules live in sql/views/05_attribution.sql; src/attribute_after.c decides what to
+ * recompute after a change, src/attribute_parallel.c splits a whole run over connections.
  */
 #include <string.h>
 
@@ -45,9 +46,13 @@ attribute_note_lowered(Db *db, const char *lots, bool cancellation)
 	const char *sql = SQL_ATTRIBUTION_BAISSES;
 	const char *params[] = {lots ? lots : "", cancellation ? "true" : "false"};
 
+	/* its input: one row, the batches and whether they were cancelled */
 	return sql != NULL &&
-		db_query(db, "SELECT set_config('clause.baisse_lots', $1, true), "
-				 "set_config('clause.baisse_annulation', $2, true)", 2, params, NULL, NULL, NULL) &&
+		db_exec(db, "DROP TABLE IF EXISTS pg_temp.baisse_pour; "
+				"CREATE TEMP TABLE baisse_pour (lots bigint[], annulation boolean) ON COMMIT DROP") &&
+		db_query(db, "INSERT INTO pg_temp.baisse_pour "
+				 "VALUES (string_to_array(nullif($1, ''), ',')::bigint[], $2::boolean)",
+				 2, params, NULL, NULL, NULL) &&
 		db_exec(db, sql);
 }
 

@@ -30,13 +30,24 @@ attribute_after_lot_row(void *context, const DbRow *row)
 		 strbuf_printf(&lots->heures, "%s%s", lots->heures.len ? "," : "", id));
 }
 
-/* Sets the transaction-local setting name (a custom GUC read by the SQL scripts). */
+/*
+ * The inputs of sql/attribution_perimetre.sql and sql/attribution_mois_nouveaux.sql, as
+ * temporary tables of this transaction (lot_id bigint), made again on every call: the timesheet batches lots ("12,13", "" for none) into attribution_lots, and the
+ * batches whose months are left out (excluded) into mois_exclus_lots.
+ */
 static bool
-attribute_after_set(Db *db, const char *name, const char *value)
+attribute_after_inputs(Db *db, const char *lots, const char *excluded)
 {
-	const char *params[] = {name, value};
+	const char *params[] = {lots, excluded};
 
-	return db_query(db, "SELECT set_config($1, $2, true)", 2, params, NULL, NULL, NULL);
+	return db_exec(db, "DROP TABLE IF EXISTS pg_temp.attribution_lots, pg_temp.mois_exclus_lots; "
+				   "CREATE TEMP TABLE attribution_lots (lot_id bigint) ON COMMIT DROP; "
+				   "CREATE TEMP TABLE mois_exclus_lots (lot_id bigint) ON COMMIT DROP") &&
+		db_query(db, "WITH lots AS (INSERT INTO pg_temp.attribution_lots "
+				 "    SELECT unnest(string_to_array(nullif($1, ''), ',')::bigint[])) "
+				 "INSERT INTO pg_temp.mois_exclus_lots "
+				 "SELECT unnest(string_to_array(nullif($2, ''), ',')::bigint[])",
+				 2, params, NULL, NULL, NULL);
 }
 
 /* One yes/no query with the list as $1. */
@@ -85,7 +96,7 @@ attribute_after_part(Db *db, const AfterLots *lots, bool fresh, long long lines,
 	if (fresh)
 	{
 		log_info("attribution des heures des lots %s (mois nouveaux)", lots->heures.data);
-		ok = attribute_after_set(db, "clause.attribution_lots", lots->heures.data) &&
+		ok = attribute_after_inputs(db, lots->heures.data, "") &&
 			db_exec(db, SQL_ATTRIBUTION_MOIS_NOUVEAUX);
 	}
 	if (ok && lines > 0)
@@ -111,8 +122,7 @@ attribute_after_scope(Db *db, const AfterLots *lots, bool fresh, long long fresh
 {
 	char value[32] = "0";
 
-	if (!attribute_after_set(db, "clause.attribution_lots", fresh ? "" : lots->heures.data) ||
-		!attribute_after_set(db, "clause.mois_exclus_lots", fresh ? lots->heures.data : "") ||
+	if (!attribute_after_inputs(db, fresh ? "" : lots->heures.data, fresh ? lots->heures.data : "") ||
 		!db_exec(db, SQL_ATTRIBUTION_PERIMETRE) ||
 		!db_exec_value(db, "SELECT count(*) FROM clause.ligne_heures l "
 					   "WHERE (l.participant_id, l.mois) IN (SELECT participant_id, mois FROM perimetre)",

@@ -10,8 +10,6 @@
 #include "src/lib/log.h"
 #include "src/workflow/attribute.h"
 
-/* Serialises attributions (the same key as attribute.c's): taken inside the swap's transaction. */
-#define ATTRIBUTION_LOCK_KEY "7304252"
 /* One run at a time owns the parts' tables: a session lock, taken before anything else. */
 #define PARTS_LOCK_KEY "7304253"
 /* Below this many lines, opening connections costs more than the second core saves. */
@@ -67,10 +65,12 @@ parts_compute(Db *workers, int count, const Snapshot *snapshot)
 		const char *params[] = {total, part};
 
 		snprintf(part, sizeof(part), "%d", i);
+		/* the script's input: one row, this part's number and the number of parts */
 		ok = db_begin_with_snapshot(&workers[i], snapshot->name) &&
-			db_query(&workers[i], "SELECT set_config('clause.attribution_tranches', $1, true), "
-					 "set_config('clause.attribution_tranche', $2, true)", 2, params,
-					 NULL, NULL, NULL);
+			db_exec(&workers[i], "CREATE TEMP TABLE tranche_courante "
+					"(tranche integer, tranches integer) ON COMMIT DROP") &&
+			db_query(&workers[i], "INSERT INTO pg_temp.tranche_courante VALUES ($2::integer, $1::integer)",
+					 2, params, NULL, NULL, NULL);
 		dbs[i] = &workers[i];
 		scripts[i] = script;
 	}
@@ -95,11 +95,10 @@ parts_swap(Db *db, const Snapshot *snapshot)
 		db_exec(db, key_off) && db_exec(db, swap) && db_exec(db, key_on) &&
 		/* only the batches the snapshot saw: one committed since waits for the next run */
 		db_exec(db, "UPDATE clause.lot_import SET a_attribuer = false WHERE a_attribuer "
-				"AND id = ANY (string_to_array(nullif(current_setting('clause.attribution_lots_vus'), ''), "
-				"',')::bigint[])") &&
-		/* and the referential changes those batches recorded (sql/attribution/perimetre.sql) */
-		db_exec(db, "DELETE FROM clause.a_reattribuer WHERE lot_id = ANY (string_to_array("
-				"nullif(current_setting('clause.attribution_lots_vus'), ''), ',')::bigint[])") &&
+				"AND id IN (SELECT lot_id FROM pg_temp.attribution_lots_vus)") &&
+		/* and the referential changes those batches recorded (sql/attribution_perimetre.sql) */
+		db_exec(db, "DELETE FROM clause.a_reattribuer "
+				"WHERE lot_id IN (SELECT lot_id FROM pg_temp.attribution_lots_vus)") &&
 		db_exec(db, "DROP TABLE clause.attribution_tranche, clause.attribution_tranche_somme");
 }
 
@@ -122,14 +121,16 @@ parallel_run_locked(Db *db, Db *workers, int count)
 	 * The table lock first, the attribution lock next: an import holds its lines (ROW
 	 * EXCLUSIVE) before it asks for the attribution lock, so the other order could deadlock.
 	 * From here until the swap commits, no line comes or goes; the list of batches waiting
-	 * (a setting of this transaction) and the snapshot come from one statement, so they agree.
+	 * (the temporary table attribution_lots_vus) and the snapshot come from one statement,
+	 * so they agree.
 	 */
 	ok = ok && db_begin(db) &&
 		db_exec(db, "LOCK TABLE clause.ligne_heures IN SHARE MODE") &&
 		db_exec(db, "SELECT pg_advisory_xact_lock(" ATTRIBUTION_LOCK_KEY ")") &&
-		db_query_value(db, "SELECT pg_export_snapshot() || left(set_config("
-					   "'clause.attribution_lots_vus', (SELECT coalesce(string_agg(id::text, ','), '') "
-					   "FROM clause.lot_import WHERE a_attribuer), true), 0)", 0, NULL,
+		db_exec(db, "CREATE TEMP TABLE attribution_lots_vus (lot_id bigint) ON COMMIT DROP") &&
+		db_query_value(db, "WITH vus AS (INSERT INTO pg_temp.attribution_lots_vus "
+					   "    SELECT id FROM clause.lot_import WHERE a_attribuer) "
+					   "SELECT pg_export_snapshot()", 0, NULL,
 					   snapshot.name, sizeof(snapshot.name), &isnull);
 	if (ok && (isnull || snapshot.name[0] == '\0'))
 	{

@@ -38,22 +38,10 @@ load_2022(int format)
 	ck_assert_int_eq(result.rows_loaded, 7);
 }
 
-/* motif/plie/fiche of the line of a timesheet file (its name) at a line number. */
-static const char *
-line_status_in(const char *file, int line)
-{
-	char sql[320];
-
-	snprintf(sql, sizeof(sql),
-			 "SELECT coalesce(motif, 'credite') || '/' || coalesce(plie, '-') || '/' || coalesce(fiche, '-') "
-			 "FROM v_ligne WHERE fichier = '%s' AND ligne = %d", file, line);
-	return testdb_text(sql);
-}
-
 static const char *
 line_status(int line)
 {
-	return line_status_in("heures.csv", line);
+	return testdb_status_of("heures.csv", line);
 }
 
 /* A figure of progression_fiche(year, as_of) for a fiche code and indicator. */
@@ -112,15 +100,15 @@ typedef struct LineCase
 static const LineCase LINE_CASES[] = {
 	{2, "credite/-/-", "credite/-/-"},	/* Villeneuve-sur-Lot, 2021: in no territory */
 	{3, "credite/-/-", "credite/-/-"},
-	{4, "credite/-/-", "credite/agenais/A3"},	/* joins the Agenais in 2022 */
-	{5, "credite/-/-", "credite/agenais/A3"},
-	{6, "credite/agenais/A3", "credite/agenais/A3"},	/* Agen, 2021: A3 of 2021 */
-	{7, "credite/agenais/-", "credite/agenais/A3"},	/* 2021 territory carried; no 2022 fiche yet */
-	{8, "credite/bordeaux/B1", "credite/bordeaux/B1"},
-	{9, "credite/bordeaux/-", "credite/bordeaux/B1"},	/* names B1: the 2022–2023 one */
-	{10, "credite/-/-", "credite/marmandais/MA1"},	/* a PLIE created by the territory file */
-	{11, "credite/grand_perigueux/-", "credite/grand_perigueux/-"},	/* GP2 or GP4 */
-	{12, "credite/grand_perigueux/-", "credite/grand_perigueux/-"},	/* no GP fiche in 2022 */
+	{4, "credite/-/-", "credite/A3/agenais"},	/* joins the Agenais in 2022 */
+	{5, "credite/-/-", "credite/A3/agenais"},
+	{6, "credite/A3/agenais", "credite/A3/agenais"},	/* Agen, 2021: A3 of 2021 */
+	{7, "credite/-/agenais", "credite/A3/agenais"},	/* 2021 territory carried; no 2022 fiche yet */
+	{8, "credite/B1/bordeaux", "credite/B1/bordeaux"},
+	{9, "credite/-/bordeaux", "credite/B1/bordeaux"},	/* names B1: the 2022–2023 one */
+	{10, "credite/-/-", "credite/MA1/marmandais"},	/* a PLIE created by the territory file */
+	{11, "credite/-/grand_perigueux", "credite/-/grand_perigueux"},	/* GP2 or GP4 */
+	{12, "credite/-/grand_perigueux", "credite/-/grand_perigueux"},	/* no GP fiche in 2022 */
 };
 
 START_TEST(test_lines_before_the_2022_catalogue)
@@ -427,7 +415,7 @@ START_TEST(test_monthly_box_with_next_year)
 								 "WHERE nature IN ('territoires', 'fiches', 'heures')"),
 					 "territoires fiches heures");
 	for (size_t i = 0; i < sizeof(LINE_CASES) / sizeof(LINE_CASES[0]); i++)
-		ck_assert_str_eq(line_status_in("heures_annees.csv", LINE_CASES[i].line), LINE_CASES[i].after);
+		ck_assert_str_eq(testdb_status_of("heures_annees.csv", LINE_CASES[i].line), LINE_CASES[i].after);
 
 	char *report = testdb_read_file("tests/tmp/boite-annees/compte-rendu.txt", NULL);
 

@@ -31,18 +31,6 @@ load_rules(void)
 	ck_assert_int_eq(result.rows_unchanged, 1);
 }
 
-/* Status of the line of a file at a line number. */
-static const char *
-status_of(const char *file, int line)
-{
-	char sql[512];
-
-	snprintf(sql, sizeof(sql),
-			 "SELECT coalesce(motif, 'credite') || '/' || coalesce(fiche, '-') || '/' || coalesce(plie, '-') "
-			 "FROM v_ligne WHERE fichier = '%s' AND ligne = %d", file, line);
-	return testdb_text(sql);
-}
-
 typedef struct LineCase
 {
 	const char *file;
@@ -77,7 +65,7 @@ START_TEST(test_each_line_status)
 	const LineCase *c = &LINE_CASES[_i];
 
 	load_rules();
-	ck_assert_str_eq(status_of(c->file, c->line), c->expected);
+	ck_assert_str_eq(testdb_status_of(c->file, c->line), c->expected);
 }
 END_TEST
 

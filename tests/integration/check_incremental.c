@@ -17,13 +17,6 @@
 #define TMP "tests/tmp/incremental"
 #define HEADER "participant_id;employeur_siret;marche_id;mois;heures;heures_formation;type_contrat;modalite\n"
 
-/* every line's status, PLIE and fiche, then the sums by fiche and month */
-#define SNAPSHOT_SQL \
-	"SELECT coalesce((SELECT string_agg(ligne_id || ':' || coalesce(motif, '-') || ':' || coalesce(plie, '-') " \
-	"|| ':' || coalesce(fiche, '-'), ' ' ORDER BY ligne_id) FROM attribution), '') || ' | ' || " \
-	"coalesce((SELECT string_agg(plie || '/' || fiche || '/' || mois || '=' || heures || '+' || heures_formation " \
-	"|| '#' || lignes, ' ' ORDER BY plie, fiche, mois) FROM fiche_heures_mois), '')"
-
 static void
 write_file(const char *path, const char *text)
 {
@@ -64,19 +57,6 @@ rewritten(void)
 						"WHERE b.x IS DISTINCT FROM a.xmin::text");
 }
 
-/* The attribution and its sums equal those of a whole recomputation. */
-static void
-assert_same_as_whole(void)
-{
-	char *incremental = strdup(testdb_text(SNAPSHOT_SQL));
-
-	ck_assert_ptr_nonnull(incremental);
-	ck_assert_int_eq(testdb_count("SELECT count(*) FROM a_reattribuer"), 0);
-	ck_assert(attribute_run(testdb()));
-	ck_assert_str_eq(testdb_text(SNAPSHOT_SQL), incremental);
-	free(incremental);
-}
-
 static void
 import_ok(const char *kind, const char *path)
 {
@@ -97,17 +77,6 @@ load_rules(void)
 	mark();
 }
 
-static const char *
-status_of(const char *file, int line)
-{
-	char sql[512];
-
-	snprintf(sql, sizeof(sql),
-			 "SELECT coalesce(motif, 'credite') || '/' || coalesce(fiche, '-') || '/' || coalesce(plie, '-') "
-			 "FROM v_ligne WHERE fichier = '%s' AND ligne = %d", file, line);
-	return testdb_text(sql);
-}
-
 #define PARTICIPANTS_HEADER "id;nom;prenom;date_naissance;sexe;commune_insee;qpv;criteres;date_eligibilite\n"
 #define PARTICIPANTS_REST \
 	"P2;Durand;Éric;1970-02-02;M;33063;non;deld;\n" \
@@ -122,14 +91,14 @@ START_TEST(test_participant_changed)
 	write_file(TMP "/participants.csv", PARTICIPANTS_HEADER
 			   "P1;Martin;Léa;1990-05-01;F;33318;oui;rsa|qpv;2021-01-10\n"
 			   "P3;Petit;Chloé;01/01/2000;F;47001;non;jeune;01/01/2021\n" PARTICIPANTS_REST);
-	ck_assert_str_eq(status_of("heures_lot1.csv", 4), "non_eligible/A3/agenais");
+	ck_assert_str_eq(testdb_status_of("heures_lot1.csv", 4), "non_eligible/A3/agenais");
 	import_ok("participants", TMP "/participants.csv");
 	ck_assert_int_eq(testdb_count("SELECT count(*) FROM lot_import WHERE nature = 'participants' "
 								  "AND lignes_chargees = 2"), 1);
 	/* P3's lines: January (4), March (10), April (11, 18) */
 	ck_assert_int_eq(rewritten(), 4);
-	ck_assert_str_eq(status_of("heures_lot1.csv", 4), "credite/A3/agenais");
-	assert_same_as_whole();
+	ck_assert_str_eq(testdb_status_of("heures_lot1.csv", 4), "credite/A3/agenais");
+	testdb_assert_same_as_whole();
 }
 END_TEST
 
@@ -157,7 +126,7 @@ START_TEST(test_same_referential_again_changes_nothing)
 	ck_assert_int_eq(testdb_run_output("-v batch " TMP "/boite", out, sizeof(out)), 0);
 	ck_assert_msg(strstr(out, "participants-mois touchés") == NULL, "%s", out);
 	ck_assert_int_eq(rewritten(), 0);
-	assert_same_as_whole();
+	testdb_assert_same_as_whole();
 }
 END_TEST
 
@@ -171,8 +140,8 @@ START_TEST(test_marche_changed)
 							RULES "/marches.csv > " TMP "/marches-m3.csv"), 0);
 	import_ok("marches", TMP "/marches-m3.csv");
 	ck_assert_int_eq(rewritten(), 4);
-	ck_assert_str_ne(status_of("heures_lot1.csv", 11), "hors_periode_marche/A3/agenais");
-	assert_same_as_whole();
+	ck_assert_str_ne(testdb_status_of("heures_lot1.csv", 11), "hors_periode_marche/A3/agenais");
+	testdb_assert_same_as_whole();
 }
 END_TEST
 
@@ -189,9 +158,9 @@ START_TEST(test_operation_changed)
 	import_ok("operations", TMP "/operations.csv");
 	ck_assert_str_eq(testdb_text("SELECT fiche FROM operation WHERE id = 'OP-GP-2'"), "GP2");
 	ck_assert_int_eq(rewritten(), 4 + 1 + 3);
-	ck_assert_str_eq(status_of("heures_lot1.csv", 10), "credite/B1/bordeaux");
-	ck_assert_str_eq(status_of("heures_lot1.csv", 15), "credite/GP2/grand_perigueux");
-	assert_same_as_whole();
+	ck_assert_str_eq(testdb_status_of("heures_lot1.csv", 10), "credite/B1/bordeaux");
+	ck_assert_str_eq(testdb_status_of("heures_lot1.csv", 15), "credite/GP2/grand_perigueux");
+	testdb_assert_same_as_whole();
 }
 END_TEST
 
@@ -203,7 +172,7 @@ START_TEST(test_lowered_by_participant_change)
 	/* P1's credited hours: 90 + 10 (January), 80 + 60 (March), 10 (M5, April) */
 	ck_assert_str_eq(testdb_text("SELECT count(*) || ' ' || sum(avant - apres) FROM baisse "
 								 "WHERE lots = ARRAY[(SELECT max(id) FROM lot_import)]"), "3 250.00");
-	assert_same_as_whole();
+	testdb_assert_same_as_whole();
 }
 END_TEST
 
@@ -219,9 +188,9 @@ START_TEST(test_cancelled_batch)
 	ck_assert_int_eq(testdb_run(command), 0);
 	/* its two lines: P1's January (2 lines), P4's February (3) */
 	ck_assert_int_eq(rewritten(), 5);
-	ck_assert_str_eq(status_of("heures_lot1.csv", 7), "depassement_plafond/-/grand_perigueux");
+	ck_assert_str_eq(testdb_status_of("heures_lot1.csv", 7), "depassement_plafond/-/grand_perigueux");
 	ck_assert_int_gt(testdb_count("SELECT count(*) FROM baisse WHERE annulation"), 0);
-	assert_same_as_whole();
+	testdb_assert_same_as_whole();
 }
 END_TEST
 
@@ -246,7 +215,7 @@ START_TEST(test_inbox_month)
 	ck_assert_msg(strstr(out, "4 lignes des participants-mois touchés") != NULL, "%s", out);
 	/* P3's four lines (its eligibility and M3's period), and the two new ones */
 	ck_assert_int_eq(rewritten(), 4 + 2);
-	assert_same_as_whole();
+	testdb_assert_same_as_whole();
 }
 END_TEST
 
@@ -268,7 +237,7 @@ START_TEST(test_waiting_referential_batch)
 	write_file(TMP "/heures_p4.csv", HEADER "P4;33100001000016;M4;2021-02;140;0;cddi;embauche_directe\n");
 	import_ok("heures", TMP "/heures_p4.csv");
 	ck_assert_int_eq(rewritten(), 4 + 4);
-	assert_same_as_whole();
+	testdb_assert_same_as_whole();
 
 	/* a change an earlier release did not record (migration 0120): everything again */
 	mark();
@@ -276,7 +245,7 @@ START_TEST(test_waiting_referential_batch)
 	write_file(TMP "/heures_p5.csv", HEADER "P5;33100002000015;M2;2021-04;10;0;cdd;embauche_directe\n");
 	import_ok("heures", TMP "/heures_p5.csv");
 	ck_assert_int_eq(rewritten(), testdb_count("SELECT count(*) FROM attribution"));
-	assert_same_as_whole();
+	testdb_assert_same_as_whole();
 }
 END_TEST
 
@@ -297,7 +266,7 @@ START_TEST(test_territories_and_fiches)
 	ck_assert_int_eq(testdb_count("SELECT count(*) FROM attribution a JOIN ligne_heures l ON l.id = a.ligne_id "
 								  "LEFT JOIN avant b USING (ligne_id) WHERE b.x IS DISTINCT FROM a.xmin::text "
 								  "AND l.mois < '2022-01-01'"), 0);
-	assert_same_as_whole();
+	testdb_assert_same_as_whole();
 
 	mark();
 	import_ok("fiches", ANNEES "/fiches-2022.csv");
@@ -305,7 +274,7 @@ START_TEST(test_territories_and_fiches)
 	ck_assert_int_eq(testdb_count("SELECT count(*) FROM attribution a JOIN ligne_heures l ON l.id = a.ligne_id "
 								  "LEFT JOIN avant b USING (ligne_id) WHERE b.x IS DISTINCT FROM a.xmin::text "
 								  "AND l.mois < '2022-01-01'"), 0);
-	assert_same_as_whole();
+	testdb_assert_same_as_whole();
 
 	/* the same catalogue again (an updated copy with the same fiches): nothing moves */
 	mark();

@@ -26,18 +26,6 @@ load_rules(void)
 	ck_assert_int_eq(testdb_import("heures", RULES "/heures_lot2_correctif.csv", false, &result),
 					 IMPORT_LOADED);
 }
-
-static const char *
-status_of(const char *file, int line)
-{
-	char sql[512];
-
-	snprintf(sql, sizeof(sql),
-			 "SELECT coalesce(motif, 'credite') || '/' || coalesce(fiche, '-') || '/' || coalesce(plie, '-') "
-			 "FROM v_ligne WHERE fichier = '%s' AND ligne = %d", file, line);
-	return testdb_text(sql);
-}
-
 /* Runs "clause import KIND tests/data/pratique/FILE", keeping what it printed. */
 static int
 import_cli(const char *kind, const char *file, char *out, size_t outsize)
@@ -63,7 +51,7 @@ START_TEST(test_future_month_rejected)
 								  "WHERE b.fichier = 'heures_futur.csv' AND r.colonne = 'mois' "
 								  "AND r.motif LIKE 'mois 20%-0_ postérieur au mois de l''import (%'"
 								  "AND r.ligne IN (3, 4)"), 2);
-	ck_assert_str_eq(status_of("heures_futur.csv", 2), "credite/GP2/grand_perigueux");
+	ck_assert_str_eq(testdb_status_of("heures_futur.csv", 2), "credite/GP2/grand_perigueux");
 }
 END_TEST
 
@@ -84,7 +72,7 @@ START_TEST(test_zero_hours_count_no_one)
 
 	ck_assert_int_eq(testdb_import("heures", PRATIQUE "/heures_zero.csv", false, &result),
 					 IMPORT_LOADED);
-	ck_assert_str_eq(status_of("heures_zero.csv", 2), "credite/-/bordeaux");
+	ck_assert_str_eq(testdb_status_of("heures_zero.csv", 2), "credite/-/bordeaux");
 	ck_assert_int_eq(testdb_count(IMPACT_BM("participants")), 1);
 	ck_assert_int_eq(testdb_count(IMPACT_BM("contrats")), 1);
 	ck_assert_int_eq(testdb_count(IMPACT_BM("heures_realisees")), 160);
@@ -104,7 +92,7 @@ START_TEST(test_participants_without_eligibility_columns)
 								 "|| date_eligibilite FROM participant WHERE id = 'P1'"),
 					 "33318 true {rsa,qpv} 2021-01-10");
 	ck_assert_ptr_null(strstr(out, "éligibilité modifiée"));
-	ck_assert_str_eq(status_of("heures_lot2_correctif.csv", 2), "credite/B1/bordeaux");
+	ck_assert_str_eq(testdb_status_of("heures_lot2_correctif.csv", 2), "credite/B1/bordeaux");
 }
 END_TEST
 
@@ -120,13 +108,13 @@ START_TEST(test_participants_json_without_eligibility_keys)
 								 "|| date_eligibilite FROM participant WHERE id = 'P1'"),
 					 "33318 {rsa,qpv} 2021-01-10");
 	ck_assert_ptr_null(strstr(out, "éligibilité modifiée"));
-	ck_assert_str_eq(status_of("heures_lot2_correctif.csv", 2), "credite/B1/bordeaux");
+	ck_assert_str_eq(testdb_status_of("heures_lot2_correctif.csv", 2), "credite/B1/bordeaux");
 
 	ck_assert_int_eq(import_cli("participants", "participants_criteres_null.json", out, sizeof(out)), 0);
 	ck_assert_msg(strstr(out, "éligibilité modifiée") != NULL, "%s", out);
 	ck_assert_str_eq(testdb_text("SELECT criteres::text || ' ' || coalesce(date_eligibilite::text, '-') "
 								 "FROM participant WHERE id = 'P1'"), "{} -");
-	ck_assert_str_eq(status_of("heures_lot2_correctif.csv", 2), "non_eligible/B1/bordeaux");
+	ck_assert_str_eq(testdb_status_of("heures_lot2_correctif.csv", 2), "non_eligible/B1/bordeaux");
 }
 END_TEST
 
@@ -143,7 +131,7 @@ START_TEST(test_participant_eligibility_cleared_is_shown)
 						 "date 10/01/2021 → aucune)") != NULL, "%s", out);
 	ck_assert_str_eq(testdb_text("SELECT criteres::text || ' ' || coalesce(date_eligibilite::text, '-') "
 								 "FROM participant WHERE id = 'P1'"), "{} -");
-	ck_assert_str_eq(status_of("heures_lot2_correctif.csv", 2), "non_eligible/B1/bordeaux");
+	ck_assert_str_eq(testdb_status_of("heures_lot2_correctif.csv", 2), "non_eligible/B1/bordeaux");
 }
 END_TEST
 
@@ -157,7 +145,7 @@ START_TEST(test_operations_without_fiche_column)
 	ck_assert_str_eq(testdb_text("SELECT nom || ' ' || fiche FROM operation WHERE id = 'OP-GP-1'"),
 					 "Voirie Périgueux (tranche 2) GP2");
 	ck_assert_ptr_null(strstr(out, "fiche GP2"));
-	ck_assert_str_eq(status_of("heures_lot1.csv", 5), "credite/GP2/grand_perigueux");
+	ck_assert_str_eq(testdb_status_of("heures_lot1.csv", 5), "credite/GP2/grand_perigueux");
 }
 END_TEST
 
@@ -171,7 +159,7 @@ START_TEST(test_operation_fiche_cleared_is_shown)
 	ck_assert_int_eq(import_cli("operations", "operations_fiche_vide.csv", out, sizeof(out)), 0);
 	ck_assert_msg(strstr(out, "operations_fiche_vide.csv:2 : opération OP-GP-1 : fiche GP2 → aucune "
 						 "alors que 270,00 h sont déjà comptées") != NULL, "%s", out);
-	ck_assert_str_eq(status_of("heures_lot1.csv", 5), "credite/-/grand_perigueux");
+	ck_assert_str_eq(testdb_status_of("heures_lot1.csv", 5), "credite/-/grand_perigueux");
 }
 END_TEST
 
@@ -185,19 +173,6 @@ credited_s2(const char *mois)
 			 "SELECT coalesce(sum(heures_total), 0) FROM v_ligne WHERE credite AND participant_id = 'P4' "
 			 "AND marche_id = 'M4' AND employeur_siret = '33100002000015' AND mois = '%s'", mois);
 	return testdb_number(sql);
-}
-
-/* Every line's status equals a whole recomputation's (the incremental path is exact). */
-static void
-assert_same_as_whole_attribution(void)
-{
-	const char *summary = "SELECT string_agg(ligne_id || coalesce(motif, 'c'), ',' ORDER BY ligne_id) "
-		"FROM attribution";
-	char before[8192];
-
-	snprintf(before, sizeof(before), "%s", testdb_text(summary));
-	ck_assert(attribute_run(testdb()));
-	ck_assert_str_eq(testdb_text(summary), before);
 }
 
 static void
@@ -225,7 +200,7 @@ START_TEST(test_rejected_week_sent_back_adds)
 	ck_assert_double_eq_tol(credited_s2("2021-03-01"), 135, 0.001);
 	ck_assert_int_eq(testdb_count("SELECT count(*) FROM v_ligne WHERE fichier = 'heures_semaines_mars.csv' "
 								  "AND motif = 'remplacee'"), 1);
-	assert_same_as_whole_attribution();
+	testdb_assert_same_as_whole();
 }
 END_TEST
 
@@ -239,14 +214,14 @@ START_TEST(test_week_straddling_two_months)
 	/* July: 35 + 35 + 28,5 + the week of 26/07 (35); August: the week of 02/08 */
 	ck_assert_double_eq_tol(credited_s2("2021-07-01"), 133.5, 0.001);
 	ck_assert_double_eq_tol(credited_s2("2021-08-01"), 35, 0.001);
-	assert_same_as_whole_attribution();
+	testdb_assert_same_as_whole();
 	/* August sent again as a month: it overlaps both August's week and the week of
 	 * 26/07 (on 1 August), which are replaced */
 	import_expect("heures_aout_mois.csv", IMPORT_LOADED, 1, 0);
 	ck_assert_double_eq_tol(credited_s2("2021-07-01"), 98.5, 0.001);
 	ck_assert_double_eq_tol(credited_s2("2021-08-01"), 30, 0.001);
-	ck_assert_str_eq(status_of("heures_aout_semaines.csv", 2), "remplacee/GP2/grand_perigueux");
-	assert_same_as_whole_attribution();
+	ck_assert_str_eq(testdb_status_of("heures_aout_semaines.csv", 2), "remplacee/GP2/grand_perigueux");
+	testdb_assert_same_as_whole();
 }
 END_TEST
 
@@ -290,16 +265,16 @@ START_TEST(test_cancel_batch)
 	ck_assert_msg(strstr(out, "2 lignes déjà comptées baissent : −200,00 h") != NULL, "%s", out);
 	/* lot 1 line 2 stands again (100 + 10); lot 1 line 7 too: P4 has 150 + 70 = 220 h in
 	 * February, over 208: both held back */
-	ck_assert_str_eq(status_of("heures_lot1.csv", 2), "credite/B1/bordeaux");
-	ck_assert_str_eq(status_of("heures_lot1.csv", 6), "depassement_plafond/GP2/grand_perigueux");
-	ck_assert_str_eq(status_of("heures_lot1.csv", 7), "depassement_plafond/-/grand_perigueux");
-	ck_assert_str_eq(status_of("heures_lot2_correctif.csv", 2), "lot_annule/B1/bordeaux");
+	ck_assert_str_eq(testdb_status_of("heures_lot1.csv", 2), "credite/B1/bordeaux");
+	ck_assert_str_eq(testdb_status_of("heures_lot1.csv", 6), "depassement_plafond/GP2/grand_perigueux");
+	ck_assert_str_eq(testdb_status_of("heures_lot1.csv", 7), "depassement_plafond/-/grand_perigueux");
+	ck_assert_str_eq(testdb_status_of("heures_lot2_correctif.csv", 2), "lot_annule/B1/bordeaux");
 	ck_assert_int_eq(testdb_count("SELECT count(*) FROM ligne_heures l JOIN lot_import b ON b.id = l.lot_id "
 								  "WHERE b.fichier = 'heures_lot2_correctif.csv'"), 2);
 	ck_assert_str_eq(testdb_text("SELECT annule_motif || ' / ' || annule_par FROM lot_import "
 								 "WHERE fichier = 'heures_lot2_correctif.csv'"),
 					 testdb_text("SELECT 'mauvais correctif / ' || current_user"));
-	assert_same_as_whole_attribution();
+	testdb_assert_same_as_whole();
 
 	/* twice: said, nothing changes */
 	ck_assert_int_eq(testdb_run_output(command, out, sizeof(out)), 0);
@@ -344,14 +319,14 @@ START_TEST(test_cancel_keeps_lines_sent_again_unchanged)
 			 testdb_count("SELECT id FROM lot_import WHERE fichier = 'heures_semaines_mars.csv'"));
 	ck_assert_int_eq(testdb_run(command), 0);
 	ck_assert_double_eq_tol(credited_s2("2021-03-01"), 140, 0.001);
-	ck_assert_str_eq(status_of("heures_semaines_mars.csv", 2), "lot_annule/GP2/grand_perigueux");
+	ck_assert_str_eq(testdb_status_of("heures_semaines_mars.csv", 2), "lot_annule/GP2/grand_perigueux");
 	/* the three weeks stand again in the batch that sent them, at their own line */
 	ck_assert_str_eq(testdb_text("SELECT string_agg(l.ligne::text, ',' ORDER BY l.ligne) "
 								 "FROM ligne_heures l JOIN lot_import b ON b.id = l.lot_id "
 								 "WHERE b.fichier = 'heures_semaines_mars_complet.csv'"), "2,3,4,5");
 	ck_assert_int_eq(testdb_count("SELECT count(*) FROM ligne_inchangee i JOIN lot_import b ON b.id = i.lot_id "
 								  "WHERE b.fichier = 'heures_semaines_mars_complet.csv'"), 0);
-	assert_same_as_whole_attribution();
+	testdb_assert_same_as_whole();
 }
 END_TEST
 
@@ -461,7 +436,7 @@ START_TEST(test_etti_rejected_week_sent_back)
 	ck_assert_int_eq(testdb_run("import heures --profile etti-idees-bordeaux "
 								PRATIQUE "/heures--etti-semaine3.csv"), 0);
 	ck_assert_double_eq_tol(testdb_number(sum), 140, 0.001);
-	assert_same_as_whole_attribution();
+	testdb_assert_same_as_whole();
 }
 END_TEST
 

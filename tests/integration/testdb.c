@@ -153,6 +153,51 @@ testdb_text(const char *sql)
 	return isnull ? "(null)" : value;
 }
 
+const char *
+testdb_status_of(const char *file, int line)
+{
+	static char value[256];
+	char number[16];
+	const char *params[] = {file, number};
+	bool isnull = false;
+
+	snprintf(number, sizeof(number), "%d", line);
+	ck_assert_msg(db_query_value(&session.db,
+								 "SELECT coalesce(motif, 'credite') || '/' || coalesce(fiche, '-') || '/' "
+								 "|| coalesce(plie, '-') FROM clause.v_ligne WHERE fichier = $1 AND ligne = $2::integer",
+								 2, params, value, sizeof(value), &isnull),
+				  "statut de %s:%d illisible", file, line);
+	return isnull ? "(null)" : value;
+}
+
+/* The rows of a and not b, then of b and not a, at most ten, or "" (static buffer). */
+#define TESTDB_DIFFERENCES_SQL(a, b) \
+	"SELECT coalesce(string_agg(d::text, ' '), '') FROM (" \
+	"(SELECT 'en trop', * FROM " a " EXCEPT ALL SELECT 'en trop', * FROM " b ") UNION ALL " \
+	"(SELECT 'manque', * FROM " b " EXCEPT ALL SELECT 'manque', * FROM " a ") LIMIT 10) d"
+
+#define TESTDB_ATTRIBUTION_ROWS "(SELECT ligne_id, motif, plie, fiche FROM clause.attribution)"
+#define TESTDB_SUMS_ROWS \
+	"(SELECT plie, fiche, mois, heures::text, heures_formation::text, lignes FROM clause.fiche_heures_mois)"
+
+void
+testdb_assert_same_as_whole(void)
+{
+	const char *differences;
+
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM clause.a_reattribuer"), 0);
+	ck_assert(db_exec(&session.db, "DROP TABLE IF EXISTS pg_temp.attribution_suivie, pg_temp.sommes_suivies; "
+					  "CREATE TEMP TABLE attribution_suivie AS " TESTDB_ATTRIBUTION_ROWS "; "
+					  "CREATE TEMP TABLE sommes_suivies AS " TESTDB_SUMS_ROWS));
+	ck_assert(attribute_run(&session.db));
+	/* "en trop": what the incremental path gave and the whole recomputation does not */
+	differences = testdb_text(TESTDB_DIFFERENCES_SQL("pg_temp.attribution_suivie", TESTDB_ATTRIBUTION_ROWS " w"));
+	ck_assert_msg(differences[0] == '\0', "attribution : %s", differences);
+	differences = testdb_text(TESTDB_DIFFERENCES_SQL("pg_temp.sommes_suivies", TESTDB_SUMS_ROWS " w"));
+	ck_assert_msg(differences[0] == '\0', "sommes par fiche et mois : %s", differences);
+	ck_assert(db_exec(&session.db, "DROP TABLE pg_temp.attribution_suivie, pg_temp.sommes_suivies"));
+}
+
 double
 testdb_number(const char *sql)
 {

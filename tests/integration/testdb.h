@@ -33,6 +33,19 @@ double testdb_number(const char *sql);
 long long testdb_count(const char *sql);
 const char *testdb_text(const char *sql);	/* static buffer */
 
+/*
+ * Attribution checks, shared by the attribution suites.
+ */
+
+/* "motif/fiche/plie" of the line of a timesheet file (its name) at a line number: "credite"
+ * for a credited line, "-" for no fiche or no PLIE (static buffer). */
+const char *testdb_status_of(const char *file, int line);
+
+/* The attribution and its sums by fiche and month equal, row for row, those a whole
+ * recomputation (attribute_run) then gives, and no referential change is left waiting in
+ * a_reattribuer: the incremental path is exact. */
+void testdb_assert_same_as_whole(void);
+
 /* Runs the clause binary with arguments (a shell command line); returns its exit code. */
 int testdb_run(const char *command_line);
 
