@@ -1,19 +1,19 @@
 -- What the attribution just run lowered: the credited lines it took back, by participant,
 -- marché and month, with the hours before (the lines of credite_avant: credited before, in
 -- the part recomputed) and after, stored in baisse for the batches of baisse_pour, loaded
--- or cancelled. src/attribute_after.c runs it after sql/attribution_perimetre_calcul.sql
--- (which fills credite_avant as it deletes the old attribution), src/attribute.c after
--- sql/baisses_tout.sql (whole attribution). Only the groups that lost a credited line are
+-- or cancelled. src/workflow/attribute_after.c runs it after sql/attribution/perimetre_calcul.sql
+-- (which fills credite_avant as it deletes the old attribution), src/workflow/attribute.c after
+-- sql/attribution/baisses_tout.sql (whole attribution). Only the groups that lost a credited line are
 -- summed.
 -- Inputs (in the caller's transaction):
 --   pg_temp.credite_avant (ligne_id bigint): the lines credited before, from one of the two
 --     scripts above;
 --   pg_temp.baisse_pour (lots bigint[], annulation boolean): one row, the batches the rows
---     are stored for and whether they were cancelled; created and filled by src/attribute.c
+--     are stored for and whether they were cancelled; created and filled by src/workflow/attribute.c
 --     (attribute_note_lowered), a parameterised INSERT.
 -- Writes: baisse.
 -- Run by hand after one of those scripts: CREATE TEMP TABLE baisse_pour ON COMMIT DROP AS
---   SELECT '{12}'::bigint[] AS lots, false AS annulation; \i sql/baisses.sql
+--   SELECT '{12}'::bigint[] AS lots, false AS annulation; \i sql/attribution/baisses.sql
 SET LOCAL search_path = clause, public;
 
 WITH perdues AS (

@@ -3,11 +3,11 @@
 -- credite_avant for sql/attribution/baisses.sql. Before the attribution, attribute.c kept the lines not
 -- credited (non_credite_avant: few, where all the lines would be many) and the batches
 -- never attributed (lots_nouveaux), whose lines had no status to lose.
--- Inputs (in the caller's transaction), created by src/attribute.c
+-- Inputs (in the caller's transaction), created by src/workflow/attribute.c
 -- (attribute_whole_for_lots) before the attribution, with parameterised queries:
 --   pg_temp.non_credite_avant (ligne_id bigint): the lines not credited before;
 --   pg_temp.lots_nouveaux (id bigint): the batches whose lines had no status yet.
--- Writes: pg_temp.credite_avant (ligne_id bigint), dropped at commit, for sql/baisses.sql.
+-- Writes: pg_temp.credite_avant (ligne_id bigint), dropped at commit, for sql/attribution/baisses.sql.
 SET LOCAL search_path = clause, public;
 
 DROP TABLE IF EXISTS credite_avant;

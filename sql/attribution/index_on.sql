@@ -3,7 +3,7 @@
 -- They come before the sums by fiche (recalcule_fiche_heures_mois), which join these
 -- rows to the lines: after the TRUNCATE the planner would expect a few hundred rows and
 -- look each line up by its key, 2 s a million lines instead of 0.15 s.
--- Inputs: none. Run by src/attribute.c and src/attribute_parallel.c.
+-- Inputs: none. Run by src/workflow/attribute.c and src/workflow/attribute_parallel.c.
 SET LOCAL search_path = clause, pg_temp;
 ALTER TABLE attribution ADD CONSTRAINT attribution_pkey PRIMARY KEY (ligne_id);
 ANALYZE attribution;

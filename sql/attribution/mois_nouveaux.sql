@@ -8,13 +8,13 @@
 -- index on mois.
 -- Inputs (in the caller's transaction):
 --   pg_temp.attribution_lots (lot_id bigint): the new timesheet batches; created and filled
---     by src/attribute_after.c (attribute_after_inputs), a parameterised INSERT.
+--     by src/workflow/attribute_after.c (attribute_after_inputs), a parameterised INSERT.
 --   The clause tables: lot_import (their months), the lines through v_attribution_calcul.
 -- Writes: attribution (the lines of those months, which must have none yet) and
 --   fiche_heures_mois (those months, replaced).
 -- Run by hand: BEGIN; CREATE TEMP TABLE attribution_lots (lot_id bigint) ON COMMIT DROP;
 --              INSERT INTO attribution_lots VALUES (12);
---              \i sql/attribution_mois_nouveaux.sql COMMIT;
+--              \i sql/attribution/mois_nouveaux.sql COMMIT;
 SET LOCAL search_path = clause, pg_temp;
 SET LOCAL jit = off;   -- compiling costs more than these small queries run
 

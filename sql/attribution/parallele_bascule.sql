@@ -7,7 +7,7 @@
 -- (sql/attribution/index_on.sql), as for sql/attribution/tout.sql. Readers see the
 -- former attribution until this transaction commits, then the new one.
 -- Inputs: clause.attribution_tranche and clause.attribution_tranche_somme, filled by the
--- parts (sql/attribution_tranche.sql). Writes: attribution (empty before), fiche_heures_mois.
+-- parts (sql/attribution/tranche.sql). Writes: attribution (empty before), fiche_heures_mois.
 SET LOCAL search_path = clause, pg_temp;
 
 INSERT INTO attribution (ligne_id, motif, plie, fiche)

@@ -7,10 +7,10 @@
 --   changed, of the marchés of an opération whose commune or fiche changed (in the months
 --   a catalogue change moved, when given).
 -- Every rule is decided within a participant-month, so recomputing these is exact. The
--- months of the batches of mois_exclus_lots are left out: sql/attribution_mois_nouveaux.sql
--- computes them whole. src/attribute_after.c builds this, decides from the number of lines it
--- holds whether to recompute them (sql/attribution_perimetre_calcul.sql) or everything.
--- Inputs (in the caller's transaction), created and filled by src/attribute_after.c
+-- months of the batches of mois_exclus_lots are left out: sql/attribution/mois_nouveaux.sql
+-- computes them whole. src/workflow/attribute_after.c builds this, decides from the number of lines it
+-- holds whether to recompute them (sql/attribution/perimetre_calcul.sql) or everything.
+-- Inputs (in the caller's transaction), created and filled by src/workflow/attribute_after.c
 -- (attribute_after_inputs, a parameterised INSERT):
 --   pg_temp.attribution_lots (lot_id bigint): the timesheet batches whose lines count (may
 --     be empty: referential changes alone);
@@ -21,7 +21,7 @@
 -- Run by hand: BEGIN; CREATE TEMP TABLE attribution_lots (lot_id bigint) ON COMMIT DROP;
 --              CREATE TEMP TABLE mois_exclus_lots (lot_id bigint) ON COMMIT DROP;
 --              INSERT INTO attribution_lots VALUES (12);
---              \i sql/attribution_perimetre.sql ... COMMIT;
+--              \i sql/attribution/perimetre.sql ... COMMIT;
 SET LOCAL search_path = clause, pg_temp;
 SET LOCAL jit = off;   -- compiling costs more than these small queries run
 

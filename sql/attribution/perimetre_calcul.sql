@@ -6,12 +6,12 @@
 -- window of v_attribution_calcul partitions by, so PostgreSQL applies it below the
 -- windows, through the (participant_id, mois) index; then only the pairs of perimetre are
 -- kept (a participant of month A computed in month B too gives the same result there,
--- and is left as it is). Fills credite_avant (the lines credited before) for sql/baisses.sql.
+-- and is left as it is). Fills credite_avant (the lines credited before) for sql/attribution/baisses.sql.
 -- Inputs (in the caller's transaction): pg_temp.perimetre (participant_id text, mois date),
--- built by sql/attribution_perimetre.sql; the clause tables. clause.bitmapscan_avant below
+-- built by sql/attribution/perimetre.sql; the clause tables. clause.bitmapscan_avant below
 -- is no input: the script's own note of enable_bitmapscan, put back after one statement.
 -- Writes: attribution and fiche_heures_mois (those participant-months), pg_temp.credite_avant.
--- Run by hand after sql/attribution_perimetre.sql, in the same transaction.
+-- Run by hand after sql/attribution/perimetre.sql, in the same transaction.
 SET LOCAL search_path = clause, pg_temp;
 SET LOCAL jit = off;   -- compiling costs more than these small queries run
 

@@ -8,8 +8,8 @@
 -- hours by fiche and month again: SELECT recalcule_fiche_heures_mois(NULL).
 -- Inputs: none but the clause tables (every line, the settings of v_attribution_calcul).
 -- Writes: attribution (all of it); the caller sums fiche_heures_mois after.
--- Run by hand: BEGIN; \i sql/bulk/attribution_index_off.sql \i sql/attribution.sql
---              \i sql/bulk/attribution_index_on.sql
+-- Run by hand: BEGIN; \i sql/attribution/index_off.sql \i sql/attribution/tout.sql
+--              \i sql/attribution/index_on.sql
 --              SELECT clause.recalcule_fiche_heures_mois(NULL); COMMIT;
 SET LOCAL search_path = clause, pg_temp;
 -- the window functions sort every line: in memory rather than on disk

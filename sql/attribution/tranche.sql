@@ -1,5 +1,5 @@
 -- Attribution, whole, one part of it: the lines of the participants whose hash falls in
--- part tranche (0 … tranches − 1) of tranche_courante. src/attribute_parallel.c
+-- part tranche (0 … tranches − 1) of tranche_courante. src/workflow/attribute_parallel.c
 -- runs it on one connection per core at once, each in a REPEATABLE READ transaction that
 -- imported the same snapshot, into the UNLOGGED tables of sql/attribution/parallele_prepare.sql.
 -- Every rule is decided within a participant-month (the windows of v_attribution_calcul
@@ -7,16 +7,16 @@
 -- ligne_heures): the parts never share a participant-month, and together they are what
 -- sql/attribution/tout.sql computes on one connection. The credited hours by fiche and month
 -- are summed here too, per part, from the same computation (as
--- sql/attribution_mois_nouveaux.sql does): the parts' sums add up to recalcule_fiche_heures_mois(NULL).
+-- sql/attribution/mois_nouveaux.sql does): the parts' sums add up to recalcule_fiche_heures_mois(NULL).
 -- Inputs (in the part's transaction):
 --   pg_temp.tranche_courante (tranche integer, tranches integer): one row, this part's
---     number and the number of parts; created and filled by src/attribute_parallel.c
+--     number and the number of parts; created and filled by src/workflow/attribute_parallel.c
 --     (parts_compute), a parameterised INSERT.
 --   clause.attribution_tranche, clause.attribution_tranche_somme: the (empty) tables of
---     sql/attribution_parallele_prepare.sql, written here.
+--     sql/attribution/parallele_prepare.sql, written here.
 -- Run by hand: BEGIN; CREATE TEMP TABLE tranche_courante ON COMMIT DROP AS
 --              SELECT 0 AS tranche, 2 AS tranches;
---              \i sql/attribution_tranche.sql COMMIT;
+--              \i sql/attribution/tranche.sql COMMIT;
 SET LOCAL search_path = clause, pg_temp;
 -- as in sql/attribution/tout.sql: sorts in memory, no JIT, no incremental sort
 SET LOCAL work_mem = '256MB';

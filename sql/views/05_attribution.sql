@@ -1,8 +1,8 @@
 -- The rules of attribution (DOMAIN.md, "How an hour counts"), as one view over every
 -- timesheet line: its status (motif NULL = credited), its PLIE and its fiche.
--- Read by the attribution scripts: sql/attribution.sql (every line), sql/attribution_tranche.sql
--- (the participants of one part), sql/attribution_mois_nouveaux.sql (some months) and
--- sql/attribution_perimetre_calcul.sql (some participant-months). Every rule is decided
+-- Read by the attribution scripts: sql/attribution/tout.sql (every line), sql/attribution/tranche.sql
+-- (the participants of one part), sql/attribution/mois_nouveaux.sql (some months) and
+-- sql/attribution/perimetre_calcul.sql (some participant-months). Every rule is decided
 -- within a participant-month, so their conditions on participant_id and mois are pushed
 -- below the window functions.
 SET search_path = clause, pg_temp;

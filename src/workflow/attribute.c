@@ -1,8 +1,8 @@
 /*
- * Where hours are attributed whole: sql/attribution.sql under the attribution lock, in the
- * caller's transaction, and what it lowered (sql/baisses_tout.sql, sql/baisses.sql).
- * The rules live in sql/views/05_attribution.sql; src/attribute_after.c decides what to
- * recompute after a change, src/attribute_parallel.c splits a whole run over connections.
+ * Where hours are attributed whole: sql/attribution/tout.sql under the attribution lock, in the
+ * caller's transaction, and what it lowered (sql/attribution/baisses_tout.sql, sql/attribution/baisses.sql).
+ * The rules live in sql/views/05_attribution.sql; src/workflow/attribute_after.c decides what to
+ * recompute after a change, src/workflow/attribute_parallel.c splits a whole run over connections.
  */
 #include <string.h>
 

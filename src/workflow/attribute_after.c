@@ -31,7 +31,7 @@ attribute_after_lot_row(void *context, const DbRow *row)
 }
 
 /*
- * The inputs of sql/attribution_perimetre.sql and sql/attribution_mois_nouveaux.sql, as
+ * The inputs of sql/attribution/perimetre.sql and sql/attribution/mois_nouveaux.sql, as
  * temporary tables of this transaction (lot_id bigint), made again on every call: the timesheet batches lots ("12,13", "" for none) into attribution_lots, and the
  * batches whose months are left out (excluded) into mois_exclus_lots.
  */

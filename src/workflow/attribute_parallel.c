@@ -96,7 +96,7 @@ parts_swap(Db *db, const Snapshot *snapshot)
 		/* only the batches the snapshot saw: one committed since waits for the next run */
 		db_exec(db, "UPDATE clause.lot_import SET a_attribuer = false WHERE a_attribuer "
 				"AND id IN (SELECT lot_id FROM pg_temp.attribution_lots_vus)") &&
-		/* and the referential changes those batches recorded (sql/attribution_perimetre.sql) */
+		/* and the referential changes those batches recorded (sql/attribution/perimetre.sql) */
 		db_exec(db, "DELETE FROM clause.a_reattribuer "
 				"WHERE lot_id IN (SELECT lot_id FROM pg_temp.attribution_lots_vus)") &&
 		db_exec(db, "DROP TABLE clause.attribution_tranche, clause.attribution_tranche_somme");
