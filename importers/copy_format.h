@@ -9,6 +9,13 @@
 
 #include "strbuf.h"
 
+/*
+ * Bytes of COPY rows gathered before one send, for every import. Small sends keep the
+ * server busy while the next rows are parsed: with 256 KB the two sides took turns and
+ * a million lines took 6 s instead of 3.9 s.
+ */
+#define COPY_FLUSH_SIZE (32 * 1024)
+
 bool copy_append_text(StrBuf *row, const char *value);
 bool copy_append_null(StrBuf *row);
 bool copy_append_int(StrBuf *row, long long value);
