@@ -424,39 +424,22 @@ decp_stream(DecpImport *imp, const char *path)
 	return IMPORT_DATABASE_ERROR;
 }
 
-typedef struct DecpMerged
-{
-	long long loaded, unchanged, rejected, duplicates;
-} DecpMerged;
-
-static bool
-decp_merged_callback(void *context, const DbRow *row)
-{
-	DecpMerged *merged = context;
-
-	merged->loaded = strtoll(db_row_value(row, 0), NULL, 10);
-	merged->unchanged = strtoll(db_row_value(row, 1), NULL, 10);
-	merged->rejected = strtoll(db_row_value(row, 2), NULL, 10);
-	merged->duplicates = strtoll(db_row_value(row, 3), NULL, 10);
-	return true;
-}
-
 /* Merges the stage (sql/merge/decp.sql) and records the batch's counts. */
 static bool
 decp_merge(DecpImport *imp, ImportResult *result)
 {
-	DecpMerged merged = {0};
+	ImportCounts merged = {0};	/* loaded, unchanged, rejected, duplicates */
 
 	/* clause.lot_id, which the script reads, was set when the batch was opened */
 	if (!db_exec(imp->db, SQL_MERGE_DECP) ||
 		!db_query(imp->db, "SELECT charges, inchanges, rejetes, doublons FROM decp_compte", 0, NULL,
-				  decp_merged_callback, &merged, NULL))
+				  import_counts_read, &merged, NULL))
 		return false;
-	imp->counts.duplicates = merged.duplicates;
+	imp->counts.duplicates = merged.value[3];
 	result->rows_read = imp->read;
-	result->rows_loaded = merged.loaded;
-	result->rows_unchanged = merged.unchanged;
-	result->rows_rejected = merged.rejected;
+	result->rows_loaded = merged.value[0];
+	result->rows_unchanged = merged.value[1];
+	result->rows_rejected = merged.value[2];
 	return import_batch_record_counts(imp->db, result, imp->counts.ignored_no_social +
 									  imp->counts.ignored_concessions + imp->counts.duplicates);
 }

@@ -1,9 +1,9 @@
 /*
- * The import of one file: file -> reader (decode, parse) -> validation -> COPY into
- * a temporary stage -> merge SQL -> attribution, all in one transaction, so that a
- * file is either wholly loaded or not at all. Good rows load even when others fail.
- * Timesheets, the large kind, skip the stage: heures_load.c resolves their references
- * and COPYs them into ligne_heures itself.
+ * The import of one file: file -> reader (decode, parse) -> validation -> sink (COPY)
+ * -> merge -> attribution, all in one transaction (import_batch.c), so that a file is
+ * either wholly loaded or not at all. Good rows load even when others fail. The sink
+ * (import_sink.h) is a temporary stage and the kind's merge SQL (sink_staged.c), or for
+ * timesheets, the large kind, ligne_heures itself through heures_load.c (sink_heures.c).
  */
 #include <libgen.h>
 #include <stdio.h>

@@ -201,6 +201,16 @@ import_batch_close(Db *db, ImportStatus status, bool (*before_commit)(void *), v
 }
 
 bool
+import_counts_read(void *context, const DbRow *row)
+{
+	ImportCounts *counts = context;
+
+	for (int i = 0; i < row->nfields && i < 8; i++)
+		counts->value[i] = strtoll(db_row_value(row, i), NULL, 10);
+	return true;
+}
+
+bool
 import_copy_flush(Db *db, StrBuf *copy, bool force)
 {
 	if (copy->len == 0 || (!force && copy->len < COPY_FLUSH_SIZE))

@@ -66,6 +66,15 @@ ImportStatus import_batch_judge_rejects(const char *display_name, long long reje
 ImportStatus import_batch_close(Db *db, ImportStatus status, bool (*before_commit)(void *),
 								void *context);
 
+/* A row of counts, such as a merge's summary: column i is value[i] (at most 8 columns). */
+typedef struct ImportCounts
+{
+	long long value[8];
+} ImportCounts;
+
+/* A DbRowCallback filling the ImportCounts context from a row of integers. */
+bool import_counts_read(void *context, const DbRow *row);
+
 /* Sends copy to the COPY under way once it holds COPY_FLUSH_SIZE bytes, or now when force. */
 bool import_copy_flush(Db *db, StrBuf *copy, bool force);
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "copy_format.h"
+#include "import_batch.h"
 #include "import_sink.h"
 #include "log.h"
 #include "sql_embedded.h"
@@ -98,22 +99,6 @@ sink_staged_set_present_columns(ImportSink *sink, const bool *present)
 	return ok;
 }
 
-typedef struct MergeCounts
-{
-	long long valid;
-	long long rejected;
-} MergeCounts;
-
-static bool
-sink_staged_counts_callback(void *context, const DbRow *row)
-{
-	MergeCounts *counts = context;
-
-	counts->valid = strtoll(db_row_value(row, 0), NULL, 10);
-	counts->rejected = strtoll(db_row_value(row, 1), NULL, 10);
-	return true;
-}
-
 static bool
 sink_staged_print_notice(void *context, const DbRow *row)
 {
@@ -129,7 +114,7 @@ sink_staged_finish(ImportSink *sink, const bool *present, ImportResult *result)
 {
 	const char *merge = sql_embedded_get(sink->kind->merge_sql);
 	char changed[32];
-	MergeCounts counts = {0};
+	ImportCounts counts = {0};	/* valid rows, rejected rows */
 
 	if (merge == NULL || !sink_staged_set_present_columns(sink, present) ||
 		!db_exec_value(sink->db, merge, changed, sizeof(changed)) ||
@@ -137,11 +122,11 @@ sink_staged_finish(ImportSink *sink, const bool *present, ImportResult *result)
 				  NULL, sink_staged_print_notice, (void *) sink->display_name, NULL) ||
 		!db_query(sink->db, "SELECT count(*) FILTER (WHERE motif IS NULL), "
 				  "count(*) FILTER (WHERE motif IS NOT NULL) FROM stage",
-				  0, NULL, sink_staged_counts_callback, &counts, NULL))
+				  0, NULL, import_counts_read, &counts, NULL))
 		return false;
-	result->rows_rejected = counts.rejected;
+	result->rows_rejected = counts.value[1];
 	result->rows_loaded = strtoll(changed, NULL, 10);
-	result->rows_unchanged = counts.valid - result->rows_loaded;
+	result->rows_unchanged = counts.value[0] - result->rows_loaded;
 	return true;
 }
 
