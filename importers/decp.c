@@ -15,16 +15,15 @@
 #include "importers/decode.h"
 #include "importers/decp.h"
 #include "importers/decp_record.h"
+#include "importers/import_batch.h"
 #include "importers/json_scan.h"
 #include "importers/validate.h"
-#include "src/lib/checksum.h"
 #include "src/lib/format.h"
 #include "src/lib/log.h"
 #include "src/lib/strbuf.h"
 
 #define DECP_MAX_RECORD (8 * 1024 * 1024)	/* bytes of one marché: the memory bound */
 #define DECP_CONTENT_MAX 2000	/* bytes of a rejected marché kept in rejet.contenu */
-#define DECP_FLUSH_SIZE (256 * 1024)
 
 typedef enum
 {
@@ -214,18 +213,6 @@ walk_value(DecpImport *imp, DecpRole role)
 /* ---- stage rows ---------------------------------------------------------- */
 
 static bool
-decp_flush(DecpImport *imp, bool force)
-{
-	if (imp->copy.len == 0 || (!force && imp->copy.len < DECP_FLUSH_SIZE))
-		return true;
-
-	bool ok = db_copy_put(imp->db, imp->copy.data, imp->copy.len);
-
-	strbuf_reset(&imp->copy);
-	return ok;
-}
-
-static bool
 decp_put(StrBuf *row, const char *value)
 {
 	return copy_next_field(row) && (value && *value ? copy_append_text(row, value) : copy_append_null(row));
@@ -285,7 +272,7 @@ decp_emit(DecpImport *imp, long long ordinal)
 		ok = ok && strbuf_puts(&array, "}") && decp_put(row, array.data);
 	}
 	strbuf_free(&array);
-	return ok && copy_end_row(row) && decp_flush(imp, false);
+	return ok && copy_end_row(row) && import_copy_flush(imp->db, &imp->copy, false);
 }
 
 /* A stage row for a rejected marché, and its message (the first max_reported). */
@@ -321,7 +308,7 @@ decp_reject(DecpImport *imp, long long ordinal, long line, const char *column, c
 	for (int i = 0; ok && i < 14; i++)
 		ok = copy_next_field(row) && copy_append_null(row);
 	strbuf_free(&text);
-	return ok && copy_end_row(row) && decp_flush(imp, false);
+	return ok && copy_end_row(row) && import_copy_flush(imp->db, &imp->copy, false);
 }
 
 /* Handles the marché just cut out of the stream into imp->record. */
@@ -427,9 +414,8 @@ decp_stream(DecpImport *imp, const char *path)
 					   "{\"marches\": {\"marche\": [...]}})");
 	if (!ok && imp->error[0] == '\0')
 		snprintf(imp->error, sizeof(imp->error), "import interrompu");
-	if (ok && decp_flush(imp, true) && db_copy_end(imp->db))
+	if (import_copy_end(imp->db, &imp->copy, ok))
 		return IMPORT_LOADED;
-	db_copy_abort(imp->db, "import interrompu");
 	if (imp->error[0])
 	{
 		log_error("%s : %s ; fichier refusé", imp->name, imp->error);
@@ -438,55 +424,24 @@ decp_stream(DecpImport *imp, const char *path)
 	return IMPORT_DATABASE_ERROR;
 }
 
-typedef struct DecpMerged
-{
-	long long loaded, unchanged, rejected, duplicates;
-} DecpMerged;
-
-static bool
-decp_merged_callback(void *context, const DbRow *row)
-{
-	DecpMerged *merged = context;
-
-	merged->loaded = strtoll(db_row_value(row, 0), NULL, 10);
-	merged->unchanged = strtoll(db_row_value(row, 1), NULL, 10);
-	merged->rejected = strtoll(db_row_value(row, 2), NULL, 10);
-	merged->duplicates = strtoll(db_row_value(row, 3), NULL, 10);
-	return true;
-}
-
 /* Merges the stage (sql/merge/decp.sql) and records the batch's counts. */
 static bool
 decp_merge(DecpImport *imp, ImportResult *result)
 {
-	char lot[32], read[32], loaded[32], rejected[32], unchanged[32], ignored[32];
-	DecpMerged merged = {0};
+	ImportCounts merged = {0};	/* loaded, unchanged, rejected, duplicates */
 
-	snprintf(lot, sizeof(lot), "%lld", result->lot_id);
-	if (!db_query(imp->db, "SELECT set_config('clause.lot_id', $1, true)", 1, (const char *[]) {lot},
-				  NULL, NULL, NULL) ||
-		!db_exec(imp->db, SQL_MERGE_DECP) ||
+	/* clause.lot_id, which the script reads, was set when the batch was opened */
+	if (!db_exec(imp->db, SQL_MERGE_DECP) ||
 		!db_query(imp->db, "SELECT charges, inchanges, rejetes, doublons FROM decp_compte", 0, NULL,
-				  decp_merged_callback, &merged, NULL))
+				  import_counts_read, &merged, NULL))
 		return false;
-	imp->counts.duplicates = merged.duplicates;
+	imp->counts.duplicates = merged.value[3];
 	result->rows_read = imp->read;
-	result->rows_loaded = merged.loaded;
-	result->rows_unchanged = merged.unchanged;
-	result->rows_rejected = merged.rejected;
-
-	snprintf(read, sizeof(read), "%lld", result->rows_read);
-	snprintf(loaded, sizeof(loaded), "%lld", result->rows_loaded);
-	snprintf(rejected, sizeof(rejected), "%lld", result->rows_rejected);
-	snprintf(unchanged, sizeof(unchanged), "%lld", result->rows_unchanged);
-	snprintf(ignored, sizeof(ignored), "%lld", imp->counts.ignored_no_social +
-			 imp->counts.ignored_concessions + imp->counts.duplicates);
-
-	const char *params[] = {lot, read, loaded, rejected, unchanged, ignored};
-
-	return db_query(imp->db, "UPDATE lot_import SET lignes_lues = $2, lignes_chargees = $3, "
-					"lignes_rejetees = $4, lignes_inchangees = $5, lignes_ignorees = $6 WHERE id = $1",
-					6, params, NULL, NULL, NULL);
+	result->rows_loaded = merged.value[0];
+	result->rows_unchanged = merged.value[1];
+	result->rows_rejected = merged.value[2];
+	return import_batch_record_counts(imp->db, result, imp->counts.ignored_no_social +
+									  imp->counts.ignored_concessions + imp->counts.duplicates);
 }
 
 static void
@@ -517,6 +472,24 @@ decp_log_summary(const DecpImport *imp)
 				 imp->name, c->without_duration, fr_s(c->without_duration));
 }
 
+/* The batch, in the transaction import_batch_start opened: streamed, merged, judged. */
+static ImportStatus
+decp_run(DecpImport *imp, const char *path, const char *sha, bool strict, ImportResult *result)
+{
+	ImportStatus status = import_batch_open(imp->db, "decp", imp->name, sha, result);
+
+	if (status == IMPORT_LOADED)
+		status = decp_stream(imp, path);
+	if (status == IMPORT_LOADED && !decp_merge(imp, result))
+		status = IMPORT_DATABASE_ERROR;
+	if (status == IMPORT_LOADED)
+		decp_log_summary(imp);
+	if (status == IMPORT_LOADED && result->rows_rejected > 0)
+		status = import_batch_judge_rejects(imp->name, result->rows_rejected, strict, "marché",
+											"rejeté");
+	return status;
+}
+
 ImportStatus
 import_decp_file(Db *db, const char *path, bool strict, int max_reported, ImportResult *result,
 				 DecpCounts *counts)
@@ -539,35 +512,9 @@ import_decp_file(Db *db, const char *path, bool strict, int max_reported, Import
 	imp->name = basename(path_copy);
 	imp->max_reported = max_reported;
 
-	if (!checksum_file_sha256(path, sha))
-		status = IMPORT_FILE_REJECTED;
-	else if (!db_begin(db))
-		status = IMPORT_DATABASE_ERROR;
-	else
-	{
-		status = import_batch_find_or_create(db, "decp", imp->name, sha, result);
-		if (status == IMPORT_LOADED)
-			status = decp_stream(imp, path);
-		if (status == IMPORT_LOADED && !decp_merge(imp, result))
-			status = IMPORT_DATABASE_ERROR;
-		if (status == IMPORT_LOADED)
-			decp_log_summary(imp);
-		if (status == IMPORT_LOADED && result->rows_rejected > 0)
-		{
-			if (strict)
-				log_error("%s : %lld marché%s rejeté%s et --strict : fichier refusé en entier, "
-						  "rien n'a été chargé", imp->name, result->rows_rejected,
-						  fr_s(result->rows_rejected), fr_s(result->rows_rejected));
-			status = strict ? IMPORT_FILE_REJECTED : IMPORT_ROWS_REJECTED;
-		}
-
-		bool keep = status == IMPORT_LOADED || status == IMPORT_ROWS_REJECTED;
-
-		if (keep && !db_commit(db))
-			status = IMPORT_DATABASE_ERROR;
-		if (!keep || status == IMPORT_DATABASE_ERROR)
-			db_rollback(db);
-	}
+	status = import_batch_start(db, path, sha);
+	if (status == IMPORT_LOADED)
+		status = import_batch_close(db, decp_run(imp, path, sha, strict, result), NULL, NULL);
 	if (counts)
 		*counts = imp->counts;
 	if (imp->scan.file)

@@ -1,39 +1,31 @@
 /*
- * The import of one file: file -> reader (decode, parse) -> validation -> COPY into
- * a temporary stage -> merge SQL -> attribution, all in one transaction, so that a
- * file is either wholly loaded or not at all. Good rows load even when others fail.
- * Timesheets, the large kind, skip the stage: heures_load.c resolves their references
- * and COPYs them into ligne_heures itself.
+ * The import of one file: file -> reader (decode, parse) -> validation -> sink (COPY)
+ * -> merge -> attribution, all in one transaction (import_batch.c), so that a file is
+ * either wholly loaded or not at all. Good rows load even when others fail. The sink
+ * (import_sink.h) is a temporary stage and the kind's merge SQL (sink_staged.c), or for
+ * timesheets, the large kind, ligne_heures itself through heures_load.c (sink_heures.c).
  */
 #include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 #include <time.h>
 
-#include "src/lib/checksum.h"
-#include "importers/copy_format.h"
 #include "importers/csv_reader.h"
-#include "src/lib/format.h"
-#include "importers/heures_load.h"
 #include "importers/import.h"
+#include "importers/import_batch.h"
+#include "importers/import_sink.h"
 #include "importers/json_reader.h"
+#include "importers/kinds.h"
 #include "importers/participant_index.h"
 #include "importers/profile.h"
-#include "src/lib/progress_line.h"
-#include "importers/kinds.h"
-#include "src/lib/log.h"
-#include "src/lib/sql_embedded.h"
-#include "build/sql_files.h"
 #include "importers/xlsx_reader.h"
+#include "src/lib/checksum.h"
+#include "src/lib/format.h"
+#include "src/lib/log.h"
+#include "src/lib/progress_line.h"
 
-/*
- * Small sends keep the server busy while the next rows are parsed: with 256 KB the two
- * sides took turns and a million lines took 6 s instead of 3.9 s.
- */
-#define COPY_FLUSH_SIZE (32 * 1024)
 #define CONTENT_MAX 2000		/* bytes of a rejected row kept for the reject report */
 
 typedef struct ImportState
@@ -48,17 +40,15 @@ typedef struct ImportState
 	int header_line;
 	bool cp1252;
 	ParticipantIndex participants;	/* for profiles that find participants by name */
-	bool direct;				/* heures: rows go to ligne_heures through heures */
-	bool bulk;					/* heures: btree indexes rebuilt after the COPY */
-	HeuresLoad heures;
+	ImportSink sink;			/* where checked rows go: the stage, or ligne_heures */
 	ProgressLine progress;
 	const CsvReader *reader;	/* for the bytes read, when reading CSV */
 	int header_fields;
 	int map[32];				/* spec column -> file column, -1 when absent */
 	bool json;					/* a canonical JSON file: json_seen says its columns */
 	bool json_seen[JSON_MAX_FIELDS];	/* file column -> some object has that key */
-	StrBuf copy;				/* COPY rows not yet sent */
 	StrBuf scratch;
+	StrBuf field;				/* one field of a rejected row, read for its sink */
 	char *values[32];			/* canonical values of the row, NULL for SQL NULL */
 	char value_storage[32][KIND_VALUE_SIZE];
 	long long rows_read;
@@ -68,6 +58,14 @@ typedef struct ImportState
 	int title_lines;			/* xlsx: rows before the header */
 	ImportResult *result;		/* xlsx: where the header row is kept for the rejects */
 } ImportState;
+
+/* What the step before the commit needs (import_batch_close calls it). */
+typedef struct ImportCommit
+{
+	Db *db;
+	const ImportOptions *options;
+	const ImportResult *result;
+} ImportCommit;
 
 /* Keeps at most CONTENT_MAX bytes of a rejected row, cut on a UTF-8 boundary. */
 static bool
@@ -115,62 +113,40 @@ import_join_record(const CsvRecord *record, char delimiter, StrBuf *out)
 	return import_truncate_content(out);
 }
 
-static bool
-import_flush(ImportState *state, bool force)
+typedef struct RejectedRecord
 {
-	if (state->copy.len == 0 || (!force && state->copy.len < COPY_FLUSH_SIZE))
-		return true;
+	ImportState *state;
+	const CsvRecord *record;
+} RejectedRecord;
 
-	bool ok = db_copy_put(state->db, state->copy.data, state->copy.len);
-
-	strbuf_reset(&state->copy);
-	return ok;
-}
-
-/*
- * The key and period of a timesheet row rejected for another reason, when they can be
- * read: a line of the file with the same key and an overlapping period is rejected with
- * it (rule 2: the sender must say which is right). A period that cannot be read is
- * taken as the whole month.
- */
+/* An ImportFieldReader over a rejected record: one column, validated alone. */
 static bool
-import_note_rejected_key(ImportState *state, const CsvRecord *record)
+import_read_rejected_field(void *context, int column, char *storage, const char **value)
 {
-	static const int KEY_COLUMNS[] = {0, 1, 2, 3, 8, 9};
-	char storage[10][KIND_VALUE_SIZE];
-	char *values[10] = {0};
+	RejectedRecord *rejected = context;
+	ImportState *state = rejected->state;
+	const CsvRecord *record = rejected->record;
+	int f = state->map[column];
+	bool is_null = false;
 	char err[VALIDATE_ERR_SIZE];
 
-	if (record->error || record->nfields == 0 || state->kind->ncolumns < 10)
-		return true;
-	for (size_t k = 0; k < sizeof(KEY_COLUMNS) / sizeof(KEY_COLUMNS[0]); k++)
-	{
-		int i = KEY_COLUMNS[k];
-		int f = state->map[i];
-		bool is_null = false;
-
-		strbuf_reset(&state->scratch);
-		if (!strbuf_puts(&state->scratch, f >= 0 && f < record->nfields ? record->fields[f] : ""))
-			return false;
-		if (kind_validate_field(&state->kind->columns[i], state->scratch.data, storage[i],
-								&is_null, err) && !is_null)
-			values[i] = storage[i];
-		else if (i < 4)
-			return true;		/* no key to compare */
-	}
-	if (values[8] == NULL || values[9] == NULL || strncmp(values[8], values[3], 7) != 0 ||
-		strcmp(values[9], values[8]) < 0)
-		values[8] = values[9] = NULL;
-	return heures_load_add_rejected_key(&state->heures, record->line, values);
+	*value = NULL;
+	strbuf_reset(&state->field);
+	if (!strbuf_puts(&state->field, f >= 0 && f < record->nfields ? record->fields[f] : ""))
+		return false;
+	if (kind_validate_field(&state->kind->columns[column], state->field.data, storage,
+							&is_null, err) && !is_null)
+		*value = storage;
+	return true;
 }
 
-/* One stage row of a rejected record: line, reason, column, content, NULL values. */
+/* Hands a rejected record to the sink: its reason, the column at fault, its content. */
 static bool
 import_emit_reject(ImportState *state, const CsvRecord *record, const char *column,
 				   const char *reason_text)
 {
-	StrBuf *row = &state->copy;
 	char reason[512];
+	RejectedRecord rejected = {.state = state, .record = record};
 
 	/* a reason quotes the bad value, maybe cut inside a character: keep it valid UTF-8 */
 	snprintf(reason, sizeof(reason), "%s", reason_text);
@@ -182,53 +158,29 @@ import_emit_reject(ImportState *state, const CsvRecord *record, const char *colu
 		  import_truncate_content(&state->scratch)
 		  : import_join_record(record, state->delimiter, &state->scratch)))
 		return false;
-	if (state->direct)
-		return heures_load_add_reject(&state->heures, record->line, column, reason,
-									  state->scratch.data) &&
-			import_note_rejected_key(state, record);
-	if (!copy_append_int(row, record->line) || !copy_next_field(row) ||
-		!copy_append_text(row, reason) || !copy_next_field(row) ||
-		!(column ? copy_append_text(row, column) : copy_append_null(row)) ||
-		!copy_next_field(row) || !copy_append_text(row, state->scratch.data))
-		return false;
-	for (int i = 0; i < state->kind->ncolumns; i++)
-		if (!copy_next_field(row) || !copy_append_null(row))
-			return false;
-	return copy_end_row(row) && import_flush(state, false);
+
+	ImportRejectedRow row = {
+		.line = record->line, .column = column, .reason = reason,
+		.content = state->scratch.data, .read_context = &rejected,
+		/* a record the reader could not cut into fields has no column to read */
+		.read_field = record->error || record->nfields == 0 ? NULL : import_read_rejected_field,
+	};
+
+	return state->sink.ops->reject(&state->sink, &row);
 }
 
-/* A valid timesheet row: its references resolved here, then straight to the COPY. */
-static bool
-import_emit_heures_row(ImportState *state, const CsvRecord *record)
-{
-	char err[VALIDATE_ERR_SIZE];
-	int column = 0;
-
-	if (!heures_load_check_references(&state->heures, state->values, &column, err))
-		return import_emit_reject(state, record, state->kind->columns[column].name, err);
-	return heures_load_add_row(&state->heures, record->line, state->values, &state->copy) &&
-		import_flush(state, false);
-}
-
+/* Hands a checked record to the sink, which may still refuse it (unknown reference). */
 static bool
 import_emit_row(ImportState *state, const CsvRecord *record)
 {
-	StrBuf *row = &state->copy;
+	ImportRefusal refusal = {.column = -1};
 
-	if (state->direct)
-		return import_emit_heures_row(state, record);
-	if (!copy_append_int(row, record->line) || !copy_next_field(row) ||
-		!copy_append_null(row) || !copy_next_field(row) ||
-		!copy_append_null(row) || !copy_next_field(row) || !copy_append_null(row))
+	if (!state->sink.ops->row(&state->sink, record->line, state->values, &refusal))
 		return false;
-	for (int i = 0; i < state->kind->ncolumns; i++)
-	{
-		if (!copy_next_field(row))
-			return false;
-		if (!(state->values[i] ? copy_append_text(row, state->values[i]) : copy_append_null(row)))
-			return false;
-	}
-	return copy_end_row(row) && import_flush(state, false);
+	if (refusal.column >= 0)
+		return import_emit_reject(state, record, state->kind->columns[refusal.column].name,
+								  refusal.reason);
+	return true;
 }
 
 /* Maps the header's names to the kind's columns; reports what is wrong with it. */
@@ -382,30 +334,6 @@ import_on_record(void *context, const CsvRecord *record)
 	return import_emit_row(state, record);
 }
 
-static bool
-import_create_stage(Db *db, const KindSpec *kind)
-{
-	StrBuf sql = {0};
-	bool ok = strbuf_puts(&sql, "CREATE TEMP TABLE stage (ligne integer NOT NULL, "
-						  "motif text, colonne text, contenu text");
-
-	for (int i = 0; ok && i < kind->ncolumns; i++)
-		ok = strbuf_printf(&sql, ", %s text", kind->columns[i].name);	/* our constants */
-	ok = ok && strbuf_puts(&sql, ") ON COMMIT DROP");
-
-	/* what a merge wants the user to see, such as a changed eligibility (rule 10) */
-	ok = ok && db_exec(db, sql.data) &&
-		db_exec(db, "CREATE TEMP TABLE signalement (ligne integer NOT NULL, message text NOT NULL) "
-				"ON COMMIT DROP");
-	strbuf_reset(&sql);
-	ok = ok && strbuf_puts(&sql, "COPY stage (ligne, motif, colonne, contenu");
-	for (int i = 0; ok && i < kind->ncolumns; i++)
-		ok = strbuf_printf(&sql, ", %s", kind->columns[i].name);
-	ok = ok && strbuf_puts(&sql, ") FROM STDIN") && db_copy_begin(db, sql.data);
-	strbuf_free(&sql);
-	return ok;
-}
-
 typedef struct RejectPrinter
 {
 	const char *file;
@@ -452,138 +380,6 @@ import_report_rejects(Db *db, const char *file, long long lot_id, long long tota
 				 file, total - printer.printed, s, s, s, lot_id);
 	}
 	return true;
-}
-
-typedef struct LotLookup
-{
-	long long id;
-	char date[64];
-	bool found;
-} LotLookup;
-
-static bool
-import_lot_callback(void *context, const DbRow *row)
-{
-	LotLookup *lookup = context;
-
-	lookup->found = true;
-	lookup->id = strtoll(db_row_value(row, 0), NULL, 10);
-	snprintf(lookup->date, sizeof(lookup->date), "%s", db_row_value(row, 1));
-	return true;
-}
-
-static bool
-import_later_callback(void *context, const DbRow *row)
-{
-	ImportResult *result = context;
-
-	result->previous_cancelled = db_row_value(row, 0)[0] == 't';
-	snprintf(result->later_lots, sizeof(result->later_lots), "%s",
-			 db_row_isnull(row, 1) ? "" : db_row_value(row, 1));
-	return true;
-}
-
-/*
- * A file identical to an earlier batch changes nothing; when later timesheet batches of
- * the same months stand, they are what the user wants to cancel to come back to it.
- */
-static bool
-import_batch_note_later(Db *db, ImportResult *result)
-{
-	char id[32];
-
-	snprintf(id, sizeof(id), "%lld", result->lot_id);
-
-	const char *params[] = {id};
-
-	return db_query(db, "SELECT b.annule_le IS NOT NULL, "
-					"(SELECT string_agg(o.id::text, ', ' ORDER BY o.id) FROM lot_import o "
-					" WHERE b.nature = 'heures' AND o.nature = 'heures' AND o.id > b.id "
-					"   AND o.annule_le IS NULL AND o.mois_min <= b.mois_max "
-					"   AND o.mois_max >= b.mois_min) "
-					"FROM lot_import b WHERE b.id = $1::bigint", 1, params,
-					import_later_callback, result, NULL);
-}
-
-ImportStatus
-import_batch_find_or_create(Db *db, const char *kind, const char *display_name, const char *sha,
-							ImportResult *result)
-{
-	const char *lookup_params[] = {sha, kind};
-	LotLookup lookup = {0};
-
-	/* Two processes importing the same file: the second waits, then sees the first's batch. */
-	if (!db_query(db, "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", 1,
-				  lookup_params, NULL, NULL, NULL) ||
-		!db_query(db, "SELECT id, to_char(importe_le, 'DD/MM/YYYY HH24:MI') FROM lot_import "
-				  "WHERE sha256 = $1 AND nature = $2", 2, lookup_params,
-				  import_lot_callback, &lookup, NULL))
-		return IMPORT_DATABASE_ERROR;
-	if (lookup.found)
-	{
-		result->lot_id = lookup.id;
-		snprintf(result->previous_date, sizeof(result->previous_date), "%s", lookup.date);
-		return import_batch_note_later(db, result) ? IMPORT_ALREADY_DONE : IMPORT_DATABASE_ERROR;
-	}
-
-	const char *insert_params[] = {kind, display_name, sha};
-	char id[32];
-
-	if (!db_query_value(db, "INSERT INTO lot_import (nature, fichier, sha256) VALUES ($1, $2, $3) "
-						"RETURNING id", 3, insert_params, id, sizeof(id), NULL))
-		return IMPORT_DATABASE_ERROR;
-	result->lot_id = strtoll(id, NULL, 10);
-	return IMPORT_LOADED;
-}
-
-ImportStatus
-import_batch_open(Db *db, const char *kind, const char *display_name, const char *sha,
-				  ImportResult *result)
-{
-	ImportStatus status = import_batch_find_or_create(db, kind, display_name, sha, result);
-
-	if (status != IMPORT_LOADED)
-		return status;
-
-	char id[32];
-
-	snprintf(id, sizeof(id), "%lld", result->lot_id);
-
-	const char *set_params[] = {id};
-
-	if (!db_query(db, "SELECT set_config('clause.lot_id', $1, true)", 1, set_params,
-				  NULL, NULL, NULL))
-		return IMPORT_DATABASE_ERROR;
-	return IMPORT_LOADED;
-}
-
-/*
- * Opens the load of a reference file (ImportOptions.reference): a row of source_reference,
- * made clause.reference_id for the merge scripts, clause.lot_id left empty.
- */
-static ImportStatus
-import_reference_open(Db *db, const char *kind, const char *name, const char *sha,
-					  ImportResult *result)
-{
-	const char *params[] = {kind, name, sha};
-	char id[32] = "";
-	bool isnull = true;
-
-	if (!db_query_value(db, "INSERT INTO source_reference (nature, fichier, sha256) VALUES ($1, $2, $3) "
-						"ON CONFLICT (sha256, nature) DO NOTHING RETURNING id", 3, params,
-						id, sizeof(id), &isnull))
-		return IMPORT_DATABASE_ERROR;
-	if (isnull)
-		return IMPORT_ALREADY_DONE;
-	result->lot_id = 0;
-	result->reference_id = strtoll(id, NULL, 10);
-
-	const char *set_params[] = {id};
-
-	if (!db_query(db, "SELECT set_config('clause.reference_id', $1, true), "
-				  "set_config('clause.lot_id', '', true)", 1, set_params, NULL, NULL, NULL))
-		return IMPORT_DATABASE_ERROR;
-	return IMPORT_LOADED;
 }
 
 /* A reference file's rejected rows, read from the stage: they are no batch's. */
@@ -747,53 +543,6 @@ import_read_source(const ImportOptions *options, ImportState *state)
 	return ok;
 }
 
-/*
- * A batch of hours as large as a quarter of the lines already stored goes faster with
- * the btree indexes built anew after it than maintained row by row. Decided before the
- * COPY, so from the file's size: a timesheet line takes 60 to 100 bytes.
- */
-static bool
-import_is_bulk(Db *db, const char *path, bool *bulk)
-{
-	struct stat st;
-	char value[32];
-	char text[32];
-
-	*bulk = false;
-	if (stat(path, &st) != 0 || st.st_size / 64 < 100000)
-		return true;
-	snprintf(text, sizeof(text), "%lld", (long long) (st.st_size / 64));
-
-	const char *params[] = {text};
-
-	if (!db_query_value(db, "SELECT $1::bigint * 4 >= greatest(reltuples, 0) FROM pg_class "
-						"WHERE oid = 'clause.ligne_heures'::regclass", 1, params, value,
-						sizeof(value), NULL))
-		return false;
-	*bulk = value[0] == 't';
-	return true;
-}
-
-/* Timesheets: no stage; the btree indexes dropped first for a large batch. */
-static bool
-import_begin_heures(Db *db, const ImportOptions *options, ImportState *state, long long lot_id)
-{
-	const char *off = SQL_BULK_LIGNE_HEURES_INDEX_OFF;
-	bool owned = false;
-
-	state->direct = true;
-	if (!db_table_owned(db, "clause.ligne_heures", &owned) ||
-		(owned && !import_is_bulk(db, options->path, &state->bulk)))
-		return false;
-	if (state->bulk)
-	{
-		log_info("%s : gros lot, index reconstruits après l'insertion", state->display_name);
-		if (off == NULL || !db_exec(db, off))
-			return false;
-	}
-	return heures_load_begin(db, &state->heures, lot_id, owned);
-}
-
 static double
 import_now(void)
 {
@@ -803,7 +552,7 @@ import_now(void)
 	return (double) now.tv_sec + (double) now.tv_nsec / 1e9;
 }
 
-/* Streams the file into the stage; IMPORT_LOADED when the COPY completed. */
+/* Streams the file into its sink; IMPORT_LOADED when the COPY completed. */
 static ImportStatus
 import_stream(Db *db, const ImportOptions *options, ImportState *state, long long lot_id)
 {
@@ -813,8 +562,7 @@ import_stream(Db *db, const ImportOptions *options, ImportState *state, long lon
 	if (options->profile && options->profile->find_participant &&
 		!participant_index_load(db, &state->participants))
 		return IMPORT_DATABASE_ERROR;
-	if (strcmp(state->kind->name, "heures") == 0 ? !import_begin_heures(db, options, state, lot_id)
-		: !import_create_stage(db, state->kind))
+	if (!state->sink.ops->begin(&state->sink, options->path, lot_id))
 		return IMPORT_DATABASE_ERROR;
 
 	progress_line_start(&state->progress, state->display_name);
@@ -837,14 +585,8 @@ import_stream(Db *db, const ImportOptions *options, ImportState *state, long lon
 		status = (state->header_failed || state->open_failed) ? IMPORT_FILE_REJECTED :
 			(db_connection_lost(db) ? IMPORT_DATABASE_ERROR : IMPORT_INTERNAL_ERROR);
 
-	if (status == IMPORT_LOADED && import_flush(state, true) && db_copy_end(db))
-		status = IMPORT_LOADED;
-	else
-	{
-		if (status == IMPORT_LOADED)
-			status = IMPORT_DATABASE_ERROR;
-		db_copy_abort(db, "import interrompu");
-	}
+	if (!import_sink_end_copy(&state->sink, status == IMPORT_LOADED) && status == IMPORT_LOADED)
+		status = IMPORT_DATABASE_ERROR;
 	if (state->blank_rows > 0)
 	{
 		const char *s = fr_s(state->blank_rows);
@@ -853,22 +595,6 @@ import_stream(Db *db, const ImportOptions *options, ImportState *state, long lon
 				 s, s, s);
 	}
 	return status;
-}
-
-typedef struct MergeCounts
-{
-	long long valid;
-	long long rejected;
-} MergeCounts;
-
-static bool
-import_counts_callback(void *context, const DbRow *row)
-{
-	MergeCounts *counts = context;
-
-	counts->valid = strtoll(db_row_value(row, 0), NULL, 10);
-	counts->rejected = strtoll(db_row_value(row, 1), NULL, 10);
-	return true;
 }
 
 /*
@@ -886,114 +612,22 @@ import_file_has_column(const ImportState *state, int column)
 	return !state->json || (f < JSON_MAX_FIELDS && state->json_seen[f]);
 }
 
-/*
- * Tells the merge which columns the file has (clause.colonnes, "a,b,c"): a column it
- * lacks leaves the stored value alone (DOMAIN.md rule 10), an empty cell clears it.
- */
-static bool
-import_set_present_columns(Db *db, const ImportState *state)
-{
-	StrBuf names = {0};
-	bool ok = strbuf_puts(&names, "");
-
-	for (int i = 0; ok && i < state->kind->ncolumns; i++)
-		if (import_file_has_column(state, i))
-			ok = strbuf_printf(&names, "%s%s", names.len ? "," : "", state->kind->columns[i].name);
-
-	const char *params[] = {names.data};
-
-	ok = ok && db_query(db, "SELECT set_config('clause.colonnes', $1, true)", 1, params,
-						NULL, NULL, NULL);
-	strbuf_free(&names);
-	return ok;
-}
-
-typedef struct NoticePrinter
-{
-	const char *file;
-} NoticePrinter;
-
-static bool
-import_print_notice(void *context, const DbRow *row)
-{
-	const NoticePrinter *printer = context;
-
-	log_warn("%s:%s : %s", printer->file, db_row_value(row, 0), db_row_value(row, 1));
-	return true;
-}
-
-/* Runs the kind's merge SQL over the stage; fills the result's counts. */
-static bool
-import_merge_stage(Db *db, const ImportState *state, ImportResult *result)
-{
-	const char *merge = sql_embedded_get(state->kind->merge_sql);
-	char changed[32];
-	MergeCounts counts = {0};
-	NoticePrinter printer = {.file = state->display_name};
-
-	if (merge == NULL || !import_set_present_columns(db, state) ||
-		!db_exec_value(db, merge, changed, sizeof(changed)) ||
-		!db_query(db, "SELECT ligne, message FROM signalement ORDER BY ligne, message", 0, NULL,
-				  import_print_notice, &printer, NULL) ||
-		!db_query(db, "SELECT count(*) FILTER (WHERE motif IS NULL), "
-				  "count(*) FILTER (WHERE motif IS NOT NULL) FROM stage",
-				  0, NULL, import_counts_callback, &counts, NULL))
-		return false;
-	result->rows_rejected = counts.rejected;
-	result->rows_loaded = strtoll(changed, NULL, 10);
-	result->rows_unchanged = counts.valid - result->rows_loaded;
-	return true;
-}
-
-/* Timesheets: repeats and unchanged lines out, indexes back; fills the counts. */
-static bool
-import_merge_heures(Db *db, ImportState *state, ImportResult *result)
-{
-	const char *on = SQL_BULK_LIGNE_HEURES_INDEX_ON;
-	HeuresCounts counts = {0};
-
-	/* after the indexes: the lookups of repeats and unchanged lines go through them */
-	if ((state->bulk && (on == NULL || !db_exec(db, on))) ||
-		!heures_load_finish(db, &state->heures, &counts))
-		return false;
-	result->rows_rejected = counts.rejected;
-	result->rows_loaded = counts.loaded;
-	result->rows_unchanged = counts.unchanged;
-	return true;
-}
-
-/* Merges the batch and records its counts. */
+/* Merges the batch through its sink and records its counts. */
 static bool
 import_merge(Db *db, ImportState *state, ImportResult *result)
 {
-	if (!(state->direct ? import_merge_heures(db, state, result)
-		  : import_merge_stage(db, state, result)))
+	bool present[32] = {0};
+
+	for (int i = 0; i < state->kind->ncolumns; i++)
+		present[i] = import_file_has_column(state, i);
+	if (!state->sink.ops->finish(&state->sink, present, result))
 		return false;
 	result->rows_read = state->rows_read;
 	result->header_line = state->header_line;
 	result->delimiter = state->delimiter;
 	result->cp1252 = state->cp1252;
 	result->xlsx = state->xlsx;
-
-	char id[32], read[32], loaded[32], rejected[32], unchanged[32];
-
-	snprintf(id, sizeof(id), "%lld", result->lot_id);
-	snprintf(read, sizeof(read), "%lld", result->rows_read);
-	snprintf(loaded, sizeof(loaded), "%lld", result->rows_loaded);
-	snprintf(rejected, sizeof(rejected), "%lld", result->rows_rejected);
-	snprintf(unchanged, sizeof(unchanged), "%lld", result->rows_unchanged);
-
-	const char *params[] = {id, read, loaded, rejected, unchanged};
-
-	if (result->reference_id > 0)
-	{
-		snprintf(id, sizeof(id), "%lld", result->reference_id);
-		return db_query(db, "UPDATE source_reference SET lignes_lues = $2, lignes_chargees = $3 "
-						"WHERE id = $1", 3, params, NULL, NULL, NULL);
-	}
-	return db_query(db, "UPDATE lot_import SET lignes_lues = $2, lignes_chargees = $3, "
-					"lignes_rejetees = $4, lignes_inchangees = $5 WHERE id = $1",
-					5, params, NULL, NULL, NULL);
+	return import_batch_record_counts(db, result, -1);
 }
 
 /* A batch loaded without attribution: the next attribution takes it (src/workflow/attribute.c). */
@@ -1078,6 +712,48 @@ import_sender_column(const ImportResult *result, const char *canonical)
 	return canonical;
 }
 
+/* Before the commit of a kept batch: the caller's attribution, or a mark for a later one. */
+static bool
+import_before_commit(void *context)
+{
+	const ImportCommit *commit = context;
+
+	if (commit->options->reference)
+		return true;			/* the catalogue loads into a database without batches */
+	if (commit->options->after_merge)
+		return commit->options->after_merge(commit->db, commit->result->lot_id);
+	return import_mark_pending(commit->db, commit->result->lot_id);
+}
+
+/* Reports rejected rows, then --strict decides whether the batch stands. */
+static ImportStatus
+import_judge_rejects(Db *db, const ImportOptions *options, const char *display_name,
+					 ImportResult *result)
+{
+	if (options->reference)
+	{
+		/* the shipped catalogue loads whole: a rejected row is a fault of this release */
+		return import_report_reference_rejects(db, display_name) ? IMPORT_FILE_REJECTED
+			: IMPORT_DATABASE_ERROR;
+	}
+	if (!import_report_rejects(db, display_name, result->lot_id, result->rows_rejected,
+							   options->max_reported))
+		return IMPORT_DATABASE_ERROR;
+	return import_batch_judge_rejects(display_name, result->rows_rejected, options->strict,
+									  "ligne", "rejetée");
+}
+
+/* What the file's shape tells before it is read: JSON or not, the sender's columns. */
+static void
+import_note_source(const ImportOptions *options, const KindSpec *kind, ImportResult *result)
+{
+	result->json = import_is_json(options) || (options->profile && options->profile->json);
+	if (options->profile)
+		import_note_sender_columns(options->profile, result);
+	snprintf(result->json_array, sizeof(result->json_array), "%s",
+			 options->profile && options->profile->json_array ? options->profile->json_array : kind->name);
+}
+
 ImportStatus
 import_file(Db *db, const ImportOptions *options, ImportResult *result)
 {
@@ -1093,24 +769,16 @@ import_file(Db *db, const ImportOptions *options, ImportResult *result)
 
 	const char *display_name = basename(path_copy);
 	ImportState state = {.db = db, .kind = kind, .display_name = display_name, .result = result};
-	ImportStatus status;
+	ImportCommit commit = {.db = db, .options = options, .result = result};
+	ImportStatus status = import_batch_start(db, options->path, sha);
 
-	if (!checksum_file_sha256(options->path, sha))
+	if (status != IMPORT_LOADED)
 	{
 		free(path_copy);
-		return IMPORT_FILE_REJECTED;
+		return status;
 	}
-	if (!db_begin(db))
-	{
-		free(path_copy);
-		return IMPORT_DATABASE_ERROR;
-	}
-
-	result->json = import_is_json(options) || (options->profile && options->profile->json);
-	if (options->profile)
-		import_note_sender_columns(options->profile, result);
-	snprintf(result->json_array, sizeof(result->json_array), "%s",
-			 options->profile && options->profile->json_array ? options->profile->json_array : kind->name);
+	import_sink_init(&state.sink, db, kind, display_name);
+	import_note_source(options, kind, result);
 	status = options->reference ? import_reference_open(db, options->kind, options->reference, sha, result)
 		: import_batch_open(db, options->kind, display_name, sha, result);
 
@@ -1128,45 +796,17 @@ import_file(Db *db, const ImportOptions *options, ImportResult *result)
 
 	result->seconds_read = streamed - start;
 	result->seconds_merge = merged - streamed;
-
-	if (status == IMPORT_LOADED && result->rows_rejected > 0 && options->reference)
-	{
-		/* the shipped catalogue loads whole: a rejected row is a fault of this release */
-		status = import_report_reference_rejects(db, display_name) ? IMPORT_FILE_REJECTED
-			: IMPORT_DATABASE_ERROR;
-	}
-	else if (status == IMPORT_LOADED && result->rows_rejected > 0)
-	{
-		if (!import_report_rejects(db, display_name, result->lot_id, result->rows_rejected,
-								   options->max_reported))
-			status = IMPORT_DATABASE_ERROR;
-		else if (options->strict)
-		{
-			log_error("%s : %lld ligne%s rejetée%s et --strict : fichier refusé en entier, "
-					  "rien n'a été chargé", display_name, result->rows_rejected,
-					  fr_s(result->rows_rejected), fr_s(result->rows_rejected));
-			status = IMPORT_FILE_REJECTED;
-		}
-		else
-			status = IMPORT_ROWS_REJECTED;
-	}
-
-	bool keep = status == IMPORT_LOADED || status == IMPORT_ROWS_REJECTED;
-
-	if (keep && !((options->reference ? true
-				   : options->after_merge ? options->after_merge(db, result->lot_id)
-				   : import_mark_pending(db, result->lot_id)) && db_commit(db)))
-		status = IMPORT_DATABASE_ERROR;
+	if (status == IMPORT_LOADED && result->rows_rejected > 0)
+		status = import_judge_rejects(db, options, display_name, result);
+	status = import_batch_close(db, status, import_before_commit, &commit);
 	result->seconds_attribution = import_now() - merged;
-	if (keep && status != IMPORT_DATABASE_ERROR)
+	if (status == IMPORT_LOADED || status == IMPORT_ROWS_REJECTED)
 		import_log_timings(display_name, result);
-	if (!keep || status == IMPORT_DATABASE_ERROR)
-		db_rollback(db);
 
-	strbuf_free(&state.copy);
+	import_sink_free(&state.sink);
 	strbuf_free(&state.scratch);
+	strbuf_free(&state.field);
 	participant_index_free(&state.participants);
-	heures_load_free(&state.heures);
 	free(path_copy);
 	return status;
 }

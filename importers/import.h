@@ -92,21 +92,4 @@ ImportStatus import_file(Db *db, const ImportOptions *options, ImportResult *res
 /* The sender's name of a canonical column (its profile's), else the canonical name. */
 const char *import_sender_column(const ImportResult *result, const char *canonical);
 
-/*
- * Opens the batch of a file, in the transaction under way: takes an advisory lock on its
- * checksum sha (a second import of the same file waits, then finds the first's batch),
- * then finds the batch of that sha and kind (IMPORT_ALREADY_DONE: result->lot_id and
- * previous_date set) or inserts it into lot_import (IMPORT_LOADED: result->lot_id set).
- * IMPORT_DATABASE_ERROR on a failure.
- */
-ImportStatus import_batch_find_or_create(Db *db, const char *kind, const char *display_name,
-										 const char *sha, ImportResult *result);
-
-/*
- * import_batch_find_or_create, then a new batch is also made clause.lot_id for the rest of
- * the transaction: the batch that the merge scripts of sql/merge/ write for.
- */
-ImportStatus import_batch_open(Db *db, const char *kind, const char *display_name, const char *sha,
-							   ImportResult *result);
-
 #endif
