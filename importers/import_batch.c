@@ -5,10 +5,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "copy_format.h"
-#include "format.h"
-#include "import_batch.h"
-#include "log.h"
+#include "importers/copy_format.h"
+#include "importers/import_batch.h"
+#include "src/lib/format.h"
+#include "src/lib/log.h"
 
 ImportStatus
 import_batch_start(Db *db, const char *path, char sha[CHECKSUM_HEX_SIZE])

@@ -8,10 +8,10 @@
 
 #include <stdbool.h>
 
-#include "checksum.h"
-#include "db.h"
-#include "import.h"
-#include "strbuf.h"
+#include "importers/import.h"
+#include "src/lib/checksum.h"
+#include "src/lib/db.h"
+#include "src/lib/strbuf.h"
 
 /*
  * Checksums path into sha, then opens the file's transaction: IMPORT_FILE_REJECTED when

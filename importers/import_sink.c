@@ -4,8 +4,8 @@
  */
 #include <string.h>
 
-#include "import_batch.h"
-#include "import_sink.h"
+#include "importers/import_batch.h"
+#include "importers/import_sink.h"
 
 void
 import_sink_init(ImportSink *sink, Db *db, const KindSpec *kind, const char *display_name)

@@ -15,11 +15,11 @@
 
 #include <stdbool.h>
 
-#include "db.h"
-#include "import.h"
-#include "kinds.h"
-#include "strbuf.h"
-#include "validate.h"
+#include "importers/import.h"
+#include "importers/kinds.h"
+#include "importers/validate.h"
+#include "src/lib/db.h"
+#include "src/lib/strbuf.h"
 
 /*
  * Reads column `column` of a rejected row, validated alone, into storage (KIND_VALUE_SIZE

@@ -7,10 +7,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "heures_load.h"
-#include "import_sink.h"
-#include "log.h"
-#include "sql_files.h"
+#include "build/sql_files.h"
+#include "importers/heures_load.h"
+#include "importers/import_sink.h"
+#include "src/lib/log.h"
 
 typedef struct SinkHeures
 {

@@ -5,11 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "copy_format.h"
-#include "import_batch.h"
-#include "import_sink.h"
-#include "log.h"
-#include "sql_embedded.h"
+#include "importers/copy_format.h"
+#include "importers/import_batch.h"
+#include "importers/import_sink.h"
+#include "src/lib/log.h"
+#include "src/lib/sql_embedded.h"
 
 /* The stage and the notices table, dropped at commit; starts the COPY into the stage. */
 static bool
