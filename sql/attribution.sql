@@ -5,10 +5,10 @@
 -- src/attribute.c runs it between sql/bulk/attribution_index_off.sql and
 -- attribution_index_on.sql when the user owns the table (the table is then already
 -- empty, and its key and statistics rebuilt after the insert), then sums the credited
--- hours by fiche and month again: SELECT recalcule_fiche_heures_mois(NULL).
+-- hours by fiche and by marché, month by month, again: SELECT recalcule_heures_mois(NULL).
 -- Run by hand: BEGIN; \i sql/bulk/attribution_index_off.sql \i sql/attribution.sql
 --              \i sql/bulk/attribution_index_on.sql
---              SELECT clause.recalcule_fiche_heures_mois(NULL); COMMIT;
+--              SELECT clause.recalcule_heures_mois(NULL); COMMIT;
 SET LOCAL search_path = clause, pg_temp;
 -- the window functions sort every line: in memory rather than on disk
 SET LOCAL work_mem = '256MB';

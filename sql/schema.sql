@@ -1584,24 +1584,35 @@ $$;
 ALTER FUNCTION clause.rattachement_catalogue() OWNER TO clause;
 
 --
--- Name: recalcule_fiche_heures_mois(date[]); Type: FUNCTION; Schema: clause; Owner: clause
+-- Name: recalcule_heures_mois(date[]); Type: FUNCTION; Schema: clause; Owner: clause
 --
 
-CREATE FUNCTION clause.recalcule_fiche_heures_mois(p_mois date[]) RETURNS void
+CREATE FUNCTION clause.recalcule_heures_mois(p_mois date[]) RETURNS void
     LANGUAGE sql
     SET search_path TO 'clause', 'pg_temp'
     AS $$
 DELETE FROM clause.fiche_heures_mois WHERE p_mois IS NULL OR mois = ANY (p_mois);
-INSERT INTO clause.fiche_heures_mois (fiche, mois, plie, heures, heures_formation, lignes)
-SELECT coalesce(a.fiche, ''), l.mois, a.plie, sum(l.heures), sum(l.heures_formation), count(*)
-FROM clause.attribution a
-JOIN clause.ligne_heures l ON l.id = a.ligne_id
-WHERE a.motif IS NULL AND a.plie IS NOT NULL AND (p_mois IS NULL OR l.mois = ANY (p_mois))
-GROUP BY coalesce(a.fiche, ''), l.mois, a.plie;
+DELETE FROM clause.marche_heures_mois WHERE p_mois IS NULL OR mois = ANY (p_mois);
+WITH s AS MATERIALIZED (
+    SELECT a.plie, coalesce(a.fiche, '') AS fiche, l.marche_id, l.mois, sum(l.heures) AS heures,
+           sum(l.heures_formation) AS heures_formation, count(*) AS lignes
+    FROM clause.attribution a
+    JOIN clause.ligne_heures l ON l.id = a.ligne_id
+    WHERE a.motif IS NULL AND (p_mois IS NULL OR l.mois = ANY (p_mois))
+    GROUP BY a.plie, coalesce(a.fiche, ''), l.marche_id, l.mois),
+fiches AS (
+    INSERT INTO clause.fiche_heures_mois (fiche, mois, plie, heures, heures_formation, lignes)
+    SELECT fiche, mois, plie, sum(heures), sum(heures_formation), sum(lignes)
+    FROM s WHERE plie IS NOT NULL
+    GROUP BY fiche, mois, plie)
+INSERT INTO clause.marche_heures_mois (marche_id, mois, heures, heures_formation, lignes)
+SELECT marche_id, mois, sum(heures), sum(heures_formation), sum(lignes)
+FROM s
+GROUP BY marche_id, mois;
 $$;
 
 
-ALTER FUNCTION clause.recalcule_fiche_heures_mois(p_mois date[]) OWNER TO clause;
+ALTER FUNCTION clause.recalcule_heures_mois(p_mois date[]) OWNER TO clause;
 
 --
 -- Name: referentiel_garde_lignes(); Type: FUNCTION; Schema: clause; Owner: clause
@@ -2307,6 +2318,21 @@ CREATE TABLE clause.marche (
 ALTER TABLE clause.marche OWNER TO clause;
 
 --
+-- Name: marche_heures_mois; Type: TABLE; Schema: clause; Owner: clause
+--
+
+CREATE TABLE clause.marche_heures_mois (
+    marche_id text NOT NULL,
+    mois date NOT NULL,
+    heures numeric NOT NULL,
+    heures_formation numeric NOT NULL,
+    lignes bigint NOT NULL
+);
+
+
+ALTER TABLE clause.marche_heures_mois OWNER TO clause;
+
+--
 -- Name: operation; Type: TABLE; Schema: clause; Owner: clause
 --
 
@@ -2616,6 +2642,7 @@ CREATE VIEW clause.v_attribution_calcul WITH (security_invoker='true') AS
         ), checked AS (
          SELECT r.id,
             r.participant_id,
+            r.marche_id,
             m.operation_id,
             r.mois,
             r.heures,
@@ -2634,6 +2661,7 @@ CREATE VIEW clause.v_attribution_calcul WITH (security_invoker='true') AS
         ), capped AS (
          SELECT c_1.id,
             c_1.participant_id,
+            c_1.marche_id,
             c_1.operation_id,
             c_1.mois,
             c_1.heures,
@@ -2655,7 +2683,8 @@ CREATE VIEW clause.v_attribution_calcul WITH (security_invoker='true') AS
     COALESCE(fn.plie, cp.plie, t.plie) AS plie,
     COALESCE(fn.code, fu.fiche) AS fiche,
     c.heures,
-    c.heures_formation
+    c.heures_formation,
+    c.marche_id
    FROM (((((capped c
      JOIN clause.operation o ON ((o.id = c.operation_id)))
      LEFT JOIN clause.v_fiche_mois fn ON (((fn.code = o.fiche) AND (fn.mois = c.mois))))
@@ -3177,6 +3206,14 @@ ALTER TABLE ONLY clause.lot_import
 
 ALTER TABLE ONLY clause.marche
     ADD CONSTRAINT marche_decp_uid_key UNIQUE (decp_uid);
+
+
+--
+-- Name: marche_heures_mois marche_heures_mois_pkey; Type: CONSTRAINT; Schema: clause; Owner: clause
+--
+
+ALTER TABLE ONLY clause.marche_heures_mois
+    ADD CONSTRAINT marche_heures_mois_pkey PRIMARY KEY (marche_id, mois);
 
 
 --
@@ -3742,6 +3779,12 @@ CREATE POLICY lot_import_lecture ON clause.lot_import FOR SELECT USING (((clause
 --
 
 ALTER TABLE clause.marche ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: marche_heures_mois; Type: ROW SECURITY; Schema: clause; Owner: clause
+--
+
+ALTER TABLE clause.marche_heures_mois ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: marche marche_lecture; Type: POLICY; Schema: clause; Owner: clause
