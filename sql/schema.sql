@@ -1592,23 +1592,21 @@ CREATE FUNCTION clause.recalcule_heures_mois(p_mois date[]) RETURNS void
     SET search_path TO 'clause', 'pg_temp'
     AS $$
 DELETE FROM clause.fiche_heures_mois WHERE p_mois IS NULL OR mois = ANY (p_mois);
+INSERT INTO clause.fiche_heures_mois (fiche, mois, plie, heures, heures_formation, lignes)
+SELECT coalesce(a.fiche, ''), l.mois, a.plie, sum(l.heures), sum(l.heures_formation), count(*)
+FROM clause.attribution a
+JOIN clause.ligne_heures l ON l.id = a.ligne_id
+WHERE a.motif IS NULL AND a.plie IS NOT NULL AND (p_mois IS NULL OR l.mois = ANY (p_mois))
+GROUP BY coalesce(a.fiche, ''), l.mois, a.plie;
 DELETE FROM clause.marche_heures_mois WHERE p_mois IS NULL OR mois = ANY (p_mois);
-WITH s AS MATERIALIZED (
-    SELECT a.plie, coalesce(a.fiche, '') AS fiche, l.marche_id, l.mois, sum(l.heures) AS heures,
-           sum(l.heures_formation) AS heures_formation, count(*) AS lignes
-    FROM clause.attribution a
-    JOIN clause.ligne_heures l ON l.id = a.ligne_id
-    WHERE a.motif IS NULL AND (p_mois IS NULL OR l.mois = ANY (p_mois))
-    GROUP BY a.plie, coalesce(a.fiche, ''), l.marche_id, l.mois),
-fiches AS (
-    INSERT INTO clause.fiche_heures_mois (fiche, mois, plie, heures, heures_formation, lignes)
-    SELECT fiche, mois, plie, sum(heures), sum(heures_formation), sum(lignes)
-    FROM s WHERE plie IS NOT NULL
-    GROUP BY fiche, mois, plie)
 INSERT INTO clause.marche_heures_mois (marche_id, mois, heures, heures_formation, lignes)
-SELECT marche_id, mois, sum(heures), sum(heures_formation), sum(lignes)
-FROM s
-GROUP BY marche_id, mois;
+SELECT l.marche_id, l.mois, sum(l.heures) FILTER (WHERE n.ligne_id IS NULL),
+       sum(l.heures_formation) FILTER (WHERE n.ligne_id IS NULL), count(*) FILTER (WHERE n.ligne_id IS NULL)
+FROM clause.ligne_heures l
+LEFT JOIN (SELECT ligne_id FROM clause.attribution WHERE motif IS NOT NULL) n ON n.ligne_id = l.id
+WHERE p_mois IS NULL OR l.mois = ANY (p_mois)
+GROUP BY l.marche_id, l.mois
+HAVING count(*) FILTER (WHERE n.ligne_id IS NULL) > 0;
 $$;
 
 
