@@ -1609,10 +1609,10 @@ $$;
 ALTER FUNCTION clause.rattachement_catalogue() OWNER TO clause;
 
 --
--- Name: recalcule_fiche_heures_mois(date[]); Type: FUNCTION; Schema: clause; Owner: clause
+-- Name: recalcule_heures_mois(date[]); Type: FUNCTION; Schema: clause; Owner: clause
 --
 
-CREATE FUNCTION clause.recalcule_fiche_heures_mois(p_mois date[]) RETURNS void
+CREATE FUNCTION clause.recalcule_heures_mois(p_mois date[]) RETURNS void
     LANGUAGE sql
     SET search_path TO 'clause', 'pg_temp'
     AS $$
@@ -1623,10 +1623,19 @@ FROM clause.attribution a
 JOIN clause.ligne_heures l ON l.id = a.ligne_id
 WHERE a.motif IS NULL AND a.plie IS NOT NULL AND (p_mois IS NULL OR l.mois = ANY (p_mois))
 GROUP BY coalesce(a.fiche, ''), l.mois, a.plie;
+DELETE FROM clause.marche_heures_mois WHERE p_mois IS NULL OR mois = ANY (p_mois);
+INSERT INTO clause.marche_heures_mois (marche_id, mois, heures, heures_formation, lignes)
+SELECT l.marche_id, l.mois, sum(l.heures) FILTER (WHERE n.ligne_id IS NULL),
+       sum(l.heures_formation) FILTER (WHERE n.ligne_id IS NULL), count(*) FILTER (WHERE n.ligne_id IS NULL)
+FROM clause.ligne_heures l
+LEFT JOIN (SELECT ligne_id FROM clause.attribution WHERE motif IS NOT NULL) n ON n.ligne_id = l.id
+WHERE p_mois IS NULL OR l.mois = ANY (p_mois)
+GROUP BY l.marche_id, l.mois
+HAVING count(*) FILTER (WHERE n.ligne_id IS NULL) > 0;
 $$;
 
 
-ALTER FUNCTION clause.recalcule_fiche_heures_mois(p_mois date[]) OWNER TO clause;
+ALTER FUNCTION clause.recalcule_heures_mois(p_mois date[]) OWNER TO clause;
 
 --
 -- Name: referentiel_garde_lignes(); Type: FUNCTION; Schema: clause; Owner: clause
@@ -2332,6 +2341,21 @@ CREATE TABLE clause.marche (
 ALTER TABLE clause.marche OWNER TO clause;
 
 --
+-- Name: marche_heures_mois; Type: TABLE; Schema: clause; Owner: clause
+--
+
+CREATE TABLE clause.marche_heures_mois (
+    marche_id text NOT NULL,
+    mois date NOT NULL,
+    heures numeric NOT NULL,
+    heures_formation numeric NOT NULL,
+    lignes bigint NOT NULL
+);
+
+
+ALTER TABLE clause.marche_heures_mois OWNER TO clause;
+
+--
 -- Name: operation; Type: TABLE; Schema: clause; Owner: clause
 --
 
@@ -2641,6 +2665,7 @@ CREATE VIEW clause.v_attribution_calcul WITH (security_invoker='true') AS
         ), checked AS (
          SELECT r.id,
             r.participant_id,
+            r.marche_id,
             m.operation_id,
             r.mois,
             r.heures,
@@ -2659,6 +2684,7 @@ CREATE VIEW clause.v_attribution_calcul WITH (security_invoker='true') AS
         ), capped AS (
          SELECT c_1.id,
             c_1.participant_id,
+            c_1.marche_id,
             c_1.operation_id,
             c_1.mois,
             c_1.heures,
@@ -2680,7 +2706,8 @@ CREATE VIEW clause.v_attribution_calcul WITH (security_invoker='true') AS
     COALESCE(fn.plie, cp.plie, t.plie) AS plie,
     COALESCE(fn.code, fu.fiche) AS fiche,
     c.heures,
-    c.heures_formation
+    c.heures_formation,
+    c.marche_id
    FROM (((((capped c
      JOIN clause.operation o ON ((o.id = c.operation_id)))
      LEFT JOIN clause.v_fiche_mois fn ON (((fn.code = o.fiche) AND (fn.mois = c.mois))))
@@ -3202,6 +3229,14 @@ ALTER TABLE ONLY clause.lot_import
 
 ALTER TABLE ONLY clause.marche
     ADD CONSTRAINT marche_decp_uid_key UNIQUE (decp_uid);
+
+
+--
+-- Name: marche_heures_mois marche_heures_mois_pkey; Type: CONSTRAINT; Schema: clause; Owner: clause
+--
+
+ALTER TABLE ONLY clause.marche_heures_mois
+    ADD CONSTRAINT marche_heures_mois_pkey PRIMARY KEY (marche_id, mois);
 
 
 --
@@ -3767,6 +3802,12 @@ CREATE POLICY lot_import_lecture ON clause.lot_import FOR SELECT USING (((clause
 --
 
 ALTER TABLE clause.marche ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: marche_heures_mois; Type: ROW SECURITY; Schema: clause; Owner: clause
+--
+
+ALTER TABLE clause.marche_heures_mois ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: marche marche_lecture; Type: POLICY; Schema: clause; Owner: clause

@@ -25,16 +25,23 @@ SELECT ARRAY(
     WHERE b.id IN (SELECT lot_id FROM pg_temp.attribution_lots)
 ) AS mois;
 
--- One computation feeds both the lines' attribution and the sums of these months by
--- fiche (as in sql/attribution/tout.sql), rather than reading the lines again.
+-- One computation feeds the lines' attribution and the sums of these months by fiche and by
+-- marché (as recalcule_heures_mois() gives them), rather than reading the lines again.
 DELETE FROM fiche_heures_mois WHERE mois = ANY ((SELECT mois FROM mois_nouveaux)::date[]);
+DELETE FROM marche_heures_mois WHERE mois = ANY ((SELECT mois FROM mois_nouveaux)::date[]);
 WITH calcul AS MATERIALIZED (
-    SELECT v.ligne_id, v.motif, v.plie, v.fiche, v.mois, v.heures, v.heures_formation
+    SELECT v.ligne_id, v.motif, v.plie, v.fiche, v.marche_id, v.mois, v.heures, v.heures_formation
     FROM v_attribution_calcul v
     WHERE v.mois = ANY ((SELECT mois FROM mois_nouveaux)::date[])),
 lignes AS (
     INSERT INTO attribution (ligne_id, motif, plie, fiche)
-    SELECT ligne_id, motif, plie, fiche FROM calcul)
+    SELECT ligne_id, motif, plie, fiche FROM calcul),
+marches AS (
+    INSERT INTO marche_heures_mois (marche_id, mois, heures, heures_formation, lignes)
+    SELECT c.marche_id, c.mois, sum(c.heures), sum(c.heures_formation), count(*)
+    FROM calcul c
+    WHERE c.motif IS NULL
+    GROUP BY c.marche_id, c.mois)
 INSERT INTO fiche_heures_mois (fiche, mois, plie, heures, heures_formation, lignes)
 SELECT coalesce(c.fiche, ''), c.mois, c.plie, sum(c.heures), sum(c.heures_formation), count(*)
 FROM calcul c

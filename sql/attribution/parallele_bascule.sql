@@ -13,9 +13,16 @@ SET LOCAL search_path = clause, pg_temp;
 INSERT INTO attribution (ligne_id, motif, plie, fiche)
 SELECT ligne_id, motif, plie, fiche FROM attribution_tranche;
 
--- the sums of each part, added up: what recalcule_fiche_heures_mois(NULL) gives
+-- the sums of each part, added up: what recalcule_heures_mois(NULL) gives
 DELETE FROM fiche_heures_mois;
 INSERT INTO fiche_heures_mois (fiche, mois, plie, heures, heures_formation, lignes)
 SELECT fiche, mois, plie, sum(heures), sum(heures_formation), sum(lignes)
 FROM attribution_tranche_somme
+WHERE plie IS NOT NULL
 GROUP BY fiche, mois, plie;
+
+DELETE FROM marche_heures_mois;
+INSERT INTO marche_heures_mois (marche_id, mois, heures, heures_formation, lignes)
+SELECT marche_id, mois, sum(heures), sum(heures_formation), sum(lignes)
+FROM attribution_tranche_somme
+GROUP BY marche_id, mois;

@@ -16,10 +16,13 @@ CREATE UNLOGGED TABLE attribution_tranche (
     plie     text,
     fiche    text
 );
+-- credited hours by fiche (of a PLIE; '' none), marché and month: the swap adds them up
+-- by fiche and month (plie NOT NULL) and by marché and month
 CREATE UNLOGGED TABLE attribution_tranche_somme (
     fiche            text NOT NULL,
     mois             date NOT NULL,
-    plie             text NOT NULL,
+    plie             text,
+    marche_id        text NOT NULL,
     heures           numeric NOT NULL,
     heures_formation numeric NOT NULL,
     lignes           bigint NOT NULL

@@ -5,12 +5,12 @@
 -- src/workflow/attribute.c runs it between sql/attribution/index_off.sql and
 -- sql/attribution/index_on.sql when the user owns the table (the table is then already
 -- empty, and its key and statistics rebuilt after the insert), then sums the credited
--- hours by fiche and month again: SELECT recalcule_fiche_heures_mois(NULL).
+-- hours by fiche and by marché, month by month, again: SELECT recalcule_heures_mois(NULL).
 -- Inputs: none but the clause tables (every line, the settings of v_attribution_calcul).
--- Writes: attribution (all of it); the caller sums fiche_heures_mois after.
+-- Writes: attribution (all of it); the caller sums fiche_heures_mois and marche_heures_mois after.
 -- Run by hand: BEGIN; \i sql/attribution/index_off.sql \i sql/attribution/tout.sql
 --              \i sql/attribution/index_on.sql
---              SELECT clause.recalcule_fiche_heures_mois(NULL); COMMIT;
+--              SELECT clause.recalcule_heures_mois(NULL); COMMIT;
 SET LOCAL search_path = clause, pg_temp;
 -- the window functions sort every line: in memory rather than on disk
 SET LOCAL work_mem = '256MB';

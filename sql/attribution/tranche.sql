@@ -5,9 +5,9 @@
 -- Every rule is decided within a participant-month (the windows of v_attribution_calcul
 -- all partition by participant_id, so this condition applies below them, at the scan of
 -- ligne_heures): the parts never share a participant-month, and together they are what
--- sql/attribution/tout.sql computes on one connection. The credited hours by fiche and month
--- are summed here too, per part, from the same computation (as
--- sql/attribution/mois_nouveaux.sql does): the parts' sums add up to recalcule_fiche_heures_mois(NULL).
+-- sql/attribution/tout.sql computes on one connection. The credited hours by fiche, marché and
+-- month are summed here too, per part, from the same computation (as
+-- sql/attribution/mois_nouveaux.sql does): the parts' sums add up to recalcule_heures_mois(NULL).
 -- Inputs (in the part's transaction):
 --   pg_temp.tranche_courante (tranche integer, tranches integer): one row, this part's
 --     number and the number of parts; created and filled by src/workflow/attribute_parallel.c
@@ -24,7 +24,7 @@ SET LOCAL jit = off;
 SET LOCAL enable_incremental_sort = off;
 
 WITH calcul AS MATERIALIZED (
-    SELECT v.ligne_id, v.motif, v.plie, v.fiche, v.mois, v.heures, v.heures_formation
+    SELECT v.ligne_id, v.motif, v.plie, v.fiche, v.marche_id, v.mois, v.heures, v.heures_formation
     FROM v_attribution_calcul v
     -- hashtext: the same participant always in the same part, the parts about even
     WHERE (hashtext(v.participant_id) & 2147483647)
@@ -33,8 +33,8 @@ WITH calcul AS MATERIALIZED (
 lignes AS (
     INSERT INTO attribution_tranche (ligne_id, motif, plie, fiche)
     SELECT ligne_id, motif, plie, fiche FROM calcul)
-INSERT INTO attribution_tranche_somme (fiche, mois, plie, heures, heures_formation, lignes)
-SELECT coalesce(c.fiche, ''), c.mois, c.plie, sum(c.heures), sum(c.heures_formation), count(*)
+INSERT INTO attribution_tranche_somme (fiche, mois, plie, marche_id, heures, heures_formation, lignes)
+SELECT coalesce(c.fiche, ''), c.mois, c.plie, c.marche_id, sum(c.heures), sum(c.heures_formation), count(*)
 FROM calcul c
-WHERE c.motif IS NULL AND c.plie IS NOT NULL   -- fiche '': the PLIE's hours no fiche takes
-GROUP BY coalesce(c.fiche, ''), c.mois, c.plie;
+WHERE c.motif IS NULL   -- fiche '': the PLIE's hours no fiche takes; plie NULL: a marché's only
+GROUP BY coalesce(c.fiche, ''), c.mois, c.plie, c.marche_id;

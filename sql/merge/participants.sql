@@ -11,20 +11,33 @@ FROM stage WHERE motif IS NOT NULL;
 
 -- Rule 10: an optional column the file does not have (absent from clause.colonnes, set by
 -- the importer) keeps the stored value; an empty cell of a column it has clears it.
+-- Only the rows that change something are kept: a new id, or a value that differs. A
+-- monthly file repeats every participant and changes a few; the upsert below then takes
+-- those alone, where ON CONFLICT would lock (and so write) every row it meets.
 CREATE TEMP TABLE participant_entrant ON COMMIT DROP AS
-SELECT s.id, s.nom, s.prenom, s.date_naissance::date AS date_naissance, s.sexe,
-       CASE WHEN NOT 'commune_insee' = ANY (x.presentes) THEN t.commune_insee ELSE s.commune_insee END
-           AS commune_insee,
-       CASE WHEN NOT 'qpv' = ANY (x.presentes) THEN coalesce(t.qpv, false) ELSE s.qpv::boolean END AS qpv,
-       CASE WHEN NOT 'criteres' = ANY (x.presentes) THEN coalesce(t.criteres, '{}') ELSE s.criteres::text[] END
-           AS criteres,
-       CASE WHEN NOT 'date_eligibilite' = ANY (x.presentes) THEN t.date_eligibilite
-            ELSE s.date_eligibilite::date END AS date_eligibilite,
-       s.ligne
-FROM stage s
-CROSS JOIN (SELECT string_to_array(current_setting('clause.colonnes'), ',') AS presentes) x
-LEFT JOIN participant t ON t.id = s.id
-WHERE s.motif IS NULL;
+SELECT e.id, e.nom, e.prenom, e.date_naissance, e.sexe, e.commune_insee, e.qpv, e.criteres,
+       e.date_eligibilite, e.ligne
+FROM (SELECT s.id, s.nom, s.prenom, s.date_naissance::date AS date_naissance, s.sexe,
+             CASE WHEN NOT 'commune_insee' = ANY (x.presentes) THEN t.commune_insee ELSE s.commune_insee END
+                 AS commune_insee,
+             CASE WHEN NOT 'qpv' = ANY (x.presentes) THEN coalesce(t.qpv, false) ELSE s.qpv::boolean END AS qpv,
+             CASE WHEN NOT 'criteres' = ANY (x.presentes) THEN coalesce(t.criteres, '{}') ELSE s.criteres::text[] END
+                 AS criteres,
+             CASE WHEN NOT 'date_eligibilite' = ANY (x.presentes) THEN t.date_eligibilite
+                  ELSE s.date_eligibilite::date END AS date_eligibilite,
+             s.ligne,
+             t.id IS NULL AS nouveau,
+             -- compared as text: a record compares column types as they are (sexe is
+             -- character(1) here, text in the stage); the upsert's own test still decides
+             ROW(t.nom, t.prenom, t.date_naissance, t.sexe::text, t.commune_insee::text, t.qpv, t.criteres,
+                 t.date_eligibilite) AS avant
+      FROM stage s
+      CROSS JOIN (SELECT string_to_array(current_setting('clause.colonnes'), ',') AS presentes) x
+      LEFT JOIN participant t ON t.id = s.id
+      WHERE s.motif IS NULL) e
+WHERE e.nouveau
+   OR e.avant IS DISTINCT FROM ROW(e.nom::text, e.prenom::text, e.date_naissance, e.sexe::text,
+                                   e.commune_insee::text, e.qpv, e.criteres, e.date_eligibilite);
 
 -- The participants whose eligibility the file changes: what the attribution reads of a
 -- participant (not a name or an address); their lines are attributed again (0120,

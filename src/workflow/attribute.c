@@ -34,7 +34,7 @@ attribute_in_transaction(Db *db)
 	return (!owned || db_exec(db, key_off)) &&
 		db_exec_watched(db, sql, "attribution des heures") &&
 		(!owned || db_exec(db, key_on)) &&
-		db_exec(db, "SELECT clause.recalcule_fiche_heures_mois(NULL)") &&
+		db_exec(db, "SELECT clause.recalcule_heures_mois(NULL)") &&
 		db_exec(db, "UPDATE clause.lot_import SET a_attribuer = false WHERE a_attribuer") &&
 		db_exec(db, "DELETE FROM clause.a_reattribuer");
 }

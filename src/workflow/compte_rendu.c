@@ -216,16 +216,21 @@ compte_rendu_write(Db *db, const char *dir, const BatchOutcome *outcomes, int co
 		strbuf_free(&csv);
 	}
 
+	/*
+	 * The sums by marché and month the attribution keeps (marche_heures_mois): the same
+	 * figures as summing the credited lines of v_ligne, without reading every line of the
+	 * marchés received, which grew with the years of history (12 s at a million lines).
+	 */
 	fprintf(out, "\nHeures créditées dans les mois reçus, par marché (cumul à la fin du mois)\n");
 	fprintf(out, "  %-7s  %-22s %12s %12s %10s %9s\n", "mois", "marché", "ce mois", "cumul", "prévues", "taux");
 	ok = ok && db_query(db,
 						"WITH mois_recus AS (SELECT DISTINCT mois, marche_id FROM ligne_heures "
 						"                    WHERE lot_id = ANY($1::bigint[])) "
 						"SELECT to_char(r.mois, 'YYYY-MM'), r.marche_id, "
-						"       coalesce(sum(v.heures_total) FILTER (WHERE v.mois = r.mois), 0), "
-						"       coalesce(sum(v.heures_total), 0), m.heures_prevues "
+						"       coalesce(sum(h.heures + h.heures_formation) FILTER (WHERE h.mois = r.mois), 0), "
+						"       coalesce(sum(h.heures + h.heures_formation), 0), m.heures_prevues "
 						"FROM mois_recus r JOIN marche m ON m.id = r.marche_id "
-						"LEFT JOIN v_ligne v ON v.marche_id = r.marche_id AND v.credite AND v.mois <= r.mois "
+						"LEFT JOIN marche_heures_mois h ON h.marche_id = r.marche_id AND h.mois <= r.mois "
 						"GROUP BY r.mois, r.marche_id, m.heures_prevues ORDER BY r.mois, r.marche_id",
 						1, params, print_marche, &marches, NULL);
 	if (ok && marches.rows == 0)

@@ -293,19 +293,22 @@ static void
 assert_parallel_equals_single(int connections)
 {
 	ck_assert(attribute_run_on(testdb(), 1));
-	ck_assert(db_exec(testdb(), "DROP TABLE IF EXISTS public.seule, public.seule_fiche; "
+	ck_assert(db_exec(testdb(), "DROP TABLE IF EXISTS public.seule, public.seule_fiche, public.seule_marche; "
 					  "CREATE TABLE public.seule AS SELECT * FROM attribution; "
-					  "CREATE TABLE public.seule_fiche AS SELECT * FROM fiche_heures_mois"));
+					  "CREATE TABLE public.seule_fiche AS SELECT * FROM fiche_heures_mois; "
+					  "CREATE TABLE public.seule_marche AS SELECT * FROM marche_heures_mois"));
 	/* a table the parallel run must fill from scratch, not keep */
 	ck_assert(db_exec(testdb(), "DELETE FROM attribution WHERE motif IS NULL"));
 	ck_assert(attribute_run_on(testdb(), connections));
 	ck_assert_int_eq(tables_differ("public.seule", "attribution"), 0);
 	ck_assert_int_eq(tables_differ("public.seule_fiche", "fiche_heures_mois"), 0);
+	ck_assert_int_eq(tables_differ("public.seule_marche", "marche_heures_mois"), 0);
+	ck_assert_int_gt(testdb_count("SELECT count(*) FROM marche_heures_mois"), 0);
 	ck_assert_int_eq(testdb_count("SELECT count(*) FROM public.seule"),
 					 testdb_count("SELECT count(*) FROM ligne_heures"));
 	ck_assert_int_eq(testdb_count("SELECT count(*) FROM pg_class WHERE relname LIKE 'attribution_tranche%'"), 0);
 	ck_assert_int_eq(testdb_count("SELECT count(*) FROM lot_import WHERE a_attribuer"), 0);
-	ck_assert(db_exec(testdb(), "DROP TABLE public.seule, public.seule_fiche"));
+	ck_assert(db_exec(testdb(), "DROP TABLE public.seule, public.seule_fiche, public.seule_marche"));
 }
 
 /* Every rule's case (ceiling, corrections, repeats, periods): one connection or several. */

@@ -179,6 +179,12 @@ testdb_status_of(const char *file, int line)
 #define TESTDB_ATTRIBUTION_ROWS "(SELECT ligne_id, motif, plie, fiche FROM clause.attribution)"
 #define TESTDB_SUMS_ROWS \
 	"(SELECT plie, fiche, mois, heures::text, heures_formation::text, lignes FROM clause.fiche_heures_mois)"
+#define TESTDB_MARCHE_SUMS_ROWS \
+	"(SELECT marche_id, mois, heures::text, heures_formation::text, lignes FROM clause.marche_heures_mois)"
+/* the sums by marché and month as the compte-rendu read them from the lines before migration 0150 */
+#define TESTDB_MARCHE_SUMS_FROM_LINES \
+	"(SELECT marche_id, mois, sum(heures)::text, sum(heures_formation)::text, count(*) " \
+	"FROM clause.v_ligne WHERE credite GROUP BY marche_id, mois)"
 
 void
 testdb_assert_same_as_whole(void)
@@ -186,16 +192,24 @@ testdb_assert_same_as_whole(void)
 	const char *differences;
 
 	ck_assert_int_eq(testdb_count("SELECT count(*) FROM clause.a_reattribuer"), 0);
-	ck_assert(db_exec(&session.db, "DROP TABLE IF EXISTS pg_temp.attribution_suivie, pg_temp.sommes_suivies; "
+	differences = testdb_text(TESTDB_DIFFERENCES_SQL(TESTDB_MARCHE_SUMS_ROWS " k",
+													 TESTDB_MARCHE_SUMS_FROM_LINES " v"));
+	ck_assert_msg(differences[0] == '\0', "sommes par marché et mois, comparées aux lignes : %s", differences);
+	ck_assert(db_exec(&session.db, "DROP TABLE IF EXISTS pg_temp.attribution_suivie, pg_temp.sommes_suivies, "
+					  "pg_temp.sommes_marche_suivies; "
 					  "CREATE TEMP TABLE attribution_suivie AS " TESTDB_ATTRIBUTION_ROWS "; "
-					  "CREATE TEMP TABLE sommes_suivies AS " TESTDB_SUMS_ROWS));
+					  "CREATE TEMP TABLE sommes_suivies AS " TESTDB_SUMS_ROWS "; "
+					  "CREATE TEMP TABLE sommes_marche_suivies AS " TESTDB_MARCHE_SUMS_ROWS));
 	ck_assert(attribute_run(&session.db));
 	/* "en trop": what the incremental path gave and the whole recomputation does not */
 	differences = testdb_text(TESTDB_DIFFERENCES_SQL("pg_temp.attribution_suivie", TESTDB_ATTRIBUTION_ROWS " w"));
 	ck_assert_msg(differences[0] == '\0', "attribution : %s", differences);
 	differences = testdb_text(TESTDB_DIFFERENCES_SQL("pg_temp.sommes_suivies", TESTDB_SUMS_ROWS " w"));
 	ck_assert_msg(differences[0] == '\0', "sommes par fiche et mois : %s", differences);
-	ck_assert(db_exec(&session.db, "DROP TABLE pg_temp.attribution_suivie, pg_temp.sommes_suivies"));
+	differences = testdb_text(TESTDB_DIFFERENCES_SQL("pg_temp.sommes_marche_suivies", TESTDB_MARCHE_SUMS_ROWS " w"));
+	ck_assert_msg(differences[0] == '\0', "sommes par marché et mois : %s", differences);
+	ck_assert(db_exec(&session.db, "DROP TABLE pg_temp.attribution_suivie, pg_temp.sommes_suivies, "
+					  "pg_temp.sommes_marche_suivies"));
 }
 
 double
