@@ -832,8 +832,11 @@ START_TEST(test_box_password_file)
 	page_token(&page, token, sizeof(token));
 	response_free(&page);
 	snprintf(form, sizeof(form), "csrf=%s&mois=2021-03", token);
+	/* the operator's own PGPASSWORD, wrong: the --db password wins, this one is not passed on */
+	ck_assert_int_eq(setenv("PGPASSWORD", "Autre-Env-46", 1), 0);
 	http("POST", "/boite/traiter", cookie, "Content-Type: application/x-www-form-urlencoded\r\n",
 		 form, strlen(form), &r);
+	unsetenv("PGPASSWORD");
 	ck_assert_int_eq(r.status, 200);
 	ck_assert_msg(strstr(r.body, "Secr3t") == NULL, "%s", r.body);
 	/* the child logged in as the role of --db and loaded the file */
@@ -846,6 +849,7 @@ START_TEST(test_box_password_file)
 
 	ck_assert_msg(strstr(text, "Secr3t") == NULL, "mot de passe dans l'environnement de clause batch");
 	ck_assert_msg(strstr(text, "PGPASSWORD") == NULL, "PGPASSWORD transmis à clause batch");
+	ck_assert_msg(strstr(text, "Autre-Env-46") == NULL, "PGPASSWORD transmis à clause batch");
 
 	char *passfile = strstr(text, "\nPGPASSFILE=");
 
