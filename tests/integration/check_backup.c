@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "src/lib/log.h"
@@ -177,13 +178,35 @@ assert_tool_had_password_file(const char *name, const char *escaped)
 }
 
 /*
+ * Runs clause ARGS with --db on dbname as test_role_sauvegarde, with the stand-ins first
+ * in PATH and a wrong PGPASSWORD of the operator's. The --db value reaches clause through
+ * its argv only (env -u drops the variable that carries it to the shell).
+ */
+static int
+run_as_password_role(const char *dbname, const char *args)
+{
+	char conninfo[PATH_MAX * 2], db_arg[PATH_MAX * 3], command[PATH_MAX * 2];
+
+	cluster_conninfo(testdb_cluster(), dbname, conninfo, sizeof(conninfo));
+	snprintf(db_arg, sizeof(db_arg), "%s user=test_role_sauvegarde password='Sauve:garde\\\\45-Secr3t'",
+			 conninfo);
+	ck_assert_int_eq(setenv("CLAUSE_TEST_DB", db_arg, 1), 0);
+	snprintf(command, sizeof(command), "env -u CLAUSE_TEST_DB PATH=" DIR "/bin:$PATH PGPASSWORD=Autre-Env-45 "
+			 "%s -q --db \"$CLAUSE_TEST_DB\" %s >/dev/null 2>&1", testdb_clause_bin(), args);
+
+	int status = system(command);
+
+	unsetenv("CLAUSE_TEST_DB");
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/*
  * An external server (--db) with a password-only (scram) role: pg_dump and pg_restore
  * log in through a password file, whatever PGPASSWORD the operator has; the password,
  * with the characters libpq's format escapes, is never in their environment.
  */
 START_TEST(test_backup_password_file)
 {
-	char conninfo[PATH_MAX * 2], db_arg[PATH_MAX * 3], command[PATH_MAX * 2];
 	char before[4096], after[4096];
 
 	testdb_import_referential(RULES);
@@ -195,24 +218,9 @@ START_TEST(test_backup_password_file)
 	fake_tool("pg_dump");
 	fake_tool("pg_restore");
 
-	/* the --db value reaches clause through its argv only (env -u drops the variable) */
-	cluster_conninfo(testdb_cluster(), CLUSTER_DATABASE, conninfo, sizeof(conninfo));
-	snprintf(db_arg, sizeof(db_arg), "%s user=test_role_sauvegarde password='Sauve:garde\\\\45-Secr3t'",
-			 conninfo);
-	ck_assert_int_eq(setenv("CLAUSE_TEST_DB", db_arg, 1), 0);
-	snprintf(command, sizeof(command), "env -u CLAUSE_TEST_DB PATH=" DIR "/bin:$PATH PGPASSWORD=Autre-Env-45 "
-			 "%s -q --db \"$CLAUSE_TEST_DB\" db sauvegarde " DIR "/p.dump >/dev/null 2>&1", testdb_clause_bin());
-	ck_assert_int_eq(system(command), 0);
+	ck_assert_int_eq(run_as_password_role(CLUSTER_DATABASE, "db sauvegarde " DIR "/p.dump"), 0);
 	assert_tool_had_password_file("pg_dump", "Sauve\\:garde\\\\45-Secr3t");
-
-	cluster_conninfo(testdb_cluster(), "clause_restaure", conninfo, sizeof(conninfo));
-	snprintf(db_arg, sizeof(db_arg), "%s user=test_role_sauvegarde password='Sauve:garde\\\\45-Secr3t'",
-			 conninfo);
-	ck_assert_int_eq(setenv("CLAUSE_TEST_DB", db_arg, 1), 0);
-	snprintf(command, sizeof(command), "env -u CLAUSE_TEST_DB PATH=" DIR "/bin:$PATH PGPASSWORD=Autre-Env-45 "
-			 "%s -q --db \"$CLAUSE_TEST_DB\" db restaure " DIR "/p.dump >/dev/null 2>&1", testdb_clause_bin());
-	ck_assert_int_eq(system(command), 0);
-	unsetenv("CLAUSE_TEST_DB");
+	ck_assert_int_eq(run_as_password_role("clause_restaure", "db restaure " DIR "/p.dump"), 0);
 	assert_tool_had_password_file("pg_restore", "Sauve\\:garde\\\\45-Secr3t");
 	figures_of("clause_restaure", after, sizeof(after));
 	ck_assert_str_eq(after, before);
