@@ -15,7 +15,7 @@ PURE_SRCS = src/lib/log.c src/lib/strbuf.c importers/validate.c importers/decode
             importers/csv_reader.c importers/kinds.c importers/copy_format.c src/lib/format.c \
             importers/normalize.c importers/xlsx_book.c importers/xlsx_reader.c \
             importers/strmap.c importers/closest.c \
-            src/lib/suggest.c
+            src/lib/suggest.c src/lib/passfile.c
 # Everything else in src/*/, importers/ and reports/ is core; src/cli/ is the command line.
 CLI_SRCS  = $(sort $(wildcard src/cli/*.c))
 CORE_SRCS = $(sort $(filter-out $(CLI_SRCS), $(wildcard src/*/*.c importers/*.c reports/*.c))) \

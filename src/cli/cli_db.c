@@ -3,9 +3,11 @@
  * the schema and its backups.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -14,6 +16,7 @@
 #include "src/lib/exitcodes.h"
 #include "src/lib/log.h"
 #include "src/lib/migrate.h"
+#include "src/lib/passfile.h"
 #include "src/workflow/backup.h"
 
 static bool
@@ -109,10 +112,76 @@ db_migrate_run(int argc, char **argv)
 	return ok ? EXIT_CODE_OK : EXIT_CODE_DATABASE;
 }
 
+/* The psql child, for the handler that passes it a SIGTERM or SIGHUP sent to us. */
+static volatile sig_atomic_t psql_pid;
+
+static void
+psql_forward_signal(int signo)
+{
+	if (psql_pid > 0)
+		kill((pid_t) psql_pid, signo);
+}
+
 /*
- * Hands the session to psql. The password of --db never goes to psql's arguments
- * (every local user may read them): psql finds it in its own environment, which only
- * the same OS user can read. Arguments after « psql » go to psql.
+ * Runs psql as a child and waits for it: its exit status, 128 + the signal that ended
+ * it, or -1. Ctrl-C and Ctrl-\ go to psql (it cancels a query), not to us; a SIGTERM
+ * or SIGHUP sent to us is passed on, so that we live to remove the password file.
+ */
+static int
+psql_run_child(char **args, const PassFile *passfile)
+{
+	struct sigaction ignore = {.sa_handler = SIG_IGN}, forward = {.sa_handler = psql_forward_signal};
+	struct sigaction old_int, old_quit, old_term, old_hup;
+
+	sigemptyset(&ignore.sa_mask);
+	sigemptyset(&forward.sa_mask);
+	sigaction(SIGINT, &ignore, &old_int);
+	sigaction(SIGQUIT, &ignore, &old_quit);
+	fflush(stdout);
+	fflush(stderr);
+
+	pid_t pid = fork();
+
+	if (pid == 0)
+	{
+		/* an ignored signal stays ignored across exec: psql gets them back */
+		signal(SIGINT, SIG_DFL);
+		signal(SIGQUIT, SIG_DFL);
+		execvpe("psql", args, passfile_envp(passfile));
+		fprintf(stderr, "clause: impossible de lancer psql : %s (paquet postgresql-client)\n",
+				log_strerror(errno));
+		_exit(127);
+	}
+
+	int status = 0, code = -1;
+
+	if (pid < 0)
+		log_error("fork impossible : %s", log_strerror(errno));
+	else
+	{
+		psql_pid = pid;
+		sigaction(SIGTERM, &forward, &old_term);
+		sigaction(SIGHUP, &forward, &old_hup);
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+		psql_pid = 0;
+		sigaction(SIGTERM, &old_term, NULL);
+		sigaction(SIGHUP, &old_hup, NULL);
+		if (WIFEXITED(status))
+			code = WEXITSTATUS(status);
+		else if (WIFSIGNALED(status))
+			code = 128 + WTERMSIG(status);
+	}
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGQUIT, &old_quit, NULL);
+	return code;
+}
+
+/*
+ * Hands the session to psql. The password of --db never goes to psql's arguments nor
+ * to its environment (every local user may read the first, every process of the same
+ * user the second): psql reads it from a 0600 password file, removed once psql exits.
+ * Arguments after « psql » go to psql; clause exits with psql's status.
  */
 static int
 db_psql_run(int argc, char **argv)
@@ -137,26 +206,36 @@ db_psql_run(int argc, char **argv)
 		db_conninfo_valid(cli_options.conninfo);	/* says why, without the string */
 		return EXIT_CODE_USAGE;
 	}
-	if (password[0])
-		setenv("PGPASSWORD", password, 1);
-	explicit_bzero(password, sizeof(password));
+	/* before the password file: its environment for psql is a copy of ours */
 	setenv("PGOPTIONS", "-c search_path=clause,pg_temp", 0);
+
+	PassFile passfile;
+	bool made = passfile_create(&passfile, NULL, password);
+
+	explicit_bzero(password, sizeof(password));
+	if (!made)
+		return EXIT_CODE_INTERNAL;
 
 	char **args = calloc((size_t) argc + 3, sizeof(char *));
 	int n = 0;
 
 	if (args == NULL)
+	{
+		passfile_remove(&passfile);
 		return EXIT_CODE_INTERNAL;
+	}
 	args[n++] = "psql";
 	args[n++] = conninfo;
 	for (int i = 1; i < argc; i++)
 		if (i > 1 || strcmp(argv[i], "--") != 0)
 			args[n++] = argv[i];
 	args[n] = NULL;
-	execvp("psql", args);
-	log_error("impossible de lancer psql : %s (paquet postgresql-client)", log_strerror(errno));
+
+	int code = psql_run_child(args, &passfile);
+
+	passfile_remove(&passfile);
 	free(args);
-	return EXIT_CODE_INTERNAL;
+	return code < 0 ? EXIT_CODE_INTERNAL : code;
 }
 
 static int

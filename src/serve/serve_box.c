@@ -14,6 +14,7 @@
 
 #include "reports/format_html.h"
 #include "src/lib/log.h"
+#include "src/lib/passfile.h"
 #include "src/lib/strbuf.h"
 #include "src/serve/serve_internal.h"
 
@@ -396,7 +397,9 @@ box_read(const char *path, size_t *len)
 
 /*
  * Runs `clause batch DIR` (the same program) and keeps what it printed. A --db password
- * goes to the child's environment, as for psql (clause db psql), never to its arguments.
+ * goes to a 0600 password file in the server's private temporary folder, named by the
+ * child's PGPASSFILE and removed once it has exited: never to its arguments nor to its
+ * environment.
  */
 static int
 box_run_batch(const Serve *serve, const char *dir, StrBuf *output)
@@ -404,33 +407,25 @@ box_run_batch(const Serve *serve, const char *dir, StrBuf *output)
 	int pipefd[2];
 	char conninfo[4096] = "";
 	char password[1024] = "";
+	PassFile passfile;
 
 	if (serve->config.owner_conninfo &&
 		!db_conninfo_split(serve->config.owner_conninfo, conninfo, sizeof(conninfo),
 						   password, sizeof(password)))
 		return -1;
+
 	/*
 	 * Everything the child needs is made before fork(): other threads serve other readers,
 	 * so between fork and exec the child may only call async-signal-safe functions.
 	 */
-	extern char **environ;
-	size_t nenv = 0;
-	char pgpassword[sizeof(password) + 16];
+	bool made = passfile_create(&passfile, serve->tmp_dir, password);
 
-	while (environ[nenv])
-		nenv++;
-
-	char **envp = calloc(nenv + 2, sizeof(char *));
-	size_t used = 0;
-
-	for (size_t i = 0; envp && i < nenv; i++)
-		if (strncmp(environ[i], "PGPASSWORD=", 11) != 0)
-			envp[used++] = environ[i];
-	snprintf(pgpassword, sizeof(pgpassword), "PGPASSWORD=%s", password);
-	if (envp && password[0])
-		envp[used++] = pgpassword;
+	explicit_bzero(password, sizeof(password));
+	if (!made)
+		return -1;
 
 	const char *argv[] = {serve->clause_bin, "batch", dir, NULL, NULL, NULL};
+	char *const *envp = passfile_envp(&passfile);
 
 	if (serve->config.owner_conninfo)
 	{
@@ -439,11 +434,9 @@ box_run_batch(const Serve *serve, const char *dir, StrBuf *output)
 		argv[3] = "batch";
 		argv[4] = dir;
 	}
-	if (envp == NULL || pipe2(pipefd, O_CLOEXEC) != 0)
+	if (pipe2(pipefd, O_CLOEXEC) != 0)
 	{
-		free(envp);
-		explicit_bzero(password, sizeof(password));
-		explicit_bzero(pgpassword, sizeof(pgpassword));
+		passfile_remove(&passfile);
 		return -1;
 	}
 
@@ -456,9 +449,6 @@ box_run_batch(const Serve *serve, const char *dir, StrBuf *output)
 		execve(serve->clause_bin, (char *const *) argv, envp);
 		_exit(127);
 	}
-	free(envp);
-	explicit_bzero(pgpassword, sizeof(pgpassword));
-	explicit_bzero(password, sizeof(password));
 	close(pipefd[1]);
 
 	char buffer[4096];
@@ -470,8 +460,13 @@ box_run_batch(const Serve *serve, const char *dir, StrBuf *output)
 	close(pipefd[0]);
 
 	int status = 0;
+	pid_t waited = -1;
 
-	if (pid < 0 || waitpid(pid, &status, 0) != pid)
+	if (pid > 0)
+		while ((waited = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
+			;
+	passfile_remove(&passfile);
+	if (pid < 0 || waited != pid)
 		return -1;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }

@@ -14,6 +14,7 @@
 #include "src/lib/db.h"
 #include "src/lib/log.h"
 #include "src/lib/migrate.h"
+#include "src/lib/passfile.h"
 #include "src/lib/safe_file.h"
 #include "src/lib/strbuf.h"
 #include "src/workflow/backup.h"
@@ -56,7 +57,7 @@ backup_tool_path(const Session *session, const char *tool, char *out, size_t siz
 		snprintf(out, size, "%s", tool);
 }
 
-/* The password-free conninfo for the tools, and the password for their environment. */
+/* The password-free conninfo for the tools, and the password for their password file. */
 static bool
 backup_tool_conninfo(const Session *session, const char *conninfo, char *out, size_t size,
 					 char *password, size_t password_size)
@@ -76,12 +77,17 @@ backup_tool_conninfo(const Session *session, const char *conninfo, char *out, si
 }
 
 /*
- * Runs pg_dump or pg_restore: stdout to out_fd when >= 0, the password (if any) in
- * its environment only, never in its arguments. Returns its exit status, -1 if none.
+ * Runs pg_dump or pg_restore: stdout to out_fd when >= 0, the password (if any) in a
+ * private password file removed once it has exited, never in its arguments nor its
+ * environment. Returns its exit status, -1 if none.
  */
 static int
 backup_run_tool(const char *program, char *const argv[], int out_fd, const char *password)
 {
+	PassFile passfile;
+
+	if (!passfile_create(&passfile, NULL, password))
+		return -1;
 	fflush(stdout);
 	fflush(stderr);
 
@@ -90,26 +96,30 @@ backup_run_tool(const char *program, char *const argv[], int out_fd, const char 
 	if (pid < 0)
 	{
 		log_error("fork impossible : %s", log_strerror(errno));
+		passfile_remove(&passfile);
 		return -1;
 	}
 	if (pid == 0)
 	{
 		if (out_fd >= 0)
 			dup2(out_fd, STDOUT_FILENO);
-		if (password[0])
-			setenv("PGPASSWORD", password, 1);
-		execvp(program, argv);
+		execvpe(program, argv, passfile_envp(&passfile));
 		fprintf(stderr, "clause: impossible de lancer %s : %s (paquet postgresql-client)\n",
 				program, log_strerror(errno));
 		_exit(127);
 	}
 
 	int status = 0;
+	bool waited = true;
 
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
-			return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+		{
+			waited = false;
+			break;
+		}
+	passfile_remove(&passfile);
+	return waited && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 static bool

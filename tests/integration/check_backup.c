@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "src/lib/log.h"
 #include "testdb.h"
@@ -118,6 +120,117 @@ START_TEST(test_altered_backup_refused)
 }
 END_TEST
 
+/*
+ * A stand-in for a server program, first in PATH: it notes its environment, the mode
+ * and path of the password file it was given and a copy of it, then runs the real one.
+ */
+static void
+fake_tool(const char *name)
+{
+	char path[PATH_MAX], dir[PATH_MAX];
+	FILE *out;
+
+	ck_assert_ptr_nonnull(realpath(DIR, dir));
+	snprintf(path, sizeof(path), DIR "/bin/%s", name);
+	ck_assert_int_eq(system("mkdir -p " DIR "/bin"), 0);
+	out = fopen(path, "w");
+	ck_assert_ptr_nonnull(out);
+	fprintf(out, "#!/bin/sh\n"
+			"tr '\\0' '\\n' < /proc/$$/environ > %s/%s.env\n"
+			"stat -c %%a \"$PGPASSFILE\" > %s/%s.mode\n"
+			"cp \"$PGPASSFILE\" %s/%s.pgpass\n"
+			"exec %s/%s \"$@\"\n",
+			dir, name, dir, name, dir, name, testdb_cluster()->bindir, name);
+	ck_assert_int_eq(fclose(out), 0);
+	ck_assert_int_eq(chmod(path, 0700), 0);
+}
+
+/* What the stand-in for name noted: no password in its environment, a 0600 password file
+ * holding the password escaped, gone now. */
+static void
+assert_tool_had_password_file(const char *name, const char *escaped)
+{
+	char path[PATH_MAX], line[PATH_MAX + 32];
+	char *text;
+
+	snprintf(path, sizeof(path), DIR "/%s.env", name);
+	text = testdb_read_file(path, NULL);
+	ck_assert_msg(strstr(text, "Secr3t") == NULL, "mot de passe dans l'environnement de %s", name);
+	ck_assert_msg(strstr(text, "PGPASSWORD") == NULL, "PGPASSWORD transmis à %s", name);
+
+	char *passfile = strstr(text, "\nPGPASSFILE=");
+
+	ck_assert_ptr_nonnull(passfile);
+	passfile += strlen("\nPGPASSFILE=");
+	passfile[strcspn(passfile, "\n")] = '\0';
+	ck_assert_msg(access(passfile, F_OK) != 0, "%s reste après %s", passfile, name);
+	free(text);
+
+	snprintf(path, sizeof(path), DIR "/%s.mode", name);
+	text = testdb_read_file(path, NULL);
+	ck_assert_str_eq(text, "600\n");
+	free(text);
+	snprintf(path, sizeof(path), DIR "/%s.pgpass", name);
+	text = testdb_read_file(path, NULL);
+	snprintf(line, sizeof(line), "*:*:*:*:%s\n", escaped);
+	ck_assert_str_eq(text, line);
+	free(text);
+}
+
+/*
+ * Runs clause ARGS with --db on dbname as test_role_sauvegarde, with the stand-ins first
+ * in PATH and a wrong PGPASSWORD of the operator's. The --db value reaches clause through
+ * its argv only (env -u drops the variable that carries it to the shell).
+ */
+static int
+run_as_password_role(const char *dbname, const char *args)
+{
+	char conninfo[PATH_MAX * 2], db_arg[PATH_MAX * 3], command[PATH_MAX * 2];
+
+	cluster_conninfo(testdb_cluster(), dbname, conninfo, sizeof(conninfo));
+	snprintf(db_arg, sizeof(db_arg), "%s user=test_role_sauvegarde password='Sauve:garde\\\\45-Secr3t'",
+			 conninfo);
+	ck_assert_int_eq(setenv("CLAUSE_TEST_DB", db_arg, 1), 0);
+	snprintf(command, sizeof(command), "env -u CLAUSE_TEST_DB PATH=" DIR "/bin:$PATH PGPASSWORD=Autre-Env-45 "
+			 "%s -q --db \"$CLAUSE_TEST_DB\" %s >/dev/null 2>&1", testdb_clause_bin(), args);
+
+	int status = system(command);
+
+	unsetenv("CLAUSE_TEST_DB");
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/*
+ * An external server (--db) with a password-only (scram) role: pg_dump and pg_restore
+ * log in through a password file, whatever PGPASSWORD the operator has; the password,
+ * with the characters libpq's format escapes, is never in their environment.
+ */
+START_TEST(test_backup_password_file)
+{
+	char before[4096], after[4096];
+
+	testdb_import_referential(RULES);
+	figures_of(CLUSTER_DATABASE, before, sizeof(before));
+	ck_assert(db_exec(testdb(), "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = "
+					  "'test_role_sauvegarde') THEN CREATE ROLE test_role_sauvegarde LOGIN SUPERUSER; "
+					  "END IF; END $$"));
+	ck_assert(db_set_role_password(testdb(), "test_role_sauvegarde", "Sauve:garde\\45-Secr3t"));
+	fake_tool("pg_dump");
+	fake_tool("pg_restore");
+
+	ck_assert_int_eq(run_as_password_role(CLUSTER_DATABASE, "db sauvegarde " DIR "/p.dump"), 0);
+	assert_tool_had_password_file("pg_dump", "Sauve\\:garde\\\\45-Secr3t");
+	ck_assert_int_eq(run_as_password_role("clause_restaure", "db restaure " DIR "/p.dump"), 0);
+	assert_tool_had_password_file("pg_restore", "Sauve\\:garde\\\\45-Secr3t");
+	figures_of("clause_restaure", after, sizeof(after));
+	ck_assert_str_eq(after, before);
+
+	/* the superuser made for the test goes, with what it restored */
+	ck_assert(db_exec(testdb(), "DROP DATABASE clause_restaure"));
+	ck_assert(db_exec(testdb(), "DROP ROLE test_role_sauvegarde"));
+}
+END_TEST
+
 static Suite *
 backup_suite(void)
 {
@@ -128,6 +241,7 @@ backup_suite(void)
 	tcase_add_checked_fixture(tc, backup_setup, backup_teardown);
 	tcase_add_test(tc, test_backup_then_restore);
 	tcase_add_test(tc, test_altered_backup_refused);
+	tcase_add_test(tc, test_backup_password_file);
 	suite_add_tcase(suite, tc);
 	return suite;
 }

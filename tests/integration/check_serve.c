@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "src/lib/log.h"
+#include "src/lib/session.h"
 #include "src/serve/serve.h"
 #include "testdb.h"
 
@@ -25,6 +26,8 @@
 static Serve *server;
 static char boxes[256];
 static const char *login_headers = "";	/* more header lines for login() (a proxy's) */
+static const char *owner_conninfo;		/* --db of the server, NULL by default */
+static const char *batch_bin;			/* the program run for the box, testdb_clause_bin() by default */
 
 typedef struct Response
 {
@@ -188,7 +191,8 @@ server_start(int max_sessions, const char *proxy)
 	serve_config_defaults(&config);
 	config.port = 0;
 	config.boxes_dir = boxes;
-	config.clause_bin = testdb_clause_bin();
+	config.clause_bin = batch_bin ? batch_bin : testdb_clause_bin();
+	config.owner_conninfo = owner_conninfo;
 	config.max_body = MAX_BODY;
 	config.session_idle = IDLE;
 	config.max_sessions = max_sessions;
@@ -206,6 +210,8 @@ serve_teardown(void)
 {
 	serve_stop(server);
 	server = NULL;
+	owner_conninfo = NULL;
+	batch_bin = NULL;
 	testdb_teardown();
 }
 
@@ -779,6 +785,97 @@ START_TEST(test_slow_request_alone)
 }
 END_TEST
 
+/*
+ * A server started with --db holding a password-only (scram) role's password, with the
+ * characters libpq's password file escapes: `clause batch` for the box logs in through
+ * a 0600 password file of the server's private temporary folder, gone once it has run;
+ * neither the password nor PGPASSWORD is in its environment. The program run is a
+ * stand-in that notes what it was given, then runs clause.
+ */
+START_TEST(test_box_password_file)
+{
+	char conninfo[PATH_MAX * 2], with_password[PATH_MAX * 3], var_dir[PATH_MAX], prefix[PATH_MAX + 16];
+	char bin[PATH_MAX], note[PATH_MAX], command[PATH_MAX * 2], cookie[128], token[128], form[256];
+	Response r, page;
+	FILE *out;
+
+	ck_assert(db_exec(testdb(), "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = "
+					  "'web_t_proprio') THEN CREATE ROLE web_t_proprio LOGIN SUPERUSER; END IF; END $$"));
+	ck_assert(db_set_role_password(testdb(), "web_t_proprio", "Boi:te\\46-Secr3t"));
+	cluster_conninfo(testdb_cluster(), CLUSTER_DATABASE, conninfo, sizeof(conninfo));
+	snprintf(with_password, sizeof(with_password), "%s user=web_t_proprio password='Boi:te\\\\46-Secr3t'",
+			 conninfo);
+
+	snprintf(bin, sizeof(bin), "%s/../batch-%d.sh", boxes, (int) getpid());
+	snprintf(note, sizeof(note), "%s/../batch-%d", boxes, (int) getpid());
+	out = fopen(bin, "w");
+	ck_assert_ptr_nonnull(out);
+	fprintf(out, "#!/bin/sh\n"
+			"tr '\\0' '\\n' < /proc/$$/environ > %s.env\n"
+			"stat -c %%a \"$PGPASSFILE\" > %s.mode\n"
+			"cp \"$PGPASSFILE\" %s.pgpass\n"
+			"exec %s \"$@\"\n", note, note, note, testdb_clause_bin());
+	ck_assert_int_eq(fclose(out), 0);
+	ck_assert_int_eq(chmod(bin, 0700), 0);
+	owner_conninfo = with_password;
+	batch_bin = bin;
+	server_start(0, NULL);
+
+	snprintf(command, sizeof(command), "mkdir -p %s/bordeaux/2021-03 && printf 'id;nom;type\\nT-PF;Donneur du "
+			 "test;commune\\n' > %s/bordeaux/2021-03/donneurs.csv", boxes, boxes);
+	ck_assert_int_eq(system(command), 0);
+
+	long long lots = testdb_count("SELECT count(*) FROM lot_import");
+
+	logged_in("web_t_fac", cookie, sizeof(cookie));
+	get("/boite", cookie, &page);
+	page_token(&page, token, sizeof(token));
+	response_free(&page);
+	snprintf(form, sizeof(form), "csrf=%s&mois=2021-03", token);
+	/* the operator's own PGPASSWORD, wrong: the --db password wins, this one is not passed on */
+	ck_assert_int_eq(setenv("PGPASSWORD", "Autre-Env-46", 1), 0);
+	http("POST", "/boite/traiter", cookie, "Content-Type: application/x-www-form-urlencoded\r\n",
+		 form, strlen(form), &r);
+	unsetenv("PGPASSWORD");
+	ck_assert_int_eq(r.status, 200);
+	ck_assert_msg(strstr(r.body, "Secr3t") == NULL, "%s", r.body);
+	/* the child logged in as the role of --db and loaded the file */
+	ck_assert_msg(testdb_count("SELECT count(*) FROM lot_import") == lots + 1, "%s", r.body);
+	response_free(&r);
+
+	snprintf(command, sizeof(command), "%s.env", note);
+
+	char *text = testdb_read_file(command, NULL);
+
+	ck_assert_msg(strstr(text, "Secr3t") == NULL, "mot de passe dans l'environnement de clause batch");
+	ck_assert_msg(strstr(text, "PGPASSWORD") == NULL, "PGPASSWORD transmis à clause batch");
+	ck_assert_msg(strstr(text, "Autre-Env-46") == NULL, "PGPASSWORD transmis à clause batch");
+
+	char *passfile = strstr(text, "\nPGPASSFILE=");
+
+	ck_assert_ptr_nonnull(passfile);
+	passfile += strlen("\nPGPASSFILE=");
+	passfile[strcspn(passfile, "\n")] = '\0';
+	ck_assert(session_var_dir(var_dir, sizeof(var_dir)));
+	snprintf(prefix, sizeof(prefix), "%s/serve-tmp/", var_dir);
+	ck_assert_msg(strncmp(passfile, prefix, strlen(prefix)) == 0, "%s hors de %s", passfile, prefix);
+	ck_assert_msg(access(passfile, F_OK) != 0, "%s reste après clause batch", passfile);
+	free(text);
+	snprintf(command, sizeof(command), "%s.mode", note);
+	text = testdb_read_file(command, NULL);
+	ck_assert_str_eq(text, "600\n");
+	free(text);
+	snprintf(command, sizeof(command), "%s.pgpass", note);
+	text = testdb_read_file(command, NULL);
+	ck_assert_str_eq(text, "*:*:*:*:Boi\\:te\\\\46-Secr3t\n");
+	free(text);
+
+	serve_stop(server);
+	server = NULL;
+	ck_assert(db_exec(testdb(), "DROP ROLE web_t_proprio"));
+}
+END_TEST
+
 /* The request log names the role and the page, never the password. */
 START_TEST(test_log_without_secrets)
 {
@@ -852,6 +949,7 @@ serve_suite(void)
 	tcase_add_test(tc, test_sessions_limit);
 	tcase_add_test(tc, test_slow_request_alone);
 	tcase_add_test(tc, test_log_without_secrets);
+	tcase_add_test(tc, test_box_password_file);
 	tcase_add_test(tc, test_tls_and_sigterm);
 	suite_add_tcase(suite, tc);
 	return suite;

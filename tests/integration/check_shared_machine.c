@@ -281,6 +281,71 @@ START_TEST(test_no_password_in_psql_argv)
 }
 END_TEST
 
+/* The value of NAME=… among lines "NAME=value" of text, or "" (static buffer). */
+static const char *
+env_line(const char *text, const char *name)
+{
+	static char value[PATH_MAX];
+	size_t len = strlen(name);
+
+	value[0] = '\0';
+	for (const char *line = text; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
+		if (strncmp(line, name, len) == 0 && line[len] == '=')
+		{
+			snprintf(value, sizeof(value), "%.*s", (int) strcspn(line + len + 1, "\n"), line + len + 1);
+			break;
+		}
+	return value;
+}
+
+/*
+ * A reader role with a password only (scram), a password with the characters a libpq
+ * password file escapes: psql logs in with it through its password file, which is
+ * 0600 while psql runs and gone once clause returns; psql's environment holds neither
+ * that password nor the operator's own PGPASSWORD (the --db password wins, as for
+ * clause's own connection).
+ */
+START_TEST(test_psql_password_file)
+{
+	char conninfo[PATH_MAX * 2], db_arg[PATH_MAX * 3], command[PATH_MAX * 4];
+
+	ck_assert(db_exec(testdb(), "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = "
+					  "'test_role_psql') THEN CREATE ROLE test_role_psql LOGIN; END IF; END $$"));
+	ck_assert(db_set_role_password(testdb(), "test_role_psql", "Psql:Pass\\43-Secr3t"));
+	cluster_conninfo(testdb_cluster(), CLUSTER_DATABASE, conninfo, sizeof(conninfo));
+	/* in the conninfo, a quoted value escapes its backslash */
+	snprintf(db_arg, sizeof(db_arg), "%s user=test_role_psql password='Psql:Pass\\\\43-Secr3t'", conninfo);
+	/* the --db value reaches clause through its argv only (env -u drops the variable) */
+	ck_assert_int_eq(setenv("CLAUSE_TEST_DB", db_arg, 1), 0);
+	snprintf(command, sizeof(command),
+			 "printf '%%s\\n' 'select current_user;' '\\! tr \"\\\\0\" \"\\\\n\" < /proc/$PPID/environ' "
+			 "'\\! echo mode=$(stat -c %%a \"$PGPASSFILE\")' | "
+			 "env -u CLAUSE_TEST_DB PGPASSWORD=Autre-Env-44 %s --db \"$CLAUSE_TEST_DB\" db psql -- -X -A -t 2>&1; "
+			 "echo code=$?", testdb_clause_bin());
+
+	char *out = testdb_command_output(command);
+
+	unsetenv("CLAUSE_TEST_DB");
+	ck_assert_msg(strstr(out, "test_role_psql\n") != NULL, "%s", out);
+	ck_assert_msg(strstr(out, "code=0\n") != NULL, "%s", out);
+	ck_assert_msg(strstr(out, "mode=600\n") != NULL, "%s", out);
+	ck_assert_msg(strstr(out, "Secr3t") == NULL, "mot de passe visible : %s", out);
+	ck_assert_msg(strstr(out, "PGPASSWORD") == NULL, "%s", out);
+	ck_assert_msg(strstr(out, "Autre-Env-44") == NULL, "%s", out);
+
+	const char *passfile = env_line(out, "PGPASSFILE");
+
+	ck_assert_msg(passfile[0] == '/', "%s", out);
+	ck_assert_msg(access(passfile, F_OK) != 0 && errno == ENOENT, "%s reste après psql", passfile);
+	free(out);
+
+	/* psql's exit status is clause's */
+	snprintf(command, sizeof(command), "%s --db \"%s\" db psql -- -X -c 'select 1/0' >/dev/null 2>&1",
+			 testdb_clause_bin(), conninfo);
+	ck_assert_int_eq(WEXITSTATUS(system(command)), 1);
+}
+END_TEST
+
 START_TEST(test_conninfo_error_hides_it)
 {
 	char output[4096];
@@ -368,6 +433,7 @@ shared_machine_suite(void)
 	tcase_add_test(tc, test_reader_password);
 	tcase_add_test(tc, test_no_password_in_cmdline);
 	tcase_add_test(tc, test_no_password_in_psql_argv);
+	tcase_add_test(tc, test_psql_password_file);
 	tcase_add_test(tc, test_conninfo_error_hides_it);
 	tcase_add_test(tc, test_box_refuses_links);
 	tcase_add_test(tc, test_box_traites_link_refused);
