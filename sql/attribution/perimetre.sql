@@ -27,10 +27,14 @@ SET LOCAL jit = off;   -- compiling costs more than these small queries run
 
 DROP TABLE IF EXISTS perimetre;
 CREATE TEMP TABLE perimetre ON COMMIT DROP AS
+-- The batches' lines by a join with their (analysed) list: one lot_id per probe of the
+-- block-range index, and no scan at all when the list is empty (the usual month, whose
+-- months mois_nouveaux.sql computes); "lot_id = ANY (array)" cannot use that index and read
+-- every line, 0.25 s at a million lines.
 WITH nouvelles AS (
-    SELECT participant_id, mois, date_fin
-    FROM ligne_heures
-    WHERE lot_id = ANY ((SELECT array_agg(lot_id) FROM pg_temp.attribution_lots)::bigint[])),
+    SELECT l.participant_id, l.mois, l.date_fin
+    FROM pg_temp.attribution_lots a
+    JOIN ligne_heures l ON l.lot_id = a.lot_id),
 -- taken out as they are read: a change a file without attribution commits meanwhile
 -- waits for the next attribution
 changements AS MATERIALIZED (

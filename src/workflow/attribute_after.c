@@ -32,8 +32,9 @@ attribute_after_lot_row(void *context, const DbRow *row)
 
 /*
  * The inputs of sql/attribution/perimetre.sql and sql/attribution/mois_nouveaux.sql, as
- * temporary tables of this transaction (lot_id bigint), made again on every call: the timesheet batches lots ("12,13", "" for none) into attribution_lots, and the
- * batches whose months are left out (excluded) into mois_exclus_lots.
+ * temporary tables of this transaction (lot_id bigint), made again on every call: the
+ * timesheet batches lots ("12,13", "" for none) into attribution_lots, and the batches
+ * whose months are left out (excluded) into mois_exclus_lots.
  */
 static bool
 attribute_after_inputs(Db *db, const char *lots, const char *excluded)
@@ -47,7 +48,9 @@ attribute_after_inputs(Db *db, const char *lots, const char *excluded)
 				 "    SELECT unnest(string_to_array(nullif($1, ''), ',')::bigint[])) "
 				 "INSERT INTO pg_temp.mois_exclus_lots "
 				 "SELECT unnest(string_to_array(nullif($2, ''), ',')::bigint[])",
-				 2, params, NULL, NULL, NULL);
+				 2, params, NULL, NULL, NULL) &&
+		/* analysed, so that the planner knows one batch from a hundred and none from any */
+		db_exec(db, "ANALYZE pg_temp.attribution_lots, pg_temp.mois_exclus_lots");
 }
 
 /* One yes/no query with the list as $1. */
