@@ -6,23 +6,31 @@
 -- stopped midway left them behind, and they are dropped here. The attribution itself
 -- stays as it was until that swap commits. Only one run at a time uses them: the
 -- driver holds a session advisory lock of its own around the whole run.
--- Inputs: none. Writes: clause.attribution_tranche, clause.attribution_tranche_somme (empty).
+-- Inputs: none. Writes: clause.attribution_tranche, clause.attribution_tranche_somme,
+-- clause.attribution_tranche_marche (empty).
 SET LOCAL search_path = clause, pg_temp;
 
-DROP TABLE IF EXISTS attribution_tranche, attribution_tranche_somme;
+DROP TABLE IF EXISTS attribution_tranche, attribution_tranche_somme, attribution_tranche_marche;
 CREATE UNLOGGED TABLE attribution_tranche (
     ligne_id bigint NOT NULL,
     motif    text,
     plie     text,
     fiche    text
 );
--- credited hours by fiche (of a PLIE; '' none), marché and month: the swap adds them up
--- by fiche and month (plie NOT NULL) and by marché and month
+-- credited hours by fiche (of a PLIE; '' none) and month, and by marché and month: two
+-- tables, since the swap adds up a few hundred rows of the first and a hundred thousand of
+-- the second (one grouping of both would carry the marché into the fiche sums)
 CREATE UNLOGGED TABLE attribution_tranche_somme (
     fiche            text NOT NULL,
     mois             date NOT NULL,
-    plie             text,
+    plie             text NOT NULL,
+    heures           numeric NOT NULL,
+    heures_formation numeric NOT NULL,
+    lignes           bigint NOT NULL
+);
+CREATE UNLOGGED TABLE attribution_tranche_marche (
     marche_id        text NOT NULL,
+    mois             date NOT NULL,
     heures           numeric NOT NULL,
     heures_formation numeric NOT NULL,
     lignes           bigint NOT NULL

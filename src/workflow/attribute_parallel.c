@@ -99,7 +99,8 @@ parts_swap(Db *db, const Snapshot *snapshot)
 		/* and the referential changes those batches recorded (sql/attribution/perimetre.sql) */
 		db_exec(db, "DELETE FROM clause.a_reattribuer "
 				"WHERE lot_id IN (SELECT lot_id FROM pg_temp.attribution_lots_vus)") &&
-		db_exec(db, "DROP TABLE clause.attribution_tranche, clause.attribution_tranche_somme");
+		db_exec(db, "DROP TABLE clause.attribution_tranche, clause.attribution_tranche_somme, "
+				"clause.attribution_tranche_marche");
 }
 
 /*
@@ -178,7 +179,8 @@ attribute_parallel_run(Db *db, int count)
 
 	/* after a failure, the parts' tables go now if they can (else at the next run) */
 	if (!ok && !db_connection_lost(db))
-		db_exec(db, "DROP TABLE IF EXISTS clause.attribution_tranche, clause.attribution_tranche_somme");
+		db_exec(db, "DROP TABLE IF EXISTS clause.attribution_tranche, clause.attribution_tranche_somme, "
+				"clause.attribution_tranche_marche");
 	return db_exec(db, "SELECT pg_advisory_unlock(" PARTS_LOCK_KEY ")") && ok
 		? ATTRIBUTE_PARALLEL_DONE : ATTRIBUTE_PARALLEL_FAILED;
 }
