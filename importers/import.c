@@ -47,6 +47,8 @@ typedef struct ImportState
 	int map[32];				/* spec column -> file column, -1 when absent */
 	bool json;					/* a canonical JSON file: json_seen says its columns */
 	bool json_seen[JSON_MAX_FIELDS];	/* file column -> some object has that key */
+	bool profile_json;			/* a JSON file read through a profile: profile_seen says */
+	bool profile_seen[32];		/* spec column -> in the file (see import_profile_json_columns) */
 	StrBuf scratch;
 	StrBuf field;				/* one field of a rejected row, read for its sink */
 	char *values[32];			/* canonical values of the row, NULL for SQL NULL */
@@ -452,6 +454,34 @@ import_read_xlsx(const ImportOptions *options, ImportState *state, const char *s
 }
 
 /* Reads a sender's file through its profile, into canonical records. */
+/*
+ * A JSON file read through a profile, once read: a column of the kind is in the file when
+ * its mapping is a constant, or some object has the path it reads, even null or ""; a
+ * date_fin made from date_debut's duree_jours is there when date_debut is. So rule 10
+ * holds as for canonical JSON: a path no object has is a column the file lacks, and the
+ * stored values stay.
+ */
+static void
+import_profile_json_columns(const Profile *profile, ImportState *state)
+{
+	const KindSpec *kind = profile->kind;
+	int debut = -1;
+
+	for (int i = 0; i < kind->ncolumns && i < 32; i++)
+	{
+		const FieldMapping *field = &profile->fields[i];
+		bool seen = field->index >= 0 && field->index < JSON_MAX_FIELDS && state->json_seen[field->index];
+
+		state->profile_seen[i] = field->used && (field->constant != NULL || seen);
+		if (strcmp(kind->columns[i].name, "date_debut") == 0 && field->length_days > 0)
+			debut = i;
+	}
+	for (int i = 0; i < kind->ncolumns && i < 32 && debut >= 0; i++)
+		if (strcmp(kind->columns[i].name, "date_fin") == 0)
+			state->profile_seen[i] = state->profile_seen[debut];
+	state->profile_json = true;
+}
+
 static bool
 import_read_profile(const ImportOptions *options, ImportState *state)
 {
@@ -472,7 +502,10 @@ import_read_profile(const ImportOptions *options, ImportState *state)
 		JsonLayout layout;
 
 		profile_json_layout(profile, &layout);
+		layout.seen = state->json_seen;
 		ok = json_reader_run(options->path, &layout, profile_mapper_on_record, &mapper);
+		if (ok)
+			import_profile_json_columns(profile, state);
 	}
 	else if (ok)
 	{
@@ -609,6 +642,8 @@ import_file_has_column(const ImportState *state, int column)
 
 	if (f < 0)
 		return false;
+	if (state->profile_json)
+		return column < 32 && state->profile_seen[column];
 	return !state->json || (f < JSON_MAX_FIELDS && state->json_seen[f]);
 }
 

@@ -118,6 +118,30 @@ START_TEST(test_participants_json_without_eligibility_keys)
 }
 END_TEST
 
+/* Rule 10 in JSON read through a profile: a path the profile maps but no object has is a
+ * column the file lacks (kept), as for canonical JSON; a path given null clears. */
+START_TEST(test_participants_json_profile_without_eligibility_keys)
+{
+	char out[8192];
+
+	load_rules();
+	ck_assert_int_eq(testdb_run_output("import participants --profile " PRATIQUE "/profil-participants-json.json "
+									   PRATIQUE "/participants_adresse_profil.json", out, sizeof(out)), 0);
+	ck_assert_str_eq(testdb_text("SELECT commune_insee || ' ' || criteres::text || ' ' "
+								 "|| date_eligibilite FROM participant WHERE id = 'P1'"),
+					 "33318 {rsa,qpv} 2021-01-10");
+	ck_assert_ptr_null(strstr(out, "éligibilité modifiée"));
+	ck_assert_str_eq(testdb_status_of("heures_lot2_correctif.csv", 2), "credite/B1/bordeaux");
+
+	ck_assert_int_eq(testdb_run_output("import participants --profile " PRATIQUE "/profil-participants-json.json "
+									   PRATIQUE "/participants_criteres_null_profil.json", out, sizeof(out)), 0);
+	ck_assert_msg(strstr(out, "éligibilité modifiée") != NULL, "%s", out);
+	ck_assert_str_eq(testdb_text("SELECT criteres::text || ' ' || coalesce(date_eligibilite::text, '-') "
+								 "FROM participant WHERE id = 'P1'"), "{} -");
+	ck_assert_str_eq(testdb_status_of("heures_lot2_correctif.csv", 2), "non_eligible/B1/bordeaux");
+}
+END_TEST
+
 /* Rule 10: an empty cell of a column the file has clears it, and the change is shown. */
 START_TEST(test_participant_eligibility_cleared_is_shown)
 {
@@ -453,6 +477,7 @@ pratique_suite(void)
 	tcase_add_test(regles, test_participants_without_eligibility_columns);
 	tcase_add_test(regles, test_participant_eligibility_cleared_is_shown);
 	tcase_add_test(regles, test_participants_json_without_eligibility_keys);
+	tcase_add_test(regles, test_participants_json_profile_without_eligibility_keys);
 	tcase_add_test(regles, test_operations_without_fiche_column);
 	tcase_add_test(regles, test_operation_fiche_cleared_is_shown);
 	tcase_add_test(regles, test_rejected_week_sent_back_adds);
