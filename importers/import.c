@@ -45,10 +45,9 @@ typedef struct ImportState
 	const CsvReader *reader;	/* for the bytes read, when reading CSV */
 	int header_fields;
 	int map[32];				/* spec column -> file column, -1 when absent */
-	bool json;					/* a canonical JSON file: json_seen says its columns */
-	bool json_seen[JSON_MAX_FIELDS];	/* file column -> some object has that key */
-	bool profile_json;			/* a JSON file read through a profile: profile_seen says */
-	bool profile_seen[32];		/* spec column -> in the file (see import_profile_json_columns) */
+	bool json_seen[JSON_MAX_FIELDS];	/* JSON: source key or path -> some object has it */
+	bool columns_known;			/* a JSON file, read: column_present says what it has */
+	bool column_present[32];	/* spec column -> in the file (rule 10) */
 	StrBuf scratch;
 	StrBuf field;				/* one field of a rejected row, read for its sink */
 	char *values[32];			/* canonical values of the row, NULL for SQL NULL */
@@ -454,34 +453,6 @@ import_read_xlsx(const ImportOptions *options, ImportState *state, const char *s
 }
 
 /* Reads a sender's file through its profile, into canonical records. */
-/*
- * A JSON file read through a profile, once read: a column of the kind is in the file when
- * its mapping is a constant, or some object has the path it reads, even null or ""; a
- * date_fin made from date_debut's duree_jours is there when date_debut is. So rule 10
- * holds as for canonical JSON: a path no object has is a column the file lacks, and the
- * stored values stay.
- */
-static void
-import_profile_json_columns(const Profile *profile, ImportState *state)
-{
-	const KindSpec *kind = profile->kind;
-	int debut = -1;
-
-	for (int i = 0; i < kind->ncolumns && i < 32; i++)
-	{
-		const FieldMapping *field = &profile->fields[i];
-		bool seen = field->index >= 0 && field->index < JSON_MAX_FIELDS && state->json_seen[field->index];
-
-		state->profile_seen[i] = field->used && (field->constant != NULL || seen);
-		if (strcmp(kind->columns[i].name, "date_debut") == 0 && field->length_days > 0)
-			debut = i;
-	}
-	for (int i = 0; i < kind->ncolumns && i < 32 && debut >= 0; i++)
-		if (strcmp(kind->columns[i].name, "date_fin") == 0)
-			state->profile_seen[i] = state->profile_seen[debut];
-	state->profile_json = true;
-}
-
 static bool
 import_read_profile(const ImportOptions *options, ImportState *state)
 {
@@ -504,8 +475,9 @@ import_read_profile(const ImportOptions *options, ImportState *state)
 		profile_json_layout(profile, &layout);
 		layout.seen = state->json_seen;
 		ok = json_reader_run(options->path, &layout, profile_mapper_on_record, &mapper);
-		if (ok)
-			import_profile_json_columns(profile, state);
+		for (int i = 0; ok && i < profile->kind->ncolumns; i++)
+			state->column_present[i] = profile_mapper_json_has_column(&mapper, i, state->json_seen);
+		state->columns_known = ok;
 	}
 	else if (ok)
 	{
@@ -553,10 +525,16 @@ import_read_source(const ImportOptions *options, ImportState *state)
 		JsonLayout layout;
 
 		json_layout_for_kind(state->kind, &layout);
-		state->json = true;
 		layout.seen = state->json_seen;
 		state->delimiter = ';';
-		return json_reader_run(options->path, &layout, import_on_record, state);
+		if (!json_reader_run(options->path, &layout, import_on_record, state))
+			return false;
+		/* a key no object has is a column the file lacks */
+		for (int i = 0; i < state->kind->ncolumns; i++)
+			state->column_present[i] = state->map[i] >= 0 && state->map[i] < JSON_MAX_FIELDS &&
+				state->json_seen[state->map[i]];
+		state->columns_known = true;
+		return true;
 	}
 
 	CsvReader reader = {0};
@@ -632,19 +610,14 @@ import_stream(Db *db, const ImportOptions *options, ImportState *state, long lon
 
 /*
  * A CSV file has the columns of its header; a JSON file has no header: its columns are
- * the keys at least one of its objects has (null or "" included), so that a file whose
- * objects all lack the eligibility keys leaves eligibility alone, as a CSV file would.
+ * the keys (or, through a profile, the paths) at least one of its objects has, null or ""
+ * included, so that a file whose objects all lack the eligibility keys leaves eligibility
+ * alone, as a CSV file would (rule 10).
  */
 static bool
 import_file_has_column(const ImportState *state, int column)
 {
-	int f = state->map[column];
-
-	if (f < 0)
-		return false;
-	if (state->profile_json)
-		return column < 32 && state->profile_seen[column];
-	return !state->json || (f < JSON_MAX_FIELDS && state->json_seen[f]);
+	return state->map[column] >= 0 && (!state->columns_known || state->column_present[column]);
 }
 
 /* Merges the batch through its sink and records its counts. */

@@ -96,6 +96,14 @@ typedef struct ProfileMapper
 
 bool profile_mapper_on_record(void *context, const CsvRecord *record);
 
+/*
+ * A JSON file read through the mapper, once read: whether the kind's column is in it (rule
+ * 10), seen[k] saying some object has the k-th source path (JsonLayout.seen): a constant is,
+ * a mapped path is when some object has it, even null or "", a date_fin made from
+ * date_debut's duree_jours is when date_debut is.
+ */
+bool profile_mapper_json_has_column(const ProfileMapper *mapper, int column, const bool *seen);
+
 /* Emits the rows summed by month; call once the reader is done. */
 bool profile_mapper_finish(ProfileMapper *mapper);
 void profile_mapper_free(ProfileMapper *mapper);

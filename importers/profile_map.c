@@ -9,6 +9,7 @@
 #include <time.h>
 #include <strings.h>
 
+#include "importers/json_reader.h"
 #include "importers/normalize.h"
 #include "importers/profile.h"
 #include "importers/validate.h"
@@ -74,7 +75,6 @@ resolve_mapping(ProfileMapper *mapper, const CsvRecord *header, FieldMapping *ma
 	return true;
 }
 
-/* Resolves every mapping, then sends the canonical header on. */
 /* The canonical column index of name in the profile's kind, -1 when it has none. */
 static int
 mapper_column(const ProfileMapper *mapper, const char *name)
@@ -87,6 +87,29 @@ mapper_column(const ProfileMapper *mapper, const char *name)
 	return -1;
 }
 
+/* When column is date_fin made from date_debut's duree_jours: date_debut's index; else -1. */
+static int
+mapper_derived_from(const ProfileMapper *mapper, int column)
+{
+	int debut = mapper_column(mapper, "date_debut");
+
+	return column == mapper_column(mapper, "date_fin") && debut >= 0 &&
+		mapper->profile->fields[debut].length_days > 0 ? debut : -1;
+}
+
+bool
+profile_mapper_json_has_column(const ProfileMapper *mapper, int column, const bool *seen)
+{
+	const FieldMapping *field = &mapper->profile->fields[column];
+	int debut = mapper_derived_from(mapper, column);
+
+	if (debut >= 0)
+		return profile_mapper_json_has_column(mapper, debut, seen);
+	return field->used && (field->constant != NULL ||
+						   (field->index >= 0 && field->index < JSON_MAX_FIELDS && seen[field->index]));
+}
+
+/* Resolves every mapping, then sends the canonical header on. */
 static bool
 mapper_header(ProfileMapper *mapper, const CsvRecord *header)
 {
@@ -113,12 +136,9 @@ mapper_header(ProfileMapper *mapper, const CsvRecord *header)
 
 	/* an optional column the profile does not map is absent from the file: stored values stay
 	 * (date_fin given by date_debut's duree_jours is mapped) */
-	int debut = mapper_column(mapper, "date_debut");
-	int fin = mapper_column(mapper, "date_fin");
-
 	for (int i = 0; i < kind->ncolumns; i++)
 	{
-		bool derived = i == fin && debut >= 0 && profile->fields[debut].length_days > 0;
+		bool derived = mapper_derived_from(mapper, i) >= 0;
 		bool absent = !kind->columns[i].required && !profile->fields[i].used && !derived;
 
 		names[i] = (char *) (absent ? "" : kind->columns[i].name);

@@ -96,49 +96,47 @@ START_TEST(test_participants_without_eligibility_columns)
 }
 END_TEST
 
-/* Rule 10 in JSON: keys no object has are columns the file lacks (kept); a key given
- * null or "" is an empty cell (cleared). */
-START_TEST(test_participants_json_without_eligibility_keys)
+/*
+ * Rule 10 in JSON, the two imports given as clause commands: the first file's objects have
+ * no eligibility key (a column the file lacks: kept), the second gives them null (cleared).
+ */
+static void
+assert_json_eligibility_kept_then_cleared(const char *without_keys, const char *with_nulls)
 {
 	char out[8192];
 
 	load_rules();
-	ck_assert_int_eq(import_cli("participants", "participants_adresse.json", out, sizeof(out)), 0);
+	ck_assert_int_eq(testdb_run_output(without_keys, out, sizeof(out)), 0);
 	ck_assert_str_eq(testdb_text("SELECT commune_insee || ' ' || criteres::text || ' ' "
 								 "|| date_eligibilite FROM participant WHERE id = 'P1'"),
 					 "33318 {rsa,qpv} 2021-01-10");
 	ck_assert_ptr_null(strstr(out, "éligibilité modifiée"));
 	ck_assert_str_eq(testdb_status_of("heures_lot2_correctif.csv", 2), "credite/B1/bordeaux");
 
-	ck_assert_int_eq(import_cli("participants", "participants_criteres_null.json", out, sizeof(out)), 0);
+	ck_assert_int_eq(testdb_run_output(with_nulls, out, sizeof(out)), 0);
 	ck_assert_msg(strstr(out, "éligibilité modifiée") != NULL, "%s", out);
 	ck_assert_str_eq(testdb_text("SELECT criteres::text || ' ' || coalesce(date_eligibilite::text, '-') "
 								 "FROM participant WHERE id = 'P1'"), "{} -");
 	ck_assert_str_eq(testdb_status_of("heures_lot2_correctif.csv", 2), "non_eligible/B1/bordeaux");
 }
+
+/* Canonical JSON: keys no object has are columns the file lacks; null or "" clears. */
+START_TEST(test_participants_json_without_eligibility_keys)
+{
+	assert_json_eligibility_kept_then_cleared("import participants " PRATIQUE "/participants_adresse.json",
+											  "import participants " PRATIQUE "/participants_criteres_null.json");
+}
 END_TEST
 
-/* Rule 10 in JSON read through a profile: a path the profile maps but no object has is a
- * column the file lacks (kept), as for canonical JSON; a path given null clears. */
+/* JSON read through a profile: a path the profile maps but no object has is a column the
+ * file lacks, as for canonical JSON; a path given null clears. */
 START_TEST(test_participants_json_profile_without_eligibility_keys)
 {
-	char out[8192];
-
-	load_rules();
-	ck_assert_int_eq(testdb_run_output("import participants --profile " PRATIQUE "/profil-participants-json.json "
-									   PRATIQUE "/participants_adresse_profil.json", out, sizeof(out)), 0);
-	ck_assert_str_eq(testdb_text("SELECT commune_insee || ' ' || criteres::text || ' ' "
-								 "|| date_eligibilite FROM participant WHERE id = 'P1'"),
-					 "33318 {rsa,qpv} 2021-01-10");
-	ck_assert_ptr_null(strstr(out, "éligibilité modifiée"));
-	ck_assert_str_eq(testdb_status_of("heures_lot2_correctif.csv", 2), "credite/B1/bordeaux");
-
-	ck_assert_int_eq(testdb_run_output("import participants --profile " PRATIQUE "/profil-participants-json.json "
-									   PRATIQUE "/participants_criteres_null_profil.json", out, sizeof(out)), 0);
-	ck_assert_msg(strstr(out, "éligibilité modifiée") != NULL, "%s", out);
-	ck_assert_str_eq(testdb_text("SELECT criteres::text || ' ' || coalesce(date_eligibilite::text, '-') "
-								 "FROM participant WHERE id = 'P1'"), "{} -");
-	ck_assert_str_eq(testdb_status_of("heures_lot2_correctif.csv", 2), "non_eligible/B1/bordeaux");
+	assert_json_eligibility_kept_then_cleared(
+		"import participants --profile " PRATIQUE "/profil-participants-json.json "
+		PRATIQUE "/participants_adresse_profil.json",
+		"import participants --profile " PRATIQUE "/profil-participants-json.json "
+		PRATIQUE "/participants_criteres_null_profil.json");
 }
 END_TEST
 
