@@ -56,6 +56,7 @@ ALTER FUNCTION clause.acces_plie() OWNER TO clause;
 
 CREATE FUNCTION clause.attendus(p_plie text, p_mois date) RETURNS TABLE(cas text, plie text, marche_id text, intitule text, operation text, siret text, entreprise text, dernier_mois date)
     LANGUAGE sql STABLE
+    SET jit TO 'off'
     SET search_path TO 'clause', 'pg_temp'
     AS $$
 WITH actifs AS (
@@ -66,12 +67,38 @@ WITH actifs AS (
     WHERE (p_plie IS NULL OR mp.plie = p_plie)
       AND m.date_debut <= (p_mois + interval '1 month - 1 day')::date
       AND m.date_fin >= p_mois),
+-- The pairs (marché, employer) whose kept last month (envoi, 0160) is after p_mois: a past
+-- month asked, whose answer is in those pairs' lines. None in the compte-rendu's case (the
+-- month just received), and then no line is read at all (the EXISTS below is tested once).
+tardifs AS MATERIALIZED (
+    SELECT e.marche_id, e.employeur_siret
+    FROM actifs a
+    JOIN clause.envoi e ON e.marche_id = a.id
+    WHERE e.dernier_mois > p_mois),
+-- Per (marché, employer), the last month sent up to p_mois and whether it is p_mois: the
+-- kept last month when it is not after p_mois, else the pair's lines; and the lines of the
+-- batches no attribution has folded in yet.
 envois AS (
-    SELECT l.marche_id, l.employeur_siret, max(l.mois) AS dernier_mois,
-           bool_or(l.mois = p_mois) AS ce_mois
-    FROM clause.ligne_heures l
-    WHERE l.marche_id IN (SELECT id FROM actifs) AND l.mois <= p_mois
-    GROUP BY l.marche_id, l.employeur_siret)
+    SELECT x.marche_id, x.employeur_siret, max(x.dernier_mois) AS dernier_mois,
+           bool_or(x.ce_mois) AS ce_mois
+    FROM (
+        SELECT e.marche_id, e.employeur_siret, e.dernier_mois, e.dernier_mois = p_mois AS ce_mois
+        FROM actifs a
+        JOIN clause.envoi e ON e.marche_id = a.id
+        WHERE e.dernier_mois <= p_mois
+        UNION ALL
+        SELECT l.marche_id, l.employeur_siret, l.mois, l.mois = p_mois
+        FROM clause.ligne_heures l
+        JOIN tardifs t ON t.marche_id = l.marche_id AND t.employeur_siret = l.employeur_siret
+        WHERE EXISTS (SELECT 1 FROM tardifs)
+          AND l.marche_id IN (SELECT marche_id FROM tardifs) AND l.mois <= p_mois
+        UNION ALL
+        SELECT l.marche_id, l.employeur_siret, l.mois, l.mois = p_mois
+        FROM unnest(clause.lots_envois_a_reprendre()) b(id)
+        CROSS JOIN LATERAL (SELECT marche_id, employeur_siret, mois FROM clause.ligne_heures
+                            WHERE lot_id = b.id OFFSET 0) l
+        WHERE l.marche_id IN (SELECT id FROM actifs) AND l.mois <= p_mois) x
+    GROUP BY x.marche_id, x.employeur_siret)
 SELECT 'en_retard', a.plie, a.id, a.intitule, a.operation, e.employeur_siret, ent.raison_sociale,
        e.dernier_mois
 FROM actifs a
@@ -269,6 +296,33 @@ $$;
 
 
 ALTER FUNCTION clause.criteres_texte(p_criteres text[]) OWNER TO clause;
+
+--
+-- Name: envois_reprendre(); Type: FUNCTION; Schema: clause; Owner: clause
+--
+
+CREATE FUNCTION clause.envois_reprendre() RETURNS void
+    LANGUAGE sql
+    SET jit TO 'off'
+    SET enable_seqscan TO 'off'
+    SET search_path TO 'clause', 'pg_temp'
+    AS $$
+WITH lots AS (
+    UPDATE clause.lot_import SET envois_repris = true
+    WHERE NOT envois_repris
+    RETURNING id)
+INSERT INTO clause.envoi AS e (marche_id, employeur_siret, dernier_mois)
+SELECT l.marche_id, l.employeur_siret, max(l.mois)
+FROM lots b
+CROSS JOIN LATERAL (SELECT marche_id, employeur_siret, mois FROM clause.ligne_heures
+                    WHERE lot_id = b.id OFFSET 0) l
+GROUP BY l.marche_id, l.employeur_siret
+ON CONFLICT (marche_id, employeur_siret) DO UPDATE SET dernier_mois = excluded.dernier_mois
+    WHERE excluded.dernier_mois > e.dernier_mois
+$$;
+
+
+ALTER FUNCTION clause.envois_reprendre() OWNER TO clause;
 
 --
 -- Name: heures_prevues_estimation(numeric); Type: FUNCTION; Schema: clause; Owner: clause
@@ -940,6 +994,20 @@ END $$;
 
 
 ALTER FUNCTION clause.lot_annule_rend_inchangees() OWNER TO clause;
+
+--
+-- Name: lots_envois_a_reprendre(); Type: FUNCTION; Schema: clause; Owner: clause
+--
+
+CREATE FUNCTION clause.lots_envois_a_reprendre() RETURNS bigint[]
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO 'clause', 'pg_temp'
+    AS $$
+SELECT coalesce(array_agg(id), '{}') FROM clause.lot_import WHERE NOT envois_repris
+$$;
+
+
+ALTER FUNCTION clause.lots_envois_a_reprendre() OWNER TO clause;
 
 --
 -- Name: masquage_secondaire(smallint[], integer[], integer[], smallint[], numeric[], numeric[], boolean[], integer[], numeric); Type: FUNCTION; Schema: clause; Owner: clause
@@ -2090,6 +2158,20 @@ CREATE TABLE clause.entreprise (
 ALTER TABLE clause.entreprise OWNER TO clause;
 
 --
+-- Name: envoi; Type: TABLE; Schema: clause; Owner: clause
+--
+
+CREATE TABLE clause.envoi (
+    marche_id text NOT NULL,
+    employeur_siret text NOT NULL,
+    dernier_mois date NOT NULL
+)
+WITH (fillfactor='50');
+
+
+ALTER TABLE clause.envoi OWNER TO clause;
+
+--
 -- Name: fiche; Type: TABLE; Schema: clause; Owner: clause
 --
 
@@ -2261,6 +2343,7 @@ CREATE TABLE clause.lot_import (
     annule_le timestamp with time zone,
     annule_par text,
     annule_motif text,
+    envois_repris boolean DEFAULT false NOT NULL,
     CONSTRAINT lot_import_annulation_check CHECK ((((annule_le IS NULL) AND (annule_par IS NULL) AND (annule_motif IS NULL)) OR ((annule_le IS NOT NULL) AND (annule_par IS NOT NULL) AND (annule_motif <> ''::text)))),
     CONSTRAINT lot_import_check CHECK ((mois_min <= mois_max)),
     CONSTRAINT lot_import_lignes_chargees_check CHECK ((lignes_chargees >= 0)),
@@ -2620,6 +2703,7 @@ CREATE VIEW clause.v_attribution_calcul WITH (security_invoker='true') AS
          SELECT r.id,
             r.participant_id,
             r.marche_id,
+            r.employeur_siret,
             r.mois,
             r.fin_mois,
             r.heures,
@@ -2666,6 +2750,7 @@ CREATE VIEW clause.v_attribution_calcul WITH (security_invoker='true') AS
          SELECT r.id,
             r.participant_id,
             r.marche_id,
+            r.employeur_siret,
             m.operation_id,
             r.mois,
             r.heures,
@@ -2685,6 +2770,7 @@ CREATE VIEW clause.v_attribution_calcul WITH (security_invoker='true') AS
          SELECT c_1.id,
             c_1.participant_id,
             c_1.marche_id,
+            c_1.employeur_siret,
             c_1.operation_id,
             c_1.mois,
             c_1.heures,
@@ -2707,7 +2793,8 @@ CREATE VIEW clause.v_attribution_calcul WITH (security_invoker='true') AS
     COALESCE(fn.code, fu.fiche) AS fiche,
     c.heures,
     c.heures_formation,
-    c.marche_id
+    c.marche_id,
+    c.employeur_siret
    FROM (((((capped c
      JOIN clause.operation o ON ((o.id = c.operation_id)))
      LEFT JOIN clause.v_fiche_mois fn ON (((fn.code = o.fiche) AND (fn.mois = c.mois))))
@@ -3149,6 +3236,14 @@ ALTER TABLE ONLY clause.donneur
 
 ALTER TABLE ONLY clause.entreprise
     ADD CONSTRAINT entreprise_pkey PRIMARY KEY (siret);
+
+
+--
+-- Name: envoi envoi_pkey; Type: CONSTRAINT; Schema: clause; Owner: clause
+--
+
+ALTER TABLE ONLY clause.envoi
+    ADD CONSTRAINT envoi_pkey PRIMARY KEY (marche_id, employeur_siret);
 
 
 --
@@ -3743,6 +3838,21 @@ CREATE POLICY entreprise_lecture ON clause.entreprise FOR SELECT USING (((clause
 
 
 --
+-- Name: envoi; Type: ROW SECURITY; Schema: clause; Owner: clause
+--
+
+ALTER TABLE clause.envoi ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: envoi envoi_lecture; Type: POLICY; Schema: clause; Owner: clause
+--
+
+CREATE POLICY envoi_lecture ON clause.envoi FOR SELECT USING (((clause.acces_plie() IS NOT NULL) AND (EXISTS ( SELECT 1
+   FROM clause.marche m
+  WHERE (m.id = envoi.marche_id)))));
+
+
+--
 -- Name: fiche_heures_mois; Type: ROW SECURITY; Schema: clause; Owner: clause
 --
 
@@ -3913,6 +4023,13 @@ GRANT SELECT ON TABLE clause.donneur TO clause_facilitateurs;
 --
 
 GRANT SELECT ON TABLE clause.entreprise TO clause_facilitateurs;
+
+
+--
+-- Name: TABLE envoi; Type: ACL; Schema: clause; Owner: clause
+--
+
+GRANT SELECT ON TABLE clause.envoi TO clause_facilitateurs;
 
 
 --

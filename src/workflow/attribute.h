@@ -12,6 +12,14 @@
 /* Serialises attributions: two imports that commit at once each see the other's lines. */
 #define ATTRIBUTION_LOCK_KEY "7304252"
 
+/*
+ * Every incremental attribution, once its batches are marked attributed, folds the batches
+ * not folded yet into the last month each employer sent on each marché (migration 0160),
+ * which attendus() reads instead of the whole history; a whole attribution rebuilds it
+ * from the lines it reads (sql/attribution/tout.sql, sql/attribution/tranche.sql).
+ */
+#define ATTRIBUTE_FOLD_SENDERS_SQL "SELECT clause.envois_reprendre()"
+
 /* Why lines must be attributed again. */
 typedef enum AttributeCause
 {

@@ -76,7 +76,10 @@ attribute_after_ask(Db *db, const char *sql, const char *list, bool *answer)
 	"SELECT $1::numeric > coalesce(nullif(current_setting('clause.attribution_part_max', true), '')::numeric, 0.2) " \
 	"       * (SELECT greatest(reltuples, 0) FROM pg_class WHERE oid = 'clause.attribution'::regclass)"
 
-/* The batches taken are attributed (the changes they recorded left with perimetre). */
+/*
+ * The batches taken are attributed (the changes they recorded left with perimetre), and
+ * their senders folded into envoi for attendus().
+ */
 static bool
 attribute_after_clear(Db *db, const char *lots)
 {
@@ -84,7 +87,8 @@ attribute_after_clear(Db *db, const char *lots)
 
 	return db_query(db, "UPDATE clause.lot_import SET a_attribuer = false "
 					"WHERE a_attribuer AND id = ANY (string_to_array(nullif($1, ''), ',')::bigint[])",
-					1, params, NULL, NULL, NULL);
+					1, params, NULL, NULL, NULL) &&
+		db_exec(db, ATTRIBUTE_FOLD_SENDERS_SQL);
 }
 
 /*

@@ -82,7 +82,8 @@ parts_compute(Db *workers, int count, const Snapshot *snapshot)
 
 /*
  * In db's transaction, already holding the locks and the snapshot the parts read: the
- * new attribution in place of the old, the sums by fiche, the batches marked attributed.
+ * new attribution in place of the old, the sums by fiche and marché, the last months sent
+ * (envoi), the batches marked attributed.
  */
 static bool
 parts_swap(Db *db, const Snapshot *snapshot)
@@ -100,7 +101,7 @@ parts_swap(Db *db, const Snapshot *snapshot)
 		db_exec(db, "DELETE FROM clause.a_reattribuer "
 				"WHERE lot_id IN (SELECT lot_id FROM pg_temp.attribution_lots_vus)") &&
 		db_exec(db, "DROP TABLE clause.attribution_tranche, clause.attribution_tranche_somme, "
-				"clause.attribution_tranche_marche");
+				"clause.attribution_tranche_marche, clause.attribution_tranche_envoi");
 }
 
 /*
@@ -180,7 +181,7 @@ attribute_parallel_run(Db *db, int count)
 	/* after a failure, the parts' tables go now if they can (else at the next run) */
 	if (!ok && !db_connection_lost(db))
 		db_exec(db, "DROP TABLE IF EXISTS clause.attribution_tranche, clause.attribution_tranche_somme, "
-				"clause.attribution_tranche_marche");
+				"clause.attribution_tranche_marche, clause.attribution_tranche_envoi");
 	return db_exec(db, "SELECT pg_advisory_unlock(" PARTS_LOCK_KEY ")") && ok
 		? ATTRIBUTE_PARALLEL_DONE : ATTRIBUTE_PARALLEL_FAILED;
 }

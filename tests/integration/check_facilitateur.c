@@ -66,6 +66,131 @@ START_TEST(test_attendus_figures)
 }
 END_TEST
 
+/*
+ * What attendus() gave before it read the kept last months (migration 0160): every line
+ * of the active marchés' history. The kept table must give the same rows in every state.
+ */
+static const char ATTENDUS_FROM_LINES[] =
+	"CREATE FUNCTION pg_temp.attendus_lignes(p_plie text, p_mois date) "
+	"RETURNS TABLE (cas text, plie text, marche_id text, intitule text, operation text, "
+	"siret text, entreprise text, dernier_mois date) LANGUAGE sql STABLE AS $$\n"
+	"WITH actifs AS (\n"
+	"    SELECT DISTINCT m.id, m.intitule, m.attributaire_siret, o.nom AS operation, mp.plie\n"
+	"    FROM clause.marche m\n"
+	"    JOIN clause.operation o ON o.id = m.operation_id\n"
+	"    JOIN clause.v_marche_plie mp ON mp.marche_id = m.id AND mp.annee = extract(year FROM p_mois)::integer\n"
+	"    WHERE (p_plie IS NULL OR mp.plie = p_plie)\n"
+	"      AND m.date_debut <= (p_mois + interval '1 month - 1 day')::date\n"
+	"      AND m.date_fin >= p_mois),\n"
+	"envois AS (\n"
+	"    SELECT l.marche_id, l.employeur_siret, max(l.mois) AS dernier_mois,\n"
+	"           bool_or(l.mois = p_mois) AS ce_mois\n"
+	"    FROM clause.ligne_heures l\n"
+	"    WHERE l.marche_id IN (SELECT id FROM actifs) AND l.mois <= p_mois\n"
+	"    GROUP BY l.marche_id, l.employeur_siret)\n"
+	"SELECT 'en_retard', a.plie, a.id, a.intitule, a.operation, e.employeur_siret, ent.raison_sociale,\n"
+	"       e.dernier_mois\n"
+	"FROM actifs a\n"
+	"JOIN envois e ON e.marche_id = a.id AND NOT e.ce_mois\n"
+	"LEFT JOIN clause.entreprise ent ON ent.siret = e.employeur_siret\n"
+	"UNION ALL\n"
+	"SELECT 'sans_heures', a.plie, a.id, a.intitule, a.operation, a.attributaire_siret, ent.raison_sociale,\n"
+	"       NULL::date\n"
+	"FROM actifs a\n"
+	"LEFT JOIN clause.entreprise ent ON ent.siret = a.attributaire_siret\n"
+	"WHERE NOT EXISTS (SELECT 1 FROM clause.ligne_heures l WHERE l.marche_id = a.id AND l.mois <= p_mois)\n"
+	"ORDER BY 1, 2, 3, 6\n"
+	"$$";
+
+/* attendus() and the reading of every line agree for every PLIE in each of these months. */
+static void
+assert_attendus_as_lines(const char *state)
+{
+	static const char *const months[] = {"2021-02-01", "2021-06-01", "2021-11-01", "2021-12-01",
+										 "2022-01-01", NULL};
+
+	for (int i = 0; months[i]; i++)
+	{
+		const char *params[] = {months[i]};
+		char differ[32] = "";
+
+		ck_assert(db_query_value(testdb(),
+								 "SELECT count(*) FROM ((SELECT * FROM attendus(NULL, $1::date) "
+								 "EXCEPT ALL SELECT * FROM pg_temp.attendus_lignes(NULL, $1::date)) "
+								 "UNION ALL (SELECT * FROM pg_temp.attendus_lignes(NULL, $1::date) "
+								 "EXCEPT ALL SELECT * FROM attendus(NULL, $1::date))) d",
+								 1, params, differ, sizeof(differ), NULL));
+		ck_assert_msg(strcmp(differ, "0") == 0, "%s, %s : %s lignes diffèrent", state, months[i], differ);
+	}
+	/* the compte-rendu's month has someone to wait for: the comparison is not empty */
+	ck_assert_int_gt(testdb_count("SELECT count(*) FROM attendus(NULL, '2021-12-01')"), 0);
+}
+
+/* envoi holds, pair by pair, the last month of every line (every batch folded in). */
+static void
+assert_envoi_from_lines(const char *state)
+{
+	long long differ = testdb_count(
+		"SELECT count(*) FROM ((SELECT marche_id, employeur_siret, dernier_mois FROM envoi "
+		"EXCEPT ALL SELECT marche_id, employeur_siret, max(mois) FROM ligne_heures GROUP BY 1, 2) "
+		"UNION ALL (SELECT marche_id, employeur_siret, max(mois) FROM ligne_heures GROUP BY 1, 2 "
+		"EXCEPT ALL SELECT marche_id, employeur_siret, dernier_mois FROM envoi)) d");
+
+	ck_assert_msg(differ == 0, "%s : %lld paires diffèrent de celles des lignes", state, differ);
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM lot_import WHERE NOT envois_repris"), 0);
+	ck_assert_int_gt(testdb_count("SELECT count(*) FROM envoi"), 0);
+}
+
+START_TEST(test_attendus_kept_as_lines)
+{
+	char out[OUTPUT_SIZE];
+	char sql[256];
+
+	ck_assert(db_exec(testdb(), ATTENDUS_FROM_LINES));
+	/* small sets: without this, every import here would be attributed whole */
+	ck_assert(db_exec(testdb(), "SET clause.attribution_part_max = '1000'"));
+	setenv("PGOPTIONS", "-c clause.attribution_part_max=1000", 1);
+	load_december();
+	/* every batch attributed as it came, so folded in by the incremental attribution */
+	assert_envoi_from_lines("lots attribués");
+	assert_attendus_as_lines("lots attribués");
+
+	/* December as if imported without its attribution: read from its lines until one runs */
+	long long december = testdb_count("SELECT max(id) FROM lot_import WHERE nature = 'heures'");
+
+	snprintf(sql, sizeof(sql), "UPDATE lot_import SET envois_repris = false, a_attribuer = true "
+			 "WHERE id = %lld", december);
+	ck_assert(db_exec(testdb(), sql));
+	ck_assert(db_exec(testdb(), "DELETE FROM envoi; INSERT INTO envoi "
+					  "SELECT marche_id, employeur_siret, max(mois) FROM ligne_heures l "
+					  "JOIN lot_import b ON b.id = l.lot_id AND b.envois_repris GROUP BY 1, 2"));
+	/* the kept months stop before December: attendus must find December in the lines */
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM envoi WHERE dernier_mois >= '2021-12-01'"), 0);
+	ck_assert_int_gt(testdb_count("SELECT count(*) FROM ligne_heures WHERE mois = '2021-12-01'"), 0);
+	assert_attendus_as_lines("décembre en attente d'attribution");
+	/* the whole attribution on two connections rebuilds envoi from the parts */
+	setenv("CLAUSE_ATTRIBUTION_CONNEXIONS", "2", 1);
+	ck_assert_int_eq(run("attribute", out), 0);
+	assert_envoi_from_lines("après clause attribute sur deux connexions");
+	assert_attendus_as_lines("après clause attribute");
+
+	/* and on one connection (sql/attribution/tout.sql), from a stale table */
+	ck_assert(db_exec(testdb(), "UPDATE envoi SET dernier_mois = '2020-01-01'"));
+	ck_assert(db_exec(testdb(), sql));
+	setenv("CLAUSE_ATTRIBUTION_CONNEXIONS", "1", 1);
+	ck_assert_int_eq(run("attribute", out), 0);
+	unsetenv("CLAUSE_ATTRIBUTION_CONNEXIONS");
+	assert_envoi_from_lines("après clause attribute sur une connexion");
+	assert_attendus_as_lines("après clause attribute sur une connexion");
+
+	/* a cancelled batch's lines were still received */
+	snprintf(sql, sizeof(sql), "lot annuler %lld --motif essai", december);
+	ck_assert_int_eq(run(sql, out), 0);
+	assert_attendus_as_lines("décembre annulé");
+	unsetenv("PGOPTIONS");
+}
+END_TEST
+
 START_TEST(test_attendus_formats)
 {
 	char *out = malloc(OUTPUT_SIZE);
@@ -427,6 +552,7 @@ facilitateur_suite(void)
 	tcase_add_checked_fixture(tc, testdb_setup, testdb_teardown);
 	tcase_add_test(tc, test_attendus_figures);
 	tcase_add_test(tc, test_attendus_formats);
+	tcase_add_test(tc, test_attendus_kept_as_lines);
 	tcase_add_test(tc, test_compte_rendu);
 	tcase_add_test(tc, test_attestation_figures);
 	tcase_add_test(tc, test_attestation_formats);
