@@ -2703,7 +2703,6 @@ CREATE VIEW clause.v_attribution_calcul WITH (security_invoker='true') AS
          SELECT r.id,
             r.participant_id,
             r.marche_id,
-            r.employeur_siret,
             r.mois,
             r.fin_mois,
             r.heures,
@@ -2750,7 +2749,6 @@ CREATE VIEW clause.v_attribution_calcul WITH (security_invoker='true') AS
          SELECT r.id,
             r.participant_id,
             r.marche_id,
-            r.employeur_siret,
             m.operation_id,
             r.mois,
             r.heures,
@@ -2770,7 +2768,6 @@ CREATE VIEW clause.v_attribution_calcul WITH (security_invoker='true') AS
          SELECT c_1.id,
             c_1.participant_id,
             c_1.marche_id,
-            c_1.employeur_siret,
             c_1.operation_id,
             c_1.mois,
             c_1.heures,
@@ -2793,8 +2790,7 @@ CREATE VIEW clause.v_attribution_calcul WITH (security_invoker='true') AS
     COALESCE(fn.code, fu.fiche) AS fiche,
     c.heures,
     c.heures_formation,
-    c.marche_id,
-    c.employeur_siret
+    c.marche_id
    FROM (((((capped c
      JOIN clause.operation o ON ((o.id = c.operation_id)))
      LEFT JOIN clause.v_fiche_mois fn ON (((fn.code = o.fiche) AND (fn.mois = c.mois))))

@@ -5,7 +5,4 @@
 -- Inputs: none. Run by src/workflow/attribute.c and src/workflow/attribute_parallel.c.
 SET LOCAL search_path = clause, pg_temp;
 TRUNCATE attribution;
--- rebuilt whole as well (sql/attribution/tout.sql, sql/attribution/parallele_bascule.sql):
--- emptied at once, its DELETE there finds nothing
-TRUNCATE envoi;
 ALTER TABLE attribution DROP CONSTRAINT attribution_pkey;

@@ -6,10 +6,9 @@
 -- before (sql/attribution/index_off.sql) and builds it after
 -- (sql/attribution/index_on.sql), as for sql/attribution/tout.sql. Readers see the
 -- former attribution until this transaction commits, then the new one.
--- Inputs: clause.attribution_tranche, attribution_tranche_somme, attribution_tranche_marche
--- and attribution_tranche_envoi, filled by the parts (sql/attribution/tranche.sql). Writes:
--- attribution (empty before), fiche_heures_mois, marche_heures_mois, envoi, and every batch
--- marked folded into envoi (lot_import.envois_repris).
+-- Inputs: clause.attribution_tranche, attribution_tranche_somme and attribution_tranche_marche,
+-- filled by the parts (sql/attribution/tranche.sql). Writes: attribution (empty before),
+-- fiche_heures_mois, marche_heures_mois.
 SET LOCAL search_path = clause, pg_temp;
 
 INSERT INTO attribution (ligne_id, motif, plie, fiche)
@@ -19,7 +18,7 @@ SELECT ligne_id, motif, plie, fiche FROM attribution_tranche;
 -- emptied as attribution is (only the owner runs this swap, and readers already wait on
 -- attribution's TRUNCATE): a hundred thousand rows deleted, then as many inserted beside
 -- them, cost 0.25 s more at a million lines
-TRUNCATE fiche_heures_mois, marche_heures_mois, envoi;
+TRUNCATE fiche_heures_mois, marche_heures_mois;
 INSERT INTO fiche_heures_mois (fiche, mois, plie, heures, heures_formation, lignes)
 SELECT fiche, mois, plie, sum(heures), sum(heures_formation), sum(lignes)
 FROM attribution_tranche_somme
@@ -29,14 +28,3 @@ INSERT INTO marche_heures_mois (marche_id, mois, heures, heures_formation, ligne
 SELECT marche_id, mois, sum(heures), sum(heures_formation), sum(lignes)
 FROM attribution_tranche_marche
 GROUP BY marche_id, mois;
-
--- The last month sent by employer and marché, from every line: the parts read all of them,
--- since no line can come or go while the driver holds its lock on ligne_heures, every
--- batch's lines are in (sql/views/36_attendus.sql reads the batches not marked).
--- in the key's order, each entry lands beside the last: 0.2 s less at a million lines
-INSERT INTO envoi (marche_id, employeur_siret, dernier_mois)
-SELECT marche_id, employeur_siret, max(dernier_mois)
-FROM attribution_tranche_envoi
-GROUP BY marche_id, employeur_siret
-ORDER BY marche_id, employeur_siret;
-UPDATE lot_import SET envois_repris = true WHERE NOT envois_repris;

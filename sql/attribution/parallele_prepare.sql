@@ -7,11 +7,10 @@
 -- stays as it was until that swap commits. Only one run at a time uses them: the
 -- driver holds a session advisory lock of its own around the whole run.
 -- Inputs: none. Writes: clause.attribution_tranche, clause.attribution_tranche_somme,
--- clause.attribution_tranche_marche, clause.attribution_tranche_envoi (empty).
+-- clause.attribution_tranche_marche (empty).
 SET LOCAL search_path = clause, pg_temp;
 
-DROP TABLE IF EXISTS attribution_tranche, attribution_tranche_somme, attribution_tranche_marche,
-    attribution_tranche_envoi;
+DROP TABLE IF EXISTS attribution_tranche, attribution_tranche_somme, attribution_tranche_marche;
 CREATE UNLOGGED TABLE attribution_tranche (
     ligne_id bigint NOT NULL,
     motif    text,
@@ -35,11 +34,4 @@ CREATE UNLOGGED TABLE attribution_tranche_marche (
     heures           numeric NOT NULL,
     heures_formation numeric NOT NULL,
     lignes           bigint NOT NULL
-);
--- the last month each employer sent on each marché, among the part's lines (envoi, 0160):
--- a pair's lines may fall in several parts, the swap keeps the latest
-CREATE UNLOGGED TABLE attribution_tranche_envoi (
-    marche_id       text NOT NULL,
-    employeur_siret text NOT NULL,
-    dernier_mois    date NOT NULL
 );

@@ -7,8 +7,7 @@
 -- empty, and its key and statistics rebuilt after the insert), then sums the credited
 -- hours by fiche and by marché, month by month, again: SELECT recalcule_heures_mois(NULL).
 -- Inputs: none but the clause tables (every line, the settings of v_attribution_calcul).
--- Writes: attribution (all of it), envoi (all of it) and lot_import.envois_repris; the caller
--- sums fiche_heures_mois and marche_heures_mois after.
+-- Writes: attribution (all of it); the caller sums fiche_heures_mois and marche_heures_mois after.
 -- Run by hand: BEGIN; \i sql/attribution/index_off.sql \i sql/attribution/tout.sql
 --              \i sql/attribution/index_on.sql
 --              SELECT clause.recalcule_heures_mois(NULL); COMMIT;
@@ -23,21 +22,6 @@ SET LOCAL jit = off;
 SET LOCAL enable_incremental_sort = off;
 
 DELETE FROM attribution;
-DELETE FROM envoi;
 
--- One statement, one snapshot: the batches marked folded into envoi are those whose lines
--- it read; a batch committed meanwhile stays unmarked, read by attendus() from its lines
--- until the next attribution folds it (sql/views/36_attendus.sql).
-WITH calcul AS MATERIALIZED (
-    SELECT ligne_id, motif, plie, fiche, marche_id, employeur_siret, mois
-    FROM v_attribution_calcul),
-lots AS (
-    UPDATE lot_import SET envois_repris = true WHERE NOT envois_repris),
--- the last month each employer sent on each marché, every line counted (envoi, 0160)
-envois AS (
-    INSERT INTO envoi (marche_id, employeur_siret, dernier_mois)
-    SELECT marche_id, employeur_siret, max(mois)
-    FROM calcul
-    GROUP BY marche_id, employeur_siret)
 INSERT INTO attribution (ligne_id, motif, plie, fiche)
-SELECT ligne_id, motif, plie, fiche FROM calcul;
+SELECT ligne_id, motif, plie, fiche FROM v_attribution_calcul;

@@ -8,15 +8,12 @@
 -- sql/attribution/tout.sql computes on one connection. The credited hours by fiche, marché and
 -- month are summed here too, per part, from the same computation (as
 -- sql/attribution/mois_nouveaux.sql does): the parts' sums add up to recalcule_heures_mois(NULL).
--- So is the last month each employer sent on each marché (every line, credited or not), from
--- which the swap rebuilds envoi (0160) for attendus().
 -- Inputs (in the part's transaction):
 --   pg_temp.tranche_courante (tranche integer, tranches integer): one row, this part's
 --     number and the number of parts; created and filled by src/workflow/attribute_parallel.c
 --     (parts_compute), a parameterised INSERT.
---   clause.attribution_tranche, attribution_tranche_somme, attribution_tranche_marche,
---     attribution_tranche_envoi: the (empty) tables of sql/attribution/parallele_prepare.sql,
---     written here.
+--   clause.attribution_tranche, attribution_tranche_somme, attribution_tranche_marche: the
+--     (empty) tables of sql/attribution/parallele_prepare.sql, written here.
 -- Run by hand: BEGIN; CREATE TEMP TABLE tranche_courante ON COMMIT DROP AS
 --              SELECT 0 AS tranche, 2 AS tranches;
 --              \i sql/attribution/tranche.sql COMMIT;
@@ -31,8 +28,7 @@ SET LOCAL enable_incremental_sort = off;
 SET LOCAL enable_sort = off;
 
 WITH calcul AS MATERIALIZED (
-    SELECT v.ligne_id, v.motif, v.plie, v.fiche, v.marche_id, v.employeur_siret, v.mois, v.heures,
-           v.heures_formation
+    SELECT v.ligne_id, v.motif, v.plie, v.fiche, v.marche_id, v.mois, v.heures, v.heures_formation
     FROM v_attribution_calcul v
     -- hashtext: the same participant always in the same part, the parts about even
     WHERE (hashtext(v.participant_id) & 2147483647)
@@ -46,12 +42,7 @@ marches AS (
     SELECT c.marche_id, c.mois, sum(c.heures), sum(c.heures_formation), count(*)
     FROM calcul c
     WHERE c.motif IS NULL   -- the credited lines with no PLIE count for their marché too
-    GROUP BY c.marche_id, c.mois),
-envois AS (
-    INSERT INTO attribution_tranche_envoi (marche_id, employeur_siret, dernier_mois)
-    SELECT c.marche_id, c.employeur_siret, max(c.mois)
-    FROM calcul c
-    GROUP BY c.marche_id, c.employeur_siret)
+    GROUP BY c.marche_id, c.mois)
 INSERT INTO attribution_tranche_somme (fiche, mois, plie, heures, heures_formation, lignes)
 SELECT coalesce(c.fiche, ''), c.mois, c.plie, sum(c.heures), sum(c.heures_formation), count(*)
 FROM calcul c

@@ -3,10 +3,9 @@
 -- attendus) looked for it in every line of the active marchés' history at each monthly
 -- inbox: 0.46 s at a million lines, 3.1 s at four million (issue 17). The pairs (marché,
 -- employer) grow with the senders, not with the lines: 354,000 in the 4M bench set.
--- Every incremental attribution folds in the batches not folded yet (envois_reprendre(),
--- in sql/views/36_attendus.sql) and every whole one rebuilds the table from the lines it
--- reads, so a batch imported without attribution waits, and attendus() reads its lines
--- directly meanwhile. Any line received counts, credited or
+-- Every attribution folds in the batches not folded yet (envois_reprendre(), in
+-- sql/views/36_attendus.sql), so a batch imported without attribution waits, and
+-- attendus() reads its lines directly meanwhile. Any line received counts, credited or
 -- not, cancelled or not, as attendus() always counted it.
 SET search_path = clause, public;
 

@@ -44,8 +44,8 @@ $$;
 
 CREATE VIEW v_attribution_calcul AS
 WITH ranked AS (     -- rules 2 and 9, for each line: cancelled, or replaced by a later line
-    SELECT r.id, r.participant_id, r.marche_id, r.employeur_siret, r.mois, r.fin_mois, r.heures,
-           r.heures_formation, r.total, r.annulee,
+    SELECT r.id, r.participant_id, r.marche_id, r.mois, r.fin_mois, r.heures, r.heures_formation,
+           r.total, r.annulee,
            -- a later line starting in the same month overlaps a whole month; a line with
            -- dates is compared with those lines' periods; then across a month's end
            (r.rang > 1
@@ -74,8 +74,7 @@ WITH ranked AS (     -- rules 2 and 9, for each line: cancelled, or replaced by 
                        l.id = ANY ((SELECT remplacees_a_cheval())::bigint[]) AS remplacee_a_cheval
                 FROM ligne_heures l) l) r),
 checked AS (         -- rules 2 and 9, then rule 3's first two checks, in this order
-    SELECT r.id, r.participant_id, r.marche_id, r.employeur_siret, m.operation_id, r.mois, r.heures,
-           r.heures_formation, r.total,
+    SELECT r.id, r.participant_id, r.marche_id, m.operation_id, r.mois, r.heures, r.heures_formation, r.total,
            CASE
                WHEN r.annulee THEN 'lot_annule'
                WHEN r.remplacee THEN 'remplacee'
@@ -109,8 +108,7 @@ SELECT c.id AS ligne_id,
        coalesce(fn.code, fu.fiche) AS fiche,
        c.heures,
        c.heures_formation,
-       c.marche_id,         -- for the sums by marché and month (marche_heures_mois)
-       c.employeur_siret    -- for the last month sent by employer and marché (envoi)
+       c.marche_id          -- for the sums by marché and month (marche_heures_mois)
 FROM capped c
 JOIN operation o ON o.id = c.operation_id   -- the marché's, carried from checked
 LEFT JOIN v_fiche_mois fn ON fn.code = o.fiche AND fn.mois = c.mois

@@ -8,9 +8,10 @@ DROP FUNCTION IF EXISTS attendus(text, date) CASCADE;
 DROP FUNCTION IF EXISTS envois_reprendre() CASCADE;
 DROP FUNCTION IF EXISTS lots_envois_a_reprendre() CASCADE;
 
--- Folds into envoi (0160) the lines of every batch not folded yet: run by each incremental
--- attribution (src/workflow/attribute_after.c), in its transaction; a whole attribution
--- rebuilds envoi instead (sql/attribution/tout.sql, sql/attribution/parallele_bascule.sql). One statement, so the batches marked are
+-- Folds into envoi (0160) the lines of every batch not folded yet: run by each attribution
+-- (src/workflow/attribute*.c), in its transaction (the parallel one, on its driver's
+-- connection while the parts compute). envoi depends on the lines alone, not on the
+-- rules: a whole attribution folds what is new, and recomputes nothing here. One statement, so the batches marked are
 -- the batches read; a second fold at the same time waits on their rows, then finds them
 -- marked. Each batch's lines are found through the block-range index on lot_id (the
 -- subquery is kept apart by OFFSET 0 so that it stays one probe per batch).

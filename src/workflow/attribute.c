@@ -36,6 +36,7 @@ attribute_in_transaction(Db *db)
 		(!owned || db_exec(db, key_on)) &&
 		db_exec(db, "SELECT clause.recalcule_heures_mois(NULL)") &&
 		db_exec(db, "UPDATE clause.lot_import SET a_attribuer = false WHERE a_attribuer") &&
+		db_exec(db, ATTRIBUTE_FOLD_SENDERS_SQL) &&
 		db_exec(db, "DELETE FROM clause.a_reattribuer");
 }
 

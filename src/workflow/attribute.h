@@ -13,10 +13,10 @@
 #define ATTRIBUTION_LOCK_KEY "7304252"
 
 /*
- * Every incremental attribution, once its batches are marked attributed, folds the batches
- * not folded yet into the last month each employer sent on each marché (migration 0160),
- * which attendus() reads instead of the whole history; a whole attribution rebuilds it
- * from the lines it reads (sql/attribution/tout.sql, sql/attribution/tranche.sql).
+ * Every attribution folds the batches not folded yet into the last month each employer
+ * sent on each marché (migration 0160), which attendus() reads instead of the whole
+ * history. It depends on the lines alone, not on the rules: a whole attribution folds
+ * what is new, as an incremental one does, and recomputes nothing there.
  */
 #define ATTRIBUTE_FOLD_SENDERS_SQL "SELECT clause.envois_reprendre()"
 
