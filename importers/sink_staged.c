@@ -116,7 +116,13 @@ sink_staged_finish(ImportSink *sink, const bool *present, ImportResult *result)
 	char changed[32];
 	ImportCounts counts = {0};	/* valid rows, rejected rows */
 
+	/*
+	 * A temporary table is never analysed by autovacuum: the merge planned on a guess of
+	 * 81 rows looked each of a monthly file's 60,000 participants up by key (0.54 s)
+	 * where a hash join over the analysed stage takes a tenth of that.
+	 */
 	if (merge == NULL || !sink_staged_set_present_columns(sink, present) ||
+		!db_exec(sink->db, "ANALYZE pg_temp.stage (ligne)") ||
 		!db_exec_value(sink->db, merge, changed, sizeof(changed)) ||
 		!db_query(sink->db, "SELECT ligne, message FROM signalement ORDER BY ligne, message", 0,
 				  NULL, sink_staged_print_notice, (void *) sink->display_name, NULL) ||

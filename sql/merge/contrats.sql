@@ -31,7 +31,8 @@ INSERT INTO rejet (lot_id, ligne, colonne, motif, contenu)
 SELECT current_setting('clause.lot_id')::bigint, ligne, colonne, motif, contenu
 FROM stage WHERE motif IS NOT NULL;
 
-WITH colonnes AS (
+-- MATERIALIZED: read once, not once per row and column (sql/merge/participants.sql)
+WITH colonnes AS MATERIALIZED (
     SELECT string_to_array(current_setting('clause.colonnes'), ',') AS presentes),
 nouveau AS (         -- each good row with what it leaves alone taken from the stored contract
     SELECT s.ligne, s.participant_id, s.employeur_siret, s.marche_id, s.type_contrat,

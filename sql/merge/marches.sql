@@ -1,7 +1,12 @@
 -- Merge of a marchés file: upsert by id; the opération and the attributaire must exist.
 UPDATE stage s SET motif = 'identifiant en double dans le fichier (lignes ' || d.lignes || ')', colonne = 'id'
+-- the lines listed for the repeated ids only: sorting every id's lines to list them took
+-- twice as long as finding the repeated ones (a monthly file repeats none)
 FROM (SELECT id, string_agg(ligne::text, ', ' ORDER BY ligne) AS lignes
-      FROM stage WHERE motif IS NULL GROUP BY id HAVING count(*) > 1) d
+      FROM stage
+      WHERE motif IS NULL
+        AND id IN (SELECT id FROM stage WHERE motif IS NULL GROUP BY id HAVING count(*) > 1)
+      GROUP BY id) d
 WHERE s.motif IS NULL AND s.id = d.id;
 
 UPDATE stage s SET motif = 'opération inconnue « ' || s.operation_id || ' » (importez-la d''abord)',
@@ -46,8 +51,9 @@ WITH changed AS (
                       THEN CASE WHEN NOT t.heures_prevues_estimees THEN t.heures_prevues END
                       ELSE s.heures_prevues::numeric END AS heures_prevues
           FROM stage s
+          -- OFFSET 0: read once, not once per row and column (sql/merge/participants.sql)
           CROSS JOIN (SELECT string_to_array(current_setting('clause.colonnes'), ',')
-                          AS presentes) x
+                          AS presentes OFFSET 0) x
           LEFT JOIN marche t ON t.id = s.id
           WHERE s.motif IS NULL) e
     ON CONFLICT (id) DO UPDATE

@@ -1,8 +1,13 @@
 -- Merge of a participants file: upsert by id. Eligibility (criteres, date_eligibilite)
 -- is what the facilitateur recorded on entry.
 UPDATE stage s SET motif = 'identifiant en double dans le fichier (lignes ' || d.lignes || ')', colonne = 'id'
+-- the lines listed for the repeated ids only: sorting every id's lines to list them took
+-- twice as long as finding the repeated ones (a monthly file repeats none)
 FROM (SELECT id, string_agg(ligne::text, ', ' ORDER BY ligne) AS lignes
-      FROM stage WHERE motif IS NULL GROUP BY id HAVING count(*) > 1) d
+      FROM stage
+      WHERE motif IS NULL
+        AND id IN (SELECT id FROM stage WHERE motif IS NULL GROUP BY id HAVING count(*) > 1)
+      GROUP BY id) d
 WHERE s.motif IS NULL AND s.id = d.id;
 
 INSERT INTO rejet (lot_id, ligne, colonne, motif, contenu)
@@ -32,7 +37,10 @@ FROM (SELECT s.id, s.nom, s.prenom, s.date_naissance::date AS date_naissance, s.
              ROW(t.nom, t.prenom, t.date_naissance, t.sexe::text, t.commune_insee::text, t.qpv, t.criteres,
                  t.date_eligibilite) AS avant
       FROM stage s
-      CROSS JOIN (SELECT string_to_array(current_setting('clause.colonnes'), ',') AS presentes) x
+      -- OFFSET 0: read once; pulled up into the row's expressions, the setting was read and
+      -- split four times a row (0.27 s for a monthly file of 60,000 participants)
+      CROSS JOIN (SELECT string_to_array(current_setting('clause.colonnes'), ',') AS presentes
+                  OFFSET 0) x
       LEFT JOIN participant t ON t.id = s.id
       WHERE s.motif IS NULL) e
 WHERE e.nouveau
