@@ -9,16 +9,17 @@ DROP FUNCTION IF EXISTS envois_reprendre() CASCADE;
 DROP FUNCTION IF EXISTS lots_envois_a_reprendre() CASCADE;
 
 -- Folds into envoi (0160) the lines of every batch not folded yet: run by each attribution
--- (src/workflow/attribute*.c), in its transaction (the parallel one, on its driver's
+-- (src/workflow/attribute*.c), in its transaction (the parallel one on its driver's
 -- connection while the parts compute). envoi depends on the lines alone, not on the
--- rules: a whole attribution folds what is new, and recomputes nothing here. One statement, so the batches marked are
--- the batches read; a second fold at the same time waits on their rows, then finds them
--- marked. Each batch's lines are found through the block-range index on lot_id (the
--- subquery is kept apart by OFFSET 0 so that it stays one probe per batch).
--- Planned once with the batch unknown, a batch's lines look like 1/n of the table, n the
--- batches the statistics saw: half of it in a database of two batches, and the planner
--- reads it all (0.6 s at four million lines for a month of 41,666). The block-range index
--- costs little more than a scan when the batch is the whole table, so it is always taken.
+-- rules: a whole attribution folds what is new and recomputes nothing here.
+-- One statement, so the batches marked are the batches read; a second fold at the same
+-- time waits on their rows, then finds them marked. Each batch's lines are found through
+-- the block-range index on lot_id (the subquery is kept apart by OFFSET 0 so that it stays
+-- one probe per batch). Planned once with the batch unknown, a batch's lines look like 1/n
+-- of the table, n the batches the statistics saw: half of it in a database of two
+-- batches, and the planner read it all (0.6 s at four million lines for a month of
+-- 41,666). The block-range index costs little more than a scan when the batch is the
+-- whole table, so it is always taken.
 CREATE FUNCTION envois_reprendre() RETURNS void LANGUAGE sql SET jit = off SET enable_seqscan = off AS $$
 WITH lots AS (
     UPDATE clause.lot_import SET envois_repris = true
