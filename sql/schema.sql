@@ -67,14 +67,17 @@ WITH actifs AS (
     WHERE (p_plie IS NULL OR mp.plie = p_plie)
       AND m.date_debut <= (p_mois + interval '1 month - 1 day')::date
       AND m.date_fin >= p_mois),
--- The pairs (marché, employer) whose kept last month (envoi, 0160) is after p_mois: a past
--- month asked, whose answer is in those pairs' lines. None in the compte-rendu's case (the
--- month just received), and then no line is read at all (the EXISTS below is tested once).
-tardifs AS MATERIALIZED (
-    SELECT e.marche_id, e.employeur_siret
+-- The kept pairs (marché, employer) of the active marchés with their last month sent
+-- (envoi, 0160), read once for the two uses below.
+paires AS MATERIALIZED (
+    SELECT e.marche_id, e.employeur_siret, e.dernier_mois
     FROM actifs a
-    JOIN clause.envoi e ON e.marche_id = a.id
-    WHERE e.dernier_mois > p_mois),
+    JOIN clause.envoi e ON e.marche_id = a.id),
+-- Those whose last month is after p_mois: a past month asked, whose answer is in those
+-- pairs' lines. None in the compte-rendu's case (the month just received), and then no
+-- line is read at all (the EXISTS below is tested once).
+tardifs AS MATERIALIZED (
+    SELECT marche_id, employeur_siret FROM paires WHERE dernier_mois > p_mois),
 -- Per (marché, employer), the last month sent up to p_mois and whether it is p_mois: the
 -- kept last month when it is not after p_mois, else the pair's lines; and the lines of the
 -- batches no attribution has folded in yet.
@@ -82,10 +85,9 @@ envois AS (
     SELECT x.marche_id, x.employeur_siret, max(x.dernier_mois) AS dernier_mois,
            bool_or(x.ce_mois) AS ce_mois
     FROM (
-        SELECT e.marche_id, e.employeur_siret, e.dernier_mois, e.dernier_mois = p_mois AS ce_mois
-        FROM actifs a
-        JOIN clause.envoi e ON e.marche_id = a.id
-        WHERE e.dernier_mois <= p_mois
+        SELECT p.marche_id, p.employeur_siret, p.dernier_mois, p.dernier_mois = p_mois AS ce_mois
+        FROM paires p
+        WHERE p.dernier_mois <= p_mois
         UNION ALL
         SELECT l.marche_id, l.employeur_siret, l.mois, l.mois = p_mois
         FROM clause.ligne_heures l

@@ -14,6 +14,9 @@
 #define PARTS_LOCK_KEY "7304253"
 /* Below this many lines, opening connections costs more than the second core saves. */
 #define PARALLEL_MIN_LINES 50000
+/* The tables the parts write (sql/attribution/parallele_prepare.sql), dropped after a run. */
+#define PARTS_TABLES \
+	"clause.attribution_tranche, clause.attribution_tranche_somme, clause.attribution_tranche_marche"
 /* The parts, and beside them the driver's own connection (parts_compute). */
 #define PARTS_MAX (DB_EXEC_ALL_MAX - 1)
 
@@ -108,8 +111,7 @@ parts_swap(Db *db, const Snapshot *snapshot)
 		/* and the referential changes those batches recorded (sql/attribution/perimetre.sql) */
 		db_exec(db, "DELETE FROM clause.a_reattribuer "
 				"WHERE lot_id IN (SELECT lot_id FROM pg_temp.attribution_lots_vus)") &&
-		db_exec(db, "DROP TABLE clause.attribution_tranche, clause.attribution_tranche_somme, "
-				"clause.attribution_tranche_marche");
+		db_exec(db, "DROP TABLE " PARTS_TABLES);
 }
 
 /*
@@ -188,8 +190,7 @@ attribute_parallel_run(Db *db, int count)
 
 	/* after a failure, the parts' tables go now if they can (else at the next run) */
 	if (!ok && !db_connection_lost(db))
-		db_exec(db, "DROP TABLE IF EXISTS clause.attribution_tranche, clause.attribution_tranche_somme, "
-				"clause.attribution_tranche_marche");
+		db_exec(db, "DROP TABLE IF EXISTS " PARTS_TABLES);
 	return db_exec(db, "SELECT pg_advisory_unlock(" PARTS_LOCK_KEY ")") && ok
 		? ATTRIBUTE_PARALLEL_DONE : ATTRIBUTE_PARALLEL_FAILED;
 }
