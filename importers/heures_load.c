@@ -60,6 +60,65 @@ heures_load_referential(Db *db, HeuresLoad *load)
 				 heures_load_put_marche, &load->marches, NULL);
 }
 
+#define COPY_LIGNE_HEURES "COPY clause.ligne_heures (lot_id, ligne, participant_id, " \
+	"employeur_siret, marche_id, mois, heures, heures_formation, type_contrat, modalite, " \
+	"date_debut, date_fin) FROM STDIN"
+
+static int
+heures_load_year_of(const char *mois)
+{
+	int year = (int) strtol(mois, NULL, 10);
+
+	return year >= 0 && year < 10000 ? year : 0;
+}
+
+static void
+heures_load_mark_year(HeuresLoad *load, int year)
+{
+	load->years_ready[year / 8] |= (uint8_t) (1u << (year % 8));
+}
+
+static bool
+heures_load_put_year(void *context, const DbRow *row)
+{
+	heures_load_mark_year(context, heures_load_year_of(db_row_value(row, 0)));
+	return true;
+}
+
+/* The years that have their table already: a batch of those needs no COPY restarted. */
+static bool
+heures_load_known_years(Db *db, HeuresLoad *load)
+{
+	return db_query(db, "SELECT substr(c.relname, 14) FROM pg_inherits i "
+					"JOIN pg_class c ON c.oid = i.inhrelid "
+					"WHERE i.inhparent = 'clause.ligne_heures'::regclass "
+					"AND c.relname ~ '^ligne_heures_[0-9]{4}$'", 0, NULL,
+					heures_load_put_year, load, NULL);
+}
+
+bool
+heures_load_year_ready(const HeuresLoad *load, const char *mois)
+{
+	int year = heures_load_year_of(mois);
+
+	return (load->years_ready[year / 8] >> (year % 8)) & 1u;
+}
+
+bool
+heures_load_open_year(Db *db, HeuresLoad *load, const char *mois)
+{
+	int year = heures_load_year_of(mois);
+	char text[16];
+	const char *params[] = {text};
+
+	snprintf(text, sizeof(text), "%d", year);
+	log_debug("première ligne de %d : table de l'année créée", year);
+	if (!db_query(db, "SELECT clause.ligne_heures_annee($1::integer)", 1, params, NULL, NULL, NULL))
+		return false;
+	heures_load_mark_year(load, year);
+	return db_copy_begin(db, COPY_LIGNE_HEURES);
+}
+
 bool
 heures_load_begin(Db *db, HeuresLoad *load, long long lot_id, bool owned)
 {
@@ -75,13 +134,11 @@ heures_load_begin(Db *db, HeuresLoad *load, long long lot_id, bool owned)
 		log_error("mémoire ou fichier temporaire indisponible pour l'import des heures");
 		return false;
 	}
-	if (!heures_load_referential(db, load))
+	if (!heures_load_referential(db, load) || !heures_load_known_years(db, load))
 		return false;
 	log_debug("référentiel chargé : %zu participants, %zu entreprises, %zu marchés",
 			  load->participants.count, load->employers.count, load->marches.count);
-	return db_copy_begin(db, "COPY clause.ligne_heures (lot_id, ligne, participant_id, "
-						 "employeur_siret, marche_id, mois, heures, heures_formation, "
-						 "type_contrat, modalite, date_debut, date_fin) FROM STDIN");
+	return db_copy_begin(db, COPY_LIGNE_HEURES);
 }
 
 #define MAX_SUGGESTIONS 500		/* a file of unknown ids costs no more than this */

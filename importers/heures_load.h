@@ -34,6 +34,7 @@ typedef struct HeuresLoad
 	long long rejected;			/* rows written to rejects */
 	long long candidates_count;
 	int suggestions;			/* "did you mean" searches made, bounded per file */
+	uint8_t years_ready[10000 / 8];	/* years of AAAA with a table of their own, or none to make */
 	char mois_min[11];			/* AAAA-MM-01 of the rows copied, "" before the first */
 	char mois_max[11];
 } HeuresLoad;
@@ -62,6 +63,16 @@ bool heures_load_begin(Db *db, HeuresLoad *load, long long lot_id, bool owned);
  */
 bool heures_load_check_references(HeuresLoad *load, char *const *values, int *column,
 								  char *err);
+
+/*
+ * Whether the lines of month mois ("AAAA-MM-01") can be sent: their year has its table
+ * (ligne_heures is partitioned by year, sql/migrations/0170). When not, the COPY must be
+ * ended, heures_load_open_year called, and the row sent after.
+ */
+bool heures_load_year_ready(const HeuresLoad *load, const char *mois);
+
+/* Makes the year's table of mois (the COPY being ended), then starts the COPY again. */
+bool heures_load_open_year(Db *db, HeuresLoad *load, const char *mois);
 
 /* Appends the COPY row of a valid line to copy and notes its key. */
 bool heures_load_add_row(HeuresLoad *load, long long line, char *const *values, StrBuf *copy);

@@ -18,12 +18,14 @@
 SET LOCAL search_path = clause, pg_temp;
 SET LOCAL jit = off;   -- compiling costs more than these small queries run
 
+-- The months, and their first and last: a range on mois picks the years' tables when the
+-- statement runs (ligne_heures is partitioned by year), an array of them does not.
 CREATE TEMP TABLE mois_nouveaux ON COMMIT DROP AS
-SELECT ARRAY(
-    SELECT generate_series(min(b.mois_min), max(b.mois_max), interval '1 month')::date
-    FROM lot_import b
-    WHERE b.id IN (SELECT lot_id FROM pg_temp.attribution_lots)
-) AS mois;
+SELECT m.mois, m.mois[1] AS debut, m.mois[cardinality(m.mois)] AS fin
+FROM (SELECT ARRAY(
+          SELECT generate_series(min(b.mois_min), max(b.mois_max), interval '1 month')::date
+          FROM lot_import b
+          WHERE b.id IN (SELECT lot_id FROM pg_temp.attribution_lots)) AS mois) m;
 
 -- One computation feeds the lines' attribution and the sums of these months by fiche and by
 -- marché (as recalcule_heures_mois() gives them), rather than reading the lines again.
@@ -32,7 +34,8 @@ DELETE FROM marche_heures_mois WHERE mois = ANY ((SELECT mois FROM mois_nouveaux
 WITH calcul AS MATERIALIZED (
     SELECT v.ligne_id, v.motif, v.plie, v.fiche, v.marche_id, v.mois, v.heures, v.heures_formation
     FROM v_attribution_calcul v
-    WHERE v.mois = ANY ((SELECT mois FROM mois_nouveaux)::date[])),
+    WHERE v.mois = ANY ((SELECT mois FROM mois_nouveaux)::date[])
+      AND v.mois BETWEEN (SELECT debut FROM mois_nouveaux) AND (SELECT fin FROM mois_nouveaux)),
 lignes AS (
     INSERT INTO attribution (ligne_id, motif, plie, fiche)
     SELECT ligne_id, motif, plie, fiche FROM calcul),

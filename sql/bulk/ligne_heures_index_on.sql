@@ -1,12 +1,15 @@
 -- After a large timesheet batch: the btree indexes of ligne_heures, built in one pass
--- each (same definitions as sql/migrations/0001_schema.sql), and the new blocks
--- summarised in the block-range indexes (0.3 s a million lines; until then every search
--- through them reads all the new blocks).
+-- each (same definitions as sql/migrations/0170_ligne_heures_par_annee.sql), and the new
+-- blocks summarised in the block-range indexes of every year's table (0.3 s a million
+-- lines; until then every search through them reads all the new blocks).
 SET LOCAL search_path = clause, pg_temp;
 SET LOCAL maintenance_work_mem = '256MB';
-ALTER TABLE ligne_heures ADD CONSTRAINT ligne_heures_pkey PRIMARY KEY (id);
+ALTER TABLE ligne_heures ADD CONSTRAINT ligne_heures_pkey PRIMARY KEY (id, mois);
 CREATE INDEX ligne_heures_participant_mois_idx ON ligne_heures (participant_id, mois);
 CREATE INDEX ligne_heures_marche_idx ON ligne_heures (marche_id);
-SELECT brin_summarize_new_values('ligne_heures_lot_brin'),
-       brin_summarize_new_values('ligne_heures_mois_brin');
+SELECT brin_summarize_new_values(relid)
+FROM pg_partition_tree('ligne_heures_lot_brin') WHERE isleaf
+UNION ALL
+SELECT brin_summarize_new_values(relid)
+FROM pg_partition_tree('ligne_heures_mois_brin') WHERE isleaf;
 ANALYZE ligne_heures;

@@ -104,6 +104,9 @@ SELECT 'sans_heures', a.plie, a.id, a.intitule, a.operation, a.attributaire_sire
        NULL::date
 FROM actifs a
 LEFT JOIN clause.entreprise ent ON ent.siret = a.attributaire_siret
-WHERE NOT EXISTS (SELECT 1 FROM clause.ligne_heures l WHERE l.marche_id = a.id AND l.mois <= p_mois)
+-- envois holds every pair of an active marché with a line up to p_mois, from all three
+-- sources: a marché absent from it has none (asked of the lines, the question probed each
+-- year's table of every active marché, 0.27 s at four million lines)
+WHERE NOT EXISTS (SELECT 1 FROM envois e WHERE e.marche_id = a.id)
 ORDER BY 1, 2, 3, 6
 $$;

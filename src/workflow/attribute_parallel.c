@@ -40,8 +40,7 @@ attribute_default_connections(Db *db)
 	if (cores < 2)
 		return 1;
 	/* the catalog's estimate: counting a million rows would cost what it saves */
-	if (!db_query_value(db, "SELECT greatest(reltuples, 0)::bigint FROM pg_class "
-						"WHERE oid = 'clause.ligne_heures'::regclass", 0, NULL,
+	if (!db_query_value(db, "SELECT clause.ligne_heures_estimation()", 0, NULL,
 						lines, sizeof(lines), NULL) ||
 		strtoll(lines, NULL, 10) < PARALLEL_MIN_LINES)
 		return 1;

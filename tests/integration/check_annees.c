@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "src/lib/migrate.h"
 #include "testdb.h"
 
 #define DATA "tests/data/annees"
@@ -429,6 +430,123 @@ START_TEST(test_monthly_box_with_next_year)
 }
 END_TEST
 
+/* The years' tables of ligne_heures (0170), by name and by count of lines. */
+static const char *
+year_tables(void)
+{
+	return testdb_text("SELECT string_agg(c.relname || '=' || "
+					   "(SELECT count(*) FROM ligne_heures l WHERE l.tableoid = c.oid), ' ' ORDER BY c.relname) "
+					   "FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+					   "WHERE i.inhparent = 'clause.ligne_heures'::regclass");
+}
+
+START_TEST(test_lines_in_their_year_table)
+{
+	/* one file from October 2021 to March 2022: its COPY restarted at its first 2022 line */
+	load_year_data();
+	ck_assert_str_eq(year_tables(), "ligne_heures_2021=5 ligne_heures_2022=6 ligne_heures_autres=0");
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM ligne_heures "
+								  "WHERE tableoid::regclass::text <> 'ligne_heures_' || date_part('year', mois)"), 0);
+	/* the import took the statistics of the whole, which autovacuum never takes */
+	ck_assert_int_eq(testdb_count("SELECT reltuples FROM pg_class WHERE oid = 'clause.ligne_heures'::regclass"), 11);
+
+	/* a line come in another way, of a year without its table, waits in ligne_heures_autres
+	 * and moves into the year's table when it is made, with its id */
+	long long id = testdb_count("INSERT INTO ligne_heures (lot_id, ligne, participant_id, employeur_siret, "
+								"marche_id, mois, heures, type_contrat, modalite) "
+								"SELECT lot_id, 99, participant_id, employeur_siret, marche_id, '2023-05-01', 7, "
+								"type_contrat, modalite FROM ligne_heures ORDER BY id LIMIT 1 RETURNING id");
+
+	ck_assert_str_eq(year_tables(), "ligne_heures_2021=5 ligne_heures_2022=6 ligne_heures_autres=1");
+	testdb_text("SELECT ligne_heures_annee(2023)");
+	testdb_text("SELECT ligne_heures_annee(2023)");	/* made once */
+	ck_assert_str_eq(year_tables(), "ligne_heures_2021=5 ligne_heures_2022=6 ligne_heures_2023=1 "
+					 "ligne_heures_autres=0");
+	ck_assert_int_eq(testdb_count("SELECT id FROM ONLY ligne_heures_2023"), id);
+	/* a month outside 2000-2099 (a typing slip) makes no table: its lines stay in autres */
+	testdb_text("SELECT ligne_heures_annee(1999)");
+	ck_assert_str_eq(testdb_text("SELECT to_regclass('clause.ligne_heures_1999') IS NULL"), "t");
+}
+END_TEST
+
+/* Figures that must not move when the lines change tables: the lines and their
+ * attribution, row by row, the monthly sums and the 2022 progress of every fiche. */
+static void
+figures(char *out, size_t outsize)
+{
+	char lines[64], attribution[64], sums[64];
+
+	snprintf(lines, sizeof(lines), "%s", testdb_text("SELECT md5(string_agg(l::text, '|' ORDER BY id)) "
+													 "FROM ligne_heures l"));
+	snprintf(attribution, sizeof(attribution), "%s",
+			 testdb_text("SELECT md5(string_agg(a::text, '|' ORDER BY ligne_id)) FROM attribution a"));
+	snprintf(sums, sizeof(sums), "%s",
+			 testdb_text("SELECT md5(string_agg(f::text, '|' ORDER BY fiche, mois, plie)) FROM fiche_heures_mois f"));
+	snprintf(out, outsize, "%s %s %s %s", lines, attribution, sums,
+			 testdb_text("SELECT string_agg(fiche || ':' || cle || ':' || realise, ' ' ORDER BY fiche, cle) "
+						 "FROM progression_fiche(2022, '2022-12-31')"));
+}
+
+/*
+ * The data of this schema copied into a database as the release before 0170 left it
+ * (one table of lines): every table, as the owner, triggers off, sequences where they were.
+ */
+static void
+previous_release_copy(void)
+{
+	ck_assert(db_exec(testdb(), "ALTER SCHEMA clause RENAME TO clause_avant"));
+	ck_assert(migrate_apply_without(testdb(), "0170"));
+	ck_assert_str_eq(testdb_text("SELECT relkind FROM pg_class WHERE oid = 'clause.ligne_heures'::regclass"), "r");
+	ck_assert(db_exec(testdb(),
+					  "SET session_replication_role = replica; "
+					  "DO $$ DECLARE t record; BEGIN "
+					  "  EXECUTE (SELECT 'TRUNCATE ' || string_agg(format('clause.%I', c.relname), ', ') "
+					  "           FROM pg_class c WHERE c.relnamespace = 'clause'::regnamespace "
+					  "           AND c.relkind = 'r' AND c.relname <> 'schema_migration'); "
+					  "  FOR t IN SELECT c.relname FROM pg_class c "
+					  "           WHERE c.relnamespace = 'clause_avant'::regnamespace AND c.relkind IN ('r', 'p') "
+					  "           AND NOT c.relispartition AND c.relname <> 'schema_migration' LOOP "
+					  "    EXECUTE format('INSERT INTO clause.%I OVERRIDING SYSTEM VALUE "
+					  "                    SELECT * FROM clause_avant.%I', t.relname, t.relname); "
+					  "  END LOOP; "
+					  "  FOR t IN SELECT c.relname FROM pg_class c "
+					  "           WHERE c.relnamespace = 'clause_avant'::regnamespace AND c.relkind = 'S' LOOP "
+					  "    EXECUTE format('SELECT setval(''clause.%I'', last_value, is_called) "
+					  "                    FROM clause_avant.%I', t.relname, t.relname); "
+					  "  END LOOP; "
+					  "END $$; "
+					  "SET session_replication_role = DEFAULT; "
+					  "DROP SCHEMA clause_avant CASCADE"));
+}
+
+START_TEST(test_previous_release_migrates_to_year_tables)
+{
+	char before[1024], after[1024];
+
+	load_year_data();
+	load_2022(0);
+	ck_assert_int_eq(testdb_run("attribute"), 0);
+	figures(before, sizeof(before));
+	previous_release_copy();
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM ligne_heures"), 11);
+
+	ck_assert(migrate_apply(testdb(), false));
+	ck_assert_str_eq(year_tables(), "ligne_heures_2021=5 ligne_heures_2022=6 ligne_heures_autres=0");
+	figures(after, sizeof(after));
+	ck_assert_str_eq(after, before);
+	ck_assert_int_eq(testdb_count("SELECT reltuples FROM pg_class WHERE oid = 'clause.ligne_heures'::regclass"), 11);
+	/* the views and policies dropped with the old table are back */
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM v_ligne"), 11);
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM pg_policy WHERE polname IN ('ligne_heures_lecture', "
+								  "'participant_lecture', 'entreprise_lecture', 'lot_import_lecture')"), 4);
+	/* the same figures from a whole attribution, and the ids go on from the sequence */
+	ck_assert_int_eq(testdb_run("attribute"), 0);
+	figures(after, sizeof(after));
+	ck_assert_str_eq(after, before);
+	ck_assert_str_eq(testdb_text("SELECT nextval('ligne_heures_id_seq') > max(id) FROM ligne_heures"), "t");
+}
+END_TEST
+
 static Suite *
 annees_suite(void)
 {
@@ -450,6 +568,8 @@ annees_suite(void)
 	tcase_add_test(tc, test_import_again_updates_the_fiche);
 	tcase_add_test(tc, test_fiche_commands);
 	tcase_add_test(tc, test_monthly_box_with_next_year);
+	tcase_add_test(tc, test_lines_in_their_year_table);
+	tcase_add_test(tc, test_previous_release_migrates_to_year_tables);
 	suite_add_tcase(suite, tc);
 	return suite;
 }
