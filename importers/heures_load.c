@@ -120,10 +120,10 @@ heures_load_open_year(Db *db, HeuresLoad *load, const char *mois)
 }
 
 bool
-heures_load_begin(Db *db, HeuresLoad *load, long long lot_id, bool owned)
+heures_load_begin(Db *db, HeuresLoad *load, long long lot_id, bool check_off)
 {
 	snprintf(load->lot_id, sizeof(load->lot_id), "%lld", lot_id);
-	load->check_disabled = owned;
+	load->check_disabled = check_off;
 	load->bloom = calloc((size_t) 1 << (BLOOM_BITS_LOG2 - 6), sizeof(uint64_t));
 	load->rejects = tmpfile();
 	load->candidates = tmpfile();

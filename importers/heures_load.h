@@ -48,11 +48,12 @@ typedef struct HeuresCounts
 
 /*
  * In the import's transaction: locks the referential tables against writers, loads
- * their ids and starts the COPY into ligne_heures for batch lot_id. owned: whether the
- * user owns ligne_heures (db_table_owned); only the owner switches its reference check
- * off for the transaction, another user's import keeps it and is slower.
+ * their ids and starts the COPY into ligne_heures for batch lot_id. check_off: switch the
+ * reference check off for the transaction, which only the owner of ligne_heures may do
+ * (db_table_owned); another user's import keeps it and is slower. False as well when the
+ * bulk path (sql/bulk/) already dropped the check for the transaction.
  */
-bool heures_load_begin(Db *db, HeuresLoad *load, long long lot_id, bool owned);
+bool heures_load_begin(Db *db, HeuresLoad *load, long long lot_id, bool check_off);
 
 /*
  * values: the canonical heures columns (participant_id, employeur_siret, marche_id, mois,

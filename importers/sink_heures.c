@@ -64,7 +64,8 @@ sink_heures_begin(ImportSink *sink, const char *path, long long lot_id)
 		if (off == NULL || !db_exec(sink->db, off))
 			return false;
 	}
-	return heures_load_begin(sink->db, &self->load, lot_id, owned);
+	/* the bulk path dropped the check for the transaction (see ligne_heures_index_off) */
+	return heures_load_begin(sink->db, &self->load, lot_id, owned && !self->bulk);
 }
 
 /* A valid timesheet row: its references resolved here, then straight to the COPY. */

@@ -7,6 +7,9 @@ SET LOCAL maintenance_work_mem = '256MB';
 ALTER TABLE ligne_heures ADD CONSTRAINT ligne_heures_pkey PRIMARY KEY (id, mois);
 CREATE INDEX ligne_heures_participant_mois_idx ON ligne_heures (participant_id, mois);
 CREATE INDEX ligne_heures_marche_idx ON ligne_heures (marche_id);
+CREATE TRIGGER ligne_heures_references
+    AFTER INSERT ON ligne_heures REFERENCING NEW TABLE AS nouvelles
+    FOR EACH STATEMENT EXECUTE FUNCTION ligne_heures_verifie_references();
 SELECT brin_summarize_new_values(relid)
 FROM pg_partition_tree('ligne_heures_lot_brin') WHERE isleaf
 UNION ALL
