@@ -138,6 +138,12 @@ START_TEST(test_bulk_path_rebuilds_keys)
 					 "ligne_heures_mois_brin ligne_heures_participant_mois_idx ligne_heures_pkey");
 	ck_assert_int_eq(testdb_count("SELECT count(*) FROM pg_constraint WHERE conname = 'ligne_heures_pkey' "
 								  "AND contype = 'p'"), 1);
+	/* the reference check, dropped for the COPY, is back and on */
+	ck_assert_str_eq(testdb_text("SELECT tgenabled FROM pg_trigger WHERE tgname = 'ligne_heures_references' "
+								 "AND tgrelid = 'ligne_heures'::regclass"), "O");
+	/* every line in its year's table, none waiting in the default one */
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM ligne_heures "
+								  "WHERE tableoid::regclass::text <> 'ligne_heures_' || date_part('year', mois)"), 0);
 	ck_assert_int_eq(testdb_count("SELECT count(*) FROM attribution"), 120000);
 }
 END_TEST
