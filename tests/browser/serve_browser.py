@@ -13,6 +13,7 @@ import time
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
@@ -44,7 +45,15 @@ class Run:
         """Clicks a form's button and waits for the page it leads to (not a fixed delay)."""
         old = self.driver.find_element(By.TAG_NAME, "html")
         self.driver.find_element(By.CSS_SELECTOR, css).click()
-        WebDriverWait(self.driver, 120).until(expected_conditions.staleness_of(old))
+        self.wait_for_new_page(old)
+
+    def wait_for_new_page(self, old):
+        """Waits until the document `old` belongs to is replaced. While the browser swaps
+        documents, chromedriver may answer with another error than "stale element" (no
+        execution context yet): that is a moment of the navigation, polled again, not a
+        failure; a page that never comes still fails after the delay."""
+        WebDriverWait(self.driver, 120, ignored_exceptions=(WebDriverException,)).until(
+            expected_conditions.staleness_of(old))
 
     def open(self, path):
         self.driver.get(self.base + path)
@@ -120,7 +129,7 @@ def cancel_batch(run, upload):
               "facilitateur : pas d'annulation sans la case de confirmation")
     box.click()
     row.find_element(By.CSS_SELECTOR, "form button").click()
-    WebDriverWait(run.driver, 120).until(expected_conditions.staleness_of(old))
+    run.wait_for_new_page(old)
     page = run.driver.page_source
     run.check(("Lot %s annulé par web_fac" % lot) in page and "comptent de nouveau" in page,
               "facilitateur : lot %s annulé, à son nom" % lot)
