@@ -68,19 +68,25 @@ WITH actifs AS (
       AND m.date_debut <= (p_mois + interval '1 month - 1 day')::date
       AND m.date_fin >= p_mois),
 -- The kept pairs (marché, employer) of the active marchés with their last month sent
--- (envoi, 0160), read once for the two uses below.
+-- (envoi, 0160), and the rows waiting beside it (0180), read once for the two uses
+-- below: a pair may come twice, as a month of each is a month it sent (envois takes the
+-- greatest).
 paires AS MATERIALIZED (
     SELECT e.marche_id, e.employeur_siret, e.dernier_mois
-    FROM actifs a
-    JOIN clause.envoi e ON e.marche_id = a.id),
--- Those whose last month is after p_mois: a past month asked, whose answer is in those
--- pairs' lines. None in the compte-rendu's case (the month just received), and then no
--- line is read at all (the EXISTS below is tested once).
+    FROM actifs a JOIN clause.envoi e ON e.marche_id = a.id
+    UNION ALL
+    -- joined apart: under one join with envoi, the waiting rows were scanned once per
+    -- active marché (0.4 s at 4M lines)
+    SELECT w.marche_id, w.employeur_siret, w.dernier_mois
+    FROM actifs a JOIN clause.envoi_attente w ON w.marche_id = a.id),
+-- Those with a month after p_mois: a past month asked, whose answer is in those pairs'
+-- lines. None in the compte-rendu's case (the month just received), and then no line is
+-- read at all (the EXISTS below is tested once).
 tardifs AS MATERIALIZED (
-    SELECT marche_id, employeur_siret FROM paires WHERE dernier_mois > p_mois),
+    SELECT DISTINCT marche_id, employeur_siret FROM paires WHERE dernier_mois > p_mois),
 -- Per (marché, employer), the last month sent up to p_mois and whether it is p_mois: the
--- kept last month when it is not after p_mois, else the pair's lines; and the lines of the
--- batches no attribution has folded in yet.
+-- kept months not after p_mois, the lines of the pairs with a later one, and the lines of
+-- the batches no attribution has folded in yet.
 envois AS (
     SELECT x.marche_id, x.employeur_siret, max(x.dernier_mois) AS dernier_mois,
            bool_or(x.ce_mois) AS ce_mois
@@ -303,27 +309,59 @@ $$;
 ALTER FUNCTION clause.criteres_texte(p_criteres text[]) OWNER TO clause;
 
 --
+-- Name: envois_compacter(); Type: FUNCTION; Schema: clause; Owner: clause
+--
+
+CREATE FUNCTION clause.envois_compacter() RETURNS void
+    LANGUAGE sql
+    SET jit TO 'off'
+    SET search_path TO 'clause', 'pg_temp'
+    AS $$
+WITH repris AS (
+    DELETE FROM clause.envoi_attente
+    RETURNING marche_id, employeur_siret, dernier_mois)
+INSERT INTO clause.envoi AS e (marche_id, employeur_siret, dernier_mois)
+SELECT marche_id, employeur_siret, max(dernier_mois)
+FROM repris
+GROUP BY marche_id, employeur_siret
+ORDER BY marche_id, employeur_siret
+ON CONFLICT (marche_id, employeur_siret) DO UPDATE SET dernier_mois = excluded.dernier_mois
+    WHERE excluded.dernier_mois > e.dernier_mois
+$$;
+
+
+ALTER FUNCTION clause.envois_compacter() OWNER TO clause;
+
+--
 -- Name: envois_reprendre(); Type: FUNCTION; Schema: clause; Owner: clause
 --
 
 CREATE FUNCTION clause.envois_reprendre() RETURNS void
-    LANGUAGE sql
+    LANGUAGE plpgsql
     SET jit TO 'off'
     SET enable_seqscan TO 'off'
     SET search_path TO 'clause', 'pg_temp'
     AS $$
-WITH lots AS (
-    UPDATE clause.lot_import SET envois_repris = true
-    WHERE NOT envois_repris
-    RETURNING id)
-INSERT INTO clause.envoi AS e (marche_id, employeur_siret, dernier_mois)
-SELECT l.marche_id, l.employeur_siret, max(l.mois)
-FROM lots b
-CROSS JOIN LATERAL (SELECT marche_id, employeur_siret, mois FROM clause.ligne_heures
-                    WHERE lot_id = b.id OFFSET 0) l
-GROUP BY l.marche_id, l.employeur_siret
-ON CONFLICT (marche_id, employeur_siret) DO UPDATE SET dernier_mois = excluded.dernier_mois
-    WHERE excluded.dernier_mois > e.dernier_mois
+BEGIN
+    WITH lots AS (
+        UPDATE clause.lot_import SET envois_repris = true
+        WHERE NOT envois_repris
+        RETURNING id)
+    INSERT INTO clause.envoi_attente (marche_id, employeur_siret, dernier_mois)
+    SELECT l.marche_id, l.employeur_siret, max(l.mois)
+    FROM lots b
+    CROSS JOIN LATERAL (SELECT marche_id, employeur_siret, mois FROM clause.ligne_heures
+                        WHERE lot_id = b.id OFFSET 0) l
+    GROUP BY l.marche_id, l.employeur_siret;
+    -- (no index on envoi_attente: its count is a scan, whatever enable_seqscan says)
+    -- envoi's rows: the statistics' live count, or the catalogue's when the statistics
+    -- were lost (a crash resets them to nothing)
+    IF (SELECT count(*) FROM clause.envoi_attente)
+       > (SELECT greatest(pg_stat_get_live_tuples(c.oid), c.reltuples::bigint)
+          FROM pg_class c WHERE c.oid = 'clause.envoi'::regclass) THEN
+        PERFORM clause.envois_compacter();
+    END IF;
+END
 $$;
 
 
@@ -2231,6 +2269,19 @@ WITH (fillfactor='50');
 ALTER TABLE clause.envoi OWNER TO clause;
 
 --
+-- Name: envoi_attente; Type: TABLE; Schema: clause; Owner: clause
+--
+
+CREATE TABLE clause.envoi_attente (
+    marche_id text NOT NULL,
+    employeur_siret text NOT NULL,
+    dernier_mois date NOT NULL
+);
+
+
+ALTER TABLE clause.envoi_attente OWNER TO clause;
+
+--
 -- Name: fiche; Type: TABLE; Schema: clause; Owner: clause
 --
 
@@ -3049,6 +3100,28 @@ CREATE VIEW clause.v_decp_a_suivre WITH (security_invoker='true') AS
 ALTER TABLE clause.v_decp_a_suivre OWNER TO clause;
 
 --
+-- Name: v_envoi; Type: VIEW; Schema: clause; Owner: clause
+--
+
+CREATE VIEW clause.v_envoi WITH (security_invoker='true') AS
+ SELECT x.marche_id,
+    x.employeur_siret,
+    max(x.dernier_mois) AS dernier_mois
+   FROM ( SELECT envoi.marche_id,
+            envoi.employeur_siret,
+            envoi.dernier_mois
+           FROM clause.envoi
+        UNION ALL
+         SELECT envoi_attente.marche_id,
+            envoi_attente.employeur_siret,
+            envoi_attente.dernier_mois
+           FROM clause.envoi_attente) x
+  GROUP BY x.marche_id, x.employeur_siret;
+
+
+ALTER TABLE clause.v_envoi OWNER TO clause;
+
+--
 -- Name: v_fiche_heures_mois; Type: VIEW; Schema: clause; Owner: clause
 --
 
@@ -3338,6 +3411,8 @@ ALTER TABLE ONLY clause.entreprise
 
 ALTER TABLE ONLY clause.envoi
     ADD CONSTRAINT envoi_pkey PRIMARY KEY (marche_id, employeur_siret);
+
+ALTER TABLE clause.envoi CLUSTER ON envoi_pkey;
 
 
 --
@@ -4023,6 +4098,21 @@ CREATE POLICY entreprise_lecture ON clause.entreprise FOR SELECT USING (((clause
 ALTER TABLE clause.envoi ENABLE ROW LEVEL SECURITY;
 
 --
+-- Name: envoi_attente; Type: ROW SECURITY; Schema: clause; Owner: clause
+--
+
+ALTER TABLE clause.envoi_attente ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: envoi_attente envoi_attente_lecture; Type: POLICY; Schema: clause; Owner: clause
+--
+
+CREATE POLICY envoi_attente_lecture ON clause.envoi_attente FOR SELECT USING (((clause.acces_plie() IS NOT NULL) AND (EXISTS ( SELECT 1
+   FROM clause.marche m
+  WHERE (m.id = envoi_attente.marche_id)))));
+
+
+--
 -- Name: envoi envoi_lecture; Type: POLICY; Schema: clause; Owner: clause
 --
 
@@ -4218,6 +4308,13 @@ GRANT SELECT ON TABLE clause.envoi TO clause_facilitateurs;
 
 
 --
+-- Name: TABLE envoi_attente; Type: ACL; Schema: clause; Owner: clause
+--
+
+GRANT SELECT ON TABLE clause.envoi_attente TO clause_facilitateurs;
+
+
+--
 -- Name: TABLE fiche; Type: ACL; Schema: clause; Owner: clause
 --
 
@@ -4342,6 +4439,13 @@ GRANT SELECT ON TABLE clause.v_territoire TO clause_facilitateurs;
 --
 
 GRANT SELECT ON TABLE clause.v_contrat_compte TO clause_facilitateurs;
+
+
+--
+-- Name: TABLE v_envoi; Type: ACL; Schema: clause; Owner: clause
+--
+
+GRANT SELECT ON TABLE clause.v_envoi TO clause_facilitateurs;
 
 
 --

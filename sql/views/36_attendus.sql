@@ -8,11 +8,18 @@ DROP FUNCTION IF EXISTS attendus(text, date) CASCADE;
 DROP FUNCTION IF EXISTS envois_reprendre() CASCADE;
 DROP FUNCTION IF EXISTS lots_envois_a_reprendre() CASCADE;
 
--- Folds into envoi (0160) the lines of every batch not folded yet: run by each attribution
--- (src/workflow/attribute*.c), in its transaction (the parallel one on its driver's
--- connection while the parts compute). envoi depends on the lines alone, not on the
--- rules: a whole attribution folds what is new and recomputes nothing here.
--- One statement, so the batches marked are the batches read; a second fold at the same
+DROP FUNCTION IF EXISTS envois_compacter() CASCADE;
+DROP VIEW IF EXISTS v_envoi CASCADE;
+
+-- Folds the lines of every batch not folded yet into the senders' last months: run by
+-- each attribution (src/workflow/attribute*.c), in its transaction (the parallel one on
+-- its driver's connection while the parts compute). They depend on the lines alone, not on
+-- the rules: a whole attribution folds what is new and recomputes nothing here.
+-- A batch's pairs (marché, employer) are appended to envoi_attente (0180), which touches
+-- only the pages it fills; envoi itself is updated once the waiting rows outnumber its
+-- pairs (counted by the statistics: a count a second late only moves the moment), so
+-- that each of its pages is written once for many months, not every month.
+-- The batches marked are the batches read (one statement); a second fold at the same
 -- time waits on their rows, then finds them marked. Each batch's lines are found through
 -- the block-range index on lot_id (the subquery is kept apart by OFFSET 0 so that it stays
 -- one probe per batch). Planned once with the batch unknown, a batch's lines look like 1/n
@@ -20,20 +27,62 @@ DROP FUNCTION IF EXISTS lots_envois_a_reprendre() CASCADE;
 -- batches, and the planner read it all (0.6 s at four million lines for a month of
 -- 41,666). The block-range index costs little more than a scan when the batch is the
 -- whole table, so it is always taken.
-CREATE FUNCTION envois_reprendre() RETURNS void LANGUAGE sql SET jit = off SET enable_seqscan = off AS $$
-WITH lots AS (
-    UPDATE clause.lot_import SET envois_repris = true
-    WHERE NOT envois_repris
-    RETURNING id)
+CREATE FUNCTION envois_reprendre() RETURNS void LANGUAGE plpgsql
+    SET jit = off SET enable_seqscan = off AS $$
+BEGIN
+    WITH lots AS (
+        UPDATE clause.lot_import SET envois_repris = true
+        WHERE NOT envois_repris
+        RETURNING id)
+    INSERT INTO clause.envoi_attente (marche_id, employeur_siret, dernier_mois)
+    SELECT l.marche_id, l.employeur_siret, max(l.mois)
+    FROM lots b
+    CROSS JOIN LATERAL (SELECT marche_id, employeur_siret, mois FROM clause.ligne_heures
+                        WHERE lot_id = b.id OFFSET 0) l
+    GROUP BY l.marche_id, l.employeur_siret;
+    -- (no index on envoi_attente: its count is a scan, whatever enable_seqscan says)
+    -- envoi's rows: the statistics' live count, or the catalogue's when the statistics
+    -- were lost (a crash resets them to nothing)
+    IF (SELECT count(*) FROM clause.envoi_attente)
+       > (SELECT greatest(pg_stat_get_live_tuples(c.oid), c.reltuples::bigint)
+          FROM pg_class c WHERE c.oid = 'clause.envoi'::regclass) THEN
+        PERFORM clause.envois_compacter();
+    END IF;
+END
+$$;
+
+-- Moves the waiting pairs into envoi: each pair's greatest month, in key order (the index
+-- and the pages met in turn). The rows moved are the rows deleted, in one statement: a
+-- batch appended meanwhile by another transaction stays waiting.
+CREATE FUNCTION envois_compacter() RETURNS void LANGUAGE sql SET jit = off AS $$
+WITH repris AS (
+    DELETE FROM clause.envoi_attente
+    RETURNING marche_id, employeur_siret, dernier_mois)
 INSERT INTO clause.envoi AS e (marche_id, employeur_siret, dernier_mois)
-SELECT l.marche_id, l.employeur_siret, max(l.mois)
-FROM lots b
-CROSS JOIN LATERAL (SELECT marche_id, employeur_siret, mois FROM clause.ligne_heures
-                    WHERE lot_id = b.id OFFSET 0) l
-GROUP BY l.marche_id, l.employeur_siret
+SELECT marche_id, employeur_siret, max(dernier_mois)
+FROM repris
+GROUP BY marche_id, employeur_siret
+ORDER BY marche_id, employeur_siret
 ON CONFLICT (marche_id, employeur_siret) DO UPDATE SET dernier_mois = excluded.dernier_mois
     WHERE excluded.dernier_mois > e.dernier_mois
 $$;
+
+-- The last month each employer sent hours on each marché, from the batches folded so far:
+-- the kept pairs and the waiting ones. attendus() writes the same union inline, joined to
+-- its marchés first (a join is not pushed below this GROUP BY).
+CREATE VIEW v_envoi AS
+SELECT marche_id, employeur_siret, max(dernier_mois) AS dernier_mois
+FROM (SELECT marche_id, employeur_siret, dernier_mois FROM clause.envoi
+      UNION ALL
+      SELECT marche_id, employeur_siret, dernier_mois FROM clause.envoi_attente) x
+GROUP BY marche_id, employeur_siret;
+
+DO $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'clause_facilitateurs') THEN
+        GRANT SELECT ON v_envoi TO clause_facilitateurs;
+    END IF;
+END $$;
 
 -- The batches whose lines envoi does not hold yet, whoever asks: ids only, so that a
 -- facilitateur's attendus() reads those lines as it reads every other (ligne_heures is
@@ -61,19 +110,25 @@ WITH actifs AS (
       AND m.date_debut <= (p_mois + interval '1 month - 1 day')::date
       AND m.date_fin >= p_mois),
 -- The kept pairs (marché, employer) of the active marchés with their last month sent
--- (envoi, 0160), read once for the two uses below.
+-- (envoi, 0160), and the rows waiting beside it (0180), read once for the two uses
+-- below: a pair may come twice, as a month of each is a month it sent (envois takes the
+-- greatest).
 paires AS MATERIALIZED (
     SELECT e.marche_id, e.employeur_siret, e.dernier_mois
-    FROM actifs a
-    JOIN clause.envoi e ON e.marche_id = a.id),
--- Those whose last month is after p_mois: a past month asked, whose answer is in those
--- pairs' lines. None in the compte-rendu's case (the month just received), and then no
--- line is read at all (the EXISTS below is tested once).
+    FROM actifs a JOIN clause.envoi e ON e.marche_id = a.id
+    UNION ALL
+    -- joined apart: under one join with envoi, the waiting rows were scanned once per
+    -- active marché (0.4 s at 4M lines)
+    SELECT w.marche_id, w.employeur_siret, w.dernier_mois
+    FROM actifs a JOIN clause.envoi_attente w ON w.marche_id = a.id),
+-- Those with a month after p_mois: a past month asked, whose answer is in those pairs'
+-- lines. None in the compte-rendu's case (the month just received), and then no line is
+-- read at all (the EXISTS below is tested once).
 tardifs AS MATERIALIZED (
-    SELECT marche_id, employeur_siret FROM paires WHERE dernier_mois > p_mois),
+    SELECT DISTINCT marche_id, employeur_siret FROM paires WHERE dernier_mois > p_mois),
 -- Per (marché, employer), the last month sent up to p_mois and whether it is p_mois: the
--- kept last month when it is not after p_mois, else the pair's lines; and the lines of the
--- batches no attribution has folded in yet.
+-- kept months not after p_mois, the lines of the pairs with a later one, and the lines of
+-- the batches no attribution has folded in yet.
 envois AS (
     SELECT x.marche_id, x.employeur_siret, max(x.dernier_mois) AS dernier_mois,
            bool_or(x.ce_mois) AS ce_mois

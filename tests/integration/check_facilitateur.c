@@ -128,23 +128,98 @@ assert_attendus_as_lines(const char *state)
 
 /* envoi as the batches marked folded make it: the others' lines left out */
 static const char FOLDED_ONLY[] =
-	"DELETE FROM envoi; INSERT INTO envoi "
+	"DELETE FROM envoi_attente; DELETE FROM envoi; INSERT INTO envoi "
 	"SELECT marche_id, employeur_siret, max(mois) FROM ligne_heures l "
 	"JOIN lot_import b ON b.id = l.lot_id AND b.envois_repris GROUP BY 1, 2";
 
-/* envoi holds, pair by pair, the last month of every line (every batch folded in). */
+/* v_envoi (envoi and the pairs waiting beside it) holds, pair by pair, the last month of
+ * every line (every batch folded in). */
 static void
 assert_envoi_from_lines(const char *state)
 {
 	long long differ = testdb_count(
-		"SELECT count(*) FROM ((SELECT marche_id, employeur_siret, dernier_mois FROM envoi "
+		"SELECT count(*) FROM ((SELECT marche_id, employeur_siret, dernier_mois FROM v_envoi "
 		"EXCEPT ALL SELECT marche_id, employeur_siret, max(mois) FROM ligne_heures GROUP BY 1, 2) "
 		"UNION ALL (SELECT marche_id, employeur_siret, max(mois) FROM ligne_heures GROUP BY 1, 2 "
-		"EXCEPT ALL SELECT marche_id, employeur_siret, dernier_mois FROM envoi)) d");
+		"EXCEPT ALL SELECT marche_id, employeur_siret, dernier_mois FROM v_envoi)) d");
 
 	ck_assert_msg(differ == 0, "%s : %lld paires diffèrent de celles des lignes", state, differ);
 	ck_assert_int_eq(testdb_count("SELECT count(*) FROM lot_import WHERE NOT envois_repris"), 0);
 	ck_assert_int_gt(testdb_count("SELECT count(*) FROM envoi"), 0);
+}
+
+/* envoi's rows as the fold counts them (the statistics, flushed first, or the catalogue). */
+static long long
+envoi_live_rows(void)
+{
+	ck_assert(db_exec(testdb(), "SELECT pg_stat_force_next_flush()"));
+	return testdb_count("SELECT greatest(pg_stat_get_live_tuples(c.oid), c.reltuples::bigint) "
+						"FROM pg_class c WHERE c.oid = 'envoi'::regclass");
+}
+
+/* The distinct (marché, employer) pairs of a batch's lines. */
+static long long
+batch_pairs(long long batch)
+{
+	char sql[256];
+
+	snprintf(sql, sizeof(sql), "SELECT count(DISTINCT (marche_id, employeur_siret)) FROM ligne_heures "
+			 "WHERE lot_id = %lld", batch);
+	return testdb_count(sql);
+}
+
+/* Folds one batch again (its pairs appended once more), then checks the fold's rule: the
+ * waiting pairs stay beside envoi while they are no more than its rows, and are all moved
+ * into it past that. Returns whether they were moved. */
+static bool
+refold_batch(long long batch)
+{
+	char sql[256];
+	long long waiting = testdb_count("SELECT count(*) FROM envoi_attente");
+	long long appended = batch_pairs(batch);
+	long long live = envoi_live_rows();
+
+	snprintf(sql, sizeof(sql), "UPDATE lot_import SET envois_repris = false WHERE id = %lld", batch);
+	ck_assert(db_exec(testdb(), sql));
+	ck_assert(db_exec(testdb(), "SELECT envois_reprendre()"));
+	bool moved = waiting + appended > live;
+
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM envoi_attente"), moved ? 0 : waiting + appended);
+	return moved;
+}
+
+/* December's pairs wait beside an envoi that lacks December, and attendus() reads them
+ * there; then the other batches are folded again one by one until the waiting pairs
+ * outnumber envoi's rows, when they are all moved into it. */
+static void
+assert_fold_waits_then_moves(long long december)
+{
+	char sql[256];
+
+	snprintf(sql, sizeof(sql), "UPDATE lot_import SET envois_repris = false WHERE id = %lld", december);
+	ck_assert(db_exec(testdb(), sql));
+	ck_assert(db_exec(testdb(), FOLDED_ONLY));
+	ck_assert_int_lt(batch_pairs(december), testdb_count("SELECT count(*) FROM envoi"));
+	ck_assert(db_exec(testdb(), sql));
+	ck_assert(!refold_batch(december));
+	ck_assert_int_gt(testdb_count("SELECT count(*) FROM envoi_attente"), 0);
+	assert_envoi_from_lines("décembre en attente à côté d'envoi");
+	assert_attendus_as_lines("décembre en attente à côté d'envoi");
+
+	snprintf(sql, sizeof(sql), "SELECT count(*) FROM lot_import WHERE nature = 'heures' AND id <> %lld",
+			 december);
+	long long others = testdb_count(sql);
+	bool moved = false;
+
+	for (long long k = 0; k < others && !moved; k++)
+	{
+		snprintf(sql, sizeof(sql), "SELECT id FROM lot_import WHERE nature = 'heures' AND id <> %lld "
+				 "ORDER BY id OFFSET %lld LIMIT 1", december, k);
+		moved = refold_batch(testdb_count(sql));
+		assert_envoi_from_lines(moved ? "paires en attente reportées dans envoi" : "paires en attente");
+		assert_attendus_as_lines(moved ? "paires en attente reportées dans envoi" : "paires en attente");
+	}
+	ck_assert_msg(moved, "les paires en attente n'ont jamais été reportées dans envoi");
 }
 
 START_TEST(test_attendus_kept_as_lines)
@@ -192,6 +267,7 @@ START_TEST(test_attendus_kept_as_lines)
 	ck_assert_int_eq(run(sql, out), 0);
 	assert_attendus_as_lines("décembre annulé");
 	unsetenv("PGOPTIONS");
+	assert_fold_waits_then_moves(december);
 }
 END_TEST
 

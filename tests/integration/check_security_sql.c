@@ -257,6 +257,9 @@ load_two_plies(void)
 	ck_assert_int_eq(testdb_import("heures", REPORTS_TMP "/heures-gp.csv", false, NULL), IMPORT_LOADED);
 	ck_assert_int_eq(testdb_run("role facilitateur bordeaux test_role_fac_bdx"), 0);
 	ck_assert_int_eq(testdb_run("role facilitateur grand_perigueux test_role_fac_gp"), 0);
+	/* every kept pair waiting as well (its months again: nothing changes), so that the
+	 * waiting rows of both PLIEs are there to be hidden */
+	ck_assert(db_exec(testdb(), "INSERT INTO envoi_attente SELECT * FROM envoi"));
 }
 
 typedef struct ReaderCase
@@ -284,6 +287,13 @@ static const ReaderCase RLS_CASES[] = {
 	/* the facilitateur's views still show its lines with their batch: lot 1's lines
 	 * 2, 3, 12, 13, 16 and 17 on M1 (the others on M1 were rejected) */
 	{"test_role_fac_bdx", "SELECT count(*) FROM clause.v_ligne WHERE marche_id = 'M1'", "6"},
+	/* the senders' last months (kept and waiting, as attendus() reads them): each
+	 * facilitateur sees the pairs of its own marchés */
+	{"test_role_fac_bdx", "SELECT string_agg(DISTINCT marche_id, ',' ORDER BY marche_id) FROM clause.v_envoi", "M1,M2,M6"},
+	{"test_role_fac_gp", "SELECT string_agg(DISTINCT marche_id, ',' ORDER BY marche_id) FROM clause.v_envoi", "M4,M5"},
+	{"test_role_fac_gp", "SELECT string_agg(DISTINCT marche_id, ',' ORDER BY marche_id) FROM clause.envoi_attente", "M4,M5"},
+	{"test_role_fac_gp", "SELECT count(*) FROM clause.envoi_attente WHERE marche_id = 'M1'", "0"},
+	{"test_role_fac_gp", "DELETE FROM clause.envoi_attente", "ERREUR 42501"},
 };
 
 START_TEST(test_facilitateur_rows)
