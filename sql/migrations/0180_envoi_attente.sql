@@ -4,9 +4,9 @@
 -- pairs of one month dirtied 5,253 pages of a 4M-line database's envoi (354,448 pairs),
 -- each written whole to the WAL after a checkpoint, 0.48 s for 0.25 s at 1M lines. An
 -- append touches only the pages it fills. The last month of a pair is the greatest of its
--- kept one and of its waiting ones (v_envoi, attendus()); envois_compacter() moves the
--- waiting rows into envoi when they outnumber its pairs (sql/views/36_attendus.sql), so
--- the rows read beside envoi never exceed its own.
+-- kept one and of its waiting ones (v_envoi, attendus()); the fold moves the waiting rows
+-- into envoi when they would outnumber its pairs (envois_reprendre(),
+-- sql/views/36_attendus.sql), so the rows read beside envoi never exceed its own.
 SET search_path = clause, public;
 
 -- No key and no index: appended by batch, read whole (it stays smaller than envoi), and

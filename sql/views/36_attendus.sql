@@ -7,64 +7,79 @@ SET search_path = clause, pg_temp;
 DROP FUNCTION IF EXISTS attendus(text, date) CASCADE;
 DROP FUNCTION IF EXISTS envois_reprendre() CASCADE;
 DROP FUNCTION IF EXISTS lots_envois_a_reprendre() CASCADE;
-
-DROP FUNCTION IF EXISTS envois_compacter() CASCADE;
 DROP VIEW IF EXISTS v_envoi CASCADE;
 
 -- Folds the lines of every batch not folded yet into the senders' last months: run by
 -- each attribution (src/workflow/attribute*.c), in its transaction (the parallel one on
 -- its driver's connection while the parts compute). They depend on the lines alone, not on
 -- the rules: a whole attribution folds what is new and recomputes nothing here.
--- A batch's pairs (marché, employer) are appended to envoi_attente (0180), which touches
--- only the pages it fills; envoi itself is updated once the waiting rows outnumber its
--- pairs (counted by the statistics: a count a second late only moves the moment), so
--- that each of its pages is written once for many months, not every month.
--- The batches marked are the batches read (one statement); a second fold at the same
--- time waits on their rows, then finds them marked. Each batch's lines are found through
--- the block-range index on lot_id (the subquery is kept apart by OFFSET 0 so that it stays
--- one probe per batch). Planned once with the batch unknown, a batch's lines look like 1/n
--- of the table, n the batches the statistics saw: half of it in a database of two
+-- The batches' pairs (marché, employer) are appended to envoi_attente (0180), which
+-- touches only the pages it fills. When they and the pairs already waiting would
+-- outnumber envoi's rows, both go into envoi instead, so that each page of envoi is
+-- written once for several months, and a first load goes straight into envoi (appended
+-- then deleted, its pairs would leave as many dead rows for the next month to scan).
+-- The waiting pairs and envoi's rows are counted by the statistics (a count a second late
+-- only moves the moment; envoi's from the catalogue when a crash reset them).
+-- One statement: the batches marked are the batches read, the rows moved are the rows
+-- deleted (a batch appended meanwhile by another transaction stays waiting); a second fold
+-- at the same time waits on the batches' rows, then finds them marked. Each batch's lines
+-- are found through the block-range index on lot_id (the subquery kept apart by OFFSET 0
+-- stays one probe per batch). Planned once with the batch unknown, a batch's lines look
+-- like 1/n of the table, n the batches the statistics saw: half of it in a database of two
 -- batches, and the planner read it all (0.6 s at four million lines for a month of
 -- 41,666). The block-range index costs little more than a scan when the batch is the
 -- whole table, so it is always taken.
+-- After a move, envoi is analysed when it never was or has grown by half: attendus()
+-- reads it by marché only if the planner knows a marché has tens of pairs, not thousands
+-- (never analysed, a first load's envoi was read whole, 0.08 s at 4M lines, and hashed).
 CREATE FUNCTION envois_reprendre() RETURNS void LANGUAGE plpgsql
     SET jit = off SET enable_seqscan = off AS $$
+DECLARE
+    v_deplacees bigint;
 BEGIN
-    WITH lots AS (
-        UPDATE clause.lot_import SET envois_repris = true
-        WHERE NOT envois_repris
-        RETURNING id)
-    INSERT INTO clause.envoi_attente (marche_id, employeur_siret, dernier_mois)
-    SELECT l.marche_id, l.employeur_siret, max(l.mois)
+WITH lots AS (
+    UPDATE clause.lot_import SET envois_repris = true
+    WHERE NOT envois_repris
+    RETURNING id),
+nouvelles AS MATERIALIZED (
+    SELECT l.marche_id, l.employeur_siret, max(l.mois) AS dernier_mois
     FROM lots b
     CROSS JOIN LATERAL (SELECT marche_id, employeur_siret, mois FROM clause.ligne_heures
                         WHERE lot_id = b.id OFFSET 0) l
-    GROUP BY l.marche_id, l.employeur_siret;
-    -- (no index on envoi_attente: its count is a scan, whatever enable_seqscan says)
-    -- envoi's rows: the statistics' live count, or the catalogue's when the statistics
-    -- were lost (a crash resets them to nothing)
-    IF (SELECT count(*) FROM clause.envoi_attente)
-       > (SELECT greatest(pg_stat_get_live_tuples(c.oid), c.reltuples::bigint)
-          FROM pg_class c WHERE c.oid = 'clause.envoi'::regclass) THEN
-        PERFORM clause.envois_compacter();
-    END IF;
-END
-$$;
-
--- Moves the waiting pairs into envoi: each pair's greatest month, in key order (the index
--- and the pages met in turn). The rows moved are the rows deleted, in one statement: a
--- batch appended meanwhile by another transaction stays waiting.
-CREATE FUNCTION envois_compacter() RETURNS void LANGUAGE sql SET jit = off AS $$
-WITH repris AS (
+    GROUP BY l.marche_id, l.employeur_siret),
+reporter AS MATERIALIZED (
+    SELECT (SELECT count(*) FROM nouvelles)
+           + pg_stat_get_live_tuples('clause.envoi_attente'::regclass)
+           > greatest(pg_stat_get_live_tuples(c.oid), c.reltuples::bigint) AS oui
+    FROM pg_class c WHERE c.oid = 'clause.envoi'::regclass),
+attente AS (
+    INSERT INTO clause.envoi_attente (marche_id, employeur_siret, dernier_mois)
+    SELECT marche_id, employeur_siret, dernier_mois FROM nouvelles
+    WHERE NOT (SELECT oui FROM reporter)),
+repris AS (
     DELETE FROM clause.envoi_attente
+    WHERE (SELECT oui FROM reporter)
     RETURNING marche_id, employeur_siret, dernier_mois)
+-- each pair's greatest month, in key order: the index and the pages met in turn, and the
+-- new pairs appended in order (attendus() reads envoi by marché)
 INSERT INTO clause.envoi AS e (marche_id, employeur_siret, dernier_mois)
-SELECT marche_id, employeur_siret, max(dernier_mois)
-FROM repris
-GROUP BY marche_id, employeur_siret
-ORDER BY marche_id, employeur_siret
+SELECT x.marche_id, x.employeur_siret, max(x.dernier_mois)
+FROM (SELECT marche_id, employeur_siret, dernier_mois FROM repris
+      UNION ALL
+      SELECT marche_id, employeur_siret, dernier_mois FROM nouvelles
+      WHERE (SELECT oui FROM reporter)) x
+GROUP BY x.marche_id, x.employeur_siret
+ORDER BY x.marche_id, x.employeur_siret
 ON CONFLICT (marche_id, employeur_siret) DO UPDATE SET dernier_mois = excluded.dernier_mois
-    WHERE excluded.dernier_mois > e.dernier_mois
+    WHERE excluded.dernier_mois > e.dernier_mois;
+GET DIAGNOSTICS v_deplacees = ROW_COUNT;
+-- (the rows moved, inserted or updated: the statistics do not count this transaction's yet)
+IF v_deplacees > 0 AND (SELECT c.reltuples < 0
+                               OR c.reltuples * 1.5 < pg_stat_get_live_tuples(c.oid) + v_deplacees
+                        FROM pg_class c WHERE c.oid = 'clause.envoi'::regclass) THEN
+    ANALYZE clause.envoi;
+END IF;
+END
 $$;
 
 -- The last month each employer sent hours on each marché, from the batches folded so far:
