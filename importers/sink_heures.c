@@ -157,37 +157,23 @@ sink_heures_analyse_whole(Db *db, long long copied)
 	return stale[0] != 't' || db_exec(db, "ANALYZE clause.ligne_heures");
 }
 
-/*
- * The block-range indexes (lot_id, mois) made to cover the pages this import filled.
- * autosummarize leaves that to an autovacuum worker, which comes within a minute; until
- * then every reader of a year's table reads all its unsummarized pages: the next monthly
- * box's fold read the whole 2023 table of the 4M bench (9,813 pages for its 2,600) and
- * was the first to touch its lines. The pages are in memory: a few ms here.
- */
-static bool
-sink_heures_summarize(Db *db)
-{
-	return db_exec(db, "SELECT count(brin_summarize_new_values(t.relid)) FROM "
-				   "(SELECT relid FROM pg_partition_tree('clause.ligne_heures_lot_brin') WHERE isleaf "
-				   "UNION ALL "
-				   "SELECT relid FROM pg_partition_tree('clause.ligne_heures_mois_brin') WHERE isleaf) t");
-}
-
 /* Repeats and unchanged lines out, indexes back; fills the counts. */
 static bool
 sink_heures_finish(ImportSink *sink, const bool *present, ImportResult *result)
 {
 	const char *on = SQL_BULK_LIGNE_HEURES_INDEX_ON;
+	/* the owner's imports only: summarising needs to own the tables */
+	const char *summarize = SQL_BULK_LIGNE_HEURES_BRIN_RESUME;
 	SinkHeures *self = sink->impl;
 	HeuresCounts counts = {0};
 
 	(void) present;				/* a timesheet line is stored whole */
 	/* after the indexes: the lookups of repeats and unchanged lines go through them */
 	if ((self->bulk && (on == NULL || !db_exec(sink->db, on))) ||
+		((self->bulk || self->load.check_disabled) && (summarize == NULL || !db_exec(sink->db, summarize))) ||
 		!heures_load_finish(sink->db, &self->load, &counts) ||
 		(!self->bulk && self->load.check_disabled &&
-		 (!sink_heures_summarize(sink->db) ||
-		  !sink_heures_analyse_whole(sink->db, counts.loaded))))
+		 !sink_heures_analyse_whole(sink->db, counts.loaded)))
 		return false;
 	result->rows_rejected = counts.rejected;
 	result->rows_loaded = counts.loaded;
