@@ -164,6 +164,7 @@ sink_heures_finish(ImportSink *sink, const bool *present, ImportResult *result)
 	const char *on = SQL_BULK_LIGNE_HEURES_INDEX_ON;
 	/* the owner's imports only: summarising needs to own the tables */
 	const char *summarize = SQL_BULK_LIGNE_HEURES_BRIN_RESUME;
+	const char *analyse_new_years = SQL_BULK_LIGNE_HEURES_ANNEES_ANALYSE;
 	SinkHeures *self = sink->impl;
 	HeuresCounts counts = {0};
 
@@ -173,7 +174,8 @@ sink_heures_finish(ImportSink *sink, const bool *present, ImportResult *result)
 		((self->bulk || self->load.check_disabled) && (summarize == NULL || !db_exec(sink->db, summarize))) ||
 		!heures_load_finish(sink->db, &self->load, &counts) ||
 		(!self->bulk && self->load.check_disabled &&
-		 !sink_heures_analyse_whole(sink->db, counts.loaded)))
+		 (!sink_heures_analyse_whole(sink->db, counts.loaded) || analyse_new_years == NULL ||
+		  !db_exec(sink->db, analyse_new_years))))
 		return false;
 	result->rows_rejected = counts.rejected;
 	result->rows_loaded = counts.loaded;

@@ -469,6 +469,33 @@ START_TEST(test_lines_in_their_year_table)
 }
 END_TEST
 
+START_TEST(test_new_year_table_analysed_by_its_month)
+{
+	ImportResult result = {0};
+	FILE *month;
+
+	load_year_data();
+	ck_assert_int_eq(system("mkdir -p tests/tmp"), 0);
+	month = fopen("tests/tmp/annees-2023-01.csv", "w");
+	ck_assert_ptr_nonnull(month);
+	fputs("participant_id;employeur_siret;marche_id;mois;heures;heures_formation;type_contrat;modalite\n"
+		  "P1;33100001000016;M-BDX;2023-01;20;0;cdd;embauche_directe\n"
+		  "P2;33100001000016;M-BDX;2023-01;25;0;cdi;embauche_directe\n"
+		  "P1;33100001000016;M-AGEN;2023-01;30;0;cdd;embauche_directe\n", month);
+	ck_assert_int_eq(fclose(month), 0);
+	/* a month on a loaded history: the owner's monthly path, which makes the 2023 table */
+	ck_assert_int_eq(testdb_import("heures", "tests/tmp/annees-2023-01.csv", false, &result), IMPORT_LOADED);
+	ck_assert_int_eq(result.rows_loaded, 3);
+	/* analysed before the commit (reltuples is -1 until an ANALYZE or a VACUUM), so that
+	 * the next reader finds a batch's lines through the block-range index; the tables
+	 * already analysed keep their statistics (the 2022 table, taken by the first load) */
+	ck_assert_int_eq(testdb_count("SELECT reltuples FROM pg_class WHERE oid = 'clause.ligne_heures_2023'::regclass"), 3);
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM pg_stats WHERE schemaname = 'clause' "
+								  "AND tablename = 'ligne_heures_2023' AND attname = 'lot_id'"), 1);
+	ck_assert_int_eq(testdb_count("SELECT reltuples FROM pg_class WHERE oid = 'clause.ligne_heures_2022'::regclass"), 6);
+}
+END_TEST
+
 /* Figures that must not move when the lines change tables: the lines and their
  * attribution, row by row, the monthly sums and the 2022 progress of every fiche. */
 static void
@@ -569,6 +596,7 @@ annees_suite(void)
 	tcase_add_test(tc, test_fiche_commands);
 	tcase_add_test(tc, test_monthly_box_with_next_year);
 	tcase_add_test(tc, test_lines_in_their_year_table);
+	tcase_add_test(tc, test_new_year_table_analysed_by_its_month);
 	tcase_add_test(tc, test_previous_release_migrates_to_year_tables);
 	suite_add_tcase(suite, tc);
 	return suite;
