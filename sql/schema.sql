@@ -57,6 +57,7 @@ ALTER FUNCTION clause.acces_plie() OWNER TO clause;
 CREATE FUNCTION clause.attendus(p_plie text, p_mois date) RETURNS TABLE(cas text, plie text, marche_id text, intitule text, operation text, siret text, entreprise text, dernier_mois date)
     LANGUAGE sql STABLE
     SET jit TO 'off'
+    SET work_mem TO '32MB'
     SET search_path TO 'clause', 'pg_temp'
     AS $$
 WITH actifs AS (

@@ -115,7 +115,9 @@ RETURNS TABLE (cas text, plie text, marche_id text, intitule text, operation tex
                entreprise text, dernier_mois date)
 -- No JIT: planned once per call with its parameters unknown, the function looks costly
 -- enough to be compiled, 1 s spent compiling a query that runs in a tenth of that.
-LANGUAGE sql STABLE SET jit = off AS $$
+-- work_mem: the list is sorted whole and kept whole for the caller; under the default
+-- 4 MB the 27,782 late pairs of the 4M-line bench were sorted on disk (4 MB written).
+LANGUAGE sql STABLE SET jit = off SET work_mem = '32MB' AS $$
 WITH actifs AS (
     SELECT DISTINCT m.id, m.intitule, m.attributaire_siret, o.nom AS operation, mp.plie
     FROM clause.marche m
