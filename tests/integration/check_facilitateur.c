@@ -326,6 +326,16 @@ START_TEST(test_compte_rendu)
 
 	assert_contains(report, "  non éligible                            1 ligne          8,00 h\n");
 	assert_contains(report, "  plafond mensuel dépassé                 2 lignes       230,00 h\n");
+	/* the marchés and months of the batch's lines, each with
+	 * the month's credited hours and the cumul kept by the attribution */
+	assert_contains(report, "  2021-12  MA1                           32,50       846,50      1 000    84,7 %\n"
+					"  2021-12  MB1                           30,00       320,00        500    64,0 %\n"
+					"  2021-12  MX1                           10,00       110,00        400    27,5 %\n\n");
+	ck_assert_str_eq(testdb_text("SELECT string_agg(DISTINCT marche_id, ' ' ORDER BY marche_id) FROM ligne_heures "
+								 "WHERE lot_id = (SELECT max(id) FROM lot_import WHERE nature = 'heures')"),
+					 "MA1 MB1 MX1");
+	ck_assert_str_eq(testdb_text("SELECT to_char(sum(heures_total), 'FM990.00') FROM v_ligne WHERE credite "
+								 "AND marche_id = 'MA1' AND mois <= '2021-12-01'"), "846.50");
 	assert_contains(report, "Heures attendues pour décembre 2021, rien reçu encore (clause report attendus)\n"
 					"  bordeaux  MA1  33100002000015 Propreté Œuvre Façades : dernier mois février 2021\n"
 					"  bordeaux  MZ1  33100001000016 Société Générale de Bâtiment : aucune heure depuis le début\n");
