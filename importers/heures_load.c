@@ -112,7 +112,11 @@ heures_load_open_year(Db *db, HeuresLoad *load, const char *mois)
 	const char *params[] = {text};
 
 	snprintf(text, sizeof(text), "%d", year);
-	log_debug("première ligne de %d : table de l'année créée", year);
+	/* ligne_heures_annee() makes tables for 2000-2099 only (a month typed 1921 is a slip) */
+	if (year >= 2000 && year <= 2099)
+		log_debug("première ligne de %d : table de l'année créée", year);
+	else
+		log_debug("première ligne de %d : hors 2000-2099, gardée dans ligne_heures_autres", year);
 	if (!db_query(db, "SELECT clause.ligne_heures_annee($1::integer)", 1, params, NULL, NULL, NULL))
 		return false;
 	heures_load_mark_year(load, year);
