@@ -322,48 +322,48 @@ CREATE FUNCTION clause.envois_reprendre() RETURNS void
 DECLARE
     v_deplacees bigint;
 BEGIN
-WITH lots AS (
-    UPDATE clause.lot_import SET envois_repris = true
-    WHERE NOT envois_repris
-    RETURNING id),
-nouvelles AS MATERIALIZED (
-    SELECT l.marche_id, l.employeur_siret, max(l.mois) AS dernier_mois
-    FROM lots b
-    CROSS JOIN LATERAL (SELECT marche_id, employeur_siret, mois FROM clause.ligne_heures
-                        WHERE lot_id = b.id OFFSET 0) l
-    GROUP BY l.marche_id, l.employeur_siret),
-reporter AS MATERIALIZED (
-    SELECT (SELECT count(*) FROM nouvelles)
-           + pg_stat_get_live_tuples('clause.envoi_attente'::regclass)
-           > greatest(pg_stat_get_live_tuples(c.oid), c.reltuples::bigint) AS oui
-    FROM pg_class c WHERE c.oid = 'clause.envoi'::regclass),
-attente AS (
-    INSERT INTO clause.envoi_attente (marche_id, employeur_siret, dernier_mois)
-    SELECT marche_id, employeur_siret, dernier_mois FROM nouvelles
-    WHERE NOT (SELECT oui FROM reporter)),
-repris AS (
-    DELETE FROM clause.envoi_attente
-    WHERE (SELECT oui FROM reporter)
-    RETURNING marche_id, employeur_siret, dernier_mois)
--- each pair's greatest month, in key order: the index and the pages met in turn, and the
--- new pairs appended in order (attendus() reads envoi by marché)
-INSERT INTO clause.envoi AS e (marche_id, employeur_siret, dernier_mois)
-SELECT x.marche_id, x.employeur_siret, max(x.dernier_mois)
-FROM (SELECT marche_id, employeur_siret, dernier_mois FROM repris
-      UNION ALL
-      SELECT marche_id, employeur_siret, dernier_mois FROM nouvelles
-      WHERE (SELECT oui FROM reporter)) x
-GROUP BY x.marche_id, x.employeur_siret
-ORDER BY x.marche_id, x.employeur_siret
-ON CONFLICT (marche_id, employeur_siret) DO UPDATE SET dernier_mois = excluded.dernier_mois
-    WHERE excluded.dernier_mois > e.dernier_mois;
-GET DIAGNOSTICS v_deplacees = ROW_COUNT;
--- (the rows moved, inserted or updated: the statistics do not count this transaction's yet)
-IF v_deplacees > 0 AND (SELECT c.reltuples < 0
-                               OR c.reltuples * 1.5 < pg_stat_get_live_tuples(c.oid) + v_deplacees
-                        FROM pg_class c WHERE c.oid = 'clause.envoi'::regclass) THEN
-    ANALYZE clause.envoi;
-END IF;
+    WITH lots AS (
+        UPDATE clause.lot_import SET envois_repris = true
+        WHERE NOT envois_repris
+        RETURNING id),
+    nouvelles AS MATERIALIZED (
+        SELECT l.marche_id, l.employeur_siret, max(l.mois) AS dernier_mois
+        FROM lots b
+        CROSS JOIN LATERAL (SELECT marche_id, employeur_siret, mois FROM clause.ligne_heures
+                            WHERE lot_id = b.id OFFSET 0) l
+        GROUP BY l.marche_id, l.employeur_siret),
+    reporter AS MATERIALIZED (
+        SELECT (SELECT count(*) FROM nouvelles)
+               + pg_stat_get_live_tuples('clause.envoi_attente'::regclass)
+               > greatest(pg_stat_get_live_tuples(c.oid), c.reltuples::bigint) AS oui
+        FROM pg_class c WHERE c.oid = 'clause.envoi'::regclass),
+    attente AS (
+        INSERT INTO clause.envoi_attente (marche_id, employeur_siret, dernier_mois)
+        SELECT marche_id, employeur_siret, dernier_mois FROM nouvelles
+        WHERE NOT (SELECT oui FROM reporter)),
+    repris AS (
+        DELETE FROM clause.envoi_attente
+        WHERE (SELECT oui FROM reporter)
+        RETURNING marche_id, employeur_siret, dernier_mois)
+    -- each pair's greatest month, in key order: the index and the pages met in turn, and the
+    -- new pairs appended in order (attendus() reads envoi by marché)
+    INSERT INTO clause.envoi AS e (marche_id, employeur_siret, dernier_mois)
+    SELECT x.marche_id, x.employeur_siret, max(x.dernier_mois)
+    FROM (SELECT marche_id, employeur_siret, dernier_mois FROM repris
+          UNION ALL
+          SELECT marche_id, employeur_siret, dernier_mois FROM nouvelles
+          WHERE (SELECT oui FROM reporter)) x
+    GROUP BY x.marche_id, x.employeur_siret
+    ORDER BY x.marche_id, x.employeur_siret
+    ON CONFLICT (marche_id, employeur_siret) DO UPDATE SET dernier_mois = excluded.dernier_mois
+        WHERE excluded.dernier_mois > e.dernier_mois;
+    GET DIAGNOSTICS v_deplacees = ROW_COUNT;
+    -- (the rows moved, inserted or updated: the statistics do not count this transaction's yet)
+    IF v_deplacees > 0 AND (SELECT c.reltuples < 0
+                                   OR c.reltuples * 1.5 < pg_stat_get_live_tuples(c.oid) + v_deplacees
+                            FROM pg_class c WHERE c.oid = 'clause.envoi'::regclass) THEN
+        ANALYZE clause.envoi;
+    END IF;
 END
 $$;
 
