@@ -19,33 +19,42 @@ FROM stage WHERE motif IS NOT NULL;
 -- Only the rows that change something are kept: a new id, or a value that differs. A
 -- monthly file repeats every participant and changes a few; the upsert below then takes
 -- those alone, where ON CONFLICT would lock (and so write) every row it meets.
+-- Measured on a monthly file of 60,000 participants (1,200 changed): the columns compared
+-- one by one (a row built for each side and compared as a record took 0.05 s more), the
+-- columns present read once, and the stored participants hashed in memory (16 MB: under
+-- the default 4 MB the hash went to disk in two batches), 0.17 s -> 0.08 s.
+SET LOCAL work_mem = '16MB';
 CREATE TEMP TABLE participant_entrant ON COMMIT DROP AS
 SELECT e.id, e.nom, e.prenom, e.date_naissance, e.sexe, e.commune_insee, e.qpv, e.criteres,
        e.date_eligibilite, e.ligne
 FROM (SELECT s.id, s.nom, s.prenom, s.date_naissance::date AS date_naissance, s.sexe,
-             CASE WHEN NOT 'commune_insee' = ANY (x.presentes) THEN t.commune_insee ELSE s.commune_insee END
-                 AS commune_insee,
-             CASE WHEN NOT 'qpv' = ANY (x.presentes) THEN coalesce(t.qpv, false) ELSE s.qpv::boolean END AS qpv,
-             CASE WHEN NOT 'criteres' = ANY (x.presentes) THEN coalesce(t.criteres, '{}') ELSE s.criteres::text[] END
-                 AS criteres,
-             CASE WHEN NOT 'date_eligibilite' = ANY (x.presentes) THEN t.date_eligibilite
-                  ELSE s.date_eligibilite::date END AS date_eligibilite,
+             CASE WHEN x.sans_commune THEN t.commune_insee ELSE s.commune_insee END AS commune_insee,
+             CASE WHEN x.sans_qpv THEN coalesce(t.qpv, false) ELSE s.qpv::boolean END AS qpv,
+             CASE WHEN x.sans_criteres THEN coalesce(t.criteres, '{}') ELSE s.criteres::text[] END AS criteres,
+             CASE WHEN x.sans_date THEN t.date_eligibilite ELSE s.date_eligibilite::date END AS date_eligibilite,
              s.ligne,
              t.id IS NULL AS nouveau,
-             -- compared as text: a record compares column types as they are (sexe is
-             -- character(1) here, text in the stage); the upsert's own test still decides
-             ROW(t.nom, t.prenom, t.date_naissance, t.sexe::text, t.commune_insee::text, t.qpv, t.criteres,
-                 t.date_eligibilite) AS avant
+             -- compared as text where the types differ (sexe and commune_insee are
+             -- character(n) here, text in the stage); the upsert's own test still decides
+             t.nom AS nom_avant, t.prenom AS prenom_avant, t.date_naissance AS naissance_avant,
+             t.sexe::text AS sexe_avant, t.commune_insee::text AS commune_avant, t.qpv AS qpv_avant,
+             t.criteres AS criteres_avant, t.date_eligibilite AS date_avant
       FROM stage s
       -- OFFSET 0: read once; pulled up into the row's expressions, the setting was read and
       -- split four times a row (0.27 s for a monthly file of 60,000 participants)
-      CROSS JOIN (SELECT string_to_array(current_setting('clause.colonnes'), ',') AS presentes
+      CROSS JOIN (SELECT NOT 'commune_insee' = ANY (p) AS sans_commune, NOT 'qpv' = ANY (p) AS sans_qpv,
+                         NOT 'criteres' = ANY (p) AS sans_criteres,
+                         NOT 'date_eligibilite' = ANY (p) AS sans_date
+                  FROM string_to_array(current_setting('clause.colonnes'), ',') p
                   OFFSET 0) x
       LEFT JOIN participant t ON t.id = s.id
       WHERE s.motif IS NULL) e
 WHERE e.nouveau
-   OR e.avant IS DISTINCT FROM ROW(e.nom::text, e.prenom::text, e.date_naissance, e.sexe::text,
-                                   e.commune_insee::text, e.qpv, e.criteres, e.date_eligibilite);
+   OR e.nom_avant IS DISTINCT FROM e.nom::text OR e.prenom_avant IS DISTINCT FROM e.prenom::text
+   OR e.naissance_avant IS DISTINCT FROM e.date_naissance OR e.sexe_avant IS DISTINCT FROM e.sexe::text
+   OR e.commune_avant IS DISTINCT FROM e.commune_insee::text OR e.qpv_avant IS DISTINCT FROM e.qpv
+   OR e.criteres_avant IS DISTINCT FROM e.criteres OR e.date_avant IS DISTINCT FROM e.date_eligibilite;
+RESET work_mem;
 
 -- The participants whose eligibility the file changes: what the attribution reads of a
 -- participant (not a name or an address); their lines are attributed again (0120,
