@@ -6,20 +6,23 @@
 -- The importer lists in the temporary table heures_candidat the key-months it may have seen
 -- twice (a Bloom filter: no key seen twice is missing, a few seen once are there; a period
 -- running into the next month is noted under both months); only those are looked up, so a
--- file without repeats costs nothing here.
+-- file without repeats costs nothing here. The lines are found from the candidates through
+-- the (participant, mois) index: a line of the key in the candidate's month, or in the
+-- month before with a period running into it. (Asked the other way, of every line of the
+-- batch, the million lines of a first load were read for 28 candidates: 0.44 s.)
 -- Ends with the number of lines rejected.
 WITH lignes AS (
-    SELECT l.id, l.ligne, l.participant_id, l.marche_id, l.employeur_siret,
+    SELECT DISTINCT l.id, l.ligne, l.participant_id, l.marche_id, l.employeur_siret,
            l.date_debut IS NOT NULL AS datee,
            daterange(coalesce(l.date_debut, l.mois),
                      coalesce(l.date_fin, (l.mois + interval '1 month - 1 day')::date), '[]') AS periode
-    FROM ligne_heures l
-    WHERE l.lot_id = current_setting('clause.lot_id')::bigint
-      AND ((l.participant_id, l.marche_id, l.employeur_siret, l.mois)
-               IN (SELECT participant_id, marche_id, employeur_siret, mois FROM heures_candidat)
-           OR (l.date_fin >= (l.mois + interval '1 month')
-               AND (l.participant_id, l.marche_id, l.employeur_siret, (l.mois + interval '1 month')::date)
-                   IN (SELECT participant_id, marche_id, employeur_siret, mois FROM heures_candidat)))),
+    FROM heures_candidat c
+    JOIN ligne_heures l
+      ON l.participant_id = c.participant_id
+     AND l.mois = ANY (ARRAY[c.mois, (c.mois - interval '1 month')::date])
+     AND (l.marche_id, l.employeur_siret) = (c.marche_id, c.employeur_siret)
+     AND (l.mois = c.mois OR l.date_fin >= c.mois)
+    WHERE l.lot_id = current_setting('clause.lot_id')::bigint),
 autres AS (          -- the lines stored and the keys of rows already rejected
     SELECT ligne, participant_id, marche_id, employeur_siret, datee, periode, false AS rejetee
     FROM lignes

@@ -56,6 +56,33 @@ START_TEST(test_repeated_key_rejects_every_occurrence)
 }
 END_TEST
 
+/* Rule 2 across a month's end: a week running into the next month is a repeat of a line
+ * of that month whose period it overlaps (the Bloom filter notes it under both months). */
+START_TEST(test_week_into_next_month_repeats_that_month)
+{
+	ImportResult result = {0};
+
+	testdb_import_referential(RULES);
+	write_file(TMP "/semaines.csv",
+			   "participant_id;employeur_siret;marche_id;mois;heures;heures_formation;type_contrat;"
+			   "modalite;date_debut;date_fin\n"
+			   "P1;33100001000016;M1;2021-01;35;0;cdi;embauche_directe;2021-01-28;2021-02-03\n"
+			   "P1;33100001000016;M1;2021-02;35;0;cdi;embauche_directe;2021-02-01;2021-02-07\n"
+			   "P1;33100001000016;M1;2021-02;35;0;cdi;embauche_directe;2021-02-08;2021-02-14\n"
+			   "P2;33100001000016;M1;2021-01;35;0;cdd;embauche_directe;2021-01-25;2021-01-31\n"
+			   "P2;33100001000016;M1;2021-02;35;0;cdd;embauche_directe;2021-02-01;2021-02-07\n");
+	ck_assert_int_eq(testdb_import("heures", TMP "/semaines.csv", false, &result), IMPORT_ROWS_REJECTED);
+	ck_assert_int_eq(result.rows_loaded, 3);
+	ck_assert_int_eq(result.rows_rejected, 2);
+	ck_assert_str_eq(testdb_text("SELECT string_agg(ligne || ' ' || motif, ' | ' ORDER BY ligne) FROM rejet"),
+					 "2 même participant, marché et employeur sur des périodes qui se chevauchent en double "
+					 "dans le fichier (lignes 2, 3) | 3 même participant, marché et employeur sur des "
+					 "périodes qui se chevauchent en double dans le fichier (lignes 2, 3)");
+	/* the weeks that touch without overlapping stay: P1's second February week, P2's two */
+	ck_assert_str_eq(testdb_text("SELECT string_agg(ligne::text, ' ' ORDER BY ligne) FROM ligne_heures"), "4 5 6");
+}
+END_TEST
+
 START_TEST(test_unknown_reference_rejected_with_its_row)
 {
 	ImportResult result = {0};
@@ -301,6 +328,7 @@ heures_load_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_checked_fixture(tc, testdb_setup, testdb_teardown);
 	tcase_add_test(tc, test_repeated_key_rejects_every_occurrence);
+	tcase_add_test(tc, test_week_into_next_month_repeats_that_month);
 	tcase_add_test(tc, test_unknown_reference_rejected_with_its_row);
 	tcase_add_test(tc, test_unchanged_lines_not_stored_again);
 	tcase_add_test(tc, test_other_writers_still_checked);
