@@ -233,12 +233,17 @@ compte_rendu_write(Db *db, const char *dir, const BatchOutcome *outcomes, int co
 	ok = ok && db_query(db,
 						"WITH mois_recus AS (SELECT DISTINCT mois, marche_id FROM ligne_heures "
 						"                    WHERE lot_id = ANY($1::bigint[])) "
-						"SELECT to_char(r.mois, 'YYYY-MM'), r.marche_id, "
-						"       coalesce(sum(h.heures + h.heures_formation) FILTER (WHERE h.mois = r.mois), 0), "
-						"       coalesce(sum(h.heures + h.heures_formation), 0), m.heures_prevues "
+						"SELECT to_char(r.mois, 'YYYY-MM'), r.marche_id, coalesce(h.ce_mois, 0), "
+						"       coalesce(h.cumul, 0), m.heures_prevues "
 						"FROM mois_recus r JOIN marche m ON m.id = r.marche_id "
-						"LEFT JOIN marche_heures_mois h ON h.marche_id = r.marche_id AND h.mois <= r.mois "
-						"GROUP BY r.mois, r.marche_id, m.heures_prevues ORDER BY r.mois, r.marche_id",
+						/* summed marché by marché: joined whole, the 122,670 monthly rows of the
+						 * box's 5,000 marchés were sorted again to be grouped (0.19 -> 0.17 s) */
+						"CROSS JOIN LATERAL (SELECT sum(x.heures + x.heures_formation) "
+						"                           FILTER (WHERE x.mois = r.mois) AS ce_mois, "
+						"                           sum(x.heures + x.heures_formation) AS cumul "
+						"                    FROM marche_heures_mois x "
+						"                    WHERE x.marche_id = r.marche_id AND x.mois <= r.mois) h "
+						"ORDER BY r.mois, r.marche_id",
 						1, params, print_marche, &marches, NULL);
 	if (ok && marches.rows == 0)
 		fprintf(out, "  aucune\n");
