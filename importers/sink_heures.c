@@ -48,7 +48,6 @@ sink_heures_is_bulk(Db *db, const char *path, bool *bulk)
 static bool
 sink_heures_begin(ImportSink *sink, const char *path, long long lot_id)
 {
-	const char *off = SQL_BULK_LIGNE_HEURES_INDEX_OFF;
 	bool owned = false;
 	SinkHeures *self = calloc(1, sizeof(SinkHeures));
 
@@ -61,7 +60,7 @@ sink_heures_begin(ImportSink *sink, const char *path, long long lot_id)
 	if (self->bulk)
 	{
 		log_info("%s : gros lot, index reconstruits après l'insertion", sink->display_name);
-		if (off == NULL || !db_exec(sink->db, off))
+		if (!db_exec(sink->db, SQL_BULK_LIGNE_HEURES_INDEX_OFF))
 			return false;
 	}
 	/* the bulk path dropped the check for the transaction (see ligne_heures_index_off) */
@@ -133,16 +132,18 @@ sink_heures_reject(ImportSink *sink, const ImportRejectedRow *row)
 }
 
 /*
- * The statistics of ligne_heures as a whole (joins over every year are planned on them):
+ * The statistics an owner's monthly import keeps (the bulk path analyses everything).
+ * Those of ligne_heures as a whole (joins over every year are planned on them):
  * autovacuum analyses the years' tables but never their parent, so an import takes them
  * when they were never taken, or when the lines grew by half since. Not more often: the
  * ANALYZE of the parent goes through every year's table too (1.8-2.8 s at four million
  * lines), and the planner takes the row counts from the years' tables anyway; what it
- * takes from the parent, the spread of values, moves slowly. The bulk path takes them
- * anyway.
+ * takes from the parent, the spread of values, moves slowly. Then a year's table no
+ * ANALYZE has seen yet (sql/bulk/ligne_heures_annees_analyse.sql): after the whole,
+ * there is none.
  */
 static bool
-sink_heures_analyse_whole(Db *db, long long copied)
+sink_heures_analyse(Db *db, long long copied)
 {
 	char text[32];
 	char stale[8];
@@ -154,28 +155,25 @@ sink_heures_analyse_whole(Db *db, long long copied)
 						"< clause.ligne_heures_estimation() + $1::bigint",
 						1, params, stale, sizeof(stale), NULL))
 		return false;
-	return stale[0] != 't' || db_exec(db, "ANALYZE clause.ligne_heures");
+	return (stale[0] != 't' || db_exec(db, "ANALYZE clause.ligne_heures")) &&
+		db_exec(db, SQL_BULK_LIGNE_HEURES_ANNEES_ANALYSE);
 }
 
 /* Repeats and unchanged lines out, indexes back; fills the counts. */
 static bool
 sink_heures_finish(ImportSink *sink, const bool *present, ImportResult *result)
 {
-	const char *on = SQL_BULK_LIGNE_HEURES_INDEX_ON;
-	/* the owner's imports only: summarising needs to own the tables */
-	const char *summarize = SQL_BULK_LIGNE_HEURES_BRIN_RESUME;
-	const char *analyse_new_years = SQL_BULK_LIGNE_HEURES_ANNEES_ANALYSE;
 	SinkHeures *self = sink->impl;
+	/* the owner's imports: summarising and analysing need to own the tables */
+	bool owner = self->bulk || self->load.check_disabled;
 	HeuresCounts counts = {0};
 
 	(void) present;				/* a timesheet line is stored whole */
 	/* after the indexes: the lookups of repeats and unchanged lines go through them */
-	if ((self->bulk && (on == NULL || !db_exec(sink->db, on))) ||
-		((self->bulk || self->load.check_disabled) && (summarize == NULL || !db_exec(sink->db, summarize))) ||
+	if ((self->bulk && !db_exec(sink->db, SQL_BULK_LIGNE_HEURES_INDEX_ON)) ||
+		(owner && !db_exec(sink->db, SQL_BULK_LIGNE_HEURES_BRIN_RESUME)) ||
 		!heures_load_finish(sink->db, &self->load, &counts) ||
-		(!self->bulk && self->load.check_disabled &&
-		 (!sink_heures_analyse_whole(sink->db, counts.loaded) || analyse_new_years == NULL ||
-		  !db_exec(sink->db, analyse_new_years))))
+		(owner && !self->bulk && !sink_heures_analyse(sink->db, counts.loaded)))
 		return false;
 	result->rows_rejected = counts.rejected;
 	result->rows_loaded = counts.loaded;
