@@ -111,14 +111,19 @@ heures_load_open_year(Db *db, HeuresLoad *load, const char *mois)
 	char text[16];
 	const char *params[] = {text};
 
+	char made[8] = "";
+
 	snprintf(text, sizeof(text), "%d", year);
-	/* ligne_heures_annee() makes tables for 2000-2099 only (a month typed 1921 is a slip) */
-	if (year >= 2000 && year <= 2099)
+	/* ligne_heures_annee() decides which years get a table (not a month typed 1921): the
+	 * debug line says what it did */
+	if (!db_query_value(db, "SELECT to_regclass('clause.ligne_heures_' || $1) IS NOT NULL "
+						"FROM (SELECT clause.ligne_heures_annee($1::integer)) f",
+						1, params, made, sizeof(made), NULL))
+		return false;
+	if (made[0] == 't')
 		log_debug("première ligne de %d : table de l'année créée", year);
 	else
-		log_debug("première ligne de %d : hors 2000-2099, gardée dans ligne_heures_autres", year);
-	if (!db_query(db, "SELECT clause.ligne_heures_annee($1::integer)", 1, params, NULL, NULL, NULL))
-		return false;
+		log_debug("première ligne de %d : pas de table pour cette année, gardée dans ligne_heures_autres", year);
 	heures_load_mark_year(load, year);
 	return db_copy_begin(db, COPY_LIGNE_HEURES);
 }
