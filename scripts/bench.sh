@@ -26,9 +26,10 @@
 # one JSON line to bench/results.jsonl.
 #
 # Environment: BENCH_ROWS (1000000), BENCH_RUNS (3), BENCH_RSS_4X (1: also the 4 x ROWS
-# passes), BENCH_RUNS_4X (BENCH_RUNS: passes at 4 x ROWS), BENCH_PGLOADER (1), BENCH_VAR (the cluster and logs, removed at the end
-# unless BENCH_KEEP=1: bench/var, or /tmp/clause-bench-UID when root and a folder above
-# the clone is closed to others), BENCH_DATA (bench/data), CLAUSE_BIN (bin/clause),
+# passes), BENCH_RUNS_4X (BENCH_RUNS: passes at 4 x ROWS), BENCH_PGLOADER (1), BENCH_VAR
+# (the cluster and logs, removed at the end unless BENCH_KEEP=1: bench/var, or
+# /tmp/clause-bench-UID when root and a folder above the clone is closed to others),
+# BENCH_DATA (bench/data), CLAUSE_BIN (bin/clause),
 # BENCH_GEN_DATA (build/gen_data, compiled here when missing), BENCH_PG_FAST=1 (a
 # cluster without fsync, for trying the script only: the figures say so),
 # BENCH_RESULTS (bench/results.jsonl), BENCH_COMMIT (the commit recorded, when CLAUSE_BIN was
