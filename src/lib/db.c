@@ -280,7 +280,7 @@ db_exec_all_drain(Db *db, ProgressLine *line, bool *ok, bool *lost)
 }
 
 bool
-db_exec_all(Db *const *dbs, int count, const char *const *sqls, const char *label)
+db_exec_all(Db *const *dbs, int count, const DbStatement *statements, const char *label)
 {
 	bool done[DB_EXEC_ALL_MAX] = {false};
 	bool each_ok[DB_EXEC_ALL_MAX];
@@ -293,7 +293,12 @@ db_exec_all(Db *const *dbs, int count, const char *const *sqls, const char *labe
 	for (int i = 0; i < count; i++)
 	{
 		dbs[i]->sqlstate[0] = '\0';
-		each_ok[i] = PQsendQuery(dbs[i]->conn, sqls[i]) == 1;
+		const DbStatement *statement = &statements[i];
+
+		each_ok[i] = (statement->nparams == 0
+					  ? PQsendQuery(dbs[i]->conn, statement->sql)
+					  : PQsendQueryParams(dbs[i]->conn, statement->sql, statement->nparams,
+										  NULL, statement->params, NULL, NULL, 0)) == 1;
 		if (!each_ok[i])
 		{
 			log_error("requête refusée : %s", PQerrorMessage(dbs[i]->conn));

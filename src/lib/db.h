@@ -64,12 +64,23 @@ bool db_connect_sibling(Db *db, const Db *from);
 bool db_begin_with_snapshot(Db *db, const char *snapshot);
 
 /*
- * Runs sqls[i] on dbs[i], all at once, and waits for every one (each runs to its end
- * even when another fails). Each error is logged; false when any failed. On a terminal,
- * label and the elapsed seconds are shown meanwhile.
+ * One statement of db_exec_all: its text and its $n parameters (text, NULL for SQL
+ * NULL). With no parameter the text may hold several statements; with some, only one.
+ */
+typedef struct DbStatement
+{
+	const char *sql;
+	int nparams;
+	const char *const *params;
+} DbStatement;
+
+/*
+ * Runs statements[i] on dbs[i], all at once, and waits for every one (each runs to its
+ * end even when another fails). Each error is logged; false when any failed. On a
+ * terminal, label and the elapsed seconds are shown meanwhile.
  */
 #define DB_EXEC_ALL_MAX 16
-bool db_exec_all(Db *const *dbs, int count, const char *const *sqls, const char *label);
+bool db_exec_all(Db *const *dbs, int count, const DbStatement *statements, const char *label);
 
 /* Runs one or several statements with no parameters and no rows wanted. */
 bool db_exec(Db *db, const char *sql);

@@ -4,6 +4,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "build/sql_files.h"
@@ -52,8 +53,62 @@ typedef struct Snapshot
 	char name[64];				/* pg_export_snapshot()'s */
 } Snapshot;
 
+/* Where the parts split the participants: count − 1 ids, in order (tranche_bornes.sql). */
+typedef struct PartBounds
+{
+	char *bound[PARTS_MAX];
+	int count;
+} PartBounds;
+
+static bool
+part_bound_keep(void *context, const DbRow *row)
+{
+	PartBounds *bounds = context;
+
+	if (bounds->count >= PARTS_MAX - 1 || db_row_isnull(row, 0))
+	{
+		log_error("bornes des parts de l'attribution inattendues");
+		return false;
+	}
+	bounds->bound[bounds->count] = strdup(db_row_value(row, 0));
+	if (bounds->bound[bounds->count] == NULL)
+	{
+		log_error("mémoire insuffisante");
+		return false;
+	}
+	bounds->count++;
+	return true;
+}
+
+static void
+part_bounds_free(PartBounds *bounds)
+{
+	for (int i = 0; i < bounds->count; i++)
+		free(bounds->bound[i]);
+	bounds->count = 0;
+}
+
+/* Asked in db's transaction: the statistics and participants the snapshot sees. */
+static bool
+part_bounds_read(Db *db, int count, PartBounds *bounds)
+{
+	char parts[16];
+	const char *params[] = {parts};
+
+	snprintf(parts, sizeof(parts), "%d", count);
+	if (!db_query(db, SQL_ATTRIBUTION_TRANCHE_BORNES, 1, params, part_bound_keep, bounds, NULL))
+		return false;
+	if (bounds->count != count - 1)
+	{
+		log_error("bornes des parts de l'attribution : %d pour %d parts", bounds->count, count);
+		return false;
+	}
+	return true;
+}
+
 /*
- * Each part's connection: the snapshot, its part number, the script; true when all ran.
+ * Each part's connection: the snapshot, its settings, then its statement with its bounds
+ * (part i from bound i − 1 to bound i; NULL at both ends); true when all ran.
  * Meanwhile db, idle until the swap, folds the new batches into envoi in its own
  * transaction (the one holding the locks: every line is there, none can come): that work
  * needs no part's result, and a first load's million lines cost 1.1 s of it.
@@ -61,33 +116,27 @@ typedef struct Snapshot
 static bool
 parts_compute(Db *db, Db *workers, int count, const Snapshot *snapshot)
 {
-	const char *script = SQL_ATTRIBUTION_TRANCHE;
+	PartBounds bounds = {{0}, 0};
+	const char *part_params[PARTS_MAX][2];
 	Db *dbs[DB_EXEC_ALL_MAX];
-	const char *scripts[DB_EXEC_ALL_MAX];
-	char total[16];
-	bool ok = script != NULL;
+	DbStatement statements[DB_EXEC_ALL_MAX];
+	bool ok = part_bounds_read(db, count, &bounds);
 
-	snprintf(total, sizeof(total), "%d", count);
 	for (int i = 0; ok && i < count; i++)
 	{
-		char part[16];
-		const char *params[] = {total, part};
-
-		snprintf(part, sizeof(part), "%d", i);
-		/* the script's input: one row, this part's number and the number of parts */
+		part_params[i][0] = i > 0 ? bounds.bound[i - 1] : NULL;
+		part_params[i][1] = i < count - 1 ? bounds.bound[i] : NULL;
 		ok = db_begin_with_snapshot(&workers[i], snapshot->name) &&
-			db_exec(&workers[i], "CREATE TEMP TABLE tranche_courante "
-					"(tranche integer, tranches integer) ON COMMIT DROP") &&
-			db_query(&workers[i], "INSERT INTO pg_temp.tranche_courante VALUES ($2::integer, $1::integer)",
-					 2, params, NULL, NULL, NULL);
+			db_exec(&workers[i], SQL_ATTRIBUTION_TRANCHE_REGLAGES);
 		dbs[i] = &workers[i];
-		scripts[i] = script;
+		statements[i] = (DbStatement) {SQL_ATTRIBUTION_TRANCHE, 2, part_params[i]};
 	}
 	dbs[count] = db;
-	scripts[count] = ATTRIBUTE_FOLD_SENDERS_SQL;
-	ok = ok && db_exec_all(dbs, count + 1, scripts, "attribution des heures");
+	statements[count] = (DbStatement) {ATTRIBUTE_FOLD_SENDERS_SQL, 0, NULL};
+	ok = ok && db_exec_all(dbs, count + 1, statements, "attribution des heures");
 	for (int i = 0; ok && i < count; i++)
 		ok = db_commit(&workers[i]);
+	part_bounds_free(&bounds);
 	return ok;
 }
 

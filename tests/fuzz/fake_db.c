@@ -520,11 +520,11 @@ db_begin_with_snapshot(Db *db, const char *snapshot)
 }
 
 bool
-db_exec_all(Db *const *dbs, int count, const char *const *sqls, const char *label)
+db_exec_all(Db *const *dbs, int count, const DbStatement *statements, const char *label)
 {
 	(void) dbs;
 	(void) count;
-	(void) sqls;
+	(void) statements;
 	(void) label;
 	return false;
 }
