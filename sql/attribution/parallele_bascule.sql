@@ -6,9 +6,11 @@
 -- before (sql/attribution/index_off.sql) and builds it after
 -- (sql/attribution/index_on.sql), as for sql/attribution/tout.sql. Readers see the
 -- former attribution until this transaction commits, then the new one.
--- Inputs: clause.attribution_tranche, attribution_tranche_somme and attribution_tranche_marche,
--- filled by the parts (sql/attribution/tranche.sql). Writes: attribution (empty before),
--- fiche_heures_mois, marche_heures_mois.
+-- Inputs: clause.attribution_tranche, attribution_tranche_somme, attribution_tranche_marche
+-- and attribution_tranche_statut, filled by the parts (sql/attribution/tranche.sql).
+-- Writes: attribution (empty before), fiche_heures_mois, marche_heures_mois, and
+-- pg_temp.attribution_statuts: the parts' counts by status, for this session's
+-- attribute_status_counts() (src/workflow/attribute.c), which removes it once read.
 SET LOCAL search_path = clause, pg_temp;
 
 INSERT INTO attribution (ligne_id, motif, plie, fiche)
@@ -28,3 +30,9 @@ INSERT INTO marche_heures_mois (marche_id, mois, heures, heures_formation, ligne
 SELECT marche_id, mois, sum(heures), sum(heures_formation), sum(lignes)
 FROM attribution_tranche_marche
 GROUP BY marche_id, mois;
+
+DROP TABLE IF EXISTS pg_temp.attribution_statuts;
+CREATE TEMP TABLE attribution_statuts AS
+SELECT statut, sum(lignes) AS lignes, sum(heures) AS heures
+FROM attribution_tranche_statut
+GROUP BY statut;

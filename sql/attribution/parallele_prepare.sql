@@ -7,10 +7,11 @@
 -- stays as it was until that swap commits. Only one run at a time uses them: the
 -- driver holds a session advisory lock of its own around the whole run.
 -- Inputs: none. Writes: clause.attribution_tranche, clause.attribution_tranche_somme,
--- clause.attribution_tranche_marche (empty).
+-- clause.attribution_tranche_marche, clause.attribution_tranche_statut (empty).
 SET LOCAL search_path = clause, pg_temp;
 
-DROP TABLE IF EXISTS attribution_tranche, attribution_tranche_somme, attribution_tranche_marche;
+DROP TABLE IF EXISTS attribution_tranche, attribution_tranche_somme, attribution_tranche_marche,
+    attribution_tranche_statut;
 CREATE UNLOGGED TABLE attribution_tranche (
     ligne_id bigint NOT NULL,
     motif    text,
@@ -34,4 +35,12 @@ CREATE UNLOGGED TABLE attribution_tranche_marche (
     heures           numeric NOT NULL,
     heures_formation numeric NOT NULL,
     lignes           bigint NOT NULL
+);
+-- lines and hours by status ('credite' or the motif), what clause attribute prints after
+-- the run: counted here from the same computation, they spare a join of the lines not
+-- credited to their hours (0.5 s at a million lines)
+CREATE UNLOGGED TABLE attribution_tranche_statut (
+    statut text NOT NULL,
+    lignes bigint NOT NULL,
+    heures numeric
 );

@@ -16,7 +16,8 @@
 -- line's marché up by its key and hash the lines rather than the fiches: 0.4 s more per
 -- part at a million lines).
 -- Inputs: $1, $2 (text): the part's bounds; clause.attribution_tranche,
---   attribution_tranche_somme, attribution_tranche_marche: the (empty) tables of
+--   attribution_tranche_somme, attribution_tranche_marche, attribution_tranche_statut: the
+--   (empty) tables of
 --   sql/attribution/parallele_prepare.sql, written here.
 -- Run by hand: BEGIN; \i sql/attribution/tranche_reglages.sql
 --              PREPARE t(text, text) AS <this statement>; EXECUTE t(NULL, 'P030000'); COMMIT;
@@ -28,6 +29,11 @@ WITH calcul AS MATERIALIZED (
 lignes AS (
     INSERT INTO clause.attribution_tranche (ligne_id, motif, plie, fiche)
     SELECT ligne_id, motif, plie, fiche FROM calcul),
+statuts AS (
+    INSERT INTO clause.attribution_tranche_statut (statut, lignes, heures)
+    SELECT coalesce(c.motif, 'credite'), count(*), sum(c.heures + c.heures_formation)
+    FROM calcul c
+    GROUP BY 1),
 marches AS (
     INSERT INTO clause.attribution_tranche_marche (marche_id, mois, heures, heures_formation, lignes)
     SELECT c.marche_id, c.mois, sum(c.heures), sum(c.heures_formation), count(*)

@@ -82,6 +82,43 @@ attribute_whole_for_lots(Db *db, const char *list, bool lots_new)
 	return ok;
 }
 
+/*
+ * Lines and hours by status. The owner reads the credited ones from the sums by marché the
+ * attribution keeps (every credited line counts for its marché, 0150), and joins only the
+ * tenth of lines not credited: 0.25 s less at a million lines than joining them all.
+ * Anyone else reads through row-level security, which shows no kept sum: the join.
+ * A run on several connections counted them itself (sql/attribution/parallele_bascule.sql).
+ */
+#define STATUS_COUNTS_PARTS \
+	"SELECT statut, lignes, heures FROM pg_temp.attribution_statuts ORDER BY 1"
+#define STATUS_COUNTS_KEPT \
+	"SELECT 'credite', sum(lignes), sum(heures + heures_formation) FROM clause.marche_heures_mois " \
+	"HAVING sum(lignes) > 0 " \
+	"UNION ALL (SELECT a.motif, count(*), sum(l.heures + l.heures_formation) " \
+	"           FROM clause.attribution a JOIN clause.ligne_heures l ON l.id = a.ligne_id " \
+	"           WHERE a.motif IS NOT NULL GROUP BY 1) ORDER BY 1"
+#define STATUS_COUNTS_JOINED \
+	"SELECT coalesce(a.motif, 'credite'), count(*), sum(l.heures + l.heures_formation) " \
+	"FROM clause.attribution a JOIN clause.ligne_heures l ON l.id = a.ligne_id GROUP BY 1 ORDER BY 1"
+
+bool
+attribute_status_counts(Db *db, DbRowCallback on_row, void *context)
+{
+	char counted[8] = "";
+	bool isnull = true;
+	bool owned = false;
+
+	if (!db_query_value(db, "SELECT to_regclass('pg_temp.attribution_statuts') IS NOT NULL",
+						0, NULL, counted, sizeof(counted), &isnull))
+		return false;
+	if (strcmp(counted, "t") == 0)
+		return db_query(db, STATUS_COUNTS_PARTS, 0, NULL, on_row, context, NULL) &&
+			db_exec(db, "DROP TABLE pg_temp.attribution_statuts");
+	return db_table_owned(db, "clause.marche_heures_mois", &owned) &&
+		db_query(db, owned ? STATUS_COUNTS_KEPT : STATUS_COUNTS_JOINED,
+				 0, NULL, on_row, context, NULL);
+}
+
 bool
 attribute_run(Db *db)
 {
@@ -93,6 +130,9 @@ attribute_run_on(Db *db, int connections)
 {
 	bool owned = false;
 
+	/* counts left by an earlier run of this session would not be this run's */
+	if (!db_exec(db, "DROP TABLE IF EXISTS pg_temp.attribution_statuts"))
+		return false;
 	/* the parts' tables and the swap are the owner's: another user runs it on one connection */
 	if (connections > 1 && !db_table_owned(db, "clause.attribution", &owned))
 		return false;

@@ -64,6 +64,12 @@ bool attribute_note_lowered(Db *db, const char *lots, bool cancellation);
  */
 bool attribute_run(Db *db);
 
+/*
+ * After attribute_run: lines and hours by status, a row each (status: 'credite' or the
+ * motif; lines; hours), in order, to on_row (see db_query).
+ */
+bool attribute_status_counts(Db *db, DbRowCallback on_row, void *context);
+
 /* The same on connections connections (1: db alone; the owner only may use more). */
 bool attribute_run_on(Db *db, int connections);
 

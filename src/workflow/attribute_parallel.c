@@ -17,7 +17,8 @@
 #define PARALLEL_MIN_LINES 50000
 /* The tables the parts write (sql/attribution/parallele_prepare.sql), dropped after a run. */
 #define PARTS_TABLES \
-	"clause.attribution_tranche, clause.attribution_tranche_somme, clause.attribution_tranche_marche"
+	"clause.attribution_tranche, clause.attribution_tranche_somme, " \
+	"clause.attribution_tranche_marche, clause.attribution_tranche_statut"
 /* The parts, and beside them the driver's own connection (parts_compute). */
 #define PARTS_MAX (DB_EXEC_ALL_MAX - 1)
 

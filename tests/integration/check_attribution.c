@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "src/lib/format.h"
+#include "src/lib/strbuf.h"
 #include "src/workflow/attribute.h"
 #include "testdb.h"
 
@@ -285,14 +286,35 @@ tables_differ(const char *a, const char *b)
 	return testdb_count(sql);
 }
 
+/* attribute_status_counts' rows, one "status lines hours" line each. */
+static bool
+status_count_keep(void *context, const DbRow *row)
+{
+	return strbuf_printf(context, "%s %s %s\n", db_row_value(row, 0), db_row_value(row, 1),
+						 db_row_value(row, 2));
+}
+
+static char *
+status_counts(void)
+{
+	StrBuf counts = {0};
+
+	ck_assert(attribute_status_counts(testdb(), status_count_keep, &counts));
+	ck_assert_ptr_nonnull(counts.data);	/* the rules' lines have statuses */
+	return counts.data;
+}
+
 /*
  * The whole attribution on one connection, kept, then on connections connections: the
- * same attribution and the same sums by fiche, row for row; the parts' tables gone.
+ * same attribution and the same sums by fiche, row for row, the same counts by status
+ * (the parts count them, one connection joins them); the parts' tables gone.
  */
 static void
 assert_parallel_equals_single(int connections)
 {
 	ck_assert(attribute_run_on(testdb(), 1));
+	char *single_counts = status_counts();
+
 	ck_assert(db_exec(testdb(), "DROP TABLE IF EXISTS public.seule, public.seule_fiche, public.seule_marche; "
 					  "CREATE TABLE public.seule AS SELECT * FROM attribution; "
 					  "CREATE TABLE public.seule_fiche AS SELECT * FROM fiche_heures_mois; "
@@ -300,6 +322,16 @@ assert_parallel_equals_single(int connections)
 	/* a table the parallel run must fill from scratch, not keep */
 	ck_assert(db_exec(testdb(), "DELETE FROM attribution WHERE motif IS NULL"));
 	ck_assert(attribute_run_on(testdb(), connections));
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM pg_temp.attribution_statuts"),
+					 testdb_count("SELECT count(DISTINCT motif) + 1 FROM attribution"));
+	char *parallel_counts = status_counts();
+
+	ck_assert_str_eq(parallel_counts, single_counts);
+	ck_assert_ptr_nonnull(strstr(parallel_counts, "credite "));
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM pg_class WHERE relname = 'attribution_statuts' "
+								  "AND relpersistence = 't'"), 0);
+	free(single_counts);
+	free(parallel_counts);
 	ck_assert_int_eq(tables_differ("public.seule", "attribution"), 0);
 	ck_assert_int_eq(tables_differ("public.seule_fiche", "fiche_heures_mois"), 0);
 	ck_assert_int_eq(tables_differ("public.seule_marche", "marche_heures_mois"), 0);
