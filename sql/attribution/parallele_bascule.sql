@@ -16,11 +16,8 @@ SET LOCAL search_path = clause, pg_temp;
 INSERT INTO attribution (ligne_id, motif, plie, fiche)
 SELECT ligne_id, motif, plie, fiche FROM attribution_tranche;
 
--- the sums of each part, added up: what recalcule_heures_mois(NULL) gives
--- emptied as attribution is (only the owner runs this swap, and readers already wait on
--- attribution's TRUNCATE): a hundred thousand rows deleted, then as many inserted beside
--- them, cost 0.25 s more at a million lines
-TRUNCATE fiche_heures_mois, marche_heures_mois;
+-- the sums of each part, added up: what recalcule_heures_mois(NULL) gives (the tables
+-- emptied with attribution by sql/attribution/index_off.sql)
 INSERT INTO fiche_heures_mois (fiche, mois, plie, heures, heures_formation, lignes)
 SELECT fiche, mois, plie, sum(heures), sum(heures_formation), sum(lignes)
 FROM attribution_tranche_somme
