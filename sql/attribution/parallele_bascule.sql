@@ -17,19 +17,20 @@ INSERT INTO attribution (ligne_id, motif, plie, fiche)
 SELECT ligne_id, motif, plie, fiche FROM attribution_tranche;
 
 -- the sums of each part, added up: what recalcule_heures_mois(NULL) gives (the tables
--- emptied with attribution by sql/attribution/index_off.sql)
+-- emptied with attribution by sql/attribution/index_off.sql); hundredths back into hours,
+-- times 0.01: two decimals, as a sum of numeric(7, 2) has
 INSERT INTO fiche_heures_mois (fiche, mois, plie, heures, heures_formation, lignes)
-SELECT fiche, mois, plie, sum(heures), sum(heures_formation), sum(lignes)
+SELECT fiche, mois, plie, sum(centiemes) * 0.01, sum(centiemes_formation) * 0.01, sum(lignes)
 FROM attribution_tranche_somme
 GROUP BY fiche, mois, plie;
 
 INSERT INTO marche_heures_mois (marche_id, mois, heures, heures_formation, lignes)
-SELECT marche_id, mois, sum(heures), sum(heures_formation), sum(lignes)
+SELECT marche_id, mois, sum(centiemes) * 0.01, sum(centiemes_formation) * 0.01, sum(lignes)
 FROM attribution_tranche_marche
 GROUP BY marche_id, mois;
 
 DROP TABLE IF EXISTS pg_temp.attribution_statuts;
 CREATE TEMP TABLE attribution_statuts AS
-SELECT statut, sum(lignes) AS lignes, sum(heures) AS heures
+SELECT statut, sum(lignes) AS lignes, sum(centiemes) * 0.01 AS heures
 FROM attribution_tranche_statut
 GROUP BY statut;

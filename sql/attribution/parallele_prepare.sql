@@ -21,26 +21,27 @@ CREATE UNLOGGED TABLE attribution_tranche (
 -- credited hours by fiche (of a PLIE; '' none) and month, and by marché and month: two
 -- tables, since the swap adds up a few hundred rows of the first and a hundred thousand of
 -- the second (one grouping of both would carry the marché into the fiche sums)
+-- (hours in hundredths: see sql/attribution/tranche.sql)
 CREATE UNLOGGED TABLE attribution_tranche_somme (
-    fiche            text NOT NULL,
-    mois             date NOT NULL,
-    plie             text NOT NULL,
-    heures           numeric NOT NULL,
-    heures_formation numeric NOT NULL,
-    lignes           bigint NOT NULL
+    fiche               text NOT NULL,
+    mois                date NOT NULL,
+    plie                text NOT NULL,
+    centiemes           bigint NOT NULL,
+    centiemes_formation bigint NOT NULL,
+    lignes              bigint NOT NULL
 );
 CREATE UNLOGGED TABLE attribution_tranche_marche (
-    marche_id        text NOT NULL,
-    mois             date NOT NULL,
-    heures           numeric NOT NULL,
-    heures_formation numeric NOT NULL,
-    lignes           bigint NOT NULL
+    marche_id           text NOT NULL,
+    mois                date NOT NULL,
+    centiemes           bigint NOT NULL,
+    centiemes_formation bigint NOT NULL,
+    lignes              bigint NOT NULL
 );
 -- lines and hours by status ('credite' or the motif), what clause attribute prints after
 -- the run: counted here from the same computation, they spare a join of the lines not
 -- credited to their hours (0.5 s at a million lines)
 CREATE UNLOGGED TABLE attribution_tranche_statut (
-    statut text NOT NULL,
-    lignes bigint NOT NULL,
-    heures numeric
+    statut    text NOT NULL,
+    lignes    bigint NOT NULL,
+    centiemes bigint NOT NULL
 );
