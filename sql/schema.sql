@@ -1786,15 +1786,17 @@ CREATE FUNCTION clause.recalcule_heures_mois(p_mois date[]) RETURNS void
     AS $$
 DELETE FROM clause.fiche_heures_mois WHERE p_mois IS NULL OR mois = ANY (p_mois);
 INSERT INTO clause.fiche_heures_mois (fiche, mois, plie, heures, heures_formation, lignes)
-SELECT coalesce(a.fiche, ''), l.mois, a.plie, sum(l.heures), sum(l.heures_formation), count(*)
+SELECT coalesce(a.fiche, ''), l.mois, a.plie, sum((l.heures * 100)::bigint) * 0.01,
+       sum((l.heures_formation * 100)::bigint) * 0.01, count(*)
 FROM clause.attribution a
 JOIN clause.ligne_heures l ON l.id = a.ligne_id
 WHERE a.motif IS NULL AND a.plie IS NOT NULL AND (p_mois IS NULL OR l.mois = ANY (p_mois))
 GROUP BY coalesce(a.fiche, ''), l.mois, a.plie;
 DELETE FROM clause.marche_heures_mois WHERE p_mois IS NULL OR mois = ANY (p_mois);
 INSERT INTO clause.marche_heures_mois (marche_id, mois, heures, heures_formation, lignes)
-SELECT l.marche_id, l.mois, sum(l.heures) FILTER (WHERE n.ligne_id IS NULL),
-       sum(l.heures_formation) FILTER (WHERE n.ligne_id IS NULL), count(*) FILTER (WHERE n.ligne_id IS NULL)
+SELECT l.marche_id, l.mois, sum((l.heures * 100)::bigint) FILTER (WHERE n.ligne_id IS NULL) * 0.01,
+       sum((l.heures_formation * 100)::bigint) FILTER (WHERE n.ligne_id IS NULL) * 0.01,
+       count(*) FILTER (WHERE n.ligne_id IS NULL)
 FROM clause.ligne_heures l
 LEFT JOIN (SELECT ligne_id FROM clause.attribution WHERE motif IS NOT NULL) n ON n.ligne_id = l.id
 WHERE p_mois IS NULL OR l.mois = ANY (p_mois)
