@@ -6,6 +6,7 @@
  * the one shipped in data/reference/ (src/workflow/catalogue.c), under the same lock.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "src/lib/checksum.h"
@@ -17,18 +18,83 @@
 #define MIGRATION_LOCK_KEY "7304251"	/* arbitrary, shared by all clause processes */
 #define VIEWS_PREFIX "views/"
 
-/* Reads the checksum recorded for a file; *exists false when never applied. */
-static bool
-migration_lookup(Db *db, const char *name, char *sha, size_t shasize, bool *exists)
+/*
+ * The checksums schema_migration holds, read in one query when a run starts: every
+ * command opens its session through here, and asking file by file cost one round trip
+ * per migration.
+ */
+typedef struct RecordedFile
 {
-	bool isnull = true;
-	const char *params[] = {name};
+	char *name;
+	char *sha;
+} RecordedFile;
 
-	if (!db_query_value(db, "SELECT sha256 FROM clause.schema_migration WHERE nom = $1",
-						1, params, sha, shasize, &isnull))
+typedef struct Recorded
+{
+	RecordedFile *files;
+	size_t count;
+	size_t cap;
+} Recorded;
+
+static void
+recorded_free(Recorded *recorded)
+{
+	for (size_t i = 0; i < recorded->count; i++)
+	{
+		free(recorded->files[i].name);
+		free(recorded->files[i].sha);
+	}
+	free(recorded->files);
+	memset(recorded, 0, sizeof(*recorded));
+}
+
+static bool
+recorded_keep(void *context, const DbRow *row)
+{
+	Recorded *recorded = context;
+
+	if (recorded->count == recorded->cap)
+	{
+		size_t cap = recorded->cap ? recorded->cap * 2 : 64;
+		RecordedFile *files = realloc(recorded->files, cap * sizeof(*files));
+
+		if (files == NULL)
+		{
+			log_error("mémoire insuffisante");
+			return false;
+		}
+		recorded->files = files;
+		recorded->cap = cap;
+	}
+
+	RecordedFile file = {strdup(db_row_value(row, 0)), strdup(db_row_value(row, 1))};
+
+	if (file.name == NULL || file.sha == NULL)
+	{
+		free(file.name);
+		free(file.sha);
+		log_error("mémoire insuffisante");
 		return false;
-	*exists = !isnull;
+	}
+	recorded->files[recorded->count++] = file;
 	return true;
+}
+
+static bool
+recorded_read(Db *db, Recorded *recorded)
+{
+	return db_query(db, "SELECT nom, sha256 FROM clause.schema_migration",
+					0, NULL, recorded_keep, recorded, NULL);
+}
+
+/* The checksum recorded for a file, or NULL when it was never applied. */
+static const char *
+recorded_sha(const Recorded *recorded, const char *name)
+{
+	for (size_t i = 0; i < recorded->count; i++)
+		if (strcmp(recorded->files[i].name, name) == 0)
+			return recorded->files[i].sha;
+	return NULL;
 }
 
 /* Runs one SQL file in a transaction and records its checksum. */
@@ -56,7 +122,7 @@ migration_run(Db *db, const char *name, const char *text, const char *sha)
 
 /* Applies the numbered migrations not yet recorded, in order; the one named skip, not. */
 static bool
-migrate_numbered(Db *db, bool verbose, const char *skip, int *applied)
+migrate_numbered(Db *db, const Recorded *recorded, bool verbose, const char *skip, int *applied)
 {
 	for (const EmbeddedSql *sql = EMBEDDED_SQL; sql->name; sql++)
 	{
@@ -65,13 +131,13 @@ migrate_numbered(Db *db, bool verbose, const char *skip, int *applied)
 			continue;
 
 		char sha[CHECKSUM_HEX_SIZE];
-		char stored[CHECKSUM_HEX_SIZE + 1];
-		bool exists = false;
 
-		if (!checksum_sha256(sql->text, strlen(sql->text), sha) ||
-			!migration_lookup(db, sql->name, stored, sizeof(stored), &exists))
+		if (!checksum_sha256(sql->text, strlen(sql->text), sha))
 			return false;
-		if (exists)
+
+		const char *stored = recorded_sha(recorded, sql->name);
+
+		if (stored)
 		{
 			/* A migration runs once; an edit after it ran needs a new migration. */
 			if (strcmp(stored, sha) != 0)
@@ -90,7 +156,7 @@ migrate_numbered(Db *db, bool verbose, const char *skip, int *applied)
 
 /* Re-creates every view file, in order, when the set of them changed. */
 static bool
-migrate_views(Db *db, bool verbose, int *applied)
+migrate_views(Db *db, const Recorded *recorded, bool verbose, int *applied)
 {
 	StrBuf all = {0};
 
@@ -103,13 +169,11 @@ migrate_views(Db *db, bool verbose, int *applied)
 		}
 
 	char sha[CHECKSUM_HEX_SIZE];
-	char stored[CHECKSUM_HEX_SIZE + 1];
-	bool exists = false;
-	bool ok = checksum_sha256(all.data ? all.data : "", all.len, sha) &&
-		migration_lookup(db, VIEWS_PREFIX, stored, sizeof(stored), &exists);
+	bool ok = checksum_sha256(all.data ? all.data : "", all.len, sha);
+	const char *stored = recorded_sha(recorded, VIEWS_PREFIX);
 
 	strbuf_free(&all);
-	if (!ok || (exists && strcmp(stored, sha) == 0))
+	if (!ok || (stored && strcmp(stored, sha) == 0))
 		return ok;
 
 	if (verbose)
@@ -149,6 +213,7 @@ static bool
 migrate_run(Db *db, bool verbose, const char *skip)
 {
 	int applied = 0;
+	Recorded recorded = {0};
 
 	if (!db_exec(db, "SELECT pg_advisory_lock(" MIGRATION_LOCK_KEY ")"))
 		return false;
@@ -158,10 +223,12 @@ migrate_run(Db *db, bool verbose, const char *skip)
 					  "CREATE TABLE IF NOT EXISTS clause.schema_migration ("
 					  " nom text PRIMARY KEY, sha256 text NOT NULL,"
 					  " applique_le timestamptz NOT NULL DEFAULT now())") &&
-		migrate_numbered(db, verbose, skip, &applied) &&
-		migrate_views(db, verbose, &applied) &&
+		recorded_read(db, &recorded) &&
+		migrate_numbered(db, &recorded, verbose, skip, &applied) &&
+		migrate_views(db, &recorded, verbose, &applied) &&
 		(skip != NULL || migrate_seed == NULL || migrate_seed(db));
 
+	recorded_free(&recorded);
 	if (!db_exec(db, "SELECT pg_advisory_unlock(" MIGRATION_LOCK_KEY ")"))
 		ok = false;
 	if (ok && verbose && applied == 0)
