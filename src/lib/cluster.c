@@ -360,6 +360,18 @@ cluster_is_initialized(const Cluster *cluster)
 		file_exists(version_file);
 }
 
+/* Whether the server accepts connections on the cluster's socket (no login: a ping). */
+static bool
+cluster_answers(const Cluster *cluster)
+{
+	char conninfo[PATH_MAX + 128];
+
+	if (!cluster_is_initialized(cluster))
+		return false;
+	cluster_conninfo(cluster, "postgres", conninfo, sizeof(conninfo));
+	return db_server_answers(conninfo);
+}
+
 bool
 cluster_is_running(const Cluster *cluster)
 {
@@ -498,8 +510,8 @@ database_exists_callback(void *context, const DbRow *row)
 	return true;
 }
 
-static bool
-cluster_create_database(const Cluster *cluster)
+bool
+cluster_ensure_database(const Cluster *cluster)
 {
 	char conninfo[PATH_MAX + 128];
 	Db db = {0};
@@ -566,12 +578,21 @@ cluster_ensure_running(Cluster *cluster)
 		ok = cluster_initdb(cluster);
 	/* also closes a cluster made by an earlier release (trust, 0755), keeping its data */
 	ok = ok && cluster_auth_secure(cluster, &changed);
-	if (ok && !cluster_is_running(cluster))
+
+	/*
+	 * A server that answers on its socket runs, and made its database when it first
+	 * started: every command comes here, and asking pg_ctl, then connecting to check the
+	 * database, cost two processes and a login each time (session_open makes the database
+	 * again if someone dropped it).
+	 */
+	bool answers = ok && cluster_answers(cluster);
+
+	if (ok && !answers && !cluster_is_running(cluster))
 		ok = cluster_start(cluster);
 	else if (ok && changed)
 		ok = cluster_reload(cluster);
-	if (ok)
-		ok = cluster_create_database(cluster);
+	if (ok && !answers)
+		ok = cluster_ensure_database(cluster);
 
 	flock(lock, LOCK_UN);
 	close(lock);

@@ -40,6 +40,9 @@ bool cluster_is_running(const Cluster *cluster);
 
 /* Initialises on first use, starts when stopped, creates the database. */
 bool cluster_ensure_running(Cluster *cluster);
+
+/* Makes the database clause in a running cluster when it is missing. */
+bool cluster_ensure_database(const Cluster *cluster);
 bool cluster_stop(Cluster *cluster);
 
 /*

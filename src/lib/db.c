@@ -161,8 +161,8 @@ db_adopt(Db *db, PGconn *conn, bool quiet)
 				   "SET jit = off");
 }
 
-bool
-db_connect(Db *db, const char *conninfo)
+static bool
+db_connect_with(Db *db, const char *conninfo, bool quiet)
 {
 	if (!db_conninfo_valid(conninfo))
 	{
@@ -170,7 +170,25 @@ db_connect(Db *db, const char *conninfo)
 		db->conn = NULL;
 		return false;
 	}
-	return db_adopt(db, PQconnectdb(conninfo ? conninfo : ""), false);
+	return db_adopt(db, PQconnectdb(conninfo ? conninfo : ""), quiet);
+}
+
+bool
+db_connect(Db *db, const char *conninfo)
+{
+	return db_connect_with(db, conninfo, false);
+}
+
+bool
+db_connect_quiet(Db *db, const char *conninfo)
+{
+	return db_connect_with(db, conninfo, true);
+}
+
+bool
+db_server_answers(const char *conninfo)
+{
+	return PQping(conninfo) == PQPING_OK;
 }
 
 bool

@@ -82,6 +82,12 @@ typedef struct DbStatement
 #define DB_EXEC_ALL_MAX 16
 bool db_exec_all(Db *const *dbs, int count, const DbStatement *statements, const char *label);
 
+/* Whether a server accepts connections there (PQping: no login is made). */
+bool db_server_answers(const char *conninfo);
+
+/* As db_connect, the failure said only at the debug level (the caller tries again). */
+bool db_connect_quiet(Db *db, const char *conninfo);
+
 /* Runs one or several statements with no parameters and no rows wanted. */
 bool db_exec(Db *db, const char *sql);
 

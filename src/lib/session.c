@@ -106,7 +106,11 @@ session_open(Session *session, const char *conninfo)
 						 embedded_conninfo, sizeof(embedded_conninfo));
 		conninfo = embedded_conninfo;
 	}
-	if (!db_connect(&session->db, conninfo))
+	/* a database dropped while its server ran: made again, as at the first start */
+	if (!(session->embedded
+		  ? db_connect_quiet(&session->db, conninfo) ||
+		  (cluster_ensure_database(&session->cluster) && db_connect(&session->db, conninfo))
+		  : db_connect(&session->db, conninfo)))
 		return false;
 	if (!migrate_apply(&session->db, false))
 	{

@@ -2,7 +2,8 @@
 # A project under a folder the server's user cannot enter (root's 0700 home, the usual
 # place of a clone): the embedded cluster goes to /var/lib/clause/<hash>, clause says
 # where, and it works (issue #12). The server starts with a minimal environment: a
-# PGPASSWORD of the operator's never reaches /proc/PID/environ of the postmaster.
+# PGPASSWORD of the operator's never reaches /proc/PID/environ of the postmaster. A
+# database dropped while the server runs is made again by the next command.
 # Run as root by scripts/run-tests.sh.
 set -u
 CLAUSE_BIN=${CLAUSE_BIN:-bin/clause}
@@ -42,4 +43,13 @@ chmod 755 "$closed"
 n=$(printf 'select count(*) from clause.donneur;\n' | "$CLAUSE_BIN" db psql -- -X -A -t) || fail "psql"
 [ "$n" = 4 ] || fail "données introuvables après l'ouverture du dossier : $n"
 [ ! -e "$closed/projet/var/pg" ] || fail "un second cluster dans le dossier ouvert"
+
+# The database dropped while its server runs: a command that finds the server answering
+# does not check it any more, its session makes it again.
+runuser -u clause -- psql -X -q -h "$relocated/run" -d postgres \
+    -c "DROP DATABASE clause WITH (FORCE)" || fail "DROP DATABASE"
+"$CLAUSE_BIN" -q import donneurs tests/data/rules/donneurs.csv >/dev/null ||
+    fail "import après la suppression de la base"
+n=$(printf 'select count(*) from clause.donneur;\n' | "$CLAUSE_BIN" db psql -- -X -A -t) || fail "psql"
+[ "$n" = 4 ] || fail "base refaite : $n donneurs"
 echo "cluster_relocated: ok ($relocated)"
