@@ -87,6 +87,13 @@ recorded_read(Db *db, Recorded *recorded)
 					0, NULL, recorded_keep, recorded, NULL);
 }
 
+static bool
+recorded_read_again(Db *db, Recorded *recorded)
+{
+	recorded_free(recorded);
+	return recorded_read(db, recorded);
+}
+
 /* The checksum recorded for a file, or NULL when it was never applied. */
 static const char *
 recorded_sha(const Recorded *recorded, const char *name)
@@ -225,6 +232,8 @@ migrate_run(Db *db, bool verbose, const char *skip)
 					  " applique_le timestamptz NOT NULL DEFAULT now())") &&
 		recorded_read(db, &recorded) &&
 		migrate_numbered(db, &recorded, verbose, skip, &applied) &&
+		/* a migration may forget the views it dropped (0170): read again after any */
+		(applied == 0 || recorded_read_again(db, &recorded)) &&
 		migrate_views(db, &recorded, verbose, &applied) &&
 		(skip != NULL || migrate_seed == NULL || migrate_seed(db));
 
