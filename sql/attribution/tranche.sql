@@ -19,9 +19,8 @@
 -- line's marché up by its key and hash the lines rather than the fiches: 0.4 s more per
 -- part at a million lines).
 -- Inputs: $1, $2 (text): the part's bounds; clause.attribution_tranche,
---   attribution_tranche_somme, attribution_tranche_marche, attribution_tranche_statut: the
---   (empty) tables of
---   sql/attribution/parallele_prepare.sql, written here.
+--   attribution_tranche_somme, attribution_tranche_marche, attribution_tranche_statut:
+--   the (empty) tables of sql/attribution/parallele_prepare.sql, written here.
 -- Run by hand: BEGIN; \i sql/attribution/tranche_reglages.sql
 --              PREPARE t(text, text) AS <this statement>; EXECUTE t(NULL, 'P030000'); COMMIT;
 WITH calcul AS MATERIALIZED (

@@ -91,6 +91,20 @@ session_cluster(Cluster *cluster)
 		cluster_setup(cluster, var_dir, !(env && *env));
 }
 
+/*
+ * Connects to the database. The embedded server answered already; a database dropped
+ * while it ran is made again, as at the first start, and connected to once more.
+ */
+static bool
+session_connect(Session *session, const char *conninfo)
+{
+	if (!session->embedded)
+		return db_connect(&session->db, conninfo);
+	if (db_connect_quiet(&session->db, conninfo))
+		return true;
+	return cluster_ensure_database(&session->cluster) && db_connect(&session->db, conninfo);
+}
+
 bool
 session_open(Session *session, const char *conninfo)
 {
@@ -106,11 +120,7 @@ session_open(Session *session, const char *conninfo)
 						 embedded_conninfo, sizeof(embedded_conninfo));
 		conninfo = embedded_conninfo;
 	}
-	/* a database dropped while its server ran: made again, as at the first start */
-	if (!(session->embedded
-		  ? db_connect_quiet(&session->db, conninfo) ||
-		  (cluster_ensure_database(&session->cluster) && db_connect(&session->db, conninfo))
-		  : db_connect(&session->db, conninfo)))
+	if (!session_connect(session, conninfo))
 		return false;
 	if (!migrate_apply(&session->db, false))
 	{
