@@ -2377,7 +2377,7 @@ CREATE TABLE clause.ligne_heures (
     modalite text NOT NULL,
     date_debut date,
     date_fin date,
-    CONSTRAINT ligne_heures_check CHECK (((heures + heures_formation) <= ((24 * (((mois + '1 mon'::interval))::date - mois)))::numeric)),
+    CONSTRAINT ligne_heures_check CHECK ((((heures + heures_formation) <= (672)::numeric) OR ((heures + heures_formation) <= ((24 * (((mois + '1 mon'::interval))::date - mois)))::numeric))),
     CONSTRAINT ligne_heures_heures_check CHECK ((heures >= (0)::numeric)),
     CONSTRAINT ligne_heures_heures_formation_check CHECK ((heures_formation >= (0)::numeric)),
     CONSTRAINT ligne_heures_ligne_check CHECK ((ligne > 0)),
@@ -2400,7 +2400,7 @@ CREATE SEQUENCE clause.ligne_heures_id_seq
     INCREMENT BY 1
     NO MINVALUE
     NO MAXVALUE
-    CACHE 1;
+    CACHE 1000;
 
 
 ALTER TABLE clause.ligne_heures_id_seq OWNER TO clause;
@@ -2430,7 +2430,7 @@ CREATE TABLE clause.ligne_heures_autres (
     modalite text NOT NULL,
     date_debut date,
     date_fin date,
-    CONSTRAINT ligne_heures_check CHECK (((heures + heures_formation) <= ((24 * (((mois + '1 mon'::interval))::date - mois)))::numeric)),
+    CONSTRAINT ligne_heures_check CHECK ((((heures + heures_formation) <= (672)::numeric) OR ((heures + heures_formation) <= ((24 * (((mois + '1 mon'::interval))::date - mois)))::numeric))),
     CONSTRAINT ligne_heures_heures_check CHECK ((heures >= (0)::numeric)),
     CONSTRAINT ligne_heures_heures_formation_check CHECK ((heures_formation >= (0)::numeric)),
     CONSTRAINT ligne_heures_ligne_check CHECK ((ligne > 0)),

@@ -148,6 +148,39 @@ START_TEST(test_other_writers_still_checked)
 }
 END_TEST
 
+/*
+ * Whoever writes a line, its hours stay within 24 a day of its month (0190 lets a line
+ * of at most 672 hours pass without counting the days): at each month length's bound
+ * and just above it.
+ */
+static bool
+insert_hours(const char *month, const char *hours, const char *training)
+{
+	const char *params[] = {month, hours, training};
+
+	return db_query(testdb(), "INSERT INTO ligne_heures (lot_id, ligne, participant_id, employeur_siret, "
+					"marche_id, mois, heures, heures_formation, type_contrat, modalite) "
+					"SELECT max(id), 1, 'P1', '33100001000016', 'M1', $1::date, $2::numeric, $3::numeric, "
+					"'cdi', 'embauche_directe' FROM lot_import", 3, params, NULL, NULL, NULL);
+}
+
+START_TEST(test_month_ceiling_for_every_writer)
+{
+	testdb_import_referential(RULES);
+	ck_assert_int_eq(testdb_run("import heures " RULES "/heures_lot1.csv"), 2);
+	ck_assert(insert_hours("2021-02-01", "600", "72"));		/* 28 days: 672 */
+	ck_assert(!insert_hours("2021-02-01", "600", "72.01"));
+	ck_assert(!insert_hours("2021-02-01", "672.01", "0"));
+	ck_assert(insert_hours("2024-02-01", "696", "0"));		/* 29 days */
+	ck_assert(!insert_hours("2024-02-01", "696.01", "0"));
+	ck_assert(insert_hours("2021-04-01", "700", "20"));		/* 30 days: 720 */
+	ck_assert(!insert_hours("2021-04-01", "720.01", "0"));
+	ck_assert(insert_hours("2021-01-01", "744", "0"));		/* 31 days */
+	ck_assert(!insert_hours("2021-01-01", "744", "0.01"));
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM ligne_heures WHERE heures + heures_formation > 671"), 4);
+}
+END_TEST
+
 /* A file large enough for the bulk path: btree indexes and primary key rebuilt. */
 START_TEST(test_bulk_path_rebuilds_keys)
 {
@@ -332,6 +365,7 @@ heures_load_suite(void)
 	tcase_add_test(tc, test_unknown_reference_rejected_with_its_row);
 	tcase_add_test(tc, test_unchanged_lines_not_stored_again);
 	tcase_add_test(tc, test_other_writers_still_checked);
+	tcase_add_test(tc, test_month_ceiling_for_every_writer);
 	tcase_add_test(tc, test_bulk_path_rebuilds_keys);
 	tcase_add_test(tc, test_deferred_attribution_caught_up);
 	tcase_add_test(tc, test_new_month_attribution_equals_whole);
