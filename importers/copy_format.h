@@ -26,4 +26,24 @@ bool copy_append_int(StrBuf *row, long long value);
 bool copy_next_field(StrBuf *row);
 bool copy_end_row(StrBuf *row);
 
+/*
+ * PostgreSQL's binary COPY format, for the timesheet lines (importers/heures_load.c): the
+ * server reads dates and numbers as they are stored instead of parsing their text, 0.23 s
+ * less for the COPY of 500,000 lines (0.77 against 0.54 s, issue 17). Each value is its
+ * length then its bytes, in network order; the values given are the importer's canonical
+ * ones (validated), any other form is refused (false) rather than guessed.
+ */
+#define COPY_BINARY_HEADER_SIZE 19
+extern const char COPY_BINARY_HEADER[COPY_BINARY_HEADER_SIZE];
+
+bool copy_binary_row(StrBuf *row, int fields);	/* before the row's fields */
+bool copy_binary_null(StrBuf *row);
+bool copy_binary_int8(StrBuf *row, long long value);
+bool copy_binary_int4(StrBuf *row, int value);
+bool copy_binary_text(StrBuf *row, const char *value);
+/* "YYYY-MM-DD", a real day of the proleptic Gregorian calendar, years 1 to 9999 */
+bool copy_binary_date(StrBuf *row, const char *iso);
+/* up to 16 digits, then a '.' and at most four decimals ("12.5", "0.25", "744") */
+bool copy_binary_numeric(StrBuf *row, const char *decimal);
+
 #endif

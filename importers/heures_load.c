@@ -60,9 +60,19 @@ heures_load_referential(Db *db, HeuresLoad *load)
 				 heures_load_put_marche, &load->marches, NULL);
 }
 
+/* binary: the server reads the dates and numbers without parsing them (copy_format.h) */
 #define COPY_LIGNE_HEURES "COPY clause.ligne_heures (lot_id, ligne, participant_id, " \
 	"employeur_siret, marche_id, mois, heures, heures_formation, type_contrat, modalite, " \
-	"date_debut, date_fin) FROM STDIN"
+	"date_debut, date_fin) FROM STDIN (FORMAT binary)"
+#define COPY_LIGNE_HEURES_FIELDS 12
+
+/* The COPY of the lines, its binary header sent first. */
+static bool
+heures_load_copy_begin(Db *db)
+{
+	return db_copy_begin(db, COPY_LIGNE_HEURES) &&
+		db_copy_put(db, COPY_BINARY_HEADER, COPY_BINARY_HEADER_SIZE);
+}
 
 static int
 heures_load_year_of(const char *mois)
@@ -125,13 +135,14 @@ heures_load_open_year(Db *db, HeuresLoad *load, const char *mois)
 	else
 		log_debug("première ligne de %d : pas de table pour cette année, gardée dans ligne_heures_autres", year);
 	heures_load_mark_year(load, year);
-	return db_copy_begin(db, COPY_LIGNE_HEURES);
+	return heures_load_copy_begin(db);
 }
 
 bool
 heures_load_begin(Db *db, HeuresLoad *load, long long lot_id, bool check_off)
 {
 	snprintf(load->lot_id, sizeof(load->lot_id), "%lld", lot_id);
+	load->lot_number = lot_id;
 	load->check_disabled = check_off;
 	load->bloom = calloc((size_t) 1 << (BLOOM_BITS_LOG2 - 6), sizeof(uint64_t));
 	load->rejects = tmpfile();
@@ -147,7 +158,7 @@ heures_load_begin(Db *db, HeuresLoad *load, long long lot_id, bool check_off)
 		return false;
 	log_debug("référentiel chargé : %zu participants, %zu entreprises, %zu marchés",
 			  load->participants.count, load->employers.count, load->marches.count);
-	return db_copy_begin(db, COPY_LIGNE_HEURES);
+	return heures_load_copy_begin(db);
 }
 
 #define MAX_SUGGESTIONS 500		/* a file of unknown ids costs no more than this */
@@ -323,6 +334,33 @@ heures_load_note_key(HeuresLoad *load, char *const *values, bool always_candidat
 			 !heures_load_note_candidate(load, shifted));
 }
 
+/*
+ * One line in the binary COPY format: the batch, the line number, then the canonical
+ * values (participant, siret, marché, month, hours, training hours, contract, modalité,
+ * period start and end) each by its column's type.
+ */
+static bool
+heures_load_binary_row(long long lot_id, long long line, char *const *values, StrBuf *copy)
+{
+	enum { TEXT, DATE, NUMERIC } const types[10] = {TEXT, TEXT, TEXT, DATE, NUMERIC, NUMERIC,
+		TEXT, TEXT, DATE, DATE};
+
+	if (line > INT32_MAX || !copy_binary_row(copy, COPY_LIGNE_HEURES_FIELDS) ||
+		!copy_binary_int8(copy, lot_id) || !copy_binary_int4(copy, (int) line))
+		return false;
+	for (int i = 0; i < 10; i++)
+	{
+		bool ok = values[i] == NULL ? copy_binary_null(copy)
+			: types[i] == DATE ? copy_binary_date(copy, values[i])
+			: types[i] == NUMERIC ? copy_binary_numeric(copy, values[i])
+			: copy_binary_text(copy, values[i]);
+
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
 bool
 heures_load_add_row(HeuresLoad *load, long long line, char *const *values, StrBuf *copy)
 {
@@ -336,15 +374,13 @@ heures_load_add_row(HeuresLoad *load, long long line, char *const *values, StrBu
 		snprintf(month_end, sizeof(month_end), "%.7s-01", values[9]);
 		heures_load_note_month(load, month_end);
 	}
-	if (!strbuf_puts(copy, load->lot_id) || !copy_next_field(copy) ||
-		!copy_append_int(copy, line))
+	if (!heures_load_binary_row(load->lot_number, line, values, copy))
+	{
+		log_error("ligne %lld : valeur impossible à écrire au format binaire de COPY (erreur interne)", line);
 		return false;
-	for (int i = 0; i < 10; i++)
-		if (!copy_next_field(copy) ||
-			!(values[i] ? copy_append_text(copy, values[i]) : copy_append_null(copy)))
-			return false;
+	}
 	load->copied++;
-	return copy_end_row(copy);
+	return true;
 }
 
 bool

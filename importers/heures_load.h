@@ -20,6 +20,7 @@
 typedef struct HeuresLoad
 {
 	char lot_id[32];
+	long long lot_number;		/* lot_id, for the binary COPY */
 	StrMap participants;		/* id -> 1 */
 	StrMap employers;			/* siret -> 1 */
 	StrMap marches;				/* id -> 1 when an opération follows it, else 0 */
@@ -75,7 +76,7 @@ bool heures_load_year_ready(const HeuresLoad *load, const char *mois);
 /* Makes the year's table of mois (the COPY being ended), then starts the COPY again. */
 bool heures_load_open_year(Db *db, HeuresLoad *load, const char *mois);
 
-/* Appends the COPY row of a valid line to copy and notes its key. */
+/* Appends the COPY row of a valid line to copy (binary format) and notes its key. */
 bool heures_load_add_row(HeuresLoad *load, long long line, char *const *values, StrBuf *copy);
 
 /*

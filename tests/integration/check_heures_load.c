@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "importers/copy_format.h"
 #include "src/workflow/attribute.h"
 #include "testdb.h"
 
@@ -178,6 +179,37 @@ START_TEST(test_month_ceiling_for_every_writer)
 	ck_assert(insert_hours("2021-01-01", "744", "0"));		/* 31 days */
 	ck_assert(!insert_hours("2021-01-01", "744", "0.01"));
 	ck_assert_int_eq(testdb_count("SELECT count(*) FROM ligne_heures WHERE heures + heures_formation > 671"), 4);
+}
+END_TEST
+
+/*
+ * The binary COPY of the lines (importers/copy_format.c): what the server reads is what
+ * it would read from the same values as text, to the decimals shown.
+ */
+START_TEST(test_binary_values_read_as_text)
+{
+	static const char *const numbers[] = {"0", "0.00", "0.05", "0.5", "12.5", "12.50", "744",
+		"99999.99", "10000", "007.1234", "1234567890123456.5"};
+	static const char *const dates[] = {"2000-01-01", "1999-12-31", "2021-01-01", "2024-02-29",
+		"2100-03-01", "0001-01-01", "9999-12-31", "1970-01-01", "2021-12-31", "2000-02-29", "2023-03-01"};
+	StrBuf rows = {0};
+
+	ck_assert(db_exec(testdb(), "CREATE TEMP TABLE binaire (n_texte text, n numeric, d_texte text, d date)"));
+	for (size_t i = 0; i < sizeof(numbers) / sizeof(numbers[0]); i++)
+		ck_assert(copy_binary_row(&rows, 4) && copy_binary_text(&rows, numbers[i]) &&
+				  copy_binary_numeric(&rows, numbers[i]) && copy_binary_text(&rows, dates[i]) &&
+				  copy_binary_date(&rows, dates[i]));
+	ck_assert(db_copy_begin(testdb(), "COPY binaire FROM STDIN (FORMAT binary)") &&
+			  db_copy_put(testdb(), COPY_BINARY_HEADER, COPY_BINARY_HEADER_SIZE) &&
+			  db_copy_put(testdb(), rows.data, rows.len) && db_copy_end(testdb()));
+	strbuf_free(&rows);
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM binaire"), 11);
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM binaire WHERE n::text IS DISTINCT FROM n_texte::numeric::text "
+								  "OR d IS DISTINCT FROM d_texte::date"), 0);
+	/* and into the column's type: rounded to its two decimals as the text was */
+	ck_assert_str_eq(testdb_text("SELECT string_agg(n::numeric(18, 2)::text, ' ' ORDER BY n) FROM binaire "
+								 "WHERE n < 100000"),
+					 "0.00 0.00 0.05 0.50 7.12 12.50 12.50 744.00 10000.00 99999.99");
 }
 END_TEST
 
@@ -366,6 +398,7 @@ heures_load_suite(void)
 	tcase_add_test(tc, test_unchanged_lines_not_stored_again);
 	tcase_add_test(tc, test_other_writers_still_checked);
 	tcase_add_test(tc, test_month_ceiling_for_every_writer);
+	tcase_add_test(tc, test_binary_values_read_as_text);
 	tcase_add_test(tc, test_bulk_path_rebuilds_keys);
 	tcase_add_test(tc, test_deferred_attribution_caught_up);
 	tcase_add_test(tc, test_new_month_attribution_equals_whole);
