@@ -41,8 +41,15 @@ bool cluster_is_running(const Cluster *cluster);
 /* Initialises on first use, starts when stopped, creates the database. */
 bool cluster_ensure_running(Cluster *cluster);
 
-/* Makes the database clause in a running cluster when it is missing. */
-bool cluster_ensure_database(const Cluster *cluster);
+/*
+ * The same for a caller about to connect: connect(context) is tried first, in place of
+ * asking whether the server answers, and a connection made stands for that answer (one
+ * login instead of two). When it fails the server is started, or its database made, as
+ * above; *connected says whether connect succeeded.
+ */
+bool cluster_ensure_running_connecting(Cluster *cluster, bool (*connect) (void *context),
+									   void *context, bool *connected);
+
 bool cluster_stop(Cluster *cluster);
 
 /*

@@ -91,36 +91,54 @@ session_cluster(Cluster *cluster)
 		cluster_setup(cluster, var_dir, !(env && *env));
 }
 
-/*
- * Connects to the database. The embedded server answered already; a database dropped
- * while it ran is made again, as at the first start, and connected to once more.
- */
-static bool
-session_connect(Session *session, const char *conninfo)
+/* A connection tried before anything else (cluster_ensure_running_connecting). */
+typedef struct SessionAttempt
 {
-	if (!session->embedded)
-		return db_connect(&session->db, conninfo);
-	if (db_connect_quiet(&session->db, conninfo))
+	Db *db;
+	const char *conninfo;
+} SessionAttempt;
+
+static bool
+session_try_connect(void *context)
+{
+	SessionAttempt *attempt = context;
+
+	if (db_connect_quiet(attempt->db, attempt->conninfo))
 		return true;
-	return cluster_ensure_database(&session->cluster) && db_connect(&session->db, conninfo);
+	db_close(attempt->db);		/* a login whose first settings failed */
+	return false;
 }
 
+/*
+ * The embedded server: the session's connection is tried first, and when it fails the
+ * server is started, or its database made again (dropped while the server ran), as at
+ * the first start; then connected to.
+ */
 bool
 session_open(Session *session, const char *conninfo)
 {
 	char embedded_conninfo[PATH_MAX * 2];
+	bool connected = false;
 
 	session->embedded = session_uses_embedded(conninfo);
 	if (session->embedded)
 	{
-		if (!session_cluster(&session->cluster) ||
-			!cluster_ensure_running(&session->cluster))
+		if (!session_cluster(&session->cluster))
 			return false;
 		cluster_conninfo(&session->cluster, CLUSTER_DATABASE,
 						 embedded_conninfo, sizeof(embedded_conninfo));
 		conninfo = embedded_conninfo;
+
+		SessionAttempt attempt = {&session->db, conninfo};
+
+		if (!cluster_ensure_running_connecting(&session->cluster, session_try_connect,
+											   &attempt, &connected))
+		{
+			db_close(&session->db);
+			return false;
+		}
 	}
-	if (!session_connect(session, conninfo))
+	if (!connected && !db_connect(&session->db, conninfo))
 		return false;
 	if (!migrate_apply(&session->db, false))
 	{
