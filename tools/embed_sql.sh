@@ -2,14 +2,20 @@
 # Turns sql/**/*.sql into C, as pgcopydb's sql2c does: one constant per file, named after
 # its path (sql/attribution/index_off.sql is SQL_ATTRIBUTION_INDEX_OFF), so that
 # code naming a file that does not exist fails to build, and the table EMBEDDED_SQL of them
-# all, sorted by path so that migrations come in order. sql/schema.sql, a dump for
-# readers (make schema), is left out.
+# all, sorted by path so that migrations come in order, each with the SHA-256 of its text
+# (and that of the views' texts one after the other) that the migrations record: computed
+# here rather than by every run of clause. sql/schema.sql, a dump for readers (make
+# schema), is left out.
 # Usage: tools/embed_sql.sh sql > build/sql_embedded.c       (the texts and the table)
 #        tools/embed_sql.sh --header sql > build/sql_files.h  (the declarations)
 set -eu
 header=false
 if [ "$1" = "--header" ]; then header=true; shift; fi
 dir=$1
+
+# A file's text as embedded: every line ends with a newline, the last one too.
+text() { sed -e '$a\' "$1"; }
+sha256() { sha256sum | cut -c1-64; }
 
 symbol() {	# path under sql/ -> C name
     printf 'SQL_%s' "$(echo "${1%.sql}" | tr 'a-z' 'A-Z' | tr -c 'A-Z0-9\n' '_')"
@@ -42,7 +48,9 @@ echo
 echo 'const EmbeddedSql EMBEDDED_SQL[] = {'
 for file in $files; do
     name=${file#"$dir"/}
-    printf '\t{"%s", %s},\n' "$name" "$(symbol "$name")"
+    printf '\t{"%s", %s, "%s"},\n' "$name" "$(symbol "$name")" "$(text "$file" | sha256)"
 done
-echo '	{NULL, NULL}'
+echo '	{NULL, NULL, NULL}'
 echo '};'
+printf '\nconst char EMBEDDED_SQL_VIEWS_SHA256[] = "%s";\n' \
+    "$(for file in $files; do case ${file#"$dir"/} in views/*) text "$file" ;; esac; done | sha256)"

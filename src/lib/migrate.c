@@ -9,11 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "src/lib/checksum.h"
 #include "src/lib/log.h"
 #include "src/lib/migrate.h"
 #include "src/lib/sql_embedded.h"
-#include "src/lib/strbuf.h"
 
 #define MIGRATION_LOCK_KEY "7304251"	/* arbitrary, shared by all clause processes */
 #define VIEWS_PREFIX "views/"
@@ -137,11 +135,7 @@ migrate_numbered(Db *db, const Recorded *recorded, bool verbose, const char *ski
 			(skip && strncmp(sql->name + 11, skip, strlen(skip)) == 0))
 			continue;
 
-		char sha[CHECKSUM_HEX_SIZE];
-
-		if (!checksum_sha256(sql->text, strlen(sql->text), sha))
-			return false;
-
+		const char *sha = sql->sha256;
 		const char *stored = recorded_sha(recorded, sql->name);
 
 		if (stored)
@@ -165,23 +159,12 @@ migrate_numbered(Db *db, const Recorded *recorded, bool verbose, const char *ski
 static bool
 migrate_views(Db *db, const Recorded *recorded, bool verbose, int *applied)
 {
-	StrBuf all = {0};
-
-	for (const EmbeddedSql *sql = EMBEDDED_SQL; sql->name; sql++)
-		if (strncmp(sql->name, VIEWS_PREFIX, strlen(VIEWS_PREFIX)) == 0 &&
-			!strbuf_puts(&all, sql->text))
-		{
-			strbuf_free(&all);
-			return false;
-		}
-
-	char sha[CHECKSUM_HEX_SIZE];
-	bool ok = checksum_sha256(all.data ? all.data : "", all.len, sha);
+	const char *sha = EMBEDDED_SQL_VIEWS_SHA256;
 	const char *stored = recorded_sha(recorded, VIEWS_PREFIX);
+	bool ok = true;
 
-	strbuf_free(&all);
-	if (!ok || (stored && strcmp(stored, sha) == 0))
-		return ok;
+	if (stored && strcmp(stored, sha) == 0)
+		return true;
 
 	if (verbose)
 		log_notice("re-création des vues (sql/views/)");

@@ -12,9 +12,13 @@ typedef struct EmbeddedSql
 {
 	const char *name;			/* path under sql/, e.g. "migrations/0001_schema.sql" */
 	const char *text;
+	const char *sha256;			/* of text, 64 hex digits, computed at build time */
 } EmbeddedSql;
 
-extern const EmbeddedSql EMBEDDED_SQL[];	/* sorted by name, ends with {NULL, NULL} */
+extern const EmbeddedSql EMBEDDED_SQL[];	/* sorted by name, ends with {NULL, NULL, NULL} */
+
+/* SHA-256 of the texts of sql/views/, in order, one after the other. */
+extern const char EMBEDDED_SQL_VIEWS_SHA256[];
 
 /* The text of sql/NAME; logs an internal error and returns NULL when missing. */
 const char *sql_embedded_get(const char *name);

@@ -10,6 +10,7 @@
 #include "src/lib/checksum.h"
 #include "src/lib/log.h"
 #include "src/lib/migrate.h"
+#include "src/lib/sql_embedded.h"
 #include "src/lib/strbuf.h"
 #include "testdb.h"
 
@@ -146,6 +147,49 @@ START_TEST(test_loaded_once_and_on_first_use)
 }
 END_TEST
 
+/*
+ * The checksums the migrations record are computed when clause is built
+ * (tools/embed_sql.sh): they are those of the texts embedded, recorded as such, and an
+ * applied migration edited since is still told.
+ */
+START_TEST(test_migration_checksums_built_in)
+{
+	StrBuf views = {0};
+	char sha[CHECKSUM_HEX_SIZE];
+	int files = 0;
+
+	for (const EmbeddedSql *sql = EMBEDDED_SQL; sql->name; sql++, files++)
+	{
+		ck_assert(checksum_sha256(sql->text, strlen(sql->text), sha));
+		ck_assert_msg(strcmp(sha, sql->sha256) == 0, "sql/%s", sql->name);
+		if (strncmp(sql->name, "views/", 6) == 0)
+			ck_assert(strbuf_puts(&views, sql->text));
+	}
+	ck_assert_int_gt(files, 40);
+	ck_assert(checksum_sha256(views.data, views.len, sha));
+	ck_assert_str_eq(sha, EMBEDDED_SQL_VIEWS_SHA256);
+	strbuf_free(&views);
+
+	const char *params[] = {EMBEDDED_SQL_VIEWS_SHA256};
+
+	ck_assert(db_query_value(testdb(), "SELECT count(*) FROM clause.schema_migration "
+							 "WHERE nom = 'views/' AND sha256 = $1", 1, params, sha, sizeof(sha), NULL));
+	ck_assert_str_eq(sha, "1");
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM clause.schema_migration WHERE nom LIKE 'migrations/%' "
+								  "AND sha256 ~ '^[0-9a-f]{64}$'"),
+					 testdb_count("SELECT count(*) FROM clause.schema_migration WHERE nom LIKE 'migrations/%'"));
+
+	char out[4096];
+
+	ck_assert_int_eq(testdb_run_output("db migrate", out, sizeof(out)), 0);
+	ck_assert_ptr_null(strstr(out, "a changé depuis son application"));
+	ck_assert(db_exec(testdb(), "UPDATE clause.schema_migration SET sha256 = repeat('0', 64) "
+					  "WHERE nom = 'migrations/0001_schema.sql'"));
+	ck_assert_int_eq(testdb_run_output("db migrate", out, sizeof(out)), 0);
+	ck_assert_msg(strstr(out, "sql/migrations/0001_schema.sql a changé depuis son application"), "%s", out);
+}
+END_TEST
+
 START_TEST(test_previous_release_keeps_its_figures)
 {
 	ImportResult result = {0};
@@ -221,6 +265,7 @@ catalogue_suite(void)
 	tcase_add_test(tc, test_new_database_loads_the_reference_files);
 	tcase_add_test(tc, test_loaded_once_and_on_first_use);
 	tcase_add_test(tc, test_previous_release_keeps_its_figures);
+	tcase_add_test(tc, test_migration_checksums_built_in);
 	tcase_add_test(tc, test_next_year_beside_the_reference);
 	suite_add_tcase(suite, tc);
 	return suite;
