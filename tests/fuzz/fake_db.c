@@ -3,6 +3,7 @@
  * checked the way PostgreSQL would take it (escapes, UTF-8, column count and types).
  */
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +42,8 @@ static struct
 	char names[FAKE_MAX_COLUMNS][64];
 	const char *name_ptrs[FAKE_MAX_COLUMNS];
 	const FakeColumn *columns[FAKE_MAX_COLUMNS];	/* NULL when the table is unknown */
+	bool binary;				/* COPY … (FORMAT binary) */
+	bool header_seen;			/* of a binary COPY */
 	StrBuf pending;				/* bytes of an unfinished row */
 	long long *keys;			/* primary key values seen */
 	size_t nkeys, capkeys;
@@ -75,10 +78,24 @@ fake_db(void)
 	return &fake;
 }
 
+static void fake_parse_create(const char *sql);
+
+/*
+ * The one table of the schema the importers COPY into (the others are their temporary
+ * stages, learnt from their CREATE TEMP TABLE): its columns as sql/schema.sql has them,
+ * so that the binary COPY of the lines is read by type.
+ */
+static const char FAKE_LIGNE_HEURES[] =
+	"CREATE TEMP TABLE clause.ligne_heures (lot_id bigint NOT NULL, ligne integer NOT NULL, "
+	"participant_id text NOT NULL, employeur_siret char(14) NOT NULL, marche_id text NOT NULL, "
+	"mois date NOT NULL, heures numeric(7, 2) NOT NULL, heures_formation numeric(7, 2) NOT NULL, "
+	"type_contrat text NOT NULL, modalite text NOT NULL, date_debut date, date_fin date)";
+
 void
 fake_db_reset(void)
 {
 	ntables = 0;
+	fake_parse_create(FAKE_LIGNE_HEURES);
 	copy.active = false;
 	copy.nkeys = 0;
 	strbuf_reset(&copy.pending);
@@ -102,6 +119,22 @@ copy_word(char *out, size_t size, const char **p)
 	out[n] = '\0';
 }
 
+/* A table's name, with its schema when given ("clause.ligne_heures"). */
+static void
+copy_table_name(char *out, size_t size, const char **p)
+{
+	copy_word(out, size, p);
+	while (**p == '.')
+	{
+		size_t n = strlen(out);
+
+		(*p)++;
+		if (n + 1 < size)
+			out[n++] = '.';
+		copy_word(out + n, size - n, p);
+	}
+}
+
 /* CREATE TEMP TABLE name (col type ..., ...) */
 static void
 fake_parse_create(const char *sql)
@@ -122,7 +155,7 @@ fake_parse_create(const char *sql)
 	FakeTable *table = &tables[ntables++];
 
 	memset(table, 0, sizeof(*table));
-	copy_word(table->name, sizeof(table->name), &p);
+	copy_table_name(table->name, sizeof(table->name), &p);
 	p = strchr(p, '(');
 	if (p == NULL)
 		fuzz_fail("fake_db: CREATE TEMP TABLE sans colonnes : %s", sql);
@@ -168,7 +201,7 @@ fake_parse_copy(const char *sql)
 	if (p == NULL)
 		fuzz_fail("fake_db: COPY attendu : %s", sql);
 	p += 5;
-	copy_word(table_name, sizeof(table_name), &p);
+	copy_table_name(table_name, sizeof(table_name), &p);
 	/* the keys the timesheet loader looks up again are not rows of the kind */
 	copy.kind_rows = strcmp(table_name, "heures_candidat") != 0 &&
 		strcmp(table_name, "heures_cle_rejetee") != 0;
@@ -368,6 +401,8 @@ value_problem(const FakeColumn *column, const char *value)
 
 /* ---- COPY rows ---------------------------------------------------------------- */
 
+static void fake_check_values(char **values, int n);
+
 static void
 fake_check_row(const char *line, size_t len)
 {
@@ -435,7 +470,13 @@ fake_check_row(const char *line, size_t len)
 	}
 	if (n != copy.ncolumns)
 		fuzz_fail("fake_db: ligne COPY de %d champs au lieu de %d : %.200s", n, copy.ncolumns, line);
+	fake_check_values(values, n);
+}
 
+/* A row's values (NULL: SQL NULL) against the types and constraints of its columns. */
+static void
+fake_check_values(char **values, int n)
+{
 	for (int i = 0; i < n; i++)
 	{
 		const FakeColumn *column = copy.columns[i];
@@ -471,6 +512,183 @@ fake_check_row(const char *line, size_t len)
 	copy.rows++;
 	if (row_hook && copy.kind_rows)
 		row_hook((const char *const *) copy.name_ptrs, (const char *const *) values, n);
+}
+
+/* ---- binary COPY rows ----------------------------------------------------------- */
+
+static uint32_t
+fake_uint32(const unsigned char *p)
+{
+	return (uint32_t) p[0] << 24 | (uint32_t) p[1] << 16 | (uint32_t) p[2] << 8 | p[3];
+}
+
+static uint16_t
+fake_uint16(const unsigned char *p)
+{
+	return (uint16_t) (p[0] << 8 | p[1]);
+}
+
+/* A day counted from 2000-01-01 as AAAA-MM-JJ (H. Hinnant's civil_from_days). */
+static void
+fake_date_text(int32_t days, StrBuf *out)
+{
+	long z = (long) days + 10957 + 719468;
+	long era = (z >= 0 ? z : z - 146096) / 146097;
+	long doe = z - era * 146097;
+	long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	long mp = (5 * doy + 2) / 153;
+	long day = doy - (153 * mp + 2) / 5 + 1;
+	long month = mp < 10 ? mp + 3 : mp - 9;
+	long year = yoe + era * 400 + (month <= 2);
+
+	strbuf_printf(out, "%04ld-%02ld-%02ld", year, month, day);
+}
+
+/* A binary numeric as text, to its dscale decimals; NULL when the bytes are not one. */
+static const char *
+fake_numeric_text(const unsigned char *p, uint32_t len, StrBuf *out)
+{
+	if (len < 8)
+		return "numeric binaire trop court";
+
+	int ndigits = fake_uint16(p);
+	int weight = (int16_t) fake_uint16(p + 2);
+	int sign = fake_uint16(p + 4);
+	int dscale = fake_uint16(p + 6);
+
+	if (len != 8 + 2 * (uint32_t) ndigits || (sign != 0 && sign != 0x4000) || dscale > 1000)
+		return "numeric binaire mal formé";
+	for (int i = 0; i < ndigits; i++)
+		if (fake_uint16(p + 8 + 2 * i) >= 10000)
+			return "chiffre de numeric binaire hors de 0..9999";
+	if (sign)
+		strbuf_putc(out, '-');
+	if (weight < 0)
+		strbuf_putc(out, '0');
+	for (int g = 0; g <= weight; g++)
+	{
+		int digit = g < ndigits ? fake_uint16(p + 8 + 2 * g) : 0;
+
+		strbuf_printf(out, g == 0 ? "%d" : "%04d", digit);
+	}
+
+	StrBuf fraction = {0};
+
+	for (int g = weight + 1; (int) fraction.len < dscale; g++)
+	{
+		int digit = g >= 0 && g < ndigits ? fake_uint16(p + 8 + 2 * g) : 0;
+
+		strbuf_printf(&fraction, "%04d", digit);
+	}
+	if (dscale > 0)
+	{
+		strbuf_putc(out, '.');
+		strbuf_append(out, fraction.data, (size_t) dscale);
+	}
+	strbuf_free(&fraction);
+	return NULL;
+}
+
+/* One field of a binary row as text, by its column's type; fails on what the server refuses. */
+static void
+fake_binary_field(int i, const unsigned char *p, uint32_t len, StrBuf *out)
+{
+	const char *type = copy.columns[i] ? copy.columns[i]->type : "text";
+	const char *why = NULL;
+
+	strbuf_reset(out);
+	strbuf_puts(out, "");
+	if (strcmp(type, "bigint") == 0 && len != 8)
+		why = "bigint binaire de taille autre que 8";
+	else if (strcmp(type, "bigint") == 0)
+		strbuf_printf(out, "%lld", (long long) ((uint64_t) fake_uint32(p) << 32 | fake_uint32(p + 4)));
+	else if ((strcmp(type, "integer") == 0 || strcmp(type, "date") == 0) && len != 4)
+		why = "entier ou date binaire de taille autre que 4";
+	else if (strcmp(type, "integer") == 0)
+		strbuf_printf(out, "%d", (int32_t) fake_uint32(p));
+	else if (strcmp(type, "date") == 0)
+		fake_date_text((int32_t) fake_uint32(p), out);
+	else if (strncmp(type, "numeric", 7) == 0)
+		why = fake_numeric_text(p, len, out);
+	else if (memchr(p, '\0', len))
+		why = "octet NUL dans un texte";
+	else
+		strbuf_append(out, (const char *) p, len);
+	if (why)
+		fuzz_fail("fake_db: colonne « %s » : %s (ligne %lld)", copy.names[i], why, copy.rows + 1);
+}
+
+/* The whole rows of pending (binary COPY), checked; what is left is an unfinished row. */
+static void
+fake_consume_binary(void)
+{
+	static const char header[] = "PGCOPY\n\377\r\n\0\0\0\0\0\0\0\0\0";
+	static char *values[FAKE_MAX_COLUMNS];
+	static StrBuf decoded[FAKE_MAX_COLUMNS];
+	const unsigned char *d = (const unsigned char *) copy.pending.data;
+	size_t len = copy.pending.len;
+	size_t pos = 0;
+
+	if (!copy.header_seen)
+	{
+		if (len < sizeof(header) - 1)
+			return;
+		if (memcmp(d, header, sizeof(header) - 1) != 0)
+			fuzz_fail("fake_db: COPY binaire sans son en-tête");
+		copy.header_seen = true;
+		pos = sizeof(header) - 1;
+	}
+	for (;;)
+	{
+		size_t row = pos;
+		bool whole = true;
+
+		if (len - pos < 2)
+			break;
+
+		int count = (int16_t) fake_uint16(d + pos);
+
+		if (count != copy.ncolumns)
+			fuzz_fail("fake_db: ligne COPY binaire de %d champs au lieu de %d", count, copy.ncolumns);
+		pos += 2;
+		for (int i = 0; whole && i < count; i++)
+		{
+			if (len - pos < 4)
+			{
+				whole = false;
+				break;
+			}
+
+			uint32_t flen = fake_uint32(d + pos);
+
+			pos += 4;
+			if (flen == UINT32_MAX)
+			{
+				values[i] = NULL;
+				continue;
+			}
+			if (flen > (1u << 30))
+				fuzz_fail("fake_db: champ COPY binaire de %u octets", flen);
+			if (len - pos < flen)
+			{
+				whole = false;
+				break;
+			}
+			fake_binary_field(i, d + pos, flen, &decoded[i]);
+			values[i] = decoded[i].data;
+			pos += flen;
+		}
+		if (!whole)
+		{
+			pos = row;
+			break;
+		}
+		fake_check_values(values, count);
+	}
+	memmove(copy.pending.data, copy.pending.data + pos, len - pos);
+	copy.pending.len = len - pos;
+	copy.pending.data[copy.pending.len] = '\0';
 }
 
 static int
@@ -688,6 +906,8 @@ db_copy_begin(Db *db, const char *copy_sql)
 	if (copy.active)
 		fuzz_fail("fake_db: COPY déjà en cours");
 	fake_parse_copy(copy_sql);
+	copy.binary = strstr(copy_sql, "(FORMAT binary)") != NULL;
+	copy.header_seen = false;
 	copy.active = true;
 	copy.rows = 0;
 	copy.nkeys = 0;
@@ -703,6 +923,11 @@ db_copy_put(Db *db, const char *data, size_t len)
 		fuzz_fail("fake_db: données COPY hors d'un COPY");
 	if (!strbuf_append(&copy.pending, data, len))
 		abort();
+	if (copy.binary)
+	{
+		fake_consume_binary();
+		return true;
+	}
 
 	size_t start = 0;
 
@@ -725,7 +950,10 @@ db_copy_end(Db *db)
 	if (!copy.active)
 		fuzz_fail("fake_db: fin de COPY sans COPY");
 	if (copy.pending.len > 0)
-		fuzz_fail("fake_db: dernière ligne COPY sans fin de ligne");
+		fuzz_fail(copy.binary ? "fake_db: dernière ligne COPY binaire incomplète"
+				  : "fake_db: dernière ligne COPY sans fin de ligne");
+	if (copy.binary && !copy.header_seen)
+		fuzz_fail("fake_db: COPY binaire sans son en-tête");
 	if (copy.nkeys > 1)
 		qsort(copy.keys, copy.nkeys, sizeof(long long), compare_keys);
 	for (size_t i = 1; i < copy.nkeys; i++)
