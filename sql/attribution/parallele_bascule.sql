@@ -10,7 +10,8 @@
 -- and attribution_tranche_statut, filled by the parts (sql/attribution/tranche.sql).
 -- Writes: attribution (empty before), fiche_heures_mois, marche_heures_mois, and
 -- pg_temp.attribution_statuts: the parts' counts by status, for this session's
--- attribute_status_counts() (src/workflow/attribute.c), which removes it once read.
+-- attribute_status_counts() (src/workflow/attribute.c), which removes it once read (one
+-- an earlier run of the session left unread is replaced).
 SET LOCAL search_path = clause, pg_temp;
 
 INSERT INTO attribution (ligne_id, motif, plie, fiche)

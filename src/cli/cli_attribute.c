@@ -40,12 +40,14 @@ attribute_run_command(int argc, char **argv)
 	if (!cli_open_session(&session))
 		return EXIT_CODE_DATABASE;
 
-	bool ok = attribute_run(&session.db);
+	bool parts_counted = false;
+	bool ok = attribute_run_counted(&session.db, attribute_default_connections(&session.db),
+									&parts_counted);
 
 	if (ok)
 	{
 		printf("Attribution des heures :\n");
-		ok = attribute_status_counts(&session.db, print_reason_count, NULL);
+		ok = attribute_status_counts(&session.db, parts_counted, print_reason_count, NULL);
 	}
 	session_close(&session);
 	return ok ? EXIT_CODE_OK : EXIT_CODE_DATABASE;

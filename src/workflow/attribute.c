@@ -102,16 +102,11 @@ attribute_whole_for_lots(Db *db, const char *list, bool lots_new)
 	"FROM clause.attribution a JOIN clause.ligne_heures l ON l.id = a.ligne_id GROUP BY 1 ORDER BY 1"
 
 bool
-attribute_status_counts(Db *db, DbRowCallback on_row, void *context)
+attribute_status_counts(Db *db, bool parts_counted, DbRowCallback on_row, void *context)
 {
-	char counted[8] = "";
-	bool isnull = true;
 	bool owned = false;
 
-	if (!db_query_value(db, "SELECT to_regclass('pg_temp.attribution_statuts') IS NOT NULL",
-						0, NULL, counted, sizeof(counted), &isnull))
-		return false;
-	if (strcmp(counted, "t") == 0)
+	if (parts_counted)
 		return db_query(db, STATUS_COUNTS_PARTS, 0, NULL, on_row, context, NULL) &&
 			db_exec(db, "DROP TABLE pg_temp.attribution_statuts");
 	return db_table_owned(db, "clause.marche_heures_mois", &owned) &&
@@ -122,17 +117,22 @@ attribute_status_counts(Db *db, DbRowCallback on_row, void *context)
 bool
 attribute_run(Db *db)
 {
-	return attribute_run_on(db, attribute_default_connections(db));
+	return attribute_run_counted(db, attribute_default_connections(db), NULL);
 }
 
 bool
 attribute_run_on(Db *db, int connections)
 {
+	return attribute_run_counted(db, connections, NULL);
+}
+
+bool
+attribute_run_counted(Db *db, int connections, bool *parts_counted)
+{
 	bool owned = false;
 
-	/* counts left by an earlier run of this session would not be this run's */
-	if (!db_exec(db, "DROP TABLE IF EXISTS pg_temp.attribution_statuts"))
-		return false;
+	if (parts_counted)
+		*parts_counted = false;
 	/* the parts' tables and the swap are the owner's: another user runs it on one connection */
 	if (connections > 1 && !db_table_owned(db, "clause.attribution", &owned))
 		return false;
@@ -141,7 +141,11 @@ attribute_run_on(Db *db, int connections)
 		AttributeParallel done = attribute_parallel_run(db, connections);
 
 		if (done != ATTRIBUTE_PARALLEL_UNAVAILABLE)
+		{
+			if (parts_counted)
+				*parts_counted = done == ATTRIBUTE_PARALLEL_DONE;
 			return done == ATTRIBUTE_PARALLEL_DONE;
+		}
 	}
 	if (!db_begin(db))
 		return false;

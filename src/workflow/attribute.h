@@ -64,14 +64,21 @@ bool attribute_note_lowered(Db *db, const char *lots, bool cancellation);
  */
 bool attribute_run(Db *db);
 
-/*
- * After attribute_run: lines and hours by status, a row each (status: 'credite' or the
- * motif; lines; hours), in order, to on_row (see db_query).
- */
-bool attribute_status_counts(Db *db, DbRowCallback on_row, void *context);
-
 /* The same on connections connections (1: db alone; the owner only may use more). */
 bool attribute_run_on(Db *db, int connections);
+
+/*
+ * The same, saying whether the run's parts counted the lines by status (several
+ * connections: pg_temp.attribution_statuts, for attribute_status_counts).
+ */
+bool attribute_run_counted(Db *db, int connections, bool *parts_counted);
+
+/*
+ * After a whole attribution: lines and hours by status, a row each (status: 'credite' or
+ * the motif; lines; hours), in order, to on_row (see db_query). parts_counted: as
+ * attribute_run_counted said; their counts are read, then dropped.
+ */
+bool attribute_status_counts(Db *db, bool parts_counted, DbRowCallback on_row, void *context);
 
 /*
  * How many connections a whole attribution uses: CLAUSE_ATTRIBUTION_CONNEXIONS when set,

@@ -298,11 +298,11 @@ status_count_keep(void *context, const DbRow *row)
 }
 
 static char *
-status_counts(void)
+status_counts(bool parts_counted)
 {
 	StrBuf counts = {0};
 
-	ck_assert(attribute_status_counts(testdb(), status_count_keep, &counts));
+	ck_assert(attribute_status_counts(testdb(), parts_counted, status_count_keep, &counts));
 	ck_assert_ptr_nonnull(counts.data);	/* the rules' lines have statuses */
 	return counts.data;
 }
@@ -315,8 +315,11 @@ status_counts(void)
 static void
 assert_parallel_equals_single(int connections)
 {
-	ck_assert(attribute_run_on(testdb(), 1));
-	char *single_counts = status_counts();
+	bool parts_counted = true;
+
+	ck_assert(attribute_run_counted(testdb(), 1, &parts_counted));
+	ck_assert(!parts_counted);
+	char *single_counts = status_counts(false);
 
 	ck_assert(db_exec(testdb(), "DROP TABLE IF EXISTS public.seule, public.seule_fiche, public.seule_marche; "
 					  "CREATE TABLE public.seule AS SELECT * FROM attribution; "
@@ -324,10 +327,11 @@ assert_parallel_equals_single(int connections)
 					  "CREATE TABLE public.seule_marche AS SELECT * FROM marche_heures_mois"));
 	/* a table the parallel run must fill from scratch, not keep */
 	ck_assert(db_exec(testdb(), "DELETE FROM attribution WHERE motif IS NULL"));
-	ck_assert(attribute_run_on(testdb(), connections));
+	ck_assert(attribute_run_counted(testdb(), connections, &parts_counted));
+	ck_assert(parts_counted);
 	ck_assert_int_eq(testdb_count("SELECT count(*) FROM pg_temp.attribution_statuts"),
 					 testdb_count("SELECT count(DISTINCT motif) + 1 FROM attribution"));
-	char *parallel_counts = status_counts();
+	char *parallel_counts = status_counts(true);
 
 	ck_assert_str_eq(parallel_counts, single_counts);
 	ck_assert_ptr_nonnull(strstr(parallel_counts, "credite "));
