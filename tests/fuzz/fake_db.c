@@ -801,6 +801,38 @@ static const char *const PARTICIPANTS[][4] = {
 	{"P3", "MARTIN", "Lea", "1990-05-17"},
 };
 
+/*
+ * The referential the timesheet loader reads first (importers/heures_load.c): the ids the
+ * test files and the seeds use, so that a fuzzed line can pass its references and reach
+ * the COPY of ligne_heures, checked by type (column 2 of a marché: an opération follows it).
+ */
+static const char *const REFERENTIAL_PARTICIPANTS[][4] = {
+	{"P1"}, {"P2"}, {"P3"}, {"P4"}, {"Q1"}, {"Q2"}, {"Q3"}, {"Q4"}, {"Q5"}, {"Q6"},
+};
+static const char *const REFERENTIAL_EMPLOYERS[][4] = {
+	{"33100001000016"}, {"33100002000015"}, {"33100003000014"}, {"33100004000013"},
+};
+static const char *const REFERENTIAL_MARCHES[][4] = {
+	{"M1", "t"}, {"M2", "t"}, {"M3", "t"}, {"M4", "t"}, {"MA1", "t"}, {"MA2", "t"}, {"MB1", "t"},
+};
+
+/* Sends rows (count of them, nfields columns each) to on_row. */
+static void
+fake_send_rows(const char *const (*rows)[4], int count, int nfields, DbRowCallback on_row,
+			   void *context)
+{
+	for (int r = 0; r < count; r++)
+	{
+		DbRow row = {.result = rows, .row = r, .nfields = nfields};
+
+		if (!on_row(context, &row))
+			break;
+	}
+}
+
+#define FAKE_SEND(rows, nfields, on_row, context) \
+	fake_send_rows(rows, (int) (sizeof(rows) / sizeof((rows)[0])), nfields, on_row, context)
+
 bool
 db_query(Db *db, const char *sql, int nparams, const char *const *params,
 		 DbRowCallback on_row, void *context, long *affected)
@@ -814,16 +846,16 @@ db_query(Db *db, const char *sql, int nparams, const char *const *params,
 			fuzz_fail("fake_db: paramètre $%d en UTF-8 invalide", i + 1);
 	if (affected)
 		*affected = 0;
-	if (on_row && strstr(sql, "FROM participant") && strstr(sql, "nom"))
-	{
-		for (int r = 0; r < (int) (sizeof(PARTICIPANTS) / sizeof(PARTICIPANTS[0])); r++)
-		{
-			DbRow row = {.result = PARTICIPANTS, .row = r, .nfields = 4};
-
-			if (!on_row(context, &row))
-				break;
-		}
-	}
+	if (on_row == NULL)
+		return true;
+	if (strstr(sql, "FROM participant") && strstr(sql, "nom"))
+		FAKE_SEND(PARTICIPANTS, 4, on_row, context);
+	else if (strcmp(sql, "SELECT id FROM clause.participant") == 0)
+		FAKE_SEND(REFERENTIAL_PARTICIPANTS, 1, on_row, context);
+	else if (strcmp(sql, "SELECT siret FROM clause.entreprise") == 0)
+		FAKE_SEND(REFERENTIAL_EMPLOYERS, 1, on_row, context);
+	else if (strcmp(sql, "SELECT id, operation_id IS NOT NULL FROM clause.marche") == 0)
+		FAKE_SEND(REFERENTIAL_MARCHES, 2, on_row, context);
 	return true;
 }
 
