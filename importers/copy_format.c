@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "importers/copy_format.h"
+#include "importers/validate.h"
 
 bool
 copy_append_text(StrBuf *row, const char *value)
@@ -171,7 +172,6 @@ copy_days_from_civil(int year, int month, int day)
 bool
 copy_binary_date(StrBuf *row, const char *iso)
 {
-	static const int days_in[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 	const long days_1970_to_2000 = 10957;	/* PostgreSQL counts from 2000-01-01 */
 	int year;
 	int month;
@@ -180,8 +180,7 @@ copy_binary_date(StrBuf *row, const char *iso)
 	if (strlen(iso) != 10 || iso[4] != '-' || iso[7] != '-' ||
 		!copy_read_digits(iso, 4, &year) || !copy_read_digits(iso + 5, 2, &month) ||
 		!copy_read_digits(iso + 8, 2, &day) || year < 1 || month < 1 || month > 12 ||
-		day < 1 || day > days_in[month - 1] ||
-		(month == 2 && day == 29 && !((year % 4 == 0 && year % 100 != 0) || year % 400 == 0)))
+		day < 1 || day > validate_days_in_month(year, month))
 		return false;
 	return copy_put_uint32(row, 4) &&
 		copy_put_uint32(row, (uint32_t) (int32_t) (copy_days_from_civil(year, month, day) - days_1970_to_2000));
@@ -221,18 +220,19 @@ copy_binary_numeric(StrBuf *row, const char *decimal)
 	for (int d = decimals; d < 4; d++)
 		fraction *= 10;
 
-	int weight = -1;
-
+	/* the whole part's groups, lowest first, then turned the right way round */
 	for (unsigned long long rest = whole; rest > 0; rest /= 10000)
-		weight++;
-	for (int w = weight; w >= 0; w--)
+		groups[count++] = (uint16_t) (rest % 10000);
+	for (int i = 0; i < count / 2; i++)
 	{
-		unsigned long long scale = 1;
+		uint16_t swap = groups[i];
 
-		for (int k = 0; k < w; k++)
-			scale *= 10000;
-		groups[count++] = (uint16_t) (whole / scale % 10000);
+		groups[i] = groups[count - 1 - i];
+		groups[count - 1 - i] = swap;
 	}
+
+	int weight = count - 1;		/* -1: the first digit is the fraction's */
+
 	if (fraction > 0)
 		groups[count++] = (uint16_t) fraction;
 	if (count == 0)

@@ -141,8 +141,7 @@ heures_load_open_year(Db *db, HeuresLoad *load, const char *mois)
 bool
 heures_load_begin(Db *db, HeuresLoad *load, long long lot_id, bool check_off)
 {
-	snprintf(load->lot_id, sizeof(load->lot_id), "%lld", lot_id);
-	load->lot_number = lot_id;
+	load->lot_id = lot_id;
 	load->check_disabled = check_off;
 	load->bloom = calloc((size_t) 1 << (BLOOM_BITS_LOG2 - 6), sizeof(uint64_t));
 	load->rejects = tmpfile();
@@ -374,7 +373,7 @@ heures_load_add_row(HeuresLoad *load, long long line, char *const *values, StrBu
 		snprintf(month_end, sizeof(month_end), "%.7s-01", values[9]);
 		heures_load_note_month(load, month_end);
 	}
-	if (!heures_load_binary_row(load->lot_number, line, values, copy))
+	if (!heures_load_binary_row(load->lot_id, line, values, copy))
 	{
 		log_error("ligne %lld : valeur impossible à écrire au format binaire de COPY (erreur interne)", line);
 		return false;
@@ -411,7 +410,7 @@ heures_load_add_reject(HeuresLoad *load, long long line, const char *column,
 	StrBuf *row = &load->scratch;
 
 	strbuf_reset(row);
-	if (!strbuf_puts(row, load->lot_id) || !copy_next_field(row) ||
+	if (!copy_append_int(row, load->lot_id) || !copy_next_field(row) ||
 		!copy_append_int(row, line) || !copy_next_field(row) ||
 		!(column ? copy_append_text(row, column) : copy_append_null(row)) ||
 		!copy_next_field(row) || !copy_append_text(row, reason) || !copy_next_field(row) ||
@@ -491,7 +490,11 @@ heures_load_remove_unchanged(Db *db, HeuresLoad *load, long long *removed)
 	if (load->mois_min[0] == '\0')
 		return true;
 
-	const char *params[] = {load->lot_id, load->mois_min, load->mois_max};
+	char lot[24];
+
+	snprintf(lot, sizeof(lot), "%lld", load->lot_id);
+
+	const char *params[] = {lot, load->mois_min, load->mois_max};
 
 	if (!db_query(db, "UPDATE clause.lot_import SET mois_min = $2, mois_max = $3 WHERE id = $1",
 				  3, params, NULL, NULL, NULL) ||

@@ -19,8 +19,7 @@
 
 typedef struct HeuresLoad
 {
-	char lot_id[32];
-	long long lot_number;		/* lot_id, for the binary COPY */
+	long long lot_id;
 	StrMap participants;		/* id -> 1 */
 	StrMap employers;			/* siret -> 1 */
 	StrMap marches;				/* id -> 1 when an opération follows it, else 0 */
