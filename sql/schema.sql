@@ -269,6 +269,102 @@ $$;
 ALTER FUNCTION clause.attestation_total(p_marche text, p_siret text) OWNER TO clause;
 
 --
+-- Name: attribution_tranche_cle(integer); Type: FUNCTION; Schema: clause; Owner: clause
+--
+
+CREATE FUNCTION clause.attribution_tranche_cle(p_rang integer) RETURNS void
+    LANGUAGE plpgsql
+    SET maintenance_work_mem TO '256MB'
+    SET search_path TO 'clause', 'pg_temp'
+    AS $$
+BEGIN
+    EXECUTE format('ALTER TABLE clause.%I ADD CONSTRAINT %I PRIMARY KEY (ligne_id, participant_id)',
+                   'attribution_tranche_' || p_rang, 'attribution_tranche_' || p_rang || '_pkey');
+END
+$$;
+
+
+ALTER FUNCTION clause.attribution_tranche_cle(p_rang integer) OWNER TO clause;
+
+--
+-- Name: attribution_tranche_creer(integer, text, text); Type: FUNCTION; Schema: clause; Owner: clause
+--
+
+CREATE FUNCTION clause.attribution_tranche_creer(p_rang integer, p_debut text, p_fin text) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'clause', 'pg_temp'
+    AS $$
+DECLARE
+    c record;
+    v_table text := 'attribution_tranche_' || p_rang;
+    v_bornes text := concat_ws(' AND ',
+                               CASE WHEN p_debut IS NOT NULL THEN format('participant_id >= %L', p_debut) END,
+                               CASE WHEN p_fin IS NOT NULL THEN format('participant_id < %L', p_fin) END);
+BEGIN
+    EXECUTE format('CREATE TABLE clause.%I (LIKE clause.attribution INCLUDING CONSTRAINTS)', v_table);
+    IF v_bornes <> '' THEN
+        EXECUTE format('ALTER TABLE clause.%I ADD CONSTRAINT %I CHECK (%s)',
+                       v_table, v_table || '_bornes', v_bornes);
+    END IF;
+    EXECUTE format('ALTER TABLE clause.%I ENABLE ROW LEVEL SECURITY', v_table);
+    -- attribution's statistics targets (0200), which LIKE does not copy
+    FOR c IN SELECT a.attname, a.attstattarget FROM pg_attribute a
+             WHERE a.attrelid = 'clause.attribution'::regclass AND a.attnum > 0
+               AND NOT a.attisdropped AND a.attstattarget >= 0
+    LOOP
+        EXECUTE format('ALTER TABLE clause.%I ALTER COLUMN %I SET STATISTICS %s',
+                       v_table, c.attname, c.attstattarget);
+    END LOOP;
+    EXECUTE format('CREATE OR REPLACE TEMP VIEW attribution_cible AS SELECT * FROM clause.%I', v_table);
+    INSERT INTO clause.attribution_tranche_bornes (rang, debut, fin) VALUES (p_rang, p_debut, p_fin);
+END
+$$;
+
+
+ALTER FUNCTION clause.attribution_tranche_creer(p_rang integer, p_debut text, p_fin text) OWNER TO clause;
+
+--
+-- Name: attribution_tranches_basculer(); Type: FUNCTION; Schema: clause; Owner: clause
+--
+
+CREATE FUNCTION clause.attribution_tranches_basculer() RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'clause', 'pg_temp'
+    AS $$
+DECLARE
+    t regclass;
+    b record;
+BEGIN
+    FOR t IN SELECT i.inhrelid::regclass FROM pg_inherits i
+             WHERE i.inhparent = 'clause.attribution'::regclass
+    LOOP
+        EXECUTE format('DROP TABLE %s', t);
+    END LOOP;
+    FOR b IN SELECT rang, debut, fin FROM clause.attribution_tranche_bornes ORDER BY rang
+    LOOP
+        IF b.debut IS NOT NULL AND b.fin IS NOT NULL AND b.debut >= b.fin THEN
+            EXECUTE format('DROP TABLE clause.%I', 'attribution_tranche_' || b.rang);
+            CONTINUE;
+        END IF;
+        EXECUTE format('ALTER TABLE clause.attribution ATTACH PARTITION clause.%I FOR VALUES FROM (%s) TO (%s)',
+                       'attribution_tranche_' || b.rang,
+                       coalesce(quote_literal(b.debut), 'MINVALUE'), coalesce(quote_literal(b.fin), 'MAXVALUE'));
+        EXECUTE format('ALTER TABLE clause.%I RENAME TO %I',
+                       'attribution_tranche_' || b.rang, 'attribution_' || b.rang);
+        EXECUTE format('ALTER INDEX clause.%I RENAME TO %I',
+                       'attribution_tranche_' || b.rang || '_pkey', 'attribution_' || b.rang || '_pkey');
+        IF b.debut IS NOT NULL OR b.fin IS NOT NULL THEN
+            EXECUTE format('ALTER TABLE clause.%I RENAME CONSTRAINT %I TO %I', 'attribution_' || b.rang,
+                           'attribution_tranche_' || b.rang || '_bornes', 'attribution_' || b.rang || '_bornes');
+        END IF;
+    END LOOP;
+END
+$$;
+
+
+ALTER FUNCTION clause.attribution_tranches_basculer() OWNER TO clause;
+
+--
 -- Name: critere_libelle(text); Type: FUNCTION; Schema: clause; Owner: clause
 --
 
@@ -2103,14 +2199,42 @@ ALTER TABLE clause.acces_role OWNER TO clause;
 
 CREATE TABLE clause.attribution (
     ligne_id bigint NOT NULL,
+    participant_id text NOT NULL,
+    motif text,
+    plie text,
+    fiche text,
+    CONSTRAINT attribution_motif_check CHECK ((motif = ANY (ARRAY['remplacee'::text, 'non_eligible'::text, 'hors_periode_marche'::text, 'depassement_plafond'::text, 'lot_annule'::text])))
+)
+PARTITION BY RANGE (participant_id);
+ALTER TABLE ONLY clause.attribution ALTER COLUMN ligne_id SET STATISTICS 10;
+ALTER TABLE ONLY clause.attribution ALTER COLUMN participant_id SET STATISTICS 10;
+ALTER TABLE ONLY clause.attribution ALTER COLUMN motif SET STATISTICS 10;
+ALTER TABLE ONLY clause.attribution ALTER COLUMN plie SET STATISTICS 10;
+ALTER TABLE ONLY clause.attribution ALTER COLUMN fiche SET STATISTICS 10;
+
+
+ALTER TABLE clause.attribution OWNER TO clause;
+
+--
+-- Name: attribution_1; Type: TABLE; Schema: clause; Owner: clause
+--
+
+CREATE TABLE clause.attribution_1 (
+    ligne_id bigint NOT NULL,
+    participant_id text NOT NULL,
     motif text,
     plie text,
     fiche text,
     CONSTRAINT attribution_motif_check CHECK ((motif = ANY (ARRAY['remplacee'::text, 'non_eligible'::text, 'hors_periode_marche'::text, 'depassement_plafond'::text, 'lot_annule'::text])))
 );
+ALTER TABLE ONLY clause.attribution_1 ALTER COLUMN ligne_id SET STATISTICS 10;
+ALTER TABLE ONLY clause.attribution_1 ALTER COLUMN participant_id SET STATISTICS 10;
+ALTER TABLE ONLY clause.attribution_1 ALTER COLUMN motif SET STATISTICS 10;
+ALTER TABLE ONLY clause.attribution_1 ALTER COLUMN plie SET STATISTICS 10;
+ALTER TABLE ONLY clause.attribution_1 ALTER COLUMN fiche SET STATISTICS 10;
 
 
-ALTER TABLE clause.attribution OWNER TO clause;
+ALTER TABLE clause.attribution_1 OWNER TO clause;
 
 --
 -- Name: baisse; Type: TABLE; Schema: clause; Owner: clause
@@ -3319,6 +3443,13 @@ CREATE VIEW clause.v_observatoire_ligne WITH (security_invoker='true') AS
 ALTER TABLE clause.v_observatoire_ligne OWNER TO clause;
 
 --
+-- Name: attribution_1; Type: TABLE ATTACH; Schema: clause; Owner: clause
+--
+
+ALTER TABLE ONLY clause.attribution ATTACH PARTITION clause.attribution_1 FOR VALUES FROM (MINVALUE) TO (MAXVALUE);
+
+
+--
 -- Name: ligne_heures_autres; Type: TABLE ATTACH; Schema: clause; Owner: clause
 --
 
@@ -3359,7 +3490,15 @@ ALTER TABLE ONLY clause.acces_role
 --
 
 ALTER TABLE ONLY clause.attribution
-    ADD CONSTRAINT attribution_pkey PRIMARY KEY (ligne_id);
+    ADD CONSTRAINT attribution_pkey PRIMARY KEY (ligne_id, participant_id);
+
+
+--
+-- Name: attribution_1 attribution_1_pkey; Type: CONSTRAINT; Schema: clause; Owner: clause
+--
+
+ALTER TABLE ONLY clause.attribution_1
+    ADD CONSTRAINT attribution_1_pkey PRIMARY KEY (ligne_id, participant_id);
 
 
 --
@@ -3723,6 +3862,13 @@ CREATE INDEX operation_donneur_idx ON clause.operation USING btree (donneur_id);
 
 
 --
+-- Name: attribution_1_pkey; Type: INDEX ATTACH; Schema: clause; Owner: clause
+--
+
+ALTER INDEX clause.attribution_pkey ATTACH PARTITION clause.attribution_1_pkey;
+
+
+--
 -- Name: ligne_heures_autres_lot_id_idx; Type: INDEX ATTACH; Schema: clause; Owner: clause
 --
 
@@ -4012,6 +4158,12 @@ ALTER TABLE ONLY clause.rejet
 --
 
 ALTER TABLE clause.attribution ENABLE ROW LEVEL SECURITY;
+
+--
+-- Name: attribution_1; Type: ROW SECURITY; Schema: clause; Owner: clause
+--
+
+ALTER TABLE clause.attribution_1 ENABLE ROW LEVEL SECURITY;
 
 --
 -- Name: attribution attribution_lecture; Type: POLICY; Schema: clause; Owner: clause

@@ -5,5 +5,5 @@
 -- look each line up by its key, 2 s a million lines instead of 0.15 s.
 -- Inputs: none. Run by src/workflow/attribute.c and src/workflow/attribute_parallel.c.
 SET LOCAL search_path = clause, pg_temp;
-ALTER TABLE attribution ADD CONSTRAINT attribution_pkey PRIMARY KEY (ligne_id);
+ALTER TABLE attribution ADD CONSTRAINT attribution_pkey PRIMARY KEY (ligne_id, participant_id);
 ANALYZE attribution;

@@ -32,13 +32,14 @@ FROM (SELECT ARRAY(
 DELETE FROM fiche_heures_mois WHERE mois = ANY ((SELECT mois FROM mois_nouveaux)::date[]);
 DELETE FROM marche_heures_mois WHERE mois = ANY ((SELECT mois FROM mois_nouveaux)::date[]);
 WITH calcul AS MATERIALIZED (
-    SELECT v.ligne_id, v.motif, v.plie, v.fiche, v.marche_id, v.mois, v.heures, v.heures_formation
+    SELECT v.ligne_id, v.participant_id, v.motif, v.plie, v.fiche, v.marche_id, v.mois, v.heures,
+           v.heures_formation
     FROM v_attribution_calcul v
     WHERE v.mois = ANY ((SELECT mois FROM mois_nouveaux)::date[])
       AND v.mois BETWEEN (SELECT debut FROM mois_nouveaux) AND (SELECT fin FROM mois_nouveaux)),
 lignes AS (
-    INSERT INTO attribution (ligne_id, motif, plie, fiche)
-    SELECT ligne_id, motif, plie, fiche FROM calcul),
+    INSERT INTO attribution (ligne_id, participant_id, motif, plie, fiche)
+    SELECT ligne_id, participant_id, motif, plie, fiche FROM calcul),
 marches AS (
     INSERT INTO marche_heures_mois (marche_id, mois, heures, heures_formation, lignes)
     SELECT c.marche_id, c.mois, sum(c.heures), sum(c.heures_formation), count(*)

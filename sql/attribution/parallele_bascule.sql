@@ -14,12 +14,19 @@
 -- an earlier run of the session left unread is replaced).
 SET LOCAL search_path = clause, pg_temp;
 
-INSERT INTO attribution (ligne_id, motif, plie, fiche)
-SELECT ligne_id, motif, plie, fiche FROM attribution_tranche;
+SELECT attribution_tranches_basculer();
+-- the parent's statistics (autovacuum never analyses a partitioned table) and the parts'
+ANALYZE attribution;
 
--- the sums of each part, added up: what recalcule_heures_mois(NULL) gives (the tables
--- emptied with attribution by sql/attribution/index_off.sql); hundredths back into hours,
--- times 0.01: two decimals, as a sum of numeric(7, 2) has
+-- the sums of each part, added up: what recalcule_heures_mois(NULL) gives; emptied by
+-- TRUNCATE (deleted, their rows would stay beside the new ones, each insert checking its
+-- key against a dead row); hundredths back into hours, times 0.01: two decimals, as a
+-- sum of numeric(7, 2) has
+-- The hundred thousand sums by marché: grouped in memory (a hash of 50 MB), their key
+-- built after them rather than row by row (0.46 s against 0.33 s at a million lines).
+TRUNCATE fiche_heures_mois, marche_heures_mois;
+SET LOCAL work_mem = '128MB';
+ALTER TABLE marche_heures_mois DROP CONSTRAINT marche_heures_mois_pkey;
 INSERT INTO fiche_heures_mois (fiche, mois, plie, heures, heures_formation, lignes)
 SELECT fiche, mois, plie, sum(centiemes) * 0.01, sum(centiemes_formation) * 0.01, sum(lignes)
 FROM attribution_tranche_somme
@@ -29,6 +36,7 @@ INSERT INTO marche_heures_mois (marche_id, mois, heures, heures_formation, ligne
 SELECT marche_id, mois, sum(centiemes) * 0.01, sum(centiemes_formation) * 0.01, sum(lignes)
 FROM attribution_tranche_marche
 GROUP BY marche_id, mois;
+ALTER TABLE marche_heures_mois ADD CONSTRAINT marche_heures_mois_pkey PRIMARY KEY (marche_id, mois);
 
 DROP TABLE IF EXISTS pg_temp.attribution_statuts;
 CREATE TEMP TABLE attribution_statuts AS

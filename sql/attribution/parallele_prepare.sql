@@ -1,22 +1,36 @@
 -- Before a whole attribution on several connections (src/workflow/attribute_parallel.c), in a
 -- transaction of its own, committed before the parts start (they are written by other
--- connections, which must see these tables): the tables the parts are written into.
+-- connections, which must see these tables): the tables of the parts' sums and bounds.
+-- Each part makes its own table of attribution rows in its transaction
+-- (attribution_tranche_creer(), sql/views/05_attribution.sql).
 -- UNLOGGED: they live for one run and are read once, by the swap
 -- (sql/attribution/parallele_bascule.sql), whose transaction drops them; a run that
--- stopped midway left them behind, and they are dropped here. The attribution itself
--- stays as it was until that swap commits. Only one run at a time uses them: the
--- driver holds a session advisory lock of its own around the whole run.
--- Inputs: none. Writes: clause.attribution_tranche, clause.attribution_tranche_somme,
+-- stopped midway left them behind, with its parts' tables, and they are dropped here. The
+-- attribution itself stays as it was until that swap commits. Only one run at a time uses
+-- them: the driver holds a session advisory lock of its own around the whole run.
+-- Inputs: none. Writes: clause.attribution_tranche_bornes, clause.attribution_tranche_somme,
 -- clause.attribution_tranche_marche, clause.attribution_tranche_statut (empty).
 SET LOCAL search_path = clause, pg_temp;
 
-DROP TABLE IF EXISTS attribution_tranche, attribution_tranche_somme, attribution_tranche_marche,
-    attribution_tranche_statut;
-CREATE UNLOGGED TABLE attribution_tranche (
-    ligne_id bigint NOT NULL,
-    motif    text,
-    plie     text,
-    fiche    text
+DO $$
+DECLARE
+    t regclass;
+BEGIN
+    -- a stopped run's parts (never attached: an attached part is renamed attribution_<n>)
+    FOR t IN SELECT c.oid::regclass FROM pg_class c
+             WHERE c.relnamespace = 'clause'::regnamespace AND c.relkind = 'r'
+               AND NOT c.relispartition AND c.relname ~ '^attribution_tranche(_[0-9]+)?$'
+    LOOP
+        EXECUTE format('DROP TABLE %s', t);
+    END LOOP;
+END $$;
+DROP TABLE IF EXISTS attribution_tranche_bornes, attribution_tranche_somme,
+    attribution_tranche_marche, attribution_tranche_statut;
+-- each part's bounds, written by the part (attribution_tranche_creer()), read by the swap
+CREATE UNLOGGED TABLE attribution_tranche_bornes (
+    rang  integer PRIMARY KEY,
+    debut text,
+    fin   text
 );
 -- credited hours by fiche (of a PLIE; '' none) and month, and by marché and month: two
 -- tables, since the swap adds up a few hundred rows of the first and a hundred thousand of

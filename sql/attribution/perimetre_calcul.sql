@@ -21,7 +21,7 @@ CREATE TEMP TABLE attribution_ancienne ON COMMIT DROP AS
 WITH ancienne AS (
     DELETE FROM attribution a
     USING ligne_heures l
-    WHERE a.ligne_id = l.id
+    WHERE a.ligne_id = l.id AND a.participant_id = l.participant_id
       AND (l.participant_id, l.mois) IN (SELECT participant_id, mois FROM perimetre)
     RETURNING a.ligne_id, a.motif, a.plie, a.fiche, l.marche_id, l.mois, l.heures, l.heures_formation)
 SELECT * FROM ancienne;
@@ -36,7 +36,8 @@ SELECT ligne_id FROM attribution_ancienne WHERE motif IS NULL;
 SELECT set_config('clause.bitmapscan_avant', current_setting('enable_bitmapscan'), true);
 SET LOCAL enable_bitmapscan = off;
 CREATE TEMP TABLE attribution_nouvelle ON COMMIT DROP AS
-SELECT v.ligne_id, v.motif, v.plie, v.fiche, v.marche_id, v.mois, v.heures, v.heures_formation
+SELECT v.ligne_id, v.participant_id, v.motif, v.plie, v.fiche, v.marche_id, v.mois, v.heures,
+       v.heures_formation
 FROM v_attribution_calcul v
 WHERE v.participant_id = ANY ((SELECT array_agg(DISTINCT participant_id) FROM perimetre)::text[])
   AND v.mois = ANY ((SELECT array_agg(DISTINCT mois) FROM perimetre)::date[])
@@ -44,8 +45,8 @@ WHERE v.participant_id = ANY ((SELECT array_agg(DISTINCT participant_id) FROM pe
 
 SELECT set_config('enable_bitmapscan', current_setting('clause.bitmapscan_avant'), true);
 
-INSERT INTO attribution (ligne_id, motif, plie, fiche)
-SELECT ligne_id, motif, plie, fiche FROM attribution_nouvelle;
+INSERT INTO attribution (ligne_id, participant_id, motif, plie, fiche)
+SELECT ligne_id, participant_id, motif, plie, fiche FROM attribution_nouvelle;
 
 -- the credited hours by fiche and month (fiche '' for the PLIE's hours no fiche takes),
 -- moved by what left and what came: the same sums as recalcule_heures_mois()

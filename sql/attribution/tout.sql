@@ -23,5 +23,5 @@ SET LOCAL enable_incremental_sort = off;
 
 DELETE FROM attribution;
 
-INSERT INTO attribution (ligne_id, motif, plie, fiche)
-SELECT ligne_id, motif, plie, fiche FROM v_attribution_calcul;
+INSERT INTO attribution (ligne_id, participant_id, motif, plie, fiche)
+SELECT ligne_id, participant_id, motif, plie, fiche FROM v_attribution_calcul;

@@ -2,8 +2,10 @@
 -- excluded (NULL: no bound), the bounds of sql/attribution/tranche_bornes.sql.
 -- src/workflow/attribute_parallel.c runs it on one connection per core at once, each in a
 -- REPEATABLE READ transaction that imported the same snapshot, after the settings of
--- sql/attribution/tranche_reglages.sql, into the UNLOGGED tables of
--- sql/attribution/parallele_prepare.sql.
+-- sql/attribution/tranche_reglages.sql: its rows into its own table (pg_temp.attribution_cible,
+-- made by attribution_tranche_creer() just before, its key built just after by
+-- attribution_tranche_cle(), sql/views/05_attribution.sql), its sums into the UNLOGGED
+-- tables of sql/attribution/parallele_prepare.sql.
 -- Every rule is decided within a participant-month (the windows of v_attribution_calcul
 -- all partition by participant_id, so this condition applies below them, at the scan of
 -- ligne_heures): the parts never share a participant-month, and together they are what
@@ -18,19 +20,23 @@
 -- estimate, such as a hash of the id, made it expect 5,000 lines of 500,000, look each
 -- line's marché up by its key and hash the lines rather than the fiches: 0.4 s more per
 -- part at a million lines).
--- Inputs: $1, $2 (text): the part's bounds; clause.attribution_tranche,
---   attribution_tranche_somme, attribution_tranche_marche, attribution_tranche_statut:
---   the (empty) tables of sql/attribution/parallele_prepare.sql, written here.
+-- Inputs: $1, $2 (text): the part's bounds; pg_temp.attribution_cible (the part's empty
+--   table), clause.attribution_tranche_somme, attribution_tranche_marche,
+--   attribution_tranche_statut: the (empty) tables of sql/attribution/parallele_prepare.sql,
+--   written here.
 -- Run by hand: BEGIN; \i sql/attribution/tranche_reglages.sql
---              PREPARE t(text, text) AS <this statement>; EXECUTE t(NULL, 'P030000'); COMMIT;
+--              SELECT clause.attribution_tranche_creer(1, NULL, 'P030000');
+--              PREPARE t(text, text) AS <this statement>; EXECUTE t(NULL, 'P030000');
+--              SELECT clause.attribution_tranche_cle(1); COMMIT;
 WITH calcul AS MATERIALIZED (
-    SELECT v.ligne_id, v.motif, v.plie, v.fiche, v.marche_id, v.mois, v.heures, v.heures_formation
+    SELECT v.ligne_id, v.participant_id, v.motif, v.plie, v.fiche, v.marche_id, v.mois, v.heures,
+           v.heures_formation
     FROM clause.v_attribution_calcul v
     WHERE ($1::text IS NULL OR v.participant_id >= $1::text)
       AND ($2::text IS NULL OR v.participant_id < $2::text)),
 lignes AS (
-    INSERT INTO clause.attribution_tranche (ligne_id, motif, plie, fiche)
-    SELECT ligne_id, motif, plie, fiche FROM calcul),
+    INSERT INTO pg_temp.attribution_cible (ligne_id, participant_id, motif, plie, fiche)
+    SELECT ligne_id, participant_id, motif, plie, fiche FROM calcul),
 statuts AS (
     INSERT INTO clause.attribution_tranche_statut (statut, lignes, centiemes)
     SELECT coalesce(c.motif, 'credite'), count(*),

@@ -14,6 +14,9 @@ DROP VIEW IF EXISTS v_lots_annules CASCADE;
 DROP FUNCTION IF EXISTS recalcule_fiche_heures_mois(date[]);
 DROP FUNCTION IF EXISTS recalcule_heures_mois(date[]);
 DROP FUNCTION IF EXISTS mois_deja_couverts(bigint[]);
+DROP FUNCTION IF EXISTS attribution_tranche_creer(integer, text, text);
+DROP FUNCTION IF EXISTS attribution_tranche_cle(integer);
+DROP FUNCTION IF EXISTS attribution_tranches_basculer();
 
 -- What rules 2 and 9 need beyond a line's own month, each computed once per query (the
 -- rules read them as one array each, never per line): the cancelled batches, and the lines
@@ -163,4 +166,88 @@ SELECT CASE WHEN r.lo IS NOT NULL THEN EXISTS (
        END
 FROM (SELECT min(mois_min) AS lo, max(mois_max) AS hi
       FROM clause.lot_import WHERE id = ANY (p_lots)) r
+$$;
+
+-- A whole attribution on several connections (src/workflow/attribute_parallel.c) writes
+-- each part into a table of its own, attached in place of the former partitions of
+-- attribution (0200) by its driver's swap: no row is copied, each key is built by its part.
+-- The names below come from the part's number, the bounds go through format's %L.
+
+-- In a part's transaction, before its rows (sql/attribution/tranche.sql): its table
+-- clause.attribution_tranche_<p_rang>, with attribution's columns and checks and the
+-- part's bounds (participants from p_debut included to p_fin excluded; NULL: no bound) as
+-- a check, so that attaching it reads no row; made in this transaction, it is written
+-- without WAL under wal_level = minimal. pg_temp.attribution_cible is this session's name
+-- for it, which the part's statement writes into (a simple view: the rows go to the
+-- table). The bounds are kept in clause.attribution_tranche_bornes for the swap.
+CREATE FUNCTION attribution_tranche_creer(p_rang integer, p_debut text, p_fin text) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+    c record;
+    v_table text := 'attribution_tranche_' || p_rang;
+    v_bornes text := concat_ws(' AND ',
+                               CASE WHEN p_debut IS NOT NULL THEN format('participant_id >= %L', p_debut) END,
+                               CASE WHEN p_fin IS NOT NULL THEN format('participant_id < %L', p_fin) END);
+BEGIN
+    EXECUTE format('CREATE TABLE clause.%I (LIKE clause.attribution INCLUDING CONSTRAINTS)', v_table);
+    IF v_bornes <> '' THEN
+        EXECUTE format('ALTER TABLE clause.%I ADD CONSTRAINT %I CHECK (%s)',
+                       v_table, v_table || '_bornes', v_bornes);
+    END IF;
+    EXECUTE format('ALTER TABLE clause.%I ENABLE ROW LEVEL SECURITY', v_table);
+    -- attribution's statistics targets (0200), which LIKE does not copy
+    FOR c IN SELECT a.attname, a.attstattarget FROM pg_attribute a
+             WHERE a.attrelid = 'clause.attribution'::regclass AND a.attnum > 0
+               AND NOT a.attisdropped AND a.attstattarget >= 0
+    LOOP
+        EXECUTE format('ALTER TABLE clause.%I ALTER COLUMN %I SET STATISTICS %s',
+                       v_table, c.attname, c.attstattarget);
+    END LOOP;
+    EXECUTE format('CREATE OR REPLACE TEMP VIEW attribution_cible AS SELECT * FROM clause.%I', v_table);
+    INSERT INTO clause.attribution_tranche_bornes (rang, debut, fin) VALUES (p_rang, p_debut, p_fin);
+END
+$$;
+
+-- In a part's transaction, after its rows: its key, built in one pass.
+CREATE FUNCTION attribution_tranche_cle(p_rang integer) RETURNS void
+LANGUAGE plpgsql SET maintenance_work_mem = '256MB' AS $$
+BEGIN
+    EXECUTE format('ALTER TABLE clause.%I ADD CONSTRAINT %I PRIMARY KEY (ligne_id, participant_id)',
+                   'attribution_tranche_' || p_rang, 'attribution_tranche_' || p_rang || '_pkey');
+END
+$$;
+
+-- The swap (sql/attribution/parallele_bascule.sql), in the driver's transaction once
+-- the parts have committed: the former partitions dropped, each part's table attached
+-- for its bounds (MINVALUE and MAXVALUE at the ends) under the name attribution_<rang>.
+-- A part whose bounds meet (a bound met twice by tranche_bornes.sql) is empty: dropped.
+CREATE FUNCTION attribution_tranches_basculer() RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+    t regclass;
+    b record;
+BEGIN
+    FOR t IN SELECT i.inhrelid::regclass FROM pg_inherits i
+             WHERE i.inhparent = 'clause.attribution'::regclass
+    LOOP
+        EXECUTE format('DROP TABLE %s', t);
+    END LOOP;
+    FOR b IN SELECT rang, debut, fin FROM clause.attribution_tranche_bornes ORDER BY rang
+    LOOP
+        IF b.debut IS NOT NULL AND b.fin IS NOT NULL AND b.debut >= b.fin THEN
+            EXECUTE format('DROP TABLE clause.%I', 'attribution_tranche_' || b.rang);
+            CONTINUE;
+        END IF;
+        EXECUTE format('ALTER TABLE clause.attribution ATTACH PARTITION clause.%I FOR VALUES FROM (%s) TO (%s)',
+                       'attribution_tranche_' || b.rang,
+                       coalesce(quote_literal(b.debut), 'MINVALUE'), coalesce(quote_literal(b.fin), 'MAXVALUE'));
+        EXECUTE format('ALTER TABLE clause.%I RENAME TO %I',
+                       'attribution_tranche_' || b.rang, 'attribution_' || b.rang);
+        EXECUTE format('ALTER INDEX clause.%I RENAME TO %I',
+                       'attribution_tranche_' || b.rang || '_pkey', 'attribution_' || b.rang || '_pkey');
+        IF b.debut IS NOT NULL OR b.fin IS NOT NULL THEN
+            EXECUTE format('ALTER TABLE clause.%I RENAME CONSTRAINT %I TO %I', 'attribution_' || b.rang,
+                           'attribution_tranche_' || b.rang || '_bornes', 'attribution_' || b.rang || '_bornes');
+        END IF;
+    END LOOP;
+END
 $$;

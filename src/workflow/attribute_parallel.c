@@ -15,9 +15,13 @@
 #define PARTS_LOCK_KEY "7304253"
 /* Below this many lines, opening connections costs more than the second core saves. */
 #define PARALLEL_MIN_LINES 50000
-/* The tables the parts write (sql/attribution/parallele_prepare.sql), dropped after a run. */
+/*
+ * The tables of the parts' sums and bounds (sql/attribution/parallele_prepare.sql), dropped
+ * after a run; the parts' own tables become attribution's partitions (or, after a failure,
+ * are dropped by the next run's prepare).
+ */
 #define PARTS_TABLES \
-	"clause.attribution_tranche, clause.attribution_tranche_somme, " \
+	"clause.attribution_tranche_bornes, clause.attribution_tranche_somme, " \
 	"clause.attribution_tranche_marche, clause.attribution_tranche_statut"
 /* The parts, and beside them the driver's own connection (parts_compute). */
 #define PARTS_MAX (DB_EXEC_ALL_MAX - 1)
@@ -108,33 +112,45 @@ part_bounds_read(Db *db, int count, PartBounds *bounds)
 }
 
 /*
- * Each part's connection: the snapshot, its settings, then its statement with its bounds
- * (part i from bound i − 1 to bound i; NULL at both ends); true when all ran.
+ * Each part's connection: the snapshot, its settings, its table (numbered from 1), then
+ * its statement with its bounds (part i from bound i − 1 to bound i; NULL at both ends),
+ * then its key; true when all ran and committed.
  * Meanwhile db, idle until the swap, folds the new batches into envoi in its own
  * transaction (the one holding the locks: every line is there, none can come): that work
  * needs no part's result, and a first load's million lines cost 1.1 s of it.
+ * The keys are a second round: on as many cores as parts, a part that ends first would
+ * build its key on a core the other parts are using anyway.
  */
 static bool
 parts_compute(Db *db, Db *workers, int count, const Snapshot *snapshot)
 {
 	PartBounds bounds = {{0}, 0};
-	const char *part_params[PARTS_MAX][2];
+	char rank[PARTS_MAX][16];
+	const char *part_params[PARTS_MAX][3];
 	Db *dbs[DB_EXEC_ALL_MAX];
 	DbStatement statements[DB_EXEC_ALL_MAX];
 	bool ok = part_bounds_read(db, count, &bounds);
 
 	for (int i = 0; ok && i < count; i++)
 	{
-		part_params[i][0] = i > 0 ? bounds.bound[i - 1] : NULL;
-		part_params[i][1] = i < count - 1 ? bounds.bound[i] : NULL;
+		snprintf(rank[i], sizeof(rank[i]), "%d", i + 1);
+		part_params[i][0] = rank[i];
+		part_params[i][1] = i > 0 ? bounds.bound[i - 1] : NULL;
+		part_params[i][2] = i < count - 1 ? bounds.bound[i] : NULL;
 		ok = db_begin_with_snapshot(&workers[i], snapshot->name) &&
-			db_exec(&workers[i], SQL_ATTRIBUTION_TRANCHE_REGLAGES);
+			db_exec(&workers[i], SQL_ATTRIBUTION_TRANCHE_REGLAGES) &&
+			db_query(&workers[i], "SELECT clause.attribution_tranche_creer($1::integer, $2, $3)",
+					 3, part_params[i], NULL, NULL, NULL);
 		dbs[i] = &workers[i];
-		statements[i] = (DbStatement) {SQL_ATTRIBUTION_TRANCHE, 2, part_params[i]};
+		statements[i] = (DbStatement) {SQL_ATTRIBUTION_TRANCHE, 2, &part_params[i][1]};
 	}
 	dbs[count] = db;
 	statements[count] = (DbStatement) {ATTRIBUTE_FOLD_SENDERS_SQL, 0, NULL};
 	ok = ok && db_exec_all(dbs, count + 1, statements, "attribution des heures");
+	for (int i = 0; ok && i < count; i++)
+		statements[i] = (DbStatement) {"SELECT clause.attribution_tranche_cle($1::integer)", 1,
+									   part_params[i]};
+	ok = ok && db_exec_all(dbs, count, statements, "clés de l'attribution");
 	for (int i = 0; ok && i < count; i++)
 		ok = db_commit(&workers[i]);
 	part_bounds_free(&bounds);
@@ -143,17 +159,15 @@ parts_compute(Db *db, Db *workers, int count, const Snapshot *snapshot)
 
 /*
  * In db's transaction, already holding the locks and the snapshot the parts read: the
- * new attribution in place of the old, the sums by fiche, the batches marked attributed.
+ * parts' tables in place of attribution's partitions, the sums by fiche and marché, the
+ * batches marked attributed.
  */
 static bool
 parts_swap(Db *db, const Snapshot *snapshot)
 {
-	const char *key_off = SQL_ATTRIBUTION_INDEX_OFF;
 	const char *swap = SQL_ATTRIBUTION_PARALLELE_BASCULE;
-	const char *key_on = SQL_ATTRIBUTION_INDEX_ON;
 	(void) snapshot;
-	return key_off != NULL && swap != NULL && key_on != NULL &&
-		db_exec(db, key_off) && db_exec(db, swap) && db_exec(db, key_on) &&
+	return swap != NULL && db_exec(db, swap) &&
 		/* only the batches the snapshot saw: one committed since waits for the next run */
 		db_exec(db, "UPDATE clause.lot_import SET a_attribuer = false WHERE a_attribuer "
 				"AND id IN (SELECT lot_id FROM pg_temp.attribution_lots_vus)") &&
