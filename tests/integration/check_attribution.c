@@ -8,6 +8,7 @@
 #include <string.h>
 #include <stdlib.h>
 
+#include "build/sql_files.h"
 #include "src/lib/format.h"
 #include "src/lib/strbuf.h"
 #include "src/workflow/attribute.h"
@@ -307,6 +308,27 @@ status_counts(bool parts_counted)
 	return counts.data;
 }
 
+/* The parts attached in place of attribution's partitions: at most one each, none left apart. */
+static void
+assert_partitions_are_parts(int parts)
+{
+	long long partitions = testdb_count("SELECT count(*) FROM pg_inherits "
+										"WHERE inhparent = 'clause.attribution'::regclass");
+
+	ck_assert_int_ge(partitions, 1);
+	ck_assert_int_le(partitions, parts);
+	/* each named for its part, keyed, its bounds checked, closed to other users */
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+								  "WHERE i.inhparent = 'clause.attribution'::regclass "
+								  "AND c.relname ~ '^attribution_[0-9]+$' AND c.relrowsecurity "
+								  "AND EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conrelid = c.oid "
+								  "            AND k.contype = 'p') "
+								  "AND (SELECT count(*) FROM pg_constraint k WHERE k.conrelid = c.oid "
+								  "     AND k.conname = c.relname || '_bornes') = 1"), partitions);
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM pg_class WHERE relnamespace = 'clause'::regnamespace "
+								  "AND relname ~ '^attribution_(tranche_)?[0-9]+$' AND NOT relispartition"), 0);
+}
+
 /*
  * The whole attribution on one connection, kept, then on connections connections: the
  * same attribution and the same sums by fiche, row for row, the same counts by status
@@ -347,6 +369,7 @@ assert_parallel_equals_single(int connections)
 					 testdb_count("SELECT count(*) FROM ligne_heures"));
 	ck_assert_int_eq(testdb_count("SELECT count(*) FROM pg_class WHERE relname LIKE 'attribution_tranche%'"), 0);
 	ck_assert_int_eq(testdb_count("SELECT count(*) FROM lot_import WHERE a_attribuer"), 0);
+	assert_partitions_are_parts(connections);
 	ck_assert(db_exec(testdb(), "DROP TABLE public.seule, public.seule_fiche, public.seule_marche"));
 }
 
@@ -388,12 +411,16 @@ START_TEST(test_parallel_attribution_failure_keeps_former)
 	ck_assert_int_eq(testdb_count("SELECT count(*) FROM lot_import WHERE a_attribuer"), 1);
 	ck_assert_int_eq(testdb_count("SELECT count(*) FROM pg_class WHERE relname LIKE 'attribution_tranche%'"), 0);
 
-	/* a run killed after its parts committed left their tables: the next run replaces them */
+	/* a run killed after its parts committed left their tables (this release's and the
+	 * former's): the next run replaces them */
 	ck_assert(db_exec(testdb(), "CREATE UNLOGGED TABLE attribution_tranche (x int); "
-					  "INSERT INTO attribution_tranche VALUES (1)"));
+					  "INSERT INTO attribution_tranche VALUES (1); "
+					  "CREATE TABLE attribution_tranche_2 (LIKE attribution); "
+					  "INSERT INTO attribution_tranche_2 SELECT * FROM attribution LIMIT 1"));
 	ck_assert(attribute_run_on(testdb(), 2));
 	ck_assert_int_eq(tables_differ("public.avant", "attribution"), 0);
 	ck_assert_int_eq(testdb_count("SELECT count(*) FROM lot_import WHERE a_attribuer"), 0);
+	assert_partitions_are_parts(2);
 
 	/* a server that opens no more connections (here: a library they cannot load): the
 	 * same work on the one open */
@@ -410,6 +437,58 @@ START_TEST(test_parallel_attribution_failure_keeps_former)
 	ck_assert(done);
 	ck_assert_int_eq(tables_differ("public.avant", "attribution"), 0);
 	ck_assert(db_exec(testdb(), "DROP TABLE public.avant"));
+}
+END_TEST
+
+/* One part of a whole attribution, as src/workflow/attribute_parallel.c runs it, committed. */
+static void
+run_part(const char *rank, const char *from, const char *to)
+{
+	const char *make[] = {rank, from, to};
+	const char *bounds[] = {from, to};
+	const char *key[] = {rank};
+	Db part = {0};
+
+	ck_assert(db_connect_sibling(&part, testdb()));
+	ck_assert(db_begin(&part) && db_exec(&part, SQL_ATTRIBUTION_TRANCHE_REGLAGES));
+	ck_assert(db_query(&part, "SELECT clause.attribution_tranche_creer($1::integer, $2, $3)", 3, make,
+					   NULL, NULL, NULL));
+	ck_assert(db_query(&part, SQL_ATTRIBUTION_TRANCHE, 2, bounds, NULL, NULL, NULL));
+	ck_assert(db_query(&part, "SELECT clause.attribution_tranche_cle($1::integer)", 1, key, NULL, NULL, NULL));
+	ck_assert(db_commit(&part));
+	db_close(&part);
+}
+
+/*
+ * Parts whose bounds meet (a bound met twice in the statistics, on a few participants)
+ * leave one empty: the swap drops it and attaches the others, and the attribution is the
+ * one-connection one.
+ */
+START_TEST(test_parallel_swap_skips_empty_part)
+{
+	load_rules();
+	ck_assert(attribute_run_on(testdb(), 1));
+	ck_assert(db_exec(testdb(), "CREATE TABLE public.seule AS SELECT * FROM attribution"));
+	char middle[64];
+
+	snprintf(middle, sizeof(middle), "%s",
+			 testdb_text("SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY participant_id) FROM ligne_heures"));
+	ck_assert(db_begin(testdb()) && db_exec(testdb(), SQL_ATTRIBUTION_PARALLELE_PREPARE) && db_commit(testdb()));
+	run_part("1", NULL, middle);
+	run_part("2", middle, middle);
+	run_part("3", middle, NULL);
+	ck_assert(db_begin(testdb()) && db_exec(testdb(), SQL_ATTRIBUTION_PARALLELE_BASCULE) &&
+			  db_commit(testdb()));
+	ck_assert_int_eq(tables_differ("public.seule", "attribution"), 0);
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM attribution_1 WHERE participant_id >= "
+								  "(SELECT debut FROM attribution_tranche_bornes WHERE rang = 3)"), 0);
+	ck_assert_int_gt(testdb_count("SELECT count(*) FROM attribution_1"), 0);
+	ck_assert_int_gt(testdb_count("SELECT count(*) FROM attribution_3"), 0);
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM pg_class WHERE relname IN "
+								  "('attribution_2', 'attribution_tranche_2')"), 0);
+	ck_assert(db_exec(testdb(), "DROP TABLE public.seule, attribution_tranche_bornes, attribution_tranche_somme, "
+					  "attribution_tranche_marche, attribution_tranche_statut"));
+	assert_partitions_are_parts(2);
 }
 END_TEST
 
@@ -433,6 +512,7 @@ attribution_suite(void)
 	tcase_add_test(rules, test_watched_script_stops_at_first_error);
 	tcase_add_test(rules, test_parallel_attribution_equals_single);
 	tcase_add_test(rules, test_parallel_attribution_failure_keeps_former);
+	tcase_add_test(rules, test_parallel_swap_skips_empty_part);
 	suite_add_tcase(suite, rules);
 	return suite;
 }
