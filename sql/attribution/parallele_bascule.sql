@@ -39,7 +39,11 @@ GROUP BY marche_id, mois;
 ALTER TABLE marche_heures_mois ADD CONSTRAINT marche_heures_mois_pkey PRIMARY KEY (marche_id, mois);
 
 DROP TABLE IF EXISTS pg_temp.attribution_statuts;
+-- the credited lines are those the sums by marché count: not grouped a second time by
+-- the parts (0.1-0.2 s each at a million lines)
 CREATE TEMP TABLE attribution_statuts AS
 SELECT statut, sum(lignes) AS lignes, sum(centiemes) * 0.01 AS heures
-FROM attribution_tranche_statut
+FROM (SELECT statut, lignes, centiemes FROM attribution_tranche_statut
+      UNION ALL
+      SELECT 'credite', lignes, centiemes + centiemes_formation FROM attribution_tranche_marche) s
 GROUP BY statut;

@@ -51,9 +51,10 @@ CREATE UNLOGGED TABLE attribution_tranche_marche (
     centiemes_formation bigint NOT NULL,
     lignes              bigint NOT NULL
 );
--- lines and hours by status ('credite' or the motif), what clause attribute prints after
--- the run: counted here from the same computation, they spare a join of the lines not
--- credited to their hours (0.5 s at a million lines)
+-- lines and hours not credited, by motif, what clause attribute prints after the run with
+-- the credited ones (the sums by marché hold them): counted here from the same
+-- computation, they spare a join of the lines not credited to their hours (0.5 s at a
+-- million lines)
 CREATE UNLOGGED TABLE attribution_tranche_statut (
     statut    text NOT NULL,
     lignes    bigint NOT NULL,

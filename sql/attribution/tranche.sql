@@ -37,12 +37,13 @@ WITH calcul AS MATERIALIZED (
 lignes AS (
     INSERT INTO pg_temp.attribution_cible (ligne_id, participant_id, motif, plie, fiche)
     SELECT ligne_id, participant_id, motif, plie, fiche FROM calcul),
+-- the lines not credited, by motif; the credited ones are the sums by marché's (the swap)
 statuts AS (
     INSERT INTO clause.attribution_tranche_statut (statut, lignes, centiemes)
-    SELECT coalesce(c.motif, 'credite'), count(*),
-           sum((c.heures * 100)::bigint + (c.heures_formation * 100)::bigint)
+    SELECT c.motif, count(*), sum((c.heures * 100)::bigint + (c.heures_formation * 100)::bigint)
     FROM calcul c
-    GROUP BY 1),
+    WHERE c.motif IS NOT NULL
+    GROUP BY c.motif),
 marches AS (
     INSERT INTO clause.attribution_tranche_marche (marche_id, mois, centiemes, centiemes_formation, lignes)
     SELECT c.marche_id, c.mois, sum((c.heures * 100)::bigint), sum((c.heures_formation * 100)::bigint),
