@@ -430,12 +430,16 @@ report() {
 
     echo
     echo "targets (ratios measured in this run):"
-    target "import <= 1.5 x raw" "$(fmt_ratio "$IMPORT" "$RAW")" 1.5
-    target "attribute (full) <= 1.0 x raw" "$(fmt_ratio "$ATTR" "$RAW")" 1.0
+    # issue 17's bounds, then the compass it keeps (the growth, one decimal: rounded to a
+    # whole percent, +19.8 % printed 20 and failed a bound it met)
+    target "import <= 3 x raw" "$(fmt_ratio "$IMPORT" "$RAW")" 3
+    target "import <= 1.5 x raw (compass)" "$(fmt_ratio "$IMPORT" "$RAW")" 1.5
+    target "attribute (full) <= 3 x raw" "$(fmt_ratio "$ATTR" "$RAW")" 3
+    target "attribute (full) <= 1.0 x raw (compass)" "$(fmt_ratio "$ATTR" "$RAW")" 1.0
     target "attribute after a month <= 0.15 x raw" "$(fmt_ratio "$INCR" "$RAW")" 0.15
     target "monthly inbox <= 0.15 x raw" "$(fmt_ratio "$INBOX" "$RAW")" 0.15
     GROWTH=$(awk -v a="$INBOX" -v b="$INBOX4" 'BEGIN { if (a == "null" || b == "null" || a + 0 == 0) print "-";
-        else printf "%.0f", 100 * (b - a) / a }')
+        else printf "%.1f", 100 * (b - a) / a }')
     target "monthly inbox grows < 20 % from 1x to 4x (%)" "$GROWTH" 19.999
     target "report progress <= 0.1 x raw" "$(fmt_ratio "$PROG" "$RAW")" 0.1
     target "import >= 10 x faster than pgloader (pgloader/import)" "$(fmt_ratio "$PGL" "$IMPORT")" 10 ge
