@@ -275,6 +275,7 @@ ALTER FUNCTION clause.attestation_total(p_marche text, p_siret text) OWNER TO cl
 CREATE FUNCTION clause.attribution_tranche_cle(p_rang integer) RETURNS void
     LANGUAGE plpgsql
     SET maintenance_work_mem TO '256MB'
+    SET max_parallel_maintenance_workers TO '0'
     SET search_path TO 'clause', 'pg_temp'
     AS $$
 BEGIN

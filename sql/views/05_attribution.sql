@@ -208,9 +208,11 @@ BEGIN
 END
 $$;
 
--- In a part's transaction, after its rows: its key, built in one pass.
+-- In a part's transaction, after its rows: its key, built in one pass, by the part's
+-- process alone: the parts build theirs at once, one per core, and parallel workers beside
+-- them only contend (0.19-0.22 s a part against 0.26-0.29 s with a worker each, 1M lines).
 CREATE FUNCTION attribution_tranche_cle(p_rang integer) RETURNS void
-LANGUAGE plpgsql SET maintenance_work_mem = '256MB' AS $$
+LANGUAGE plpgsql SET maintenance_work_mem = '256MB' SET max_parallel_maintenance_workers = 0 AS $$
 BEGIN
     EXECUTE format('ALTER TABLE clause.%I ADD CONSTRAINT %I PRIMARY KEY (ligne_id, participant_id)',
                    'attribution_tranche_' || p_rang, 'attribution_tranche_' || p_rang || '_pkey');

@@ -475,6 +475,23 @@ cluster_initdb(Cluster *cluster)
 	return cluster_write_config(cluster);
 }
 
+/*
+ * Workers beside the process that builds an index (the bulk import's indexes, the whole
+ * attribution's key): the server shares this machine's cores, and the building process
+ * sorts too, so one core each. On two cores one worker, not PostgreSQL's two: the
+ * import's indexes 2.23-2.30 s against 2.52-2.63 s, alternated at 1M lines. Above three
+ * cores PostgreSQL's default (2) stands, as nothing measured more.
+ */
+static int
+cluster_index_build_workers(void)
+{
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (cores < 2)
+		return 0;
+	return cores - 1 < 2 ? (int) (cores - 1) : 2;
+}
+
 static bool
 cluster_start(Cluster *cluster)
 {
@@ -488,9 +505,14 @@ cluster_start(Cluster *cluster)
 	 * also to the WAL (the bulk index rebuild and the whole attribution). Given at each
 	 * start, clusters made by earlier versions get it too.
 	 */
+	char options[160];
+
+	snprintf(options, sizeof(options),
+			 "-c wal_level=minimal -c max_wal_senders=0 -c unix_socket_permissions=0700 "
+			 "-c max_parallel_maintenance_workers=%d", cluster_index_build_workers());
+
 	char *argv[] = {"pg_ctl", "-D", cluster->pgdata, "-l", cluster->log_file,
-		"-o", "-c wal_level=minimal -c max_wal_senders=0 -c unix_socket_permissions=0700",
-		"-w", "-t", "120", "start", NULL};
+		"-o", options, "-w", "-t", "120", "start", NULL};
 
 	log_info("démarrage du serveur PostgreSQL embarqué");
 	if (cluster_run(cluster, "pg_ctl", argv, true) != 0)

@@ -237,6 +237,15 @@ START_TEST(test_bulk_path_rebuilds_keys)
 	ck_assert_int_eq(testdb_count("SELECT count(*) FROM ligne_heures "
 								  "WHERE tableoid::regclass::text <> 'ligne_heures_' || date_part('year', mois)"), 0);
 	ck_assert_int_eq(testdb_count("SELECT count(*) FROM attribution"), 120000);
+
+	/* the embedded server they were built on: no WAL for them, and as many workers as
+	 * the cores but the building process's own, at most two (src/lib/cluster.c) */
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	char workers[24];
+
+	snprintf(workers, sizeof(workers), "%ld", cores < 2 ? 0 : cores - 1 < 2 ? cores - 1 : 2);
+	ck_assert_str_eq(testdb_text("SELECT current_setting('max_parallel_maintenance_workers')"), workers);
+	ck_assert_str_eq(testdb_text("SELECT current_setting('wal_level')"), "minimal");
 }
 END_TEST
 
