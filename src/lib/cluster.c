@@ -482,11 +482,9 @@ cluster_initdb(Cluster *cluster)
  * import's indexes 2.23-2.30 s against 2.52-2.63 s, alternated at 1M lines. Above three
  * cores PostgreSQL's default (2) stands, as nothing measured more.
  */
-static int
-cluster_index_build_workers(void)
+int
+cluster_index_build_workers(long cores)
 {
-	long cores = sysconf(_SC_NPROCESSORS_ONLN);
-
 	if (cores < 2)
 		return 0;
 	return cores - 1 < 2 ? (int) (cores - 1) : 2;
@@ -509,7 +507,7 @@ cluster_start(Cluster *cluster)
 
 	snprintf(options, sizeof(options),
 			 "-c wal_level=minimal -c max_wal_senders=0 -c unix_socket_permissions=0700 "
-			 "-c max_parallel_maintenance_workers=%d", cluster_index_build_workers());
+			 "-c max_parallel_maintenance_workers=%d", cluster_index_build_workers(sysconf(_SC_NPROCESSORS_ONLN)));
 
 	char *argv[] = {"pg_ctl", "-D", cluster->pgdata, "-l", cluster->log_file,
 		"-o", options, "-w", "-t", "120", "start", NULL};

@@ -53,6 +53,13 @@ bool cluster_ensure_running_connecting(Cluster *cluster, bool (*connect) (void *
 bool cluster_stop(Cluster *cluster);
 
 /*
+ * The parallel workers the embedded server gives an index build on a machine of this
+ * many cores (sysconf's answer, -1 when unknown): the cores but the building process's
+ * own, at most two; none on one core.
+ */
+int cluster_index_build_workers(long cores);
+
+/*
  * Closes an existing cluster (cluster_auth.c): pg_hba.conf and pg_ident.conf as clause
  * wants them (no trust), var/ and the socket dir 0700, the lock and log 0600. Sets
  * *changed when a configuration file was rewritten (the server must reload it).

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "importers/copy_format.h"
+#include "src/lib/cluster.h"
 #include "src/workflow/attribute.h"
 #include "testdb.h"
 
@@ -238,14 +239,24 @@ START_TEST(test_bulk_path_rebuilds_keys)
 								  "WHERE tableoid::regclass::text <> 'ligne_heures_' || date_part('year', mois)"), 0);
 	ck_assert_int_eq(testdb_count("SELECT count(*) FROM attribution"), 120000);
 
-	/* the embedded server they were built on: no WAL for them, and as many workers as
-	 * the cores but the building process's own, at most two (src/lib/cluster.c) */
-	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	/* the embedded server they were built on: no WAL for them, and the workers
+	 * cluster_index_build_workers() gives this machine (its table: test_index_build_workers) */
 	char workers[24];
 
-	snprintf(workers, sizeof(workers), "%ld", cores < 2 ? 0 : cores - 1 < 2 ? cores - 1 : 2);
+	snprintf(workers, sizeof(workers), "%d", cluster_index_build_workers(sysconf(_SC_NPROCESSORS_ONLN)));
 	ck_assert_str_eq(testdb_text("SELECT current_setting('max_parallel_maintenance_workers')"), workers);
 	ck_assert_str_eq(testdb_text("SELECT current_setting('wal_level')"), "minimal");
+}
+END_TEST
+
+/* One core each, the building process's own included: on two cores one worker beside it. */
+START_TEST(test_index_build_workers)
+{
+	ck_assert_int_eq(cluster_index_build_workers(-1), 0);	/* sysconf could not tell */
+	ck_assert_int_eq(cluster_index_build_workers(1), 0);
+	ck_assert_int_eq(cluster_index_build_workers(2), 1);
+	ck_assert_int_eq(cluster_index_build_workers(3), 2);
+	ck_assert_int_eq(cluster_index_build_workers(64), 2);
 }
 END_TEST
 
@@ -409,6 +420,7 @@ heures_load_suite(void)
 	tcase_add_test(tc, test_month_ceiling_for_every_writer);
 	tcase_add_test(tc, test_binary_values_read_as_text);
 	tcase_add_test(tc, test_bulk_path_rebuilds_keys);
+	tcase_add_test(tc, test_index_build_workers);
 	tcase_add_test(tc, test_deferred_attribution_caught_up);
 	tcase_add_test(tc, test_new_month_attribution_equals_whole);
 	tcase_add_test(tc, test_import_by_another_user);
