@@ -249,6 +249,52 @@ START_TEST(test_bulk_path_rebuilds_keys)
 }
 END_TEST
 
+/* Lines of the server's log saying a block range's summary request was dropped. */
+static int
+summary_requests_dropped(void)
+{
+	char *log = testdb_read_file(testdb_cluster()->log_file, NULL);
+	int count = 0;
+
+	for (const char *p = log; (p = strstr(p, "was not recorded")) != NULL; p++)
+		count++;
+	free(log);
+	return count;
+}
+
+/*
+ * A first load large enough to fill the server's 256 requests for block-range summaries
+ * (400,000 lines, about 800 ranges): its block-range indexes are built after the COPY,
+ * so no request is dropped and none logged, and every range is summarised at the commit.
+ */
+START_TEST(test_first_load_builds_block_ranges)
+{
+	if (access(TMP "/bulk400/heures.csv", R_OK) != 0)
+		ck_assert_int_eq(system("mkdir -p " TMP " && build/gen_data --bench 400000 " TMP "/bulk400 >/dev/null"), 0);
+	testdb_import_referential(TMP "/bulk400");
+
+	int dropped_before = summary_requests_dropped();
+
+	ck_assert_int_eq(testdb_run("import --sans-attribution heures " TMP "/bulk400/heures.csv"), 0);
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM ligne_heures"), 400000);
+	ck_assert_int_eq(summary_requests_dropped(), dropped_before);
+	/* both block-range indexes on every year's table, with nothing left to summarise */
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM pg_partition_tree('ligne_heures_lot_brin') WHERE isleaf"),
+					 testdb_count("SELECT count(*) FROM pg_partition_tree('ligne_heures') WHERE isleaf"));
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM pg_partition_tree('ligne_heures_mois_brin') WHERE isleaf"),
+					 testdb_count("SELECT count(*) FROM pg_partition_tree('ligne_heures') WHERE isleaf"));
+	ck_assert_int_eq(testdb_count("SELECT sum(brin_summarize_new_values(relid)) "
+								  "FROM (SELECT relid FROM pg_partition_tree('ligne_heures_lot_brin') WHERE isleaf "
+								  "      UNION ALL "
+								  "      SELECT relid FROM pg_partition_tree('ligne_heures_mois_brin') WHERE isleaf) t"), 0);
+	ck_assert_str_eq(testdb_text("SELECT string_agg(c.relname || ' ' || array_to_string(c.reloptions, ','), '; ' "
+								 "ORDER BY c.relname) FROM pg_class c "
+								 "WHERE c.relname IN ('ligne_heures_lot_brin', 'ligne_heures_mois_brin')"),
+					 "ligne_heures_lot_brin pages_per_range=16,autosummarize=on; "
+					 "ligne_heures_mois_brin pages_per_range=16,autosummarize=on");
+}
+END_TEST
+
 /* One core each, the building process's own included: on two cores one worker beside it. */
 START_TEST(test_index_build_workers)
 {
@@ -421,6 +467,7 @@ heures_load_suite(void)
 	tcase_add_test(tc, test_binary_values_read_as_text);
 	tcase_add_test(tc, test_bulk_path_rebuilds_keys);
 	tcase_add_test(tc, test_index_build_workers);
+	tcase_add_test(tc, test_first_load_builds_block_ranges);
 	tcase_add_test(tc, test_deferred_attribution_caught_up);
 	tcase_add_test(tc, test_new_month_attribution_equals_whole);
 	tcase_add_test(tc, test_import_by_another_user);
