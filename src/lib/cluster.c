@@ -504,10 +504,11 @@ cluster_start(Cluster *cluster)
 	 * start, clusters made by earlier versions get it too.
 	 */
 	char options[160];
+	int workers = cluster_index_build_workers(sysconf(_SC_NPROCESSORS_ONLN));
 
 	snprintf(options, sizeof(options),
 			 "-c wal_level=minimal -c max_wal_senders=0 -c unix_socket_permissions=0700 "
-			 "-c max_parallel_maintenance_workers=%d", cluster_index_build_workers(sysconf(_SC_NPROCESSORS_ONLN)));
+			 "-c max_parallel_maintenance_workers=%d", workers);
 
 	char *argv[] = {"pg_ctl", "-D", cluster->pgdata, "-l", cluster->log_file,
 		"-o", options, "-w", "-t", "120", "start", NULL};
