@@ -14,7 +14,7 @@ CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubun
 PURE_SRCS = src/lib/log.c src/lib/strbuf.c importers/validate.c importers/decode.c \
             importers/csv_reader.c importers/kinds.c importers/copy_format.c src/lib/format.c \
             importers/normalize.c importers/xlsx_book.c importers/xlsx_reader.c \
-            importers/strmap.c importers/closest.c \
+            importers/strmap.c importers/closest.c importers/row_digest.c \
             src/lib/suggest.c src/lib/passfile.c
 # Everything else in src/*/, importers/ and reports/ is core; src/cli/ is the command line.
 CLI_SRCS  = $(sort $(wildcard src/cli/*.c))

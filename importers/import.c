@@ -47,6 +47,7 @@ typedef struct ImportState
 	int map[32];				/* spec column -> file column, -1 when absent */
 	bool json_seen[JSON_MAX_FIELDS];	/* JSON: source key or path -> some object has it */
 	bool columns_known;			/* a JSON file, read: column_present says what it has */
+	bool columns_at_header;		/* not JSON: the header says which columns the file has */
 	bool column_present[32];	/* spec column -> in the file (rule 10) */
 	StrBuf scratch;
 	StrBuf field;				/* one field of a rejected row, read for its sink */
@@ -272,6 +273,22 @@ import_extra_fields_empty(const CsvRecord *record, int expected)
 	return true;
 }
 
+/*
+ * Tells the sink which columns the file has, once its header says so (a JSON file's
+ * columns are known only at its end, import_file_has_column).
+ */
+static bool
+import_tell_columns(ImportState *state)
+{
+	bool present[32] = {0};
+
+	if (!state->columns_at_header || state->sink.ops->columns == NULL)
+		return true;
+	for (int i = 0; i < state->kind->ncolumns; i++)
+		present[i] = state->map[i] >= 0;
+	return state->sink.ops->columns(&state->sink, present);
+}
+
 static bool
 import_on_record(void *context, const CsvRecord *record)
 {
@@ -288,7 +305,7 @@ import_on_record(void *context, const CsvRecord *record)
 			state->header_failed = true;
 			return false;
 		}
-		return true;
+		return import_tell_columns(state);
 	}
 	if (import_record_is_blank(record))
 	{
@@ -463,6 +480,7 @@ import_read_profile(const ImportOptions *options, ImportState *state)
 
 	state->delimiter = ';';
 	state->title_lines = profile->title_lines;
+	state->columns_at_header = !profile->json;
 	if (state->xlsx)
 	{
 		mapper.delimiter = ';';
@@ -517,6 +535,7 @@ import_read_source(const ImportOptions *options, ImportState *state)
 	}
 	if (options->profile)
 		return import_read_profile(options, state);
+	state->columns_at_header = state->xlsx || !import_is_json(options);
 	if (state->xlsx)
 		return import_read_xlsx(options, state, NULL, import_on_record, state);
 

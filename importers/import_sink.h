@@ -7,8 +7,9 @@
  *                  (sql/merge/<kind>.sql): every kind but timesheets;
  *   sink_heures.c  timesheets, the large kind: references resolved in memory and rows
  *                  COPYed straight into ligne_heures (heures_load.c), no stage.
- * The order of calls: begin (starts the COPY), row and reject for each record, the COPY
- * ended by import_sink_end_copy, finish (merges, fills the counts), import_sink_free.
+ * The order of calls: begin (starts the COPY), columns once the header is read, row and
+ * reject for each record, the COPY ended by import_sink_end_copy, finish (merges, fills
+ * the counts), import_sink_free.
  */
 #ifndef CLAUSE_IMPORT_SINK_H
 #define CLAUSE_IMPORT_SINK_H
@@ -51,6 +52,11 @@ typedef struct ImportSinkOps
 {
 	/* Prepares the batch lot_id of file path and starts the COPY; false on a failure. */
 	bool (*begin)(ImportSink *sink, const char *path, long long lot_id);
+	/*
+	 * Optional: the columns the file has, as soon as its header says so, before its rows
+	 * (never for JSON, whose columns are known at its end). present[i]: column i.
+	 */
+	bool (*columns)(ImportSink *sink, const bool *present);
 	/* A checked row (values: the kind's canonical columns, NULL for SQL NULL). */
 	bool (*row)(ImportSink *sink, long long line, char *const *values, ImportRefusal *refusal);
 	bool (*reject)(ImportSink *sink, const ImportRejectedRow *row);

@@ -355,21 +355,25 @@ check_contrat_row(char *const *values, int *column, char *err)
 }
 
 #define KIND(name, label, columns, check) \
-	{ name, label, columns, (int) (sizeof(columns) / sizeof(columns[0])), "merge/" name ".sql", check }
+	{ name, label, columns, (int) (sizeof(columns) / sizeof(columns[0])), "merge/" name ".sql", check, NULL }
+/* a kind whose monthly file repeats every row: the rows equal to the stored ones stay home */
+#define KIND_DIGESTED(name, label, columns, check, table) \
+	{ name, label, columns, (int) (sizeof(columns) / sizeof(columns[0])), "merge/" name ".sql", check, \
+	  "SELECT id, encode(empreinte, 'hex') FROM " table " WHERE empreinte IS NOT NULL" }
 
 static const KindSpec KINDS[] = {
 	KIND("donneurs", "donneurs d'ordre", DONNEUR_COLUMNS, NULL),
 	KIND("entreprises", "entreprises", ENTREPRISE_COLUMNS, NULL),
 	KIND("operations", "opérations", OPERATION_COLUMNS, NULL),
-	KIND("marches", "marchés", MARCHE_COLUMNS, check_marche_row),
-	KIND("participants", "participants", PARTICIPANT_COLUMNS, NULL),
+	KIND_DIGESTED("marches", "marchés", MARCHE_COLUMNS, check_marche_row, "marche"),
+	KIND_DIGESTED("participants", "participants", PARTICIPANT_COLUMNS, NULL, "participant"),
 	KIND("conventions", "conventions", CONVENTION_COLUMNS, check_convention_row),
 	KIND("contrats", "contrats de travail", CONTRAT_COLUMNS, check_contrat_row),
 	KIND("fiches", "fiches opération", FICHE_COLUMNS, check_fiche_row),
 	KIND("territoires", "territoires des PLIE", TERRITOIRE_COLUMNS, check_territoire_row),
 	/* no stage, no merge script: importers/heures_load.c */
 	{"heures", "heures", HEURES_COLUMNS, (int) (sizeof(HEURES_COLUMNS) / sizeof(HEURES_COLUMNS[0])),
-	 NULL, check_heures_row},
+	 NULL, check_heures_row, NULL},
 };
 
 const KindSpec *

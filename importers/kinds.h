@@ -47,6 +47,11 @@ typedef struct KindSpec
 	const char *merge_sql;		/* name of the embedded SQL that merges the stage;
 								 * NULL for heures (importers/heures_load.c) */
 	RowCheck check_row;
+	/*
+	 * The ids and digests of the stored rows (migration 0210), for a kind whose merge keeps
+	 * the digest of the row it wrote (importers/row_digest.h); NULL for the others.
+	 */
+	const char *stored_digests_sql;
 } KindSpec;
 
 #define KIND_VALUE_SIZE 1024	/* canonical values fit; longer text is rejected */

@@ -407,6 +407,22 @@ $$;
 ALTER FUNCTION clause.criteres_texte(p_criteres text[]) OWNER TO clause;
 
 --
+-- Name: empreinte_perimee(); Type: FUNCTION; Schema: clause; Owner: clause
+--
+
+CREATE FUNCTION clause.empreinte_perimee() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO 'clause', 'pg_temp'
+    AS $$
+BEGIN
+    NEW.empreinte := NULL;
+    RETURN NEW;
+END $$;
+
+
+ALTER FUNCTION clause.empreinte_perimee() OWNER TO clause;
+
+--
 -- Name: envois_reprendre(); Type: FUNCTION; Schema: clause; Owner: clause
 --
 
@@ -2676,6 +2692,7 @@ CREATE TABLE clause.marche (
     lieu_execution_type text,
     duree_mois integer,
     heures_prevues_estimees boolean DEFAULT false NOT NULL,
+    empreinte bytea,
     CONSTRAINT marche_check CHECK ((date_fin >= date_debut)),
     CONSTRAINT marche_considerations_sociales_check CHECK ((considerations_sociales <@ ARRAY['Clause sociale'::text, 'Critère social'::text, 'Marché réservé'::text])),
     CONSTRAINT marche_decp_uid CHECK (((source <> 'decp'::text) OR (decp_uid IS NOT NULL))),
@@ -2762,6 +2779,7 @@ CREATE TABLE clause.participant (
     date_eligibilite date,
     lot_id bigint NOT NULL,
     ligne integer NOT NULL,
+    empreinte bytea,
     CONSTRAINT participant_commune_insee_check CHECK ((commune_insee ~ '^[0-9][0-9AB][0-9]{3}$'::text)),
     CONSTRAINT participant_criteres_check CHECK ((criteres <@ ARRAY['deld'::text, 'rsa'::text, 'ass'::text, 'aah'::text, 'rqth'::text, 'jeune'::text, 'senior'::text, 'iae'::text, 'plie'::text, 'qpv'::text, 'autre'::text])),
     CONSTRAINT participant_date_naissance_check CHECK ((date_naissance > '1900-01-01'::date)),
@@ -3933,10 +3951,24 @@ CREATE TRIGGER lot_import_annulation_rend_inchangees AFTER UPDATE OF annule_le O
 
 
 --
+-- Name: marche marche_empreinte; Type: TRIGGER; Schema: clause; Owner: clause
+--
+
+CREATE TRIGGER marche_empreinte BEFORE UPDATE ON clause.marche FOR EACH ROW WHEN (((old.empreinte IS NOT NULL) AND (NOT (new.empreinte IS DISTINCT FROM old.empreinte)))) EXECUTE FUNCTION clause.empreinte_perimee();
+
+
+--
 -- Name: marche marche_garde; Type: TRIGGER; Schema: clause; Owner: clause
 --
 
 CREATE TRIGGER marche_garde BEFORE DELETE OR UPDATE OF id ON clause.marche FOR EACH ROW EXECUTE FUNCTION clause.referentiel_garde_lignes('marche_id', 'id');
+
+
+--
+-- Name: participant participant_empreinte; Type: TRIGGER; Schema: clause; Owner: clause
+--
+
+CREATE TRIGGER participant_empreinte BEFORE UPDATE ON clause.participant FOR EACH ROW WHEN (((old.empreinte IS NOT NULL) AND (NOT (new.empreinte IS DISTINCT FROM old.empreinte)))) EXECUTE FUNCTION clause.empreinte_perimee();
 
 
 --

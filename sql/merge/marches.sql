@@ -33,17 +33,17 @@ WHERE s.motif IS NULL
 
 WITH changed AS (
     INSERT INTO marche AS t (id, operation_id, lot, intitule, attributaire_siret, forme, date_debut, date_fin,
-                             montant_ht, heures_prevues, heures_prevues_estimees, lot_id, ligne)
+                             montant_ht, heures_prevues, heures_prevues_estimees, lot_id, ligne, empreinte)
     -- only an amount given: heures prévues estimated from it (sql/views/07_estimation.sql)
     SELECT id, operation_id, lot, intitule, attributaire_siret, forme, date_debut::date, date_fin::date,
            montant_ht,
            coalesce(heures_prevues, heures_prevues_estimation(montant_ht)),
            heures_prevues IS NULL AND montant_ht IS NOT NULL,
-           current_setting('clause.lot_id')::bigint, ligne
+           current_setting('clause.lot_id')::bigint, ligne, empreinte
     -- rule 10: an optional column the file does not have keeps the stored value (heures
     -- prévues the buyer gave; an estimate follows the amount)
     FROM (SELECT s.id, s.operation_id, s.intitule, s.attributaire_siret, s.forme, s.date_debut,
-                 s.date_fin, s.ligne,
+                 s.date_fin, s.ligne, s.empreinte,
                  CASE WHEN NOT 'lot' = ANY (x.presentes) THEN t.lot ELSE s.lot END AS lot,
                  CASE WHEN NOT 'montant_ht' = ANY (x.presentes) THEN t.montant_ht
                       ELSE s.montant_ht::numeric END AS montant_ht,
@@ -61,11 +61,21 @@ WITH changed AS (
             attributaire_siret = EXCLUDED.attributaire_siret, forme = EXCLUDED.forme,
             date_debut = EXCLUDED.date_debut, date_fin = EXCLUDED.date_fin, montant_ht = EXCLUDED.montant_ht,
             heures_prevues = EXCLUDED.heures_prevues, heures_prevues_estimees = EXCLUDED.heures_prevues_estimees,
-            lot_id = EXCLUDED.lot_id, ligne = EXCLUDED.ligne
+            lot_id = EXCLUDED.lot_id, ligne = EXCLUDED.ligne, empreinte = EXCLUDED.empreinte
         WHERE (t.operation_id, t.lot, t.intitule, t.attributaire_siret, t.forme, t.date_debut, t.date_fin,
                t.montant_ht, t.heures_prevues)
               IS DISTINCT FROM (EXCLUDED.operation_id, EXCLUDED.lot, EXCLUDED.intitule, EXCLUDED.attributaire_siret,
                                 EXCLUDED.forme, EXCLUDED.date_debut, EXCLUDED.date_fin, EXCLUDED.montant_ht,
                                 EXCLUDED.heures_prevues)
     RETURNING 1)
-SELECT count(*) FROM changed;
+SELECT set_config('clause.changements', count(*)::text, true) FROM changed;
+
+-- The rows equal to the stored ones keep the digest of this file's row (0210): the next
+-- file that gives them alike leaves them out (importers/sink_staged.c). The rows the
+-- upsert wrote have it already.
+UPDATE marche t SET empreinte = s.empreinte
+FROM stage s
+WHERE s.motif IS NULL AND s.empreinte IS NOT NULL AND t.id = s.id
+  AND t.empreinte IS DISTINCT FROM s.empreinte;
+
+SELECT current_setting('clause.changements');

@@ -236,6 +236,192 @@ START_TEST(test_heures_prevues_estimated_from_amount)
 }
 END_TEST
 
+/*
+ * Digests of the referential rows (migration 0210, importers/row_digest.h): a monthly file
+ * repeats every row; those equal to the stored ones are left out of the stage.
+ */
+#define DIGESTS "tests/tmp/empreintes"
+#define PARTICIPANTS_HEADER "id;nom;prenom;date_naissance;sexe;commune_insee;qpv;criteres;date_eligibilite\n"
+#define P1_ROW "P1;Martin;Léa;1990-05-01;F;33063;oui;rsa|qpv;2021-01-10\n"
+#define P2_TO_P5_ROWS "P2;Durand;Éric;1970-02-02;M;33063;non;deld;\n" \
+	"P3;Petit;Chloé;01/01/2000;F;47001;non;jeune;15/03/2021\n" \
+	"P4;Bernard;Ahmed;1965-01-01;M;24322;non;senior;2020-12-01\n" \
+	"P5;Roux;Inès;1985-01-01;F;33063;non;;2021-01-01\n"
+
+static void
+write_digest_file(const char *name, const char *content)
+{
+	char path[256];
+
+	ck_assert_int_eq(system("mkdir -p " DIGESTS), 0);
+	snprintf(path, sizeof(path), DIGESTS "/%s", name);
+
+	FILE *out = fopen(path, "w");
+
+	ck_assert_ptr_nonnull(out);
+	ck_assert_int_eq(fputs(content, out) >= 0, 1);
+	ck_assert_int_eq(fclose(out), 0);
+}
+
+/* clause -v import KIND FILE of DIGESTS; its exit code, what it printed in out. */
+static int
+import_digest_file(const char *kind, const char *name, char *out, size_t outsize)
+{
+	char command[512];
+
+	snprintf(command, sizeof(command), "-v import %s " DIGESTS "/%s", kind, name);
+	return testdb_run_output(command, out, outsize);
+}
+
+START_TEST(test_monthly_file_leaves_equal_rows_home)
+{
+	char out[8192];
+
+	testdb_import_referential(RULES);
+	ck_assert_int_eq(testdb_count("SELECT count(empreinte) FROM participant"), 5);
+	/* the same five people, P2 now in a QPV */
+	write_digest_file("participants_mois.csv", PARTICIPANTS_HEADER P1_ROW
+					  "P2;Durand;Éric;1970-02-02;M;33063;oui;deld;\n"
+					  "P3;Petit;Chloé;01/01/2000;F;47001;non;jeune;15/03/2021\n"
+					  "P4;Bernard;Ahmed;1965-01-01;M;24322;non;senior;2020-12-01\n"
+					  "P5;Roux;Inès;1985-01-01;F;33063;non;;2021-01-01\n");
+	ck_assert_int_eq(import_digest_file("participants", "participants_mois.csv", out, sizeof(out)), 0);
+	ck_assert_msg(strstr(out, "participants_mois.csv : 4 lignes identiques à l'enregistré, non envoyées") != NULL,
+				  "%s", out);
+	ck_assert_msg(strstr(out, "5 lignes lues, 1 chargée, 4 inchangées, 0 rejetée") != NULL, "%s", out);
+	ck_assert_str_eq(testdb_text("SELECT qpv::text FROM participant WHERE id = 'P2'"), "true");
+	ck_assert_int_eq(testdb_count("SELECT count(empreinte) FROM participant"), 5);
+	/* the changed row carries the digest of its new line: the same file again is left home */
+	write_digest_file("participants_mois2.csv", PARTICIPANTS_HEADER P1_ROW
+					  "P2;Durand;Éric;1970-02-02;M;33063;oui;deld;\n"
+					  "P3;Petit;Chloé;01/01/2000;F;47001;non;jeune;15/03/2021\n"
+					  "P4;Bernard;Ahmed;1965-01-01;M;24322;non;senior;2020-12-01\n"
+					  "P5;Roux;Inès;1985-01-01;F;33063;non;;2021-01-01\n\n");
+	ck_assert_int_eq(import_digest_file("participants", "participants_mois2.csv", out, sizeof(out)), 0);
+	ck_assert_msg(strstr(out, "5 lignes identiques à l'enregistré, non envoyées") != NULL, "%s", out);
+	ck_assert_str_eq(testdb_text("SELECT lignes_lues || '/' || lignes_chargees || '/' || lignes_inchangees "
+								 "|| '/' || lignes_rejetees FROM lot_import WHERE fichier = 'participants_mois2.csv'"),
+					 "5/0/5/0");
+}
+END_TEST
+
+/* A row left out whose id comes again is rejected with its twin, as if it had been sent. */
+START_TEST(test_left_out_row_repeated_is_rejected)
+{
+	char out[8192];
+
+	testdb_import_referential(RULES);
+	write_digest_file("participants_double.csv", PARTICIPANTS_HEADER P1_ROW P2_TO_P5_ROWS
+					  "P1;Martin;Léa;1990-05-01;F;33318;oui;rsa|qpv;2021-01-10\n"
+					  "P3;Petit;Chloé;01/01/2000;F;47001;non;jeune;15/03/2021\n");
+	ck_assert_int_eq(import_digest_file("participants", "participants_double.csv", out, sizeof(out)), 2);
+	ck_assert_msg(strstr(out, "7 lignes lues, 0 chargée, 3 inchangées, 4 rejetées") != NULL, "%s", out);
+	ck_assert_str_eq(testdb_text("SELECT string_agg(ligne || ' ' || motif, ' | ' ORDER BY ligne) FROM rejet r "
+								 "JOIN lot_import b ON b.id = r.lot_id WHERE b.fichier = 'participants_double.csv'"),
+					 "2 identifiant en double dans le fichier (lignes 2, 7) | "
+					 "4 identifiant en double dans le fichier (lignes 4, 8) | "
+					 "7 identifiant en double dans le fichier (lignes 2, 7) | "
+					 "8 identifiant en double dans le fichier (lignes 4, 8)");
+	ck_assert_str_eq(testdb_text("SELECT commune_insee FROM participant WHERE id = 'P1'"), "33063");
+}
+END_TEST
+
+/*
+ * Rule 10 and the digests: the same values under other columns are another row. A file
+ * without the eligibility columns keeps P1's criteria; the same rows with an empty
+ * criteres column clear them (absent and empty give the same value, '{}').
+ */
+START_TEST(test_digest_follows_the_file_columns)
+{
+	char out[8192];
+
+	testdb_import_referential(RULES);
+	write_digest_file("participants_sans.csv", "id;nom;prenom;date_naissance;sexe;commune_insee\n"
+					  "P1;Martin;Léa;1990-05-01;F;33063\n");
+	ck_assert_int_eq(import_digest_file("participants", "participants_sans.csv", out, sizeof(out)), 0);
+	ck_assert_str_eq(testdb_text("SELECT criteres::text FROM participant WHERE id = 'P1'"), "{rsa,qpv}");
+	write_digest_file("participants_vides.csv", "id;nom;prenom;date_naissance;sexe;commune_insee;criteres\n"
+					  "P1;Martin;Léa;1990-05-01;F;33063;\n");
+	ck_assert_int_eq(import_digest_file("participants", "participants_vides.csv", out, sizeof(out)), 0);
+	ck_assert_str_eq(testdb_text("SELECT criteres::text FROM participant WHERE id = 'P1'"), "{}");
+	ck_assert_msg(strstr(out, "0 ligne identique à l'enregistré") != NULL, "%s", out);
+}
+END_TEST
+
+/*
+ * A digest vouches for its row only while the merge that wrote it is the last writer: a
+ * change made otherwise (here by hand, or heures prévues re-estimated) drops it, and the
+ * next file puts the row back as it says.
+ */
+START_TEST(test_row_written_otherwise_is_sent_again)
+{
+	char out[8192];
+
+	testdb_import_referential(RULES);
+	ck_assert_int_eq(testdb_count("WITH u AS (UPDATE participant SET nom = 'Autre' WHERE id = 'P1' "
+								  "RETURNING empreinte IS NULL AS sans) SELECT count(*) FROM u WHERE sans"), 1);
+	write_digest_file("participants_retour.csv", PARTICIPANTS_HEADER P1_ROW P2_TO_P5_ROWS);
+	ck_assert_int_eq(import_digest_file("participants", "participants_retour.csv", out, sizeof(out)), 0);
+	ck_assert_msg(strstr(out, "5 lignes lues, 1 chargée, 4 inchangées") != NULL, "%s", out);
+	ck_assert_str_eq(testdb_text("SELECT nom FROM participant WHERE id = 'P1'"), "Martin");
+	ck_assert_int_eq(testdb_count("SELECT count(empreinte) FROM participant"), 5);
+
+	/* a marché re-estimated by a setting: its digest dropped with the old estimate */
+	ck_assert_int_eq(testdb_import("marches", "tests/data/estimation/marches.csv", false, NULL), IMPORT_LOADED);
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM marche WHERE id = 'M7' AND empreinte IS NOT NULL"), 1);
+	ck_assert_int_eq(testdb_run("config set cout_horaire_charge 25"), 0);
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM marche WHERE id = 'M7' AND empreinte IS NULL"), 1);
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM marche WHERE id = 'M1' AND empreinte IS NOT NULL"), 1);
+}
+END_TEST
+
+/*
+ * A database of the release before 0210 has no digest: its first monthly file sends every
+ * row, changes none, and leaves each its digest; the next one is left home.
+ */
+START_TEST(test_rows_without_digest_get_one)
+{
+	char out[8192];
+
+	testdb_import_referential(RULES);
+	ck_assert_int_eq(testdb_count("WITH u AS (UPDATE participant SET empreinte = NULL RETURNING 1) "
+								  "SELECT count(*) FROM u"), 5);
+	write_digest_file("participants_a.csv", PARTICIPANTS_HEADER P1_ROW P2_TO_P5_ROWS);
+	ck_assert_int_eq(import_digest_file("participants", "participants_a.csv", out, sizeof(out)), 0);
+	ck_assert_msg(strstr(out, "0 ligne identique à l'enregistré") != NULL, "%s", out);
+	ck_assert_msg(strstr(out, "5 lignes lues, 0 chargée, 5 inchangées") != NULL, "%s", out);
+	ck_assert_int_eq(testdb_count("SELECT count(empreinte) FROM participant"), 5);
+	write_digest_file("participants_b.csv", PARTICIPANTS_HEADER P2_TO_P5_ROWS P1_ROW);
+	ck_assert_int_eq(import_digest_file("participants", "participants_b.csv", out, sizeof(out)), 0);
+	ck_assert_msg(strstr(out, "5 lignes identiques à l'enregistré") != NULL, "%s", out);
+
+	/* the same for marchés, whose merge counts its changes apart */
+	ck_assert_int_eq(testdb_count("WITH u AS (UPDATE marche SET empreinte = NULL RETURNING 1) "
+								  "SELECT count(*) FROM u"), 6);
+	/* the same rows, other files (a blank line or two at the end): not the one imported */
+	ck_assert_int_eq(system("mkdir -p " DIGESTS " && (cat " RULES "/marches.csv; echo) > " DIGESTS "/marches_a.csv && "
+							"(cat " RULES "/marches.csv; echo; echo) > " DIGESTS "/marches_b.csv"), 0);
+	ck_assert_int_eq(import_digest_file("marches", "marches_a.csv", out, sizeof(out)), 0);
+	ck_assert_msg(strstr(out, "6 lignes lues, 0 chargée, 6 inchangées") != NULL, "%s", out);
+	ck_assert_int_eq(testdb_count("SELECT count(empreinte) FROM marche"), 6);
+	ck_assert_int_eq(import_digest_file("marches", "marches_b.csv", out, sizeof(out)), 0);
+	ck_assert_msg(strstr(out, "6 lignes identiques à l'enregistré") != NULL, "%s", out);
+}
+END_TEST
+
+/* JSON says which keys it has at its end only: its rows are all sent, and left no digest. */
+START_TEST(test_json_rows_are_sent)
+{
+	char out[8192];
+
+	testdb_import_referential(RULES);
+	ck_assert_int_eq(testdb_run_output("-v import participants tests/data/pratique/participants_adresse.json",
+									   out, sizeof(out)), 0);
+	ck_assert_ptr_null(strstr(out, "identique"));
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM participant WHERE id = 'P1' AND empreinte IS NULL"), 1);
+}
+END_TEST
+
 static Suite *
 import_suite(void)
 {
@@ -256,6 +442,12 @@ import_suite(void)
 	tcase_add_test(tc, test_unterminated_quote);
 	tcase_add_test(tc, test_unknown_references_rejected);
 	tcase_add_test(tc, test_heures_prevues_estimated_from_amount);
+	tcase_add_test(tc, test_monthly_file_leaves_equal_rows_home);
+	tcase_add_test(tc, test_left_out_row_repeated_is_rejected);
+	tcase_add_test(tc, test_digest_follows_the_file_columns);
+	tcase_add_test(tc, test_row_written_otherwise_is_sent_again);
+	tcase_add_test(tc, test_rows_without_digest_get_one);
+	tcase_add_test(tc, test_json_rows_are_sent);
 	suite_add_tcase(suite, tc);
 	return suite;
 }
