@@ -131,7 +131,8 @@ sink_staged_append(ImportSink *sink, long long line, char *const *values, const 
 			return false;
 	}
 	if (sink->kind->stored_digests_sql &&
-		!(copy_next_field(row) && (digest_hex ? copy_append_text(row, digest_hex) : copy_append_null(row))))
+		!(copy_next_field(row) &&
+		  (digest_hex ? copy_append_text(row, digest_hex) : copy_append_null(row))))
 		return false;
 	return copy_end_row(row) && import_sink_flush(sink, false);
 }
@@ -143,15 +144,15 @@ sink_staged_append(ImportSink *sink, long long line, char *const *values, const 
 static bool
 sink_staged_send_back(ImportSink *sink, long long line, const char *id)
 {
-	char *values[32] = {0};
+	char *values[32] = {0};		/* import.c's bound on a kind's columns */
 
 	values[0] = (char *) id;
 	return sink_staged_append(sink, line, values, NULL);
 }
 
 /*
- * Whether a good row stays home: its digest is the stored one and its id is the first of
- * its kind in the file. The key is the first column of a digested kind.
+ * Whether a good row stays home: its digest is the stored one and it is the first
+ * occurrence of its id in the file. The key is the first column of a digested kind.
  */
 static bool
 sink_staged_leave_out(ImportSink *sink, StagedDigests *digests, long long line, const char *id,
@@ -255,6 +256,7 @@ static bool
 sink_staged_finish(ImportSink *sink, const bool *present, ImportResult *result)
 {
 	const char *merge = sql_embedded_get(sink->kind->merge_sql);
+	StagedDigests *digests = sink->impl;
 	char changed[32];
 	ImportCounts counts = {0};	/* valid rows, rejected rows */
 
@@ -277,9 +279,8 @@ sink_staged_finish(ImportSink *sink, const bool *present, ImportResult *result)
 	result->rows_rejected = counts.value[1];
 	result->rows_loaded = strtoll(changed, NULL, 10);
 	result->rows_unchanged = counts.value[0] - result->rows_loaded;
-	if (sink->impl && ((StagedDigests *) sink->impl)->ready)
+	if (digests && digests->ready)
 	{
-		StagedDigests *digests = sink->impl;
 		/* the rows sent back are in the stage, rejected with their repeated id */
 		long long home = digests->left_out - digests->sent_back;
 		const char *s = fr_s(home);
