@@ -355,10 +355,17 @@ check_contrat_row(char *const *values, int *column, char *err)
 }
 
 #define KIND(name, label, columns, check) \
-	{ name, label, columns, (int) (sizeof(columns) / sizeof(columns[0])), "merge/" name ".sql", check, NULL }
-/* a kind whose monthly file repeats every row: the rows equal to the stored ones stay home */
+	{ name, label, columns, (int) (sizeof(columns) / sizeof(columns[0])), "merge/" name ".sql", check, \
+	  NULL, NULL }
+/*
+ * A kind whose monthly file repeats every row: the rows equal to the stored ones stay home.
+ * Its writers wait for each other (a row left out because it equals the stored one must
+ * still equal it at the commit); readers go on, and a timesheet import, which holds the
+ * table in SHARE mode, is waited for as the merge's writes waited for it.
+ */
 #define KIND_DIGESTED(name, label, columns, check, table) \
 	{ name, label, columns, (int) (sizeof(columns) / sizeof(columns[0])), "merge/" name ".sql", check, \
+	  "LOCK TABLE " table " IN SHARE ROW EXCLUSIVE MODE", \
 	  "SELECT id, encode(empreinte, 'hex') FROM " table " WHERE empreinte IS NOT NULL" }
 
 static const KindSpec KINDS[] = {
@@ -373,7 +380,7 @@ static const KindSpec KINDS[] = {
 	KIND("territoires", "territoires des PLIE", TERRITOIRE_COLUMNS, check_territoire_row),
 	/* no stage, no merge script: importers/heures_load.c */
 	{"heures", "heures", HEURES_COLUMNS, (int) (sizeof(HEURES_COLUMNS) / sizeof(HEURES_COLUMNS[0])),
-	 NULL, check_heures_row, NULL},
+	 NULL, check_heures_row, NULL, NULL},
 };
 
 const KindSpec *

@@ -48,9 +48,12 @@ typedef struct KindSpec
 								 * NULL for heures (importers/heures_load.c) */
 	RowCheck check_row;
 	/*
-	 * The ids and digests of the stored rows (migration 0210), for a kind whose merge keeps
-	 * the digest of the row it wrote (importers/row_digest.h); NULL for the others.
+	 * For a kind whose merge keeps the digest of the row it wrote (migration 0210,
+	 * importers/row_digest.h): the lock that keeps other writers of its table out until
+	 * the batch commits, taken before the stored ids and digests are read. NULL for the
+	 * others.
 	 */
+	const char *stored_digests_lock;
 	const char *stored_digests_sql;
 } KindSpec;
 

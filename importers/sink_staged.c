@@ -55,7 +55,8 @@ sink_staged_load_digests(ImportSink *sink)
 	if (digests == NULL)
 		return false;
 	sink->impl = digests;
-	if (!db_query(sink->db, sink->kind->stored_digests_sql, 0, NULL, sink_staged_read_digest,
+	if (!db_exec(sink->db, sink->kind->stored_digests_lock) ||
+		!db_query(sink->db, sink->kind->stored_digests_sql, 0, NULL, sink_staged_read_digest,
 				  digests, NULL))
 		return false;
 	digests->first_line = calloc(digests->stored.count + 1, sizeof(long long));

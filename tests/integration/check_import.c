@@ -409,6 +409,32 @@ START_TEST(test_rows_without_digest_get_one)
 }
 END_TEST
 
+/*
+ * A row left out must still equal the stored one when its batch commits: the import of a
+ * digested kind keeps the table's other writers out from before it reads the digests.
+ * Here another session's uncommitted change to P5 (a row the file leaves out) makes it
+ * wait, and give up at the lock timeout, where it used to go on.
+ */
+START_TEST(test_digested_import_waits_for_other_writers)
+{
+	char out[8192];
+
+	testdb_import_referential(RULES);
+	write_digest_file("participants_attente.csv", PARTICIPANTS_HEADER P1_ROW P2_TO_P5_ROWS);
+	ck_assert(db_exec(testdb(), "BEGIN; UPDATE participant SET nom = 'Rival' WHERE id = 'P5'"));
+	ck_assert_int_eq(setenv("PGOPTIONS", "-c lock_timeout=300", 1), 0);
+
+	int status = import_digest_file("participants", "participants_attente.csv", out, sizeof(out));
+
+	unsetenv("PGOPTIONS");
+	db_rollback(testdb());
+	ck_assert_msg(status != 0 && strstr(out, "55P03") != NULL, "%d %s", status, out);
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM lot_import WHERE fichier = 'participants_attente.csv'"), 0);
+	ck_assert_int_eq(import_digest_file("participants", "participants_attente.csv", out, sizeof(out)), 0);
+	ck_assert_msg(strstr(out, "5 lignes identiques à l'enregistré") != NULL, "%s", out);
+}
+END_TEST
+
 /* JSON says which keys it has at its end only: its rows are all sent, and left no digest. */
 START_TEST(test_json_rows_are_sent)
 {
@@ -447,6 +473,7 @@ import_suite(void)
 	tcase_add_test(tc, test_digest_follows_the_file_columns);
 	tcase_add_test(tc, test_row_written_otherwise_is_sent_again);
 	tcase_add_test(tc, test_rows_without_digest_get_one);
+	tcase_add_test(tc, test_digested_import_waits_for_other_writers);
 	tcase_add_test(tc, test_json_rows_are_sent);
 	suite_add_tcase(suite, tc);
 	return suite;
