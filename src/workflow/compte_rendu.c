@@ -199,11 +199,13 @@ compte_rendu_write(Db *db, const char *dir, const BatchOutcome *outcomes, int co
 	 * The lines and their attribution alone (v_ligne's other joins, batch, marché and
 	 * opération, hold for every line): the batches' lines are new to the statistics, and
 	 * planned as one line each, the 41,666 of a month were also looked up one by one in
-	 * marché and opération (0.10 s for 0.05 s).
+	 * marché and opération (0.10 s for 0.05 s). Joined on attribution's whole key: each
+	 * line is then looked up in its participant's part alone, not in every part.
 	 */
 	fprintf(out, "\nLignes non comptabilisées de ces lots, par motif\n");
 	ok = db_query(db, "SELECT motif_libelle(a.motif), count(*), sum(l.heures + l.heures_formation) "
-				  "FROM ligne_heures l JOIN attribution a ON a.ligne_id = l.id "
+				  "FROM ligne_heures l "
+				  "JOIN attribution a ON a.ligne_id = l.id AND a.participant_id = l.participant_id "
 				  "WHERE l.lot_id = ANY($1::bigint[]) AND a.motif IS NOT NULL GROUP BY a.motif ORDER BY a.motif",
 				  1, params, print_reason, &reasons, NULL);
 	if (ok && reasons.rows == 0)

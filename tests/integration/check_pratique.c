@@ -426,16 +426,26 @@ START_TEST(test_compte_rendu_lists_what_went_down)
 							"cp " RULES "/$k.csv tests/tmp/boite-baisse/; done && "
 							"cp " RULES "/heures_lot1.csv tests/tmp/boite-baisse/heures_lot1.csv"), 0);
 	ck_assert_int_eq(testdb_run("batch tests/tmp/boite-baisse"), 2);
-	ck_assert_int_eq(system("cp " RULES "/heures_lot2_correctif.csv tests/tmp/boite-baisse/heures_lot2.csv"), 0);
-	ck_assert_int_eq(testdb_run("batch tests/tmp/boite-baisse"), 0);
 
 	char path[256];
 	size_t length = 0;
 
 	snprintf(path, sizeof(path), "%s/compte-rendu.txt", dir);
 
+	/* the first run's lines not counted, by reason: those of check_attribution's table */
 	char *text = testdb_read_file(path, &length);
 
+	ck_assert_ptr_nonnull(text);
+	ck_assert_msg(strstr(text, "Lignes non comptabilisées de ces lots, par motif\n"
+						 "  plafond mensuel dépassé                 4 lignes       440,00 h\n"
+						 "  hors période du marché                  2 lignes        80,00 h\n"
+						 "  non éligible                            3 lignes       120,00 h\n") != NULL,
+				  "%s", text);
+	free(text);
+
+	ck_assert_int_eq(system("cp " RULES "/heures_lot2_correctif.csv tests/tmp/boite-baisse/heures_lot2.csv"), 0);
+	ck_assert_int_eq(testdb_run("batch tests/tmp/boite-baisse"), 0);
+	text = testdb_read_file(path, &length);
 	ck_assert_ptr_nonnull(text);
 	ck_assert_msg(strstr(text, "Heures déjà comptées qui baissent avec ces lots\n"
 						 "  Martin Léa (P1), marché M1, 2021-01 : 110,00 h → 100,00 h (remplacee)\n"
