@@ -27,13 +27,15 @@
 static bool
 heures_load_put_one(void *context, const DbRow *row)
 {
-	return strmap_put(context, db_row_value(row, 0), 1);
+	return (row->row > 0 || strmap_reserve(context, (size_t) db_row_count(row))) &&
+		strmap_put(context, db_row_value(row, 0), 1);
 }
 
 static bool
 heures_load_put_marche(void *context, const DbRow *row)
 {
-	return strmap_put(context, db_row_value(row, 0), db_row_value(row, 1)[0] == 't' ? 1 : 0);
+	return (row->row > 0 || strmap_reserve(context, (size_t) db_row_count(row))) &&
+		strmap_put(context, db_row_value(row, 0), db_row_value(row, 1)[0] == 't' ? 1 : 0);
 }
 
 /*

@@ -114,9 +114,8 @@ hex_values_fill(void)
 }
 
 static bool
-stored_digests_grow(StoredDigests *stored)
+stored_digests_resize(StoredDigests *stored, size_t capacity)
 {
-	size_t capacity = stored->capacity ? stored->capacity * 2 : 1024;
 	unsigned char (*digests)[ROW_DIGEST_SIZE] = realloc(stored->digests, capacity * ROW_DIGEST_SIZE);
 
 	if (digests == NULL)
@@ -124,6 +123,20 @@ stored_digests_grow(StoredDigests *stored)
 	stored->digests = digests;
 	stored->capacity = capacity;
 	return true;
+}
+
+static bool
+stored_digests_grow(StoredDigests *stored)
+{
+	return stored_digests_resize(stored, stored->capacity ? stored->capacity * 2 : 1024);
+}
+
+bool
+stored_digests_reserve(StoredDigests *stored, size_t count)
+{
+	return strmap_reserve(&stored->index, count) &&
+		(stored->count + count <= stored->capacity ||
+		 stored_digests_resize(stored, stored->count + count));
 }
 
 bool

@@ -51,6 +51,9 @@ typedef struct StoredDigests
 	size_t capacity;
 } StoredDigests;
 
+/* Makes room for count more digests at once; false when memory runs out. */
+bool stored_digests_reserve(StoredDigests *stored, size_t count);
+
 /* Adds id's digest given in hex; false when memory runs out or hex is not a digest. */
 bool stored_digests_add_hex(StoredDigests *stored, const char *id, const char *hex);
 

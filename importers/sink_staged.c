@@ -39,7 +39,8 @@ sink_staged_read_digest(void *context, const DbRow *row)
 {
 	StagedDigests *digests = context;
 
-	if (stored_digests_add_hex(&digests->stored, db_row_value(row, 0), db_row_value(row, 1)))
+	if ((row->row > 0 || stored_digests_reserve(&digests->stored, (size_t) db_row_count(row))) &&
+		stored_digests_add_hex(&digests->stored, db_row_value(row, 0), db_row_value(row, 1)))
 		return true;
 	log_error("empreintes des lignes : mémoire insuffisante ou empreinte illisible (%s)",
 			  db_row_value(row, 0));

@@ -36,10 +36,10 @@ strmap_slot(const StrMap *map, const char *key)
 	return slot;
 }
 
+/* Moves every key into a table of capacity slots (a power of two above the keys). */
 static bool
-strmap_grow(StrMap *map)
+strmap_rehash(StrMap *map, size_t capacity)
 {
-	size_t capacity = map->capacity ? map->capacity * 2 : 64;
 	StrMap bigger = {
 		.keys = calloc(capacity, sizeof(char *)),
 		.values = calloc(capacity, sizeof(long)),
@@ -68,6 +68,23 @@ strmap_grow(StrMap *map)
 	bigger.count = map->count;
 	*map = bigger;
 	return true;
+}
+
+static bool
+strmap_grow(StrMap *map)
+{
+	return strmap_rehash(map, map->capacity ? map->capacity * 2 : 64);
+}
+
+bool
+strmap_reserve(StrMap *map, size_t count)
+{
+	size_t capacity = map->capacity ? map->capacity : 64;
+
+	/* the load strmap_put keeps: at most 70 % of the slots taken */
+	while ((map->count + count) * 10 > capacity * 7)
+		capacity *= 2;
+	return capacity == map->capacity || strmap_rehash(map, capacity);
 }
 
 bool

@@ -548,6 +548,12 @@ db_row_value(const DbRow *row, int column)
 	return PQgetvalue(row->result, row->row, column);
 }
 
+int
+db_row_count(const DbRow *row)
+{
+	return PQntuples(row->result);
+}
+
 bool
 db_row_isnull(const DbRow *row, int column)
 {

@@ -121,6 +121,8 @@ bool db_query_value(Db *db, const char *sql, int nparams,
 					bool *isnull);
 
 const char *db_row_value(const DbRow *row, int column);
+/* How many rows the whole result holds (for a callback that sizes its storage once). */
+int db_row_count(const DbRow *row);
 bool db_row_isnull(const DbRow *row, int column);
 const char *db_row_name(const DbRow *row, int column);
 

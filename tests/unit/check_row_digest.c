@@ -179,6 +179,21 @@ START_TEST(test_stored_digests_from_hex)
 	ck_assert(stored_digests_match(&stored, "X2999", digest));
 	ck_assert(stored_digests_match(&stored, "X0", other));
 	ck_assert(stored_digests_match(&stored, "P1", digest));
+
+	/* room made for a whole result at once: what was there stays, the rest fits */
+	ck_assert(stored_digests_reserve(&stored, 5000));
+	ck_assert_uint_ge(stored.capacity, stored.count + 5000);
+	for (int i = 0; i < 5000; i++)
+	{
+		char id[16];
+
+		snprintf(id, sizeof(id), "Y%d", i);
+		row_digest_hex(digest, hex);
+		ck_assert(stored_digests_add_hex(&stored, id, hex));
+	}
+	ck_assert_uint_eq(stored.count, 8001);
+	ck_assert(stored_digests_match(&stored, "Y4999", digest));
+	ck_assert(stored_digests_match(&stored, "X0", other));
 	stored_digests_free(&stored);
 }
 END_TEST
