@@ -482,7 +482,7 @@ db_query(Db *db, const char *sql, int nparams, const char *const *params,
 	if (on_row && status == PGRES_TUPLES_OK)
 	{
 		int ntuples = PQntuples(res);
-		DbRow row = {.result = res, .nfields = PQnfields(res)};
+		DbRow row = {.result = res, .nfields = PQnfields(res), .nrows = PQntuples(res)};
 
 		for (int i = 0; i < ntuples && ok; i++)
 		{
@@ -551,7 +551,7 @@ db_row_value(const DbRow *row, int column)
 int
 db_row_count(const DbRow *row)
 {
-	return PQntuples(row->result);
+	return row->nrows;
 }
 
 bool

@@ -22,6 +22,7 @@ typedef struct DbRow
 	const void *result;
 	int row;
 	int nfields;
+	int nrows;					/* rows in the whole result: db_row_count */
 } DbRow;
 
 typedef bool (*DbRowCallback) (void *context, const DbRow *row);

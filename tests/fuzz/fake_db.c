@@ -823,7 +823,7 @@ fake_send_rows(const char *const (*rows)[4], int count, int nfields, DbRowCallba
 {
 	for (int r = 0; r < count; r++)
 	{
-		DbRow row = {.result = rows, .row = r, .nfields = nfields};
+		DbRow row = {.result = rows, .row = r, .nfields = nfields, .nrows = count};
 
 		if (!on_row(context, &row))
 			break;
@@ -889,6 +889,12 @@ db_row_value(const DbRow *row, int column)
 	if (rows == NULL || column < 0 || column >= row->nfields)
 		fuzz_fail("fake_db: colonne %d hors du résultat", column);
 	return rows[row->row][column];
+}
+
+int
+db_row_count(const DbRow *row)
+{
+	return row->nrows;
 }
 
 bool
