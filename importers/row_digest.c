@@ -98,19 +98,15 @@ row_digest_hex(const unsigned char digest[ROW_DIGEST_SIZE], char out[ROW_DIGEST_
 	out[2 * ROW_DIGEST_SIZE] = '\0';
 }
 
-/* A hex digit's value, -1 for any other byte: a table, since every stored digest is read. */
-static signed char hex_values[256];
-
-static void
-hex_values_fill(void)
+/* A lower-case hex digit's value, as encode(..., 'hex') writes them; -1 for any other byte. */
+static int
+hex_value(unsigned char c)
 {
-	if (hex_values['f'] == 15)
-		return;
-	memset(hex_values, -1, sizeof(hex_values));
-	for (int i = 0; i < 10; i++)
-		hex_values['0' + i] = (signed char) i;
-	for (int i = 0; i < 6; i++)
-		hex_values['a' + i] = (signed char) (10 + i);
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
 }
 
 static bool
@@ -145,13 +141,12 @@ stored_digests_add_hex(StoredDigests *stored, const char *id, const char *hex)
 	unsigned char digest[ROW_DIGEST_SIZE];
 	const unsigned char *in = (const unsigned char *) hex;
 
-	hex_values_fill();
 	if (strlen(hex) != 2 * ROW_DIGEST_SIZE)
 		return false;
 	for (int i = 0; i < ROW_DIGEST_SIZE; i++)
 	{
-		int high = hex_values[in[2 * i]];
-		int low = hex_values[in[2 * i + 1]];
+		int high = hex_value(in[2 * i]);
+		int low = hex_value(in[2 * i + 1]);
 
 		if (high < 0 || low < 0)
 			return false;
