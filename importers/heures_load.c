@@ -76,74 +76,98 @@ heures_load_copy_begin(Db *db)
 		db_copy_put(db, COPY_BINARY_HEADER, COPY_BINARY_HEADER_SIZE);
 }
 
+/* The month of "AAAA-MM-01" as a number, AAAA * 12 + MM - 1; 0 for what is no month. */
 static int
-heures_load_year_of(const char *mois)
+heures_load_month_of(const char *mois)
 {
 	int year = (int) strtol(mois, NULL, 10);
+	int month = strlen(mois) >= 7 ? (int) strtol(mois + 5, NULL, 10) : 0;
 
-	return year >= 0 && year < 10000 ? year : 0;
+	return year >= 0 && year < 10000 && month >= 1 && month <= 12 ? year * 12 + month - 1 : 0;
 }
 
 static void
-heures_load_mark_year(HeuresLoad *load, int year)
+heures_load_mark_month(HeuresLoad *load, int month)
 {
-	load->years_ready[year / 8] |= (uint8_t) (1u << (year % 8));
+	load->months_ready[month / 8] |= (uint8_t) (1u << (month % 8));
 }
 
+/* A table's months [debut, fin), both "AAAA-MM" */
 static bool
-heures_load_put_year(void *context, const DbRow *row)
+heures_load_put_months(void *context, const DbRow *row)
 {
-	heures_load_mark_year(context, heures_load_year_of(db_row_value(row, 0)));
+	int first = heures_load_month_of(db_row_value(row, 0));
+	int end = heures_load_month_of(db_row_value(row, 1));
+
+	for (int month = first; month < end; month++)
+		heures_load_mark_month(context, month);
 	return true;
 }
 
-/* The years that have their table already: a batch of those needs no COPY restarted. */
+/* The months that have their table already: a batch of those needs no COPY restarted. */
 static bool
-heures_load_known_years(Db *db, HeuresLoad *load)
+heures_load_known_months(Db *db, HeuresLoad *load)
 {
-	return db_query(db, "SELECT substr(c.relname, 14) FROM pg_inherits i "
-					"JOIN pg_class c ON c.oid = i.inhrelid "
-					"WHERE i.inhparent = 'clause.ligne_heures'::regclass "
-					"AND c.relname ~ '^ligne_heures_[0-9]{4}$'", 0, NULL,
-					heures_load_put_year, load, NULL);
+	return db_query(db, "SELECT to_char(debut, 'YYYY-MM'), to_char(fin, 'YYYY-MM') "
+					"FROM clause.ligne_heures_tables()", 0, NULL,
+					heures_load_put_months, load, NULL);
 }
 
 bool
-heures_load_year_ready(const HeuresLoad *load, const char *mois)
+heures_load_month_ready(const HeuresLoad *load, const char *mois)
 {
-	int year = heures_load_year_of(mois);
+	int month = heures_load_month_of(mois);
 
-	return (load->years_ready[year / 8] >> (year % 8)) & 1u;
+	return (load->months_ready[month / 8] >> (month % 8)) & 1u;
 }
 
 bool
-heures_load_open_year(Db *db, HeuresLoad *load, const char *mois)
+heures_load_open_month(Db *db, HeuresLoad *load, const char *mois)
 {
-	int year = heures_load_year_of(mois);
-	char text[16];
-	const char *params[] = {text};
-
+	const char *params[] = {mois, load->year_tables ? "true" : "false"};
 	char made[8] = "";
 
-	snprintf(text, sizeof(text), "%d", year);
-	/* ligne_heures_annee() decides which years get a table (not a month typed 1921): the
-	 * debug line says what it did */
-	if (!db_query_value(db, "SELECT to_regclass('clause.ligne_heures_' || $1) IS NOT NULL "
-						"FROM (SELECT clause.ligne_heures_annee($1::integer)) f",
-						1, params, made, sizeof(made), NULL))
+	/* ligne_heures_mois_table() decides which months get a table (not a month typed
+	 * 1921): the debug line says what it did */
+	if (!db_query_value(db, "SELECT clause.ligne_heures_mois_table($1::date, $2::boolean)",
+						2, params, made, sizeof(made), NULL))
 		return false;
 	if (made[0] == 't')
-		log_debug("première ligne de %d : table de l'année créée", year);
+		log_debug("première ligne de %.7s : table du mois prête", mois);
 	else
-		log_debug("première ligne de %d : pas de table pour cette année, gardée dans ligne_heures_autres", year);
-	heures_load_mark_year(load, year);
-	return heures_load_copy_begin(db);
+		log_debug("première ligne de %.7s : pas de table pour ce mois, gardée dans ligne_heures_autres", mois);
+	heures_load_mark_month(load, heures_load_month_of(mois));
+	/* a year's table holds the other months of its year too */
+	return (!load->year_tables || made[0] != 't' || heures_load_known_months(db, load)) &&
+		heures_load_copy_begin(db);
 }
 
 bool
-heures_load_begin(Db *db, HeuresLoad *load, long long lot_id, bool check_off)
+heures_load_narrow_years(Db *db, const HeuresLoad *load)
+{
+	StrBuf years = {0};
+	bool ok = strbuf_putc(&years, '{');
+
+	for (int year = 0; ok && year < 10000; year++)
+		if (load->last_month[year] > 0 && load->last_month[year] < 12)
+			ok = strbuf_printf(&years, "%s%d", years.len > 1 ? "," : "", year);
+	ok = ok && strbuf_putc(&years, '}');
+	if (ok && years.len > 2)
+	{
+		const char *params[] = {years.data};
+
+		ok = db_query(db, "SELECT clause.ligne_heures_annees_resserrer($1::integer[])", 1, params,
+					  NULL, NULL, NULL);
+	}
+	strbuf_free(&years);
+	return ok;
+}
+
+bool
+heures_load_begin(Db *db, HeuresLoad *load, long long lot_id, bool check_off, bool year_tables)
 {
 	load->lot_id = lot_id;
+	load->year_tables = year_tables;
 	load->check_disabled = check_off;
 	load->bloom = calloc((size_t) 1 << (BLOOM_BITS_LOG2 - 6), sizeof(uint64_t));
 	load->rejects = tmpfile();
@@ -155,7 +179,7 @@ heures_load_begin(Db *db, HeuresLoad *load, long long lot_id, bool check_off)
 		log_error("mémoire ou fichier temporaire indisponible pour l'import des heures");
 		return false;
 	}
-	if (!heures_load_referential(db, load) || !heures_load_known_years(db, load))
+	if (!heures_load_referential(db, load) || !heures_load_known_months(db, load))
 		return false;
 	log_debug("référentiel chargé : %zu participants, %zu entreprises, %zu marchés",
 			  load->participants.count, load->employers.count, load->marches.count);
@@ -291,6 +315,10 @@ heures_load_note_candidate(HeuresLoad *load, char *const *values)
 static void
 heures_load_note_month(HeuresLoad *load, const char *mois)
 {
+	int month = heures_load_month_of(mois);
+
+	if (month % 12 + 1 > load->last_month[month / 12])
+		load->last_month[month / 12] = (uint8_t) (month % 12 + 1);
 	if (load->mois_min[0] == '\0' || strcmp(mois, load->mois_min) < 0)
 		snprintf(load->mois_min, sizeof(load->mois_min), "%s", mois);
 	if (load->mois_max[0] == '\0' || strcmp(mois, load->mois_max) > 0)

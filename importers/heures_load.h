@@ -34,7 +34,9 @@ typedef struct HeuresLoad
 	long long rejected;			/* rows written to rejects */
 	long long candidates_count;
 	int suggestions;			/* "did you mean" searches made, bounded per file */
-	uint8_t years_ready[10000 / 8];	/* years of AAAA with a table of their own, or none to make */
+	bool year_tables;			/* a large batch: a year no table touches gets a year's table */
+	uint8_t months_ready[10000 * 12 / 8];	/* months (AAAA * 12 + MM - 1) with a table, or none to make */
+	uint8_t last_month[10000];	/* per year AAAA, the last month MM of the lines sent, 0 for none */
 	char mois_min[11];			/* AAAA-MM-01 of the rows copied, "" before the first */
 	char mois_max[11];
 } HeuresLoad;
@@ -51,9 +53,12 @@ typedef struct HeuresCounts
  * their ids and starts the COPY into ligne_heures for batch lot_id. check_off: switch the
  * reference check off for the transaction, which only the owner of ligne_heures may do
  * (db_table_owned); another user's import keeps it and is slower. False as well when the
- * bulk path (sql/bulk/) already dropped the check for the transaction.
+ * bulk path (sql/bulk/) already dropped the check for the transaction. year_tables: a
+ * large batch, whose lines of a year no table touches get a year's table rather than a
+ * table per month (heures_load_open_month).
  */
-bool heures_load_begin(Db *db, HeuresLoad *load, long long lot_id, bool check_off);
+bool heures_load_begin(Db *db, HeuresLoad *load, long long lot_id, bool check_off,
+					   bool year_tables);
 
 /*
  * values: the canonical heures columns (participant_id, employeur_siret, marche_id, mois,
@@ -66,14 +71,26 @@ bool heures_load_check_references(HeuresLoad *load, char *const *values, int *co
 								  char *err);
 
 /*
- * Whether the lines of month mois ("AAAA-MM-01") can be sent: their year has its table
- * (ligne_heures is partitioned by year, sql/migrations/0170). When not, the COPY must be
- * ended, heures_load_open_year called, and the row sent after.
+ * Whether the lines of month mois ("AAAA-MM-01") can be sent: a table holds their month
+ * (ligne_heures is partitioned by month, or by year for the years' tables made before
+ * sql/migrations/0220). When not, the COPY must be ended, heures_load_open_month called,
+ * and the row sent after.
  */
-bool heures_load_year_ready(const HeuresLoad *load, const char *mois);
+bool heures_load_month_ready(const HeuresLoad *load, const char *mois);
 
-/* Makes the year's table of mois (the COPY being ended), then starts the COPY again. */
-bool heures_load_open_year(Db *db, HeuresLoad *load, const char *mois);
+/*
+ * Makes the table of the month of mois (the COPY being ended), or of its year when
+ * load->year_tables and no table touches that year; then starts the COPY again.
+ */
+bool heures_load_open_month(Db *db, HeuresLoad *load, const char *mois);
+
+/*
+ * After a large batch's COPY, before its indexes: the years' tables it made narrowed to
+ * their last month (ligne_heures_annees_resserrer(), sql/migrations/0220), so that the
+ * months after get tables of their own. Only the years whose lines stop before December
+ * are looked at.
+ */
+bool heures_load_narrow_years(Db *db, const HeuresLoad *load);
 
 /* Appends the COPY row of a valid line to copy (binary format) and notes its key. */
 bool heures_load_add_row(HeuresLoad *load, long long line, char *const *values, StrBuf *copy);

@@ -64,7 +64,7 @@ sink_heures_begin(ImportSink *sink, const char *path, long long lot_id)
 			return false;
 	}
 	/* the bulk path dropped the check for the transaction (see ligne_heures_index_off) */
-	return heures_load_begin(sink->db, &self->load, lot_id, owned && !self->bulk);
+	return heures_load_begin(sink->db, &self->load, lot_id, owned && !self->bulk, self->bulk);
 }
 
 /* A valid timesheet row: its references resolved here, then straight to the COPY. */
@@ -77,10 +77,10 @@ sink_heures_row(ImportSink *sink, long long line, char *const *values, ImportRef
 	if (!heures_load_check_references(&self->load, values, &refusal->column, refusal->reason))
 		return true;			/* refused: import.c rejects it, with the column at fault */
 	refusal->column = -1;
-	/* the first line of a year without its table: the COPY ends while it is made */
-	if (!heures_load_year_ready(&self->load, values[3]) &&
+	/* the first line of a month without its table: the COPY ends while it is made */
+	if (!heures_load_month_ready(&self->load, values[3]) &&
 		!(import_sink_end_copy(sink, true) &&
-		  heures_load_open_year(sink->db, &self->load, values[3])))
+		  heures_load_open_month(sink->db, &self->load, values[3])))
 		return false;
 	return heures_load_add_row(&self->load, line, values, &sink->copy) &&
 		import_sink_flush(sink, false);
@@ -134,11 +134,12 @@ sink_heures_reject(ImportSink *sink, const ImportRejectedRow *row)
 /*
  * The statistics an owner's monthly import keeps (the bulk path analyses everything).
  * Those of ligne_heures as a whole (joins over every year are planned on them):
- * autovacuum analyses the years' tables but never their parent, so an import takes them
+ * autovacuum analyses the tables of lines but never their parent, so an import takes them
  * when they were never taken, or when the lines grew by half since. Not more often: the
- * ANALYZE of the parent goes through every year's table too (1.8-2.8 s at four million
- * lines), and the planner takes the row counts from the years' tables anyway; what it
- * takes from the parent, the spread of values, moves slowly. Then a year's table no
+ * ANALYZE of the parent goes through every table of lines too (1.8-2.8 s at four million
+ * lines in years' tables; a month's table samples less, see sql/migrations/0220), and the
+ * planner takes the row counts from those tables anyway; what it takes from the parent,
+ * the spread of values, moves slowly. Then a table of lines no
  * ANALYZE has seen yet (sql/bulk/ligne_heures_annees_analyse.sql): after the whole,
  * there is none.
  */
@@ -170,7 +171,8 @@ sink_heures_finish(ImportSink *sink, const bool *present, ImportResult *result)
 
 	(void) present;				/* a timesheet line is stored whole */
 	/* after the indexes: the lookups of repeats and unchanged lines go through them */
-	if ((self->bulk && !db_exec(sink->db, SQL_BULK_LIGNE_HEURES_INDEX_ON)) ||
+	if ((self->bulk && !(heures_load_narrow_years(sink->db, &self->load) &&
+						 db_exec(sink->db, SQL_BULK_LIGNE_HEURES_INDEX_ON))) ||
 		(owner && !db_exec(sink->db, SQL_BULK_LIGNE_HEURES_BRIN_RESUME)) ||
 		!heures_load_finish(sink->db, &self->load, &counts) ||
 		(owner && !self->bulk && !sink_heures_analyse(sink->db, counts.loaded)))

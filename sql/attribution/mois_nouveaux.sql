@@ -18,8 +18,9 @@
 SET LOCAL search_path = clause, pg_temp;
 SET LOCAL jit = off;   -- compiling costs more than these small queries run
 
--- The months, and their first and last: a range on mois picks the years' tables when the
--- statement runs (ligne_heures is partitioned by year), an array of them does not.
+-- The months, and their first and last: a range on mois picks the tables of lines when the
+-- statement runs (ligne_heures is partitioned by month, or by year for a history loaded
+-- whole), an array of them does not.
 CREATE TEMP TABLE mois_nouveaux ON COMMIT DROP AS
 SELECT m.mois, m.mois[1] AS debut, m.mois[cardinality(m.mois)] AS fin
 FROM (SELECT ARRAY(

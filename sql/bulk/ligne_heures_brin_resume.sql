@@ -1,5 +1,5 @@
 -- The blocks a timesheet import filled, summarised in the block-range indexes (lot_id,
--- mois) of every year's table, before its commit: autosummarize leaves that to an
+-- mois) of every table of lines, before its commit: autosummarize leaves that to an
 -- autovacuum worker, and until it comes every search through them reads all the new
 -- blocks (0.3 s a million lines after a first load; after a month of 41,666 lines on the
 -- 4M bench, the next box's fold read the whole 2023 table, 9,813 pages for its 2,600, and

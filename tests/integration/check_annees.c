@@ -430,7 +430,7 @@ START_TEST(test_monthly_box_with_next_year)
 }
 END_TEST
 
-/* The years' tables of ligne_heures (0170), by name and by count of lines. */
+/* The tables of ligne_heures (0170, 0220), by name and by count of lines. */
 static const char *
 year_tables(void)
 {
@@ -440,36 +440,74 @@ year_tables(void)
 					   "WHERE i.inhparent = 'clause.ligne_heures'::regclass");
 }
 
-START_TEST(test_lines_in_their_year_table)
+/* The months each table of lines holds from FROM on, as ligne_heures_tables() reads its bounds. */
+static const char *
+table_bounds(const char *from)
 {
-	/* one file from October 2021 to March 2022: its COPY restarted at its first 2022 line */
+	char sql[256];
+
+	snprintf(sql, sizeof(sql), "SELECT string_agg(nom || ' ' || debut || ' ' || fin, ', ' ORDER BY debut) "
+			 "FROM ligne_heures_tables() WHERE fin > '%s'", from);
+	return testdb_text(sql);
+}
+
+#define MONTH_TABLES "ligne_heures_2021_10=1 ligne_heures_2021_11=1 ligne_heures_2021_12=3 " \
+	"ligne_heures_2022_01=4 ligne_heures_2022_02=1 ligne_heures_2022_03=1"
+
+START_TEST(test_lines_in_their_month_table)
+{
+	/* one file from October 2021 to March 2022: its COPY restarted at each new month */
 	load_year_data();
-	ck_assert_str_eq(year_tables(), "ligne_heures_2021=5 ligne_heures_2022=6 ligne_heures_autres=0");
+	ck_assert_str_eq(year_tables(), MONTH_TABLES " ligne_heures_autres=0");
 	ck_assert_int_eq(testdb_count("SELECT count(*) FROM ligne_heures "
-								  "WHERE tableoid::regclass::text <> 'ligne_heures_' || date_part('year', mois)"), 0);
+								  "WHERE tableoid::regclass::text <> 'ligne_heures_' || to_char(mois, 'YYYY_MM')"), 0);
 	/* the import took the statistics of the whole, which autovacuum never takes */
 	ck_assert_int_eq(testdb_count("SELECT reltuples FROM pg_class WHERE oid = 'clause.ligne_heures'::regclass"), 11);
+	/* a month's statistics from 3,000 lines: every column at target 10 */
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM pg_attribute WHERE attrelid = "
+								  "'clause.ligne_heures_2022_01'::regclass AND attnum > 0 AND attstattarget = 10"), 13);
 
-	/* a line come in another way, of a year without its table, waits in ligne_heures_autres
-	 * and moves into the year's table when it is made, with its id */
+	/* a line come in another way, of a month without its table, waits in
+	 * ligne_heures_autres and moves into the month's table when it is made, with its id */
 	long long id = testdb_count("INSERT INTO ligne_heures (lot_id, ligne, participant_id, employeur_siret, "
 								"marche_id, mois, heures, type_contrat, modalite) "
 								"SELECT lot_id, 99, participant_id, employeur_siret, marche_id, '2023-05-01', 7, "
 								"type_contrat, modalite FROM ligne_heures ORDER BY id LIMIT 1 RETURNING id");
 
-	ck_assert_str_eq(year_tables(), "ligne_heures_2021=5 ligne_heures_2022=6 ligne_heures_autres=1");
-	testdb_text("SELECT ligne_heures_annee(2023)");
-	testdb_text("SELECT ligne_heures_annee(2023)");	/* made once */
-	ck_assert_str_eq(year_tables(), "ligne_heures_2021=5 ligne_heures_2022=6 ligne_heures_2023=1 "
-					 "ligne_heures_autres=0");
-	ck_assert_int_eq(testdb_count("SELECT id FROM ONLY ligne_heures_2023"), id);
+	ck_assert_str_eq(year_tables(), MONTH_TABLES " ligne_heures_autres=1");
+	ck_assert_str_eq(testdb_text("SELECT ligne_heures_mois_table('2023-05-17')"), "t");
+	ck_assert_str_eq(testdb_text("SELECT ligne_heures_mois_table('2023-05-01')"), "t");	/* made once */
+	ck_assert_str_eq(year_tables(), MONTH_TABLES " ligne_heures_2023_05=1 ligne_heures_autres=0");
+	ck_assert_int_eq(testdb_count("SELECT id FROM ONLY ligne_heures_2023_05"), id);
+	ck_assert_str_eq(table_bounds("2023-01-01"), "ligne_heures_2023_05 2023-05-01 2023-06-01");
 	/* a month outside 2000-2099 (a typing slip) makes no table: its lines stay in autres */
-	testdb_text("SELECT ligne_heures_annee(1999)");
-	ck_assert_str_eq(testdb_text("SELECT to_regclass('clause.ligne_heures_1999') IS NULL"), "t");
+	ck_assert_str_eq(testdb_text("SELECT ligne_heures_mois_table('1999-05-01')"), "f");
+	ck_assert_str_eq(testdb_text("SELECT to_regclass('clause.ligne_heures_1999_05') IS NULL"), "t");
+
+	/* a large batch's month: a year's table where no table touches its year, the month's
+	 * table where one does */
+	ck_assert_str_eq(testdb_text("SELECT ligne_heures_mois_table('2024-03-01', true)"), "t");
+	ck_assert_str_eq(testdb_text("SELECT ligne_heures_mois_table('2022-06-01', true)"), "t");
+	ck_assert_str_eq(table_bounds("2022-04-01"), "ligne_heures_2022_06 2022-06-01 2022-07-01, "
+					 "ligne_heures_2023_05 2023-05-01 2023-06-01, ligne_heures_2024 2024-01-01 2025-01-01");
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM pg_attribute WHERE attrelid = "
+								  "'clause.ligne_heures_2024'::regclass AND attnum > 0 AND attstattarget = 10"), 0);
+	/* narrowed at the batch's end to its last month, within its transaction only */
+	ck_assert(db_exec(testdb(), "SELECT ligne_heures_mois_table('2025-02-01', true); "
+					  "INSERT INTO ligne_heures (lot_id, ligne, participant_id, employeur_siret, "
+					  "marche_id, mois, heures, type_contrat, modalite) "
+					  "SELECT lot_id, 98, participant_id, employeur_siret, marche_id, '2025-04-01', 7, "
+					  "type_contrat, modalite FROM ligne_heures ORDER BY id LIMIT 1; "
+					  "SELECT ligne_heures_annees_resserrer('{2024,2025}')"));
+	ck_assert_str_eq(table_bounds("2024-01-01"), "ligne_heures_2024 2024-01-01 2025-01-01, "
+					 "ligne_heures_2025 2025-01-01 2025-05-01");
+	ck_assert_str_eq(testdb_text("SELECT ligne_heures_mois_table('2025-05-01')"), "t");
+	ck_assert_str_eq(table_bounds("2025-01-01"), "ligne_heures_2025 2025-01-01 2025-05-01, "
+					 "ligne_heures_2025_05 2025-05-01 2025-06-01");
 }
 END_TEST
 
-START_TEST(test_new_year_table_analysed_by_its_month)
+START_TEST(test_new_month_table_analysed_by_its_import)
 {
 	ImportResult result = {0};
 	FILE *month;
@@ -483,16 +521,16 @@ START_TEST(test_new_year_table_analysed_by_its_month)
 		  "P2;33100001000016;M-BDX;2023-01;25;0;cdi;embauche_directe\n"
 		  "P1;33100001000016;M-AGEN;2023-01;30;0;cdd;embauche_directe\n", month);
 	ck_assert_int_eq(fclose(month), 0);
-	/* a month on a loaded history: the owner's monthly path, which makes the 2023 table */
+	/* a month on a loaded history: the owner's monthly path, which makes the month's table */
 	ck_assert_int_eq(testdb_import("heures", "tests/tmp/annees-2023-01.csv", false, &result), IMPORT_LOADED);
 	ck_assert_int_eq(result.rows_loaded, 3);
 	/* analysed before the commit (reltuples is -1 until an ANALYZE or a VACUUM), so that
 	 * the next reader finds a batch's lines through the block-range index; the tables
-	 * already analysed keep their statistics (the 2022 table, taken by the first load) */
-	ck_assert_int_eq(testdb_count("SELECT reltuples FROM pg_class WHERE oid = 'clause.ligne_heures_2023'::regclass"), 3);
+	 * already analysed keep their statistics (the 2022-01 table, taken by the first load) */
+	ck_assert_int_eq(testdb_count("SELECT reltuples FROM pg_class WHERE oid = 'clause.ligne_heures_2023_01'::regclass"), 3);
 	ck_assert_int_eq(testdb_count("SELECT count(*) FROM pg_stats WHERE schemaname = 'clause' "
-								  "AND tablename = 'ligne_heures_2023' AND attname = 'lot_id'"), 1);
-	ck_assert_int_eq(testdb_count("SELECT reltuples FROM pg_class WHERE oid = 'clause.ligne_heures_2022'::regclass"), 6);
+								  "AND tablename = 'ligne_heures_2023_01' AND attname = 'lot_id'"), 1);
+	ck_assert_int_eq(testdb_count("SELECT reltuples FROM pg_class WHERE oid = 'clause.ligne_heures_2022_01'::regclass"), 4);
 }
 END_TEST
 
@@ -515,15 +553,15 @@ figures(char *out, size_t outsize)
 }
 
 /*
- * The data of this schema copied into a database as the release before 0170 left it
- * (one table of lines): every table, as the owner, triggers off, sequences where they were.
+ * The data of this schema copied into a database as the release before migration skip
+ * left it (before 0170: one table of lines): every table, as the owner, triggers off,
+ * sequences where they were.
  */
 static void
-previous_release_copy(void)
+previous_release_copy(const char *skip)
 {
 	ck_assert(db_exec(testdb(), "ALTER SCHEMA clause RENAME TO clause_avant"));
-	ck_assert(migrate_apply_without(testdb(), "0170"));
-	ck_assert_str_eq(testdb_text("SELECT relkind FROM pg_class WHERE oid = 'clause.ligne_heures'::regclass"), "r");
+	ck_assert(migrate_apply_without(testdb(), skip));
 	ck_assert(db_exec(testdb(),
 					  "SET session_replication_role = replica; "
 					  "DO $$ DECLARE t record; BEGIN "
@@ -554,7 +592,8 @@ START_TEST(test_previous_release_migrates_to_year_tables)
 	load_2022(0);
 	ck_assert_int_eq(testdb_run("attribute"), 0);
 	figures(before, sizeof(before));
-	previous_release_copy();
+	previous_release_copy("0170");
+	ck_assert_str_eq(testdb_text("SELECT relkind FROM pg_class WHERE oid = 'clause.ligne_heures'::regclass"), "r");
 	ck_assert_int_eq(testdb_count("SELECT count(*) FROM ligne_heures"), 11);
 
 	ck_assert(migrate_apply(testdb(), false));
@@ -571,6 +610,59 @@ START_TEST(test_previous_release_migrates_to_year_tables)
 	figures(after, sizeof(after));
 	ck_assert_str_eq(after, before);
 	ck_assert_str_eq(testdb_text("SELECT nextval('ligne_heures_id_seq') > max(id) FROM ligne_heures"), "t");
+}
+END_TEST
+
+/*
+ * A database of the release before 0220: its lines in years' tables, each made by the
+ * year's first line (ligne_heures_annee(), which that release's importer called). The
+ * migration narrows each to its last month; nothing moves, and the next month gets a
+ * table of its own.
+ */
+START_TEST(test_previous_release_migrates_to_month_tables)
+{
+	char before[1024], after[1024];
+	ImportResult result = {0};
+	FILE *month;
+
+	load_year_data();
+	load_2022(0);
+	ck_assert_int_eq(testdb_run("attribute"), 0);
+	figures(before, sizeof(before));
+	previous_release_copy("0220");
+	ck_assert_str_eq(year_tables(), "ligne_heures_autres=11");
+	testdb_text("SELECT ligne_heures_annee(2021)");
+	testdb_text("SELECT ligne_heures_annee(2022)");
+	ck_assert_str_eq(year_tables(), "ligne_heures_2021=5 ligne_heures_2022=6 ligne_heures_autres=0");
+	ck_assert_str_eq(testdb_text("SELECT string_agg(pg_get_expr(c.relpartbound, c.oid), ', ' ORDER BY c.relname) "
+								 "FROM pg_class c WHERE c.relname IN ('ligne_heures_2021', 'ligne_heures_2022')"),
+					 "FOR VALUES FROM ('2021-01-01') TO ('2022-01-01'), "
+					 "FOR VALUES FROM ('2022-01-01') TO ('2023-01-01')");
+
+	ck_assert(migrate_apply(testdb(), false));
+	/* 2021 holds December: whole; 2022 ends with March */
+	ck_assert_str_eq(table_bounds("2000-01-01"), "ligne_heures_2021 2021-01-01 2022-01-01, "
+					 "ligne_heures_2022 2022-01-01 2022-04-01");
+	ck_assert_str_eq(year_tables(), "ligne_heures_2021=5 ligne_heures_2022=6 ligne_heures_autres=0");
+	ck_assert_str_eq(testdb_text("SELECT to_regprocedure('ligne_heures_annee(integer)') IS NULL"), "t");
+	figures(after, sizeof(after));
+	ck_assert_str_eq(after, before);
+	ck_assert_int_eq(testdb_run("attribute"), 0);
+	figures(after, sizeof(after));
+	ck_assert_str_eq(after, before);
+
+	/* April 2022, the month after the narrowed year: a table of its own */
+	ck_assert_int_eq(system("mkdir -p tests/tmp"), 0);
+	month = fopen("tests/tmp/annees-2022-04.csv", "w");
+	ck_assert_ptr_nonnull(month);
+	fputs("participant_id;employeur_siret;marche_id;mois;heures;heures_formation;type_contrat;modalite\n"
+		  "P1;33100001000016;M-BDX;2022-04;20;0;cdd;embauche_directe\n"
+		  "P2;33100001000016;M-BDX;2022-04;25;0;cdi;embauche_directe\n", month);
+	ck_assert_int_eq(fclose(month), 0);
+	ck_assert_int_eq(testdb_import("heures", "tests/tmp/annees-2022-04.csv", false, &result), IMPORT_LOADED);
+	ck_assert_int_eq(result.rows_loaded, 2);
+	ck_assert_str_eq(year_tables(), "ligne_heures_2021=5 ligne_heures_2022=6 ligne_heures_2022_04=2 "
+					 "ligne_heures_autres=0");
 }
 END_TEST
 
@@ -595,9 +687,10 @@ annees_suite(void)
 	tcase_add_test(tc, test_import_again_updates_the_fiche);
 	tcase_add_test(tc, test_fiche_commands);
 	tcase_add_test(tc, test_monthly_box_with_next_year);
-	tcase_add_test(tc, test_lines_in_their_year_table);
-	tcase_add_test(tc, test_new_year_table_analysed_by_its_month);
+	tcase_add_test(tc, test_lines_in_their_month_table);
+	tcase_add_test(tc, test_new_month_table_analysed_by_its_import);
 	tcase_add_test(tc, test_previous_release_migrates_to_year_tables);
+	tcase_add_test(tc, test_previous_release_migrates_to_month_tables);
 	suite_add_tcase(suite, tc);
 	return suite;
 }

@@ -249,6 +249,37 @@ START_TEST(test_bulk_path_rebuilds_keys)
 }
 END_TEST
 
+/*
+ * A large batch ending in June 2022 (the bench's 120,000 lines without the last half
+ * year): a table per year, the last narrowed to June at the batch's end (migration 0220),
+ * so that July, sent next month, gets a table of its own.
+ */
+START_TEST(test_bulk_path_narrows_its_last_year)
+{
+	ImportResult result = {0};
+
+	if (access(TMP "/bulk/heures.csv", R_OK) != 0)
+		ck_assert_int_eq(system("mkdir -p " TMP " && build/gen_data --bench 120000 " TMP "/bulk >/dev/null"), 0);
+	ck_assert_int_eq(system("awk -F';' 'NR == 1 || $4 < \"2022-07\"' " TMP "/bulk/heures.csv > " TMP "/heures_juin.csv && "
+							"awk -F';' -v OFS=';' 'NR == 1 { print } $4 == \"2022-06\" && n++ < 5 { $4 = \"2022-07\"; print }' "
+							TMP "/bulk/heures.csv > " TMP "/heures_juillet.csv"), 0);
+	testdb_import_referential(TMP "/bulk");
+	ck_assert_int_eq(testdb_import("heures", TMP "/heures_juin.csv", false, &result), IMPORT_LOADED);
+	ck_assert_int_eq(result.rows_loaded, 90000);
+	ck_assert_str_eq(testdb_text("SELECT string_agg(nom || ' ' || debut || ' ' || fin, ', ' ORDER BY debut) "
+								 "FROM ligne_heures_tables()"),
+					 "ligne_heures_2021 2021-01-01 2022-01-01, ligne_heures_2022 2022-01-01 2022-07-01");
+	/* its indexes were built after the narrowing, on both years */
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM pg_indexes WHERE tablename = 'ligne_heures_2022'"), 6);
+	ck_assert_int_eq(testdb_import("heures", TMP "/heures_juillet.csv", false, &result), IMPORT_LOADED);
+	ck_assert_int_eq(result.rows_loaded, 5);
+	ck_assert_str_eq(testdb_text("SELECT string_agg(nom || ' ' || debut || ' ' || fin, ', ' ORDER BY debut) "
+								 "FROM ligne_heures_tables() WHERE debut > '2022-01-01'"),
+					 "ligne_heures_2022_07 2022-07-01 2022-08-01");
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM ONLY ligne_heures_2022_07"), 5);
+}
+END_TEST
+
 /* Lines of the server's log saying a block range's summary request was dropped. */
 static int
 summary_requests_dropped(void)
@@ -466,6 +497,7 @@ heures_load_suite(void)
 	tcase_add_test(tc, test_month_ceiling_for_every_writer);
 	tcase_add_test(tc, test_binary_values_read_as_text);
 	tcase_add_test(tc, test_bulk_path_rebuilds_keys);
+	tcase_add_test(tc, test_bulk_path_narrows_its_last_year);
 	tcase_add_test(tc, test_index_build_workers);
 	tcase_add_test(tc, test_first_load_builds_block_ranges);
 	tcase_add_test(tc, test_deferred_attribution_caught_up);

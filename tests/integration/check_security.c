@@ -58,11 +58,12 @@ static const AccessCase ACCESS_CASES[] = {
 	{"test_role_fac_bdx", "SELECT string_agg(DISTINCT marche_id, ',' ORDER BY marche_id) FROM clause.ligne_heures",
 	 "M1,M2,M6"},
 	{"test_role_fac_bdx", "SELECT count(*) FROM clause.v_ligne WHERE marche_id IN ('M3', 'M4', 'M5')", "0"},
-	/* a year's table of lines is read through ligne_heures only, whose policy filters */
-	{"test_role_fac_bdx", "SELECT count(*) FROM clause.ligne_heures_2021", "ERREUR 42501"},
+	/* a month's table of lines is read through ligne_heures only, whose policy filters */
+	{"test_role_fac_bdx", "SELECT count(*) FROM clause.ligne_heures_2021_01", "ERREUR 42501"},
 	{"test_role_fac_bdx", "SELECT count(*) FROM clause.ligne_heures_autres", "ERREUR 42501"},
-	{"test_role_bm", "SELECT count(*) FROM clause.ligne_heures_2021", "ERREUR 42501"},
-	{"test_role_fac_bdx", "SELECT clause.ligne_heures_annee(2030)", "ERREUR 42501"},
+	{"test_role_bm", "SELECT count(*) FROM clause.ligne_heures_2021_01", "ERREUR 42501"},
+	/* and only a user who may add lines makes one */
+	{"test_role_fac_bdx", "SELECT clause.ligne_heures_mois_table('2030-01-01')", "ERREUR 42501"},
 	{"test_role_fac_bdx", "SELECT string_agg(id, ',' ORDER BY id) FROM clause.convention", "C1,C2,C3"},
 	{"test_role_fac_bdx", "SELECT count(*) FROM clause.mon_impact()", "ERREUR 42501"},
 	{"test_role_fac_bdx", "UPDATE clause.participant SET nom = 'x'", "ERREUR 42501"},
