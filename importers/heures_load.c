@@ -63,27 +63,52 @@ heures_load_referential(Db *db, HeuresLoad *load)
 }
 
 /* binary: the server reads the dates and numbers without parsing them (copy_format.h) */
-#define COPY_LIGNE_HEURES "COPY clause.ligne_heures (lot_id, ligne, participant_id, " \
+#define COPY_LIGNE_HEURES_COLUMNS "(lot_id, ligne, participant_id, " \
 	"employeur_siret, marche_id, mois, heures, heures_formation, type_contrat, modalite, " \
 	"date_debut, date_fin) FROM STDIN (FORMAT binary)"
 #define COPY_LIGNE_HEURES_FIELDS 12
 
-/* The COPY of the lines, its binary header sent first. */
+/*
+ * The COPY of the lines, its binary header sent first: into ligne_heures, or into the
+ * table of the batch's own that ligne_heures_lot_creer() made (its name from the batch's
+ * number, never from the file).
+ */
 static bool
-heures_load_copy_begin(Db *db)
+heures_load_copy_begin(Db *db, const HeuresLoad *load)
 {
-	return db_copy_begin(db, COPY_LIGNE_HEURES) &&
+	char sql[256];
+
+	if (load->target == HEURES_OWN_TABLE)
+		snprintf(sql, sizeof(sql), "COPY clause.ligne_heures_lot_%lld " COPY_LIGNE_HEURES_COLUMNS,
+				 load->lot_id);
+	else
+		snprintf(sql, sizeof(sql), "COPY clause.ligne_heures " COPY_LIGNE_HEURES_COLUMNS);
+	return db_copy_begin(db, sql) &&
 		db_copy_put(db, COPY_BINARY_HEADER, COPY_BINARY_HEADER_SIZE);
 }
 
-/* The month of "AAAA-MM-01" as a number, AAAA * 12 + MM - 1; 0 for what is no month. */
+/*
+ * The month of "AAAA-MM-01" as a number, AAAA * 12 + MM - 1; 0 for what is no month.
+ * Read digit by digit: it runs twice for every line of a file.
+ */
 static int
 heures_load_month_of(const char *mois)
 {
-	int year = (int) strtol(mois, NULL, 10);
-	int month = strlen(mois) >= 7 ? (int) strtol(mois + 5, NULL, 10) : 0;
+	int digits[6];
 
-	return year >= 0 && year < 10000 && month >= 1 && month <= 12 ? year * 12 + month - 1 : 0;
+	for (int i = 0, k = 0; i < 7; i++)
+	{
+		if (i == 4)
+			continue;
+		if (mois[i] < '0' || mois[i] > '9')
+			return 0;
+		digits[k++] = mois[i] - '0';
+	}
+
+	int year = digits[0] * 1000 + digits[1] * 100 + digits[2] * 10 + digits[3];
+	int month = digits[4] * 10 + digits[5];
+
+	return month >= 1 && month <= 12 ? year * 12 + month - 1 : 0;
 }
 
 static void
@@ -118,14 +143,36 @@ heures_load_month_ready(const HeuresLoad *load, const char *mois)
 {
 	int month = heures_load_month_of(mois);
 
-	return (load->months_ready[month / 8] >> (month % 8)) & 1u;
+	return load->target == HEURES_OWN_TABLE || ((load->months_ready[month / 8] >> (month % 8)) & 1u);
+}
+
+/*
+ * The first line of the owner's batch opens a month: the batch goes into a table of its
+ * own, which becomes that month's (heures_load_place). A batch whose first line finds its
+ * month's table, another employer's file of a month already received, goes through
+ * ligne_heures: through a table of its own it would be written twice.
+ */
+static bool
+heures_load_own_table(Db *db, HeuresLoad *load)
+{
+	char lot[32];
+	const char *params[] = {lot};
+
+	snprintf(lot, sizeof(lot), "%lld", load->lot_id);
+	load->target = HEURES_OWN_TABLE;
+	log_debug("première ligne d'un mois sans table : le lot dans une table à lui, rangée à la fin");
+	return db_query(db, "SELECT clause.ligne_heures_lot_creer($1::bigint)", 1, params, NULL, NULL, NULL) &&
+		heures_load_copy_begin(db, load);
 }
 
 bool
 heures_load_open_month(Db *db, HeuresLoad *load, const char *mois)
 {
-	const char *params[] = {mois, load->year_tables ? "true" : "false"};
+	const char *params[] = {mois, load->target == HEURES_YEAR_TABLES ? "true" : "false"};
 	char made[8] = "";
+
+	if (load->target == HEURES_OWN_TABLE_IF_NEW && load->copied == 0)
+		return heures_load_own_table(db, load);
 
 	/* ligne_heures_mois_table() decides which months get a table (not a month typed
 	 * 1921): the debug line says what it did */
@@ -138,8 +185,21 @@ heures_load_open_month(Db *db, HeuresLoad *load, const char *mois)
 		log_debug("première ligne de %.7s : pas de table pour ce mois, gardée dans ligne_heures_autres", mois);
 	heures_load_mark_month(load, heures_load_month_of(mois));
 	/* a year's table holds the other months of its year too */
-	return (!load->year_tables || made[0] != 't' || heures_load_known_months(db, load)) &&
-		heures_load_copy_begin(db);
+	return (load->target != HEURES_YEAR_TABLES || made[0] != 't' ||
+			heures_load_known_months(db, load)) &&
+		heures_load_copy_begin(db, load);
+}
+
+bool
+heures_load_place(Db *db, const HeuresLoad *load)
+{
+	char lot[32];
+	const char *params[] = {lot};
+
+	if (load->target != HEURES_OWN_TABLE)
+		return true;
+	snprintf(lot, sizeof(lot), "%lld", load->lot_id);
+	return db_query(db, "SELECT clause.ligne_heures_lot_ranger($1::bigint)", 1, params, NULL, NULL, NULL);
 }
 
 bool
@@ -164,10 +224,10 @@ heures_load_narrow_years(Db *db, const HeuresLoad *load)
 }
 
 bool
-heures_load_begin(Db *db, HeuresLoad *load, long long lot_id, bool check_off, bool year_tables)
+heures_load_begin(Db *db, HeuresLoad *load, long long lot_id, bool check_off, HeuresTarget target)
 {
 	load->lot_id = lot_id;
-	load->year_tables = year_tables;
+	load->target = target;
 	load->check_disabled = check_off;
 	load->bloom = calloc((size_t) 1 << (BLOOM_BITS_LOG2 - 6), sizeof(uint64_t));
 	load->rejects = tmpfile();
@@ -183,7 +243,7 @@ heures_load_begin(Db *db, HeuresLoad *load, long long lot_id, bool check_off, bo
 		return false;
 	log_debug("référentiel chargé : %zu participants, %zu entreprises, %zu marchés",
 			  load->participants.count, load->employers.count, load->marches.count);
-	return heures_load_copy_begin(db);
+	return heures_load_copy_begin(db, load);
 }
 
 #define MAX_SUGGESTIONS 500		/* a file of unknown ids costs no more than this */

@@ -17,9 +17,19 @@
 #include "src/lib/db.h"
 #include "src/lib/strbuf.h"
 
+/* Where a batch's lines go (sql/migrations/0220). */
+typedef enum HeuresTarget
+{
+	HEURES_THROUGH_PARENT,		/* COPY into ligne_heures, a month's table made empty first */
+	HEURES_YEAR_TABLES,			/* the same, a year's table where no table touches the year */
+	HEURES_OWN_TABLE_IF_NEW,	/* the owner's: HEURES_OWN_TABLE if the first line opens a month */
+	HEURES_OWN_TABLE			/* COPY into the batch's own table, put in place at the end */
+} HeuresTarget;
+
 typedef struct HeuresLoad
 {
 	long long lot_id;
+	HeuresTarget target;
 	StrMap participants;		/* id -> 1 */
 	StrMap employers;			/* siret -> 1 */
 	StrMap marches;				/* id -> 1 when an opération follows it, else 0 */
@@ -34,7 +44,6 @@ typedef struct HeuresLoad
 	long long rejected;			/* rows written to rejects */
 	long long candidates_count;
 	int suggestions;			/* "did you mean" searches made, bounded per file */
-	bool year_tables;			/* a large batch: a year no table touches gets a year's table */
 	uint8_t months_ready[10000 * 12 / 8];	/* months (AAAA * 12 + MM - 1) with a table, or none to make */
 	uint8_t last_month[10000];	/* per year AAAA, the last month MM of the lines sent, 0 for none */
 	char mois_min[11];			/* AAAA-MM-01 of the rows copied, "" before the first */
@@ -53,12 +62,11 @@ typedef struct HeuresCounts
  * their ids and starts the COPY into ligne_heures for batch lot_id. check_off: switch the
  * reference check off for the transaction, which only the owner of ligne_heures may do
  * (db_table_owned); another user's import keeps it and is slower. False as well when the
- * bulk path (sql/bulk/) already dropped the check for the transaction. year_tables: a
- * large batch, whose lines of a year no table touches get a year's table rather than a
- * table per month (heures_load_open_month).
+ * bulk path (sql/bulk/) already dropped the check for the transaction. target: where the
+ * lines go; HEURES_OWN_TABLE_IF_NEW needs the owner's rights (a table made and attached).
  */
 bool heures_load_begin(Db *db, HeuresLoad *load, long long lot_id, bool check_off,
-					   bool year_tables);
+					   HeuresTarget target);
 
 /*
  * values: the canonical heures columns (participant_id, employeur_siret, marche_id, mois,
@@ -71,7 +79,8 @@ bool heures_load_check_references(HeuresLoad *load, char *const *values, int *co
 								  char *err);
 
 /*
- * Whether the lines of month mois ("AAAA-MM-01") can be sent: a table holds their month
+ * Whether the lines of month mois ("AAAA-MM-01") can be sent: the batch has a table of its
+ * own (HEURES_OWN_TABLE), or a table holds their month
  * (ligne_heures is partitioned by month, or by year for the years' tables made before
  * sql/migrations/0220). When not, the COPY must be ended, heures_load_open_month called,
  * and the row sent after.
@@ -79,8 +88,8 @@ bool heures_load_check_references(HeuresLoad *load, char *const *values, int *co
 bool heures_load_month_ready(const HeuresLoad *load, const char *mois);
 
 /*
- * Makes the table of the month of mois (the COPY being ended), or of its year when
- * load->year_tables and no table touches that year; then starts the COPY again.
+ * Makes the table of the month of mois (the COPY being ended), or of its year for
+ * HEURES_YEAR_TABLES when no table touches that year; then starts the COPY again.
  */
 bool heures_load_open_month(Db *db, HeuresLoad *load, const char *mois);
 
@@ -91,6 +100,13 @@ bool heures_load_open_month(Db *db, HeuresLoad *load, const char *mois);
  * are looked at.
  */
 bool heures_load_narrow_years(Db *db, const HeuresLoad *load);
+
+/*
+ * HEURES_OWN_TABLE, after the COPY: the batch's lines put in place by
+ * ligne_heures_lot_ranger() (sql/migrations/0220), before anything reads them through
+ * ligne_heures. Nothing to do for the other targets.
+ */
+bool heures_load_place(Db *db, const HeuresLoad *load);
 
 /* Appends the COPY row of a valid line to copy (binary format) and notes its key. */
 bool heures_load_add_row(HeuresLoad *load, long long line, char *const *values, StrBuf *copy);

@@ -64,7 +64,10 @@ sink_heures_begin(ImportSink *sink, const char *path, long long lot_id)
 			return false;
 	}
 	/* the bulk path dropped the check for the transaction (see ligne_heures_index_off) */
-	return heures_load_begin(sink->db, &self->load, lot_id, owned && !self->bulk, self->bulk);
+	/* the owner's month into a table of its own; a large batch into years' tables */
+	return heures_load_begin(sink->db, &self->load, lot_id, owned && !self->bulk,
+							 self->bulk ? HEURES_YEAR_TABLES :
+							 owned ? HEURES_OWN_TABLE_IF_NEW : HEURES_THROUGH_PARENT);
 }
 
 /* A valid timesheet row: its references resolved here, then straight to the COPY. */
@@ -170,8 +173,10 @@ sink_heures_finish(ImportSink *sink, const bool *present, ImportResult *result)
 	HeuresCounts counts = {0};
 
 	(void) present;				/* a timesheet line is stored whole */
-	/* after the indexes: the lookups of repeats and unchanged lines go through them */
-	if ((self->bulk && !(heures_load_narrow_years(sink->db, &self->load) &&
+	/* the lines in place and their indexes built first: the lookups of repeats and
+	 * unchanged lines go through them */
+	if (!heures_load_place(sink->db, &self->load) ||
+		(self->bulk && !(heures_load_narrow_years(sink->db, &self->load) &&
 						 db_exec(sink->db, SQL_BULK_LIGNE_HEURES_INDEX_ON))) ||
 		(owner && !db_exec(sink->db, SQL_BULK_LIGNE_HEURES_BRIN_RESUME)) ||
 		!heures_load_finish(sink->db, &self->load, &counts) ||

@@ -1022,13 +1022,78 @@ $$;
 ALTER FUNCTION clause.ligne_heures_estimation() OWNER TO clause;
 
 --
+-- Name: ligne_heures_lot_creer(bigint); Type: FUNCTION; Schema: clause; Owner: clause
+--
+
+CREATE FUNCTION clause.ligne_heures_lot_creer(p_lot bigint) RETURNS text
+    LANGUAGE plpgsql
+    SET search_path TO 'clause', 'pg_temp'
+    AS $$
+DECLARE
+    nom text := 'ligne_heures_lot_' || p_lot;
+BEGIN
+    PERFORM ligne_heures_table_creer(nom);
+    RETURN nom;
+END $$;
+
+
+ALTER FUNCTION clause.ligne_heures_lot_creer(p_lot bigint) OWNER TO clause;
+
+--
+-- Name: ligne_heures_lot_ranger(bigint); Type: FUNCTION; Schema: clause; Owner: clause
+--
+
+CREATE FUNCTION clause.ligne_heures_lot_ranger(p_lot bigint) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'clause', 'pg_temp'
+    AS $_$
+DECLARE
+    lot      text := 'ligne_heures_lot_' || p_lot;
+    nouveaux date[];
+    m        date;
+    nom      text;
+BEGIN
+    LOCK TABLE ligne_heures_autres IN SHARE ROW EXCLUSIVE MODE;
+    EXECUTE format('SELECT array_agg(n.mois ORDER BY n.lignes DESC, n.mois) '
+                   'FROM (SELECT mois, count(*) AS lignes FROM clause.%I GROUP BY mois) n '
+                   'WHERE date_part(''year'', n.mois) BETWEEN 2000 AND 2099 AND NOT EXISTS '
+                   '(SELECT 1 FROM ligne_heures_tables() t WHERE n.mois >= t.debut AND n.mois < t.fin)', lot)
+        INTO nouveaux;
+    nouveaux := coalesce(nouveaux, '{}');
+    EXECUTE format('WITH partis AS (DELETE FROM clause.%I WHERE mois <> ALL ($1) RETURNING *) '
+                   'INSERT INTO ligne_heures SELECT * FROM partis', lot) USING nouveaux;
+    IF cardinality(nouveaux) = 0 THEN
+        EXECUTE format('DROP TABLE clause.%I', lot);
+        RETURN;
+    END IF;
+    FOREACH m IN ARRAY nouveaux[2:] LOOP
+        nom := 'ligne_heures_' || to_char(m, 'YYYY_MM');
+        PERFORM ligne_heures_table_creer(nom);
+        EXECUTE format('WITH partis AS (DELETE FROM clause.%I WHERE mois = $1 RETURNING *) '
+                       'INSERT INTO clause.%I SELECT * FROM partis', lot, nom) USING m;
+        PERFORM ligne_heures_table_attacher(nom, m, (m + interval '1 month')::date);
+        EXECUTE format('ANALYZE clause.%I', nom);
+    END LOOP;
+    m := nouveaux[1];
+    nom := 'ligne_heures_' || to_char(m, 'YYYY_MM');
+    EXECUTE format('ALTER TABLE clause.%I RENAME TO %I', lot, nom);
+    PERFORM ligne_heures_table_attacher(nom, m, (m + interval '1 month')::date);
+    -- analysed here: building its indexes gave it a row count, and
+    -- sql/bulk/ligne_heures_annees_analyse.sql takes only the tables without one
+    EXECUTE format('ANALYZE clause.%I', nom);
+END $_$;
+
+
+ALTER FUNCTION clause.ligne_heures_lot_ranger(p_lot bigint) OWNER TO clause;
+
+--
 -- Name: ligne_heures_mois_table(date, boolean); Type: FUNCTION; Schema: clause; Owner: clause
 --
 
 CREATE FUNCTION clause.ligne_heures_mois_table(p_mois date, p_annee boolean DEFAULT false) RETURNS boolean
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO 'clause', 'pg_temp'
-    AS $_$
+    AS $$
 DECLARE
     m_debut date := date_trunc('month', p_mois)::date;
     m_fin   date := (date_trunc('month', p_mois) + interval '1 month')::date;
@@ -1056,28 +1121,57 @@ BEGIN
         m_fin := a_fin;
         nom := 'ligne_heures_' || to_char(p_mois, 'YYYY');
     END IF;
-    EXECUTE format('CREATE TABLE clause.%I (LIKE clause.ligne_heures INCLUDING DEFAULTS INCLUDING CONSTRAINTS)', nom);
+    PERFORM ligne_heures_table_creer(nom);
+    PERFORM ligne_heures_table_attacher(nom, m_debut, m_fin);
+    RETURN true;
+END $$;
+
+
+ALTER FUNCTION clause.ligne_heures_mois_table(p_mois date, p_annee boolean) OWNER TO clause;
+
+--
+-- Name: ligne_heures_table_attacher(name, date, date); Type: FUNCTION; Schema: clause; Owner: clause
+--
+
+CREATE FUNCTION clause.ligne_heures_table_attacher(p_table name, p_debut date, p_fin date) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'clause', 'pg_temp'
+    AS $_$
+BEGIN
     EXECUTE format('INSERT INTO clause.%I SELECT * FROM ONLY clause.ligne_heures_autres '
-                   'WHERE mois >= $1 AND mois < $2', nom) USING m_debut, m_fin;
-    DELETE FROM ONLY ligne_heures_autres WHERE mois >= m_debut AND mois < m_fin;
+                   'WHERE mois >= $1 AND mois < $2', p_table) USING p_debut, p_fin;
+    DELETE FROM ONLY ligne_heures_autres WHERE mois >= p_debut AND mois < p_fin;
+    EXECUTE format('ALTER TABLE clause.%I ADD CONSTRAINT ligne_heures_bornes_0220 '
+                   'CHECK (mois >= %L AND mois < %L)', p_table, p_debut, p_fin);
     EXECUTE format('ALTER TABLE clause.ligne_heures ATTACH PARTITION clause.%I FOR VALUES FROM (%L) TO (%L)',
-                   nom, m_debut, m_fin);
-    EXECUTE format('ALTER TABLE clause.%I ENABLE ROW LEVEL SECURITY', nom);
-    -- A month's statistics from 3,000 lines rather than 30,000: an ANALYZE of ligne_heures
-    -- goes through every table of lines (25 months of 41,666 lines: 3.4 s at the default
-    -- target, 0.4 s at 10, its own sample of the whole unchanged), and a month's lines are
-    -- a few lots, one month and their participants.
-    IF m_fin = (m_debut + interval '1 month')::date THEN
-        EXECUTE (SELECT format('ALTER TABLE clause.%I ', nom)
+                   p_table, p_debut, p_fin);
+    EXECUTE format('ALTER TABLE clause.%I DROP CONSTRAINT ligne_heures_bornes_0220', p_table);
+    EXECUTE format('ALTER TABLE clause.%I ENABLE ROW LEVEL SECURITY', p_table);
+    IF p_fin = (p_debut + interval '1 month')::date THEN
+        EXECUTE (SELECT format('ALTER TABLE clause.%I ', p_table)
                         || string_agg(format('ALTER COLUMN %I SET STATISTICS 10', a.attname), ', ' ORDER BY a.attnum)
                  FROM pg_attribute a
                  WHERE a.attrelid = 'clause.ligne_heures'::regclass AND a.attnum > 0 AND NOT a.attisdropped);
     END IF;
-    RETURN true;
 END $_$;
 
 
-ALTER FUNCTION clause.ligne_heures_mois_table(p_mois date, p_annee boolean) OWNER TO clause;
+ALTER FUNCTION clause.ligne_heures_table_attacher(p_table name, p_debut date, p_fin date) OWNER TO clause;
+
+--
+-- Name: ligne_heures_table_creer(text); Type: FUNCTION; Schema: clause; Owner: clause
+--
+
+CREATE FUNCTION clause.ligne_heures_table_creer(p_table text) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO 'clause', 'pg_temp'
+    AS $$
+BEGIN
+    EXECUTE format('CREATE TABLE clause.%I (LIKE clause.ligne_heures INCLUDING DEFAULTS INCLUDING CONSTRAINTS)', p_table);
+END $$;
+
+
+ALTER FUNCTION clause.ligne_heures_table_creer(p_table text) OWNER TO clause;
 
 --
 -- Name: ligne_heures_tables(); Type: FUNCTION; Schema: clause; Owner: clause
@@ -4522,6 +4616,48 @@ CREATE POLICY participant_lecture ON clause.participant FOR SELECT USING (((clau
 
 GRANT USAGE ON SCHEMA clause TO clause_donneurs;
 GRANT USAGE ON SCHEMA clause TO clause_facilitateurs;
+
+
+--
+-- Name: FUNCTION ligne_heures_annee_resserrer(p_table name); Type: ACL; Schema: clause; Owner: clause
+--
+
+REVOKE ALL ON FUNCTION clause.ligne_heures_annee_resserrer(p_table name) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION ligne_heures_annees_resserrer(p_annees integer[]); Type: ACL; Schema: clause; Owner: clause
+--
+
+REVOKE ALL ON FUNCTION clause.ligne_heures_annees_resserrer(p_annees integer[]) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION ligne_heures_lot_creer(p_lot bigint); Type: ACL; Schema: clause; Owner: clause
+--
+
+REVOKE ALL ON FUNCTION clause.ligne_heures_lot_creer(p_lot bigint) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION ligne_heures_lot_ranger(p_lot bigint); Type: ACL; Schema: clause; Owner: clause
+--
+
+REVOKE ALL ON FUNCTION clause.ligne_heures_lot_ranger(p_lot bigint) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION ligne_heures_table_attacher(p_table name, p_debut date, p_fin date); Type: ACL; Schema: clause; Owner: clause
+--
+
+REVOKE ALL ON FUNCTION clause.ligne_heures_table_attacher(p_table name, p_debut date, p_fin date) FROM PUBLIC;
+
+
+--
+-- Name: FUNCTION ligne_heures_table_creer(p_table text); Type: ACL; Schema: clause; Owner: clause
+--
+
+REVOKE ALL ON FUNCTION clause.ligne_heures_table_creer(p_table text) FROM PUBLIC;
 
 
 --

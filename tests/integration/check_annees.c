@@ -451,6 +451,19 @@ table_bounds(const char *from)
 	return testdb_text(sql);
 }
 
+/* A line come in another way than an import, of month mois ("2023-05-01"): its id. */
+static long long
+line_another_way(const char *mois, int ligne)
+{
+	char sql[512];
+
+	snprintf(sql, sizeof(sql), "INSERT INTO ligne_heures (lot_id, ligne, participant_id, employeur_siret, "
+			 "marche_id, mois, heures, type_contrat, modalite) "
+			 "SELECT lot_id, %d, participant_id, employeur_siret, marche_id, '%s', 7, "
+			 "type_contrat, modalite FROM ligne_heures ORDER BY id LIMIT 1 RETURNING id", ligne, mois);
+	return testdb_count(sql);
+}
+
 #define MONTH_TABLES "ligne_heures_2021_10=1 ligne_heures_2021_11=1 ligne_heures_2021_12=3 " \
 	"ligne_heures_2022_01=4 ligne_heures_2022_02=1 ligne_heures_2022_03=1"
 
@@ -469,10 +482,7 @@ START_TEST(test_lines_in_their_month_table)
 
 	/* a line come in another way, of a month without its table, waits in
 	 * ligne_heures_autres and moves into the month's table when it is made, with its id */
-	long long id = testdb_count("INSERT INTO ligne_heures (lot_id, ligne, participant_id, employeur_siret, "
-								"marche_id, mois, heures, type_contrat, modalite) "
-								"SELECT lot_id, 99, participant_id, employeur_siret, marche_id, '2023-05-01', 7, "
-								"type_contrat, modalite FROM ligne_heures ORDER BY id LIMIT 1 RETURNING id");
+	long long id = line_another_way("2023-05-01", 99);
 
 	ck_assert_str_eq(year_tables(), MONTH_TABLES " ligne_heures_autres=1");
 	ck_assert_str_eq(testdb_text("SELECT ligne_heures_mois_table('2023-05-17')"), "t");
@@ -504,6 +514,74 @@ START_TEST(test_lines_in_their_month_table)
 	ck_assert_str_eq(testdb_text("SELECT ligne_heures_mois_table('2025-05-01')"), "t");
 	ck_assert_str_eq(table_bounds("2025-01-01"), "ligne_heures_2025 2025-01-01 2025-05-01, "
 					 "ligne_heures_2025_05 2025-05-01 2025-06-01");
+}
+END_TEST
+
+/*
+ * The owner's month goes into a table of the batch's own, then each line where it belongs
+ * (ligne_heures_lot_ranger(), migration 0220): a month that has a table through
+ * ligne_heures, a month outside 2000-2099 into ligne_heures_autres, each new month into a
+ * table of its own, the largest keeping the batch's table, with the line that came another
+ * way and waited in autres. Nothing is left of the batch's table; ids follow the file.
+ */
+START_TEST(test_month_file_put_in_place)
+{
+	ImportResult result = {0};
+	FILE *month;
+
+	load_year_data();
+	line_another_way("2023-04-01", 99);
+	ck_assert_int_eq(system("mkdir -p tests/tmp"), 0);
+	month = fopen("tests/tmp/annees-melange.csv", "w");
+	ck_assert_ptr_nonnull(month);
+	fputs("participant_id;employeur_siret;marche_id;mois;heures;heures_formation;type_contrat;modalite\n"
+		  "P2;33100001000016;M-AGEN;2023-04;10;0;cdd;embauche_directe\n"
+		  "P2;33100001000016;M-AGEN;2022-02;11;0;cdd;embauche_directe\n"
+		  "P1;33100001000016;M-AGEN;2023-03;12;0;cdd;embauche_directe\n"
+		  "P2;33100001000016;M-AGEN;1999-05;13;0;cdd;embauche_directe\n"
+		  "P2;33100001000016;M-AGEN;2023-03;14;0;cdd;embauche_directe\n", month);
+	ck_assert_int_eq(fclose(month), 0);
+	char out[8192];
+
+	ck_assert_int_eq(testdb_run_output("-vv import heures tests/tmp/annees-melange.csv", out, sizeof(out)), 0);
+	ck_assert_msg(strstr(out, "le lot dans une table à lui, rangée à la fin") != NULL, "%s", out);
+	ck_assert_msg(strstr(out, "5 chargées") != NULL, "%s", out);
+	ck_assert_str_eq(year_tables(), "ligne_heures_2021_10=1 ligne_heures_2021_11=1 ligne_heures_2021_12=3 "
+					 "ligne_heures_2022_01=4 ligne_heures_2022_02=2 ligne_heures_2022_03=1 "
+					 "ligne_heures_2023_03=2 ligne_heures_2023_04=2 ligne_heures_autres=1");
+	ck_assert_str_eq(testdb_text("SELECT string_agg(heures::text, ' ' ORDER BY id) FROM ligne_heures "
+								 "WHERE lot_id = (SELECT max(id) FROM lot_import)"),
+					 "10.00 11.00 12.00 13.00 14.00");
+	ck_assert_str_eq(testdb_text("SELECT string_agg(tableoid::regclass::text, ' ' ORDER BY ligne) FROM ligne_heures "
+								 "WHERE lot_id = (SELECT max(id) FROM lot_import)"),
+					 "ligne_heures_2023_04 ligne_heures_2022_02 ligne_heures_2023_03 ligne_heures_autres "
+					 "ligne_heures_2023_03");
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM pg_class WHERE relname LIKE 'ligne_heures_lot%' "
+								  "AND relkind = 'r'"), 0);
+	/* each new month's table whole: its indexes, its bounds */
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM pg_indexes WHERE tablename = 'ligne_heures_2023_03'"), 6);
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM pg_indexes WHERE tablename = 'ligne_heures_2023_04'"), 6);
+	ck_assert_str_eq(table_bounds("2023-01-01"), "ligne_heures_2023_03 2023-03-01 2023-04-01, "
+					 "ligne_heures_2023_04 2023-04-01 2023-05-01");
+	/* the same file again changes nothing */
+	ck_assert_int_eq(testdb_import("heures", "tests/tmp/annees-melange.csv", false, &result), IMPORT_ALREADY_DONE);
+
+	/* a file whose first line finds its month's table goes through ligne_heures, a new
+	 * month after it getting its table made empty first */
+	month = fopen("tests/tmp/annees-suite.csv", "w");
+	ck_assert_ptr_nonnull(month);
+	fputs("participant_id;employeur_siret;marche_id;mois;heures;heures_formation;type_contrat;modalite\n"
+		  "P2;33100001000016;M-BDX;2023-03;15;0;cdd;embauche_directe\n"
+		  "P2;33100001000016;M-BDX;2023-06;16;0;cdd;embauche_directe\n", month);
+	ck_assert_int_eq(fclose(month), 0);
+	ck_assert_int_eq(testdb_run_output("-vv import heures tests/tmp/annees-suite.csv", out, sizeof(out)), 0);
+	ck_assert_msg(strstr(out, "première ligne de 2023-06 : table du mois prête") != NULL, "%s", out);
+	ck_assert_msg(strstr(out, "table à lui") == NULL, "%s", out);
+	ck_assert_str_eq(testdb_text("SELECT string_agg(tableoid::regclass::text, ' ' ORDER BY ligne) FROM ligne_heures "
+								 "WHERE lot_id = (SELECT max(id) FROM lot_import)"),
+					 "ligne_heures_2023_03 ligne_heures_2023_06");
+	ck_assert_int_eq(testdb_count("SELECT count(*) FROM pg_class WHERE relname LIKE 'ligne_heures_lot%' "
+								  "AND relkind = 'r'"), 0);
 }
 END_TEST
 
@@ -688,6 +766,7 @@ annees_suite(void)
 	tcase_add_test(tc, test_fiche_commands);
 	tcase_add_test(tc, test_monthly_box_with_next_year);
 	tcase_add_test(tc, test_lines_in_their_month_table);
+	tcase_add_test(tc, test_month_file_put_in_place);
 	tcase_add_test(tc, test_new_month_table_analysed_by_its_import);
 	tcase_add_test(tc, test_previous_release_migrates_to_year_tables);
 	tcase_add_test(tc, test_previous_release_migrates_to_month_tables);
