@@ -9,6 +9,7 @@
 #include <openssl/evp.h>
 
 #include "importers/row_digest.h"
+#include "src/lib/format.h"
 #include "src/lib/log.h"
 
 /* A tag before each field, so that no two rows feed the same bytes. */
@@ -88,14 +89,7 @@ row_digester_free(RowDigester *digester)
 void
 row_digest_hex(const unsigned char digest[ROW_DIGEST_SIZE], char out[ROW_DIGEST_HEX_SIZE])
 {
-	static const char hex[] = "0123456789abcdef";
-
-	for (int i = 0; i < ROW_DIGEST_SIZE; i++)
-	{
-		out[2 * i] = hex[digest[i] >> 4];
-		out[2 * i + 1] = hex[digest[i] & 0xF];
-	}
-	out[2 * ROW_DIGEST_SIZE] = '\0';
+	format_hex(digest, ROW_DIGEST_SIZE, out);
 }
 
 /* A lower-case hex digit's value, as encode(..., 'hex') writes them; -1 for any other byte. */

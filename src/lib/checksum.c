@@ -8,20 +8,8 @@
 #include <openssl/evp.h>
 
 #include "src/lib/checksum.h"
+#include "src/lib/format.h"
 #include "src/lib/log.h"
-
-static void
-to_hex(const unsigned char *digest, unsigned int len, char out[CHECKSUM_HEX_SIZE])
-{
-	static const char hex[] = "0123456789abcdef";
-
-	for (unsigned int i = 0; i < len && i < 32; i++)
-	{
-		out[2 * i] = hex[digest[i] >> 4];
-		out[2 * i + 1] = hex[digest[i] & 0xF];
-	}
-	out[64] = '\0';
-}
 
 bool
 checksum_sha256(const void *data, size_t len, char out[CHECKSUM_HEX_SIZE])
@@ -34,7 +22,7 @@ checksum_sha256(const void *data, size_t len, char out[CHECKSUM_HEX_SIZE])
 		log_error("calcul SHA-256 impossible");
 		return false;
 	}
-	to_hex(digest, digest_len, out);
+	format_hex(digest, digest_len, out);	/* SHA-256: 32 bytes */
 	return true;
 }
 
@@ -66,7 +54,7 @@ checksum_file_sha256(const char *path, char out[CHECKSUM_HEX_SIZE])
 	unsigned int digest_len = 0;
 
 	if (ok && EVP_DigestFinal_ex(ctx, digest, &digest_len) == 1)
-		to_hex(digest, digest_len, out);
+		format_hex(digest, digest_len, out);	/* SHA-256: 32 bytes */
 	else if (ok)
 	{
 		log_error("calcul SHA-256 impossible");

@@ -239,3 +239,16 @@ format_write_wrapped_rest(FILE *out, const char *rest, int width, int indent)
 		rest = next;
 	}
 }
+
+void
+format_hex(const unsigned char *bytes, size_t len, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < len; i++)
+	{
+		out[2 * i] = digits[bytes[i] >> 4];
+		out[2 * i + 1] = digits[bytes[i] & 0xF];
+	}
+	out[2 * len] = '\0';
+}

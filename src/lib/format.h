@@ -65,4 +65,7 @@ const char *format_write_wrapped_first(FILE *out, const char *text, int width);
 /* Writes the rest of a wrapped text, one line each, after indent spaces. */
 void format_write_wrapped_rest(FILE *out, const char *rest, int width, int indent);
 
+/* len bytes as 2 * len lowercase hex digits and a NUL (a digest as the database shows it). */
+void format_hex(const unsigned char *bytes, size_t len, char *out);
+
 #endif

@@ -164,6 +164,19 @@ START_TEST(test_csv_number)
 END_TEST
 
 /* French agreement: singular for 0 and 1, plural from 2. */
+START_TEST(test_hex)
+{
+	const unsigned char bytes[] = {0x00, 0x0f, 0xa5, 0xff};
+	char out[16];
+
+	memset(out, 'x', sizeof(out));
+	format_hex(bytes, sizeof(bytes), out);
+	ck_assert_str_eq(out, "000fa5ff");
+	format_hex(bytes, 0, out);
+	ck_assert_str_eq(out, "");
+}
+END_TEST
+
 START_TEST(test_fr_plural)
 {
 	char out[64];
@@ -213,6 +226,7 @@ format_suite(void)
 	tcase_add_loop_test(tc, test_csv_number, 0, NCASES(csv_number_cases));
 	tcase_add_test(tc, test_truncation);
 	tcase_add_test(tc, test_fr_plural);
+	tcase_add_test(tc, test_hex);
 	suite_add_tcase(s, tc);
 	return s;
 }
