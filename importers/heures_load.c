@@ -98,10 +98,10 @@ heures_load_month_of(const char *mois)
 
 	for (int i = 0, k = 0; i < 7; i++)
 	{
-		if (i == 4)
+		if (i == 4 && mois[i] == '-')
 			continue;
-		if (mois[i] < '0' || mois[i] > '9')
-			return 0;
+		if (i == 4 || mois[i] < '0' || mois[i] > '9')
+			return 0;			/* a NUL stops here too: nothing read past it */
 		digits[k++] = mois[i] - '0';
 	}
 
