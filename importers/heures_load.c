@@ -152,16 +152,23 @@ heures_load_month_ready(const HeuresLoad *load, const char *mois)
  * month's table, another employer's file of a month already received, goes through
  * ligne_heures: through a table of its own it would be written twice.
  */
+/* One of the functions of the batch's own table (sql/migrations/0220), given its number. */
 static bool
-heures_load_own_table(Db *db, HeuresLoad *load)
+heures_load_lot_call(Db *db, const HeuresLoad *load, const char *sql)
 {
 	char lot[32];
 	const char *params[] = {lot};
 
 	snprintf(lot, sizeof(lot), "%lld", load->lot_id);
+	return db_query(db, sql, 1, params, NULL, NULL, NULL);
+}
+
+static bool
+heures_load_own_table(Db *db, HeuresLoad *load)
+{
 	load->target = HEURES_OWN_TABLE;
 	log_debug("première ligne d'un mois sans table : le lot dans une table à lui, rangée à la fin");
-	return db_query(db, "SELECT clause.ligne_heures_lot_creer($1::bigint)", 1, params, NULL, NULL, NULL) &&
+	return heures_load_lot_call(db, load, "SELECT clause.ligne_heures_lot_creer($1::bigint)") &&
 		heures_load_copy_begin(db, load);
 }
 
@@ -193,13 +200,8 @@ heures_load_open_month(Db *db, HeuresLoad *load, const char *mois)
 bool
 heures_load_place(Db *db, const HeuresLoad *load)
 {
-	char lot[32];
-	const char *params[] = {lot};
-
-	if (load->target != HEURES_OWN_TABLE)
-		return true;
-	snprintf(lot, sizeof(lot), "%lld", load->lot_id);
-	return db_query(db, "SELECT clause.ligne_heures_lot_ranger($1::bigint)", 1, params, NULL, NULL, NULL);
+	return load->target != HEURES_OWN_TABLE ||
+		heures_load_lot_call(db, load, "SELECT clause.ligne_heures_lot_ranger($1::bigint)");
 }
 
 bool
